@@ -1,0 +1,321 @@
+import {
+  ANY,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  EventStoreDBClient,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  excludeSystemEvents,
+  jsonEvent,
+  type AllStreamResolvedEvent,
+  type AppendExpectedRevision,
+  type JSONType,
+  type Position as EsdbPosition,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import {
+  ConcurrencyError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '../../ports/event-store.ts';
+
+const DEFAULT_READ_COUNT = 1000;
+const DEFAULT_MAX_BATCH = 500;
+const COUNT_PAGE_SIZE = 4096;
+/** Driver reads carry no deadline at all, so ping needs its own. */
+const PING_TIMEOUT_MS = 5000;
+/** Any ordinary stream works: found or not, the server has answered. */
+const PING_STREAM = 'eventstoredb-adapter-ping';
+/** A uint64 has at most 20 decimal digits, so fixed width keeps text order equal to log order. */
+const POSITION_DIGITS = 20;
+
+export function encodeEsdbPosition(position: EsdbPosition): Position {
+  if (position.commit < 0n || position.prepare < 0n) {
+    throw new RangeError(`negative EventStoreDB position ${position.commit}/${position.prepare}`);
+  }
+  return `${position.commit.toString().padStart(POSITION_DIGITS, '0')}/${position.prepare.toString().padStart(POSITION_DIGITS, '0')}`;
+}
+
+export function decodeEsdbPosition(position: Position): EsdbPosition {
+  const match = /^(\d{1,20})\/(\d{1,20})$/.exec(position);
+  if (!match) throw new TypeError(`not an EventStoreDB event store position: ${JSON.stringify(position)}`);
+  return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
+}
+
+function toDriverExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      return expected;
+  }
+}
+
+function actualRevisionOf(error: WrongExpectedVersionError): bigint | null | undefined {
+  const actual: unknown = error.actualVersion;
+  if (typeof actual === 'bigint') return actual;
+  if (actual === NO_STREAM) return null;
+  return undefined;
+}
+
+/** Only JSON events are ours; anything else (links, binary system records) is skipped. */
+function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | null {
+  const event = resolved.event;
+  if (!event || !event.isJson) return null;
+  if (!event.position) {
+    throw new Error(`EventStoreDB returned event ${event.id} without a log position; server 22.6 or later is required`);
+  }
+  return {
+    eventId: event.id,
+    type: event.type,
+    streamName: event.streamId,
+    streamRevision: event.revision,
+    position: encodeEsdbPosition(event.position),
+    data: event.data,
+    metadata: event.metadata as unknown as EventMetadata,
+  };
+}
+
+function isSystemEvent(event: RecordedEvent): boolean {
+  return event.type.startsWith('$') || event.streamName.startsWith('$');
+}
+
+async function drain<T>(read: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of read) items.push(item);
+  return items;
+}
+
+export class EventStoreDbEventStore implements EventStore {
+  readonly kind = 'eventstoredb' as const;
+
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  static connect(connectionString: string): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+  }
+
+  async append(
+    streamName: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new TypeError('append needs at least one event');
+    const { expectedRevision } = options;
+    // EventStoreDB only de-duplicates ids on a best-effort basis, so the port's rule is enforced here.
+    const stored = await this.storedEventIds(streamName);
+    const fresh = events.filter((e) => !stored.ids.has(e.eventId.toLowerCase()));
+    if (fresh.length === 0) return { nextRevision: stored.lastRevision, position: null, appended: 0 };
+
+    let result;
+    try {
+      result = await this.client.appendToStream(
+        streamName,
+        fresh.map((e) => jsonEvent({ id: e.eventId, type: e.type, data: e.data as JSONType, metadata: e.metadata })),
+        { expectedRevision: toDriverExpectedRevision(expectedRevision) },
+      );
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) {
+        throw new ConcurrencyError(streamName, expectedRevision, actualRevisionOf(error));
+      }
+      throw error;
+    }
+    // Only reachable when the client was built with throwOnAppendFailure: false.
+    if (!result.success) {
+      const actual = result.nextExpectedRevision < 0n ? null : result.nextExpectedRevision;
+      throw new ConcurrencyError(streamName, expectedRevision, actual);
+    }
+    return {
+      nextRevision: result.nextExpectedRevision,
+      position: result.position ? encodeEsdbPosition(result.position) : null,
+      appended: fresh.length,
+    };
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (options.maxCount !== undefined && options.maxCount <= 0) return [];
+    try {
+      const resolved = await drain(
+        this.client.readStream(streamName, {
+          fromRevision: options.fromRevision ?? START,
+          maxCount: options.maxCount,
+          resolveLinkTos: false,
+        }),
+      );
+      return resolved.map(toRecordedEvent).filter((e): e is RecordedEvent => e !== null);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const maxCount = options.maxCount ?? DEFAULT_READ_COUNT;
+    const events: RecordedEvent[] = [];
+    if (maxCount <= 0) return events;
+    // One extra per page because the driver's start is inclusive and the first event may be dropped.
+    for await (const event of this.eventsAfter(options.fromPosition ?? null, maxCount + 1)) {
+      events.push(event);
+      if (events.length >= maxCount) break;
+    }
+    return events;
+  }
+
+  async *subscribeToAll(options: SubscribeOptions): AsyncGenerator<RecordedEvent[]> {
+    const { signal } = options;
+    const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    if (signal.aborted) return;
+    let last = options.fromPosition ?? null;
+    const subscription = this.client.subscribeToAll({
+      fromPosition: last === null ? START : decodeEsdbPosition(last),
+      filter: excludeSystemEvents(),
+      resolveLinkTos: false,
+    });
+
+    const buffer: RecordedEvent[] = [];
+    // Written by stream callbacks, so kept in an object the loop re-reads rather than narrows.
+    const state: { failure: { error: unknown } | null; ended: boolean } = { failure: null, ended: false };
+    let wake: (() => void) | null = null;
+    const notify = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+
+    subscription.on('data', (resolved: AllStreamResolvedEvent) => {
+      // Anything after a failure would follow a gap.
+      if (state.failure) return;
+      let event: RecordedEvent | null;
+      try {
+        event = toRecordedEvent(resolved);
+      } catch (error) {
+        state.failure ??= { error };
+        notify();
+        return;
+      }
+      // The server's start is exclusive already; this also guards against a replayed event.
+      if (!event || isSystemEvent(event) || (last !== null && event.position <= last)) return;
+      last = event.position;
+      buffer.push(event);
+      // Let gRPC flow control hold the server back while the consumer is behind.
+      if (buffer.length >= maxBatch) subscription.pause();
+      notify();
+    });
+    // Kept attached after we stop: a late error with no listener would crash the process.
+    subscription.on('error', (error: Error) => {
+      state.failure ??= { error };
+      notify();
+    });
+    subscription.on('end', () => {
+      state.ended = true;
+      notify();
+    });
+    signal.addEventListener('abort', notify);
+
+    try {
+      for (;;) {
+        if (signal.aborted) return;
+        if (buffer.length > 0) {
+          const batch = buffer.splice(0, maxBatch);
+          if (buffer.length < maxBatch) subscription.resume();
+          yield batch;
+          continue;
+        }
+        if (state.failure) throw state.failure.error;
+        if (state.ended) throw new Error('EventStoreDB ended the $all subscription before it was aborted');
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      signal.removeEventListener('abort', notify);
+      // Teardown only: a failure to cancel must not hide why the loop ended.
+      await subscription.unsubscribe().catch(() => undefined);
+    }
+  }
+
+  async countAfter(fromPosition: Position | null): Promise<bigint> {
+    let count = 0n;
+    for await (const _event of this.eventsAfter(fromPosition, COUNT_PAGE_SIZE)) count++;
+    return count;
+  }
+
+  async ping(): Promise<void> {
+    const read = this.client.readStream(PING_STREAM, { maxCount: 1 });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`EventStoreDB did not answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([drain(read), timeout]);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return;
+      await read.cancel().catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+
+  /** Ids are compared lower-cased because the server hands UUIDs back in its own casing. */
+  private async storedEventIds(streamName: string): Promise<{ ids: Set<string>; lastRevision: bigint }> {
+    const ids = new Set<string>();
+    let lastRevision = -1n;
+    try {
+      for await (const resolved of this.client.readStream(streamName, { fromRevision: START, resolveLinkTos: false })) {
+        if (!resolved.event) continue;
+        ids.add(resolved.event.id.toLowerCase());
+        lastRevision = resolved.event.revision;
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return { ids, lastRevision };
+  }
+
+  /**
+   * Our events strictly after `after`, in log order. System events are filtered here, not by
+   * the server (the driver's readAll takes no filter), so pages are read until the log ends.
+   */
+  private async *eventsAfter(after: Position | null, pageSize: number): AsyncGenerator<RecordedEvent> {
+    // A page of one would only ever return the inclusive start again.
+    const count = Math.max(pageSize, 2);
+    let cursor = after;
+    for (;;) {
+      const from = cursor;
+      const page = await drain(
+        this.client.readAll({
+          fromPosition: from === null ? START : decodeEsdbPosition(from),
+          maxCount: count,
+          resolveLinkTos: false,
+        }),
+      );
+      for (const resolved of page) {
+        const raw = resolved.event ?? resolved.link;
+        if (raw) cursor = encodeEsdbPosition(raw.position);
+        const event = toRecordedEvent(resolved);
+        if (!event || isSystemEvent(event)) continue;
+        if (from !== null && event.position <= from) continue;
+        yield event;
+      }
+      if (page.length < count || cursor === from) return;
+    }
+  }
+}

@@ -1,0 +1,242 @@
+import pg from 'pg';
+import {
+  ConcurrencyError,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '../../ports/event-store.ts';
+import { EVENT_STORE_SCHEMA_LOCK, eventStoreSchemaSql } from './postgres-schema.ts';
+
+const DEFAULT_READ_COUNT = 1000;
+/**
+ * A notification only arrives when an append commits; an event can also become visible
+ * because an unrelated older transaction ended, which sends nothing. This poll bounds how
+ * long a subscriber can miss that.
+ */
+const LIVE_POLL_MS = 200;
+
+/** Text positions sort as the log does: fixed-width transaction id, then global position. */
+export function encodePgPosition(transactionId: string, globalPosition: string): Position {
+  return `${transactionId.padStart(20, '0')}/${globalPosition.padStart(19, '0')}`;
+}
+
+function decodePgPosition(position: Position): { transactionId: string; globalPosition: string } {
+  const match = /^(\d{1,20})\/(\d{1,19})$/.exec(position);
+  if (!match) throw new TypeError(`not a PostgreSQL event store position: ${JSON.stringify(position)}`);
+  return { transactionId: BigInt(match[1]!).toString(), globalPosition: BigInt(match[2]!).toString() };
+}
+
+interface EventRow {
+  event_id: string;
+  event_type: string;
+  stream_name: string;
+  revision_text: string;
+  transaction_text: string;
+  position_text: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.event_type,
+    streamName: row.stream_name,
+    streamRevision: BigInt(row.revision_text),
+    position: encodePgPosition(row.transaction_text, row.position_text),
+    data: row.data,
+    metadata: row.metadata,
+  };
+}
+
+// Output names differ from the columns on purpose: ORDER BY resolves a bare name to an
+// output column first, and ordering by the text forms would sort '10' before '7'.
+const EVENT_COLUMNS = `e.event_id, e.event_type, e.stream_name, e.stream_revision::text AS revision_text,
+  e.transaction_id::text AS transaction_text, e.global_position::text AS position_text, e.data, e.metadata`;
+
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Creates the tables and the append function if they are missing. */
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [EVENT_STORE_SCHEMA_LOCK]);
+      await client.query(eventStoreSchemaSql);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async append(
+    streamName: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new TypeError('append needs at least one event');
+    const expected = typeof options.expectedRevision === 'bigint' ? options.expectedRevision.toString() : options.expectedRevision;
+    try {
+      const { rows } = await this.pool.query<{ next_revision: string; last_position: string | null; appended: number }>(
+        'SELECT next_revision::text, last_position, appended FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
+        [
+          streamName,
+          expected,
+          events.map((e) => e.eventId),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+        ],
+      );
+      const row = rows[0]!;
+      return { nextRevision: BigInt(row.next_revision), position: row.last_position, appended: row.appended };
+    } catch (error) {
+      if (isPgError(error) && error.code === 'ES409') {
+        const actual = error.detail ? BigInt(error.detail) : null;
+        throw new ConcurrencyError(streamName, options.expectedRevision, actual);
+      }
+      // Two new streams written at once with the same event id: the loser sees the
+      // unique index; retried, the id is found and dropped like any re-append.
+      if (isPgError(error) && error.code === '23505' && error.constraint === 'es_events_event_id_unique') {
+        return this.append(streamName, events, options);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events e
+        WHERE e.stream_name = $1 AND e.stream_revision >= $2
+        ORDER BY e.stream_revision LIMIT $3`,
+      [streamName, (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.fromPosition ? decodePgPosition(options.fromPosition) : { transactionId: '0', globalPosition: '0' };
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events e
+        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY e.transaction_id, e.global_position
+        LIMIT $3`,
+      [after.transactionId, after.globalPosition, options.maxCount ?? DEFAULT_READ_COUNT],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async *subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent[]> {
+    const { signal } = options;
+    const maxBatch = options.maxBatch ?? DEFAULT_READ_COUNT;
+    let position = options.fromPosition ?? null;
+    const wakeUp = await this.listenForAppends(signal);
+    try {
+      while (!signal.aborted) {
+        const batch = await this.readAll({ fromPosition: position, maxCount: maxBatch });
+        if (batch.length > 0) {
+          position = batch[batch.length - 1]!.position;
+          yield batch;
+          continue;
+        }
+        await wakeUp.next(LIVE_POLL_MS);
+      }
+    } finally {
+      await wakeUp.stop();
+    }
+  }
+
+  async countAfter(fromPosition: Position | null): Promise<bigint> {
+    const after = fromPosition ? decodePgPosition(fromPosition) : { transactionId: '0', globalPosition: '0' };
+    const { rows } = await this.pool.query<{ count: string }>(
+      `SELECT count(*)::text AS count FROM es_events
+        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+      [after.transactionId, after.globalPosition],
+    );
+    return BigInt(rows[0]!.count);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1 FROM es_streams LIMIT 1');
+  }
+
+  async close(): Promise<void> {
+    // The pool belongs to the composition root, which closes it.
+  }
+
+  /**
+   * A dedicated connection LISTENs for appends. `next(ms)` resolves on the first
+   * notification, after `ms`, or when the signal aborts, whichever comes first.
+   */
+  private async listenForAppends(signal: AbortSignal) {
+    const client = await this.pool.connect();
+    let pending = false;
+    let wake: (() => void) | null = null;
+    const onNotification = () => {
+      pending = true;
+      wake?.();
+    };
+    const onAbort = () => wake?.();
+    // A broken LISTEN connection only costs latency: the poll still finds new events.
+    const onError = () => undefined;
+    client.on('notification', onNotification);
+    client.on('error', onError);
+    signal.addEventListener('abort', onAbort);
+    await client.query('LISTEN es_events');
+    return {
+      next: (ms: number) =>
+        new Promise<void>((resolve) => {
+          if (pending || signal.aborted) {
+            pending = false;
+            resolve();
+            return;
+          }
+          const timer = setTimeout(done, ms);
+          function done() {
+            clearTimeout(timer);
+            wake = null;
+            pending = false;
+            resolve();
+          }
+          wake = done;
+        }),
+      stop: async () => {
+        signal.removeEventListener('abort', onAbort);
+        client.off('notification', onNotification);
+        try {
+          await client.query('UNLISTEN es_events');
+          client.release();
+        } catch (error) {
+          client.release(error as Error);
+        } finally {
+          client.off('error', onError);
+        }
+      },
+    };
+  }
+}
+
+interface PgError extends Error {
+  code: string;
+  detail?: string;
+  constraint?: string;
+}
+
+function isPgError(error: unknown): error is PgError {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}

@@ -1,0 +1,104 @@
+/**
+ * The event store port. Two adapters implement it (PostgreSQL, EventStoreDB) and both
+ * pass the same contract suite in tests/event-store/contract.ts.
+ *
+ * Positions are opaque strings. Each adapter encodes them so that, within one store,
+ * comparing two positions as text orders them as the store orders its log; callers
+ * still never parse them or turn them into numbers.
+ */
+
+/** 0-based revision of the last event in the stream, or a named expectation. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export type Position = string;
+
+export interface EventMetadata {
+  /** user id, api token id, or `system:<job>` */
+  actor: string;
+  correlationId: string;
+  causationId: string;
+  /** ISO-8601 instant taken from the command, never from the store's clock */
+  occurredAt: string;
+  ip?: string;
+}
+
+export interface EventToAppend {
+  eventId: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent {
+  eventId: string;
+  type: string;
+  streamName: string;
+  streamRevision: bigint;
+  position: Position;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface AppendResult {
+  /** revision of the stream's last event after the append */
+  nextRevision: bigint;
+  /** position of the last event written, or null when every event was already stored */
+  position: Position | null;
+  /** how many events were written; events whose id was already stored are not */
+  appended: number;
+}
+
+export interface ReadStreamOptions {
+  fromRevision?: bigint;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** exclusive; absent means from the beginning of the log */
+  fromPosition?: Position | null;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** exclusive; absent means from the beginning of the log */
+  fromPosition?: Position | null;
+  /** upper bound on the size of one yielded batch */
+  maxBatch?: number;
+  signal: AbortSignal;
+}
+
+export interface EventStore {
+  readonly kind: 'postgres' | 'eventstoredb';
+  /**
+   * Appends atomically. Events whose id is already stored are dropped first; when none
+   * remain the call succeeds without checking the expectation, so that retrying an append
+   * that did land is harmless. Throws ConcurrencyError when the expectation fails.
+   */
+  append(streamName: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  /** The stream's events in revision order; an empty array for a stream that does not exist. */
+  readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Committed events in log order after `fromPosition`. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch-up from `fromPosition`, then live; ends when the signal aborts. Batches are never empty. */
+  subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
+  /** Number of committed events after `fromPosition` (for lag reports). */
+  countAfter(fromPosition: Position | null): Promise<bigint>;
+  /** Cheap round trip that proves the store answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class ConcurrencyError extends Error {
+  override readonly name = 'ConcurrencyError';
+  constructor(
+    readonly streamName: string,
+    readonly expectedRevision: ExpectedRevision,
+    /** the stream's revision when the append was refused; null when it did not exist; undefined when the store does not say */
+    readonly actualRevision: bigint | null | undefined,
+  ) {
+    super(
+      `stream ${streamName}: expected revision ${String(expectedRevision)}, ` +
+        `found ${actualRevision === undefined ? 'unknown' : actualRevision === null ? 'no stream' : String(actualRevision)}`,
+    );
+  }
+}

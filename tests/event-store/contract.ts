@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  ConcurrencyError,
+  type EventStore,
+  type EventToAppend,
+  type Position,
+  type RecordedEvent,
+} from '../../src/ports/event-store.ts';
+
+/**
+ * The behaviour every event store adapter must show. Each test works in streams of its
+ * own (a random prefix), so the suite can run against a store that other tests share.
+ */
+export function eventStoreContract(name: string, getStore: () => EventStore) {
+  describe(`event store contract: ${name}`, () => {
+    const streamOf = (label: string) => `contract${randomUUID().replaceAll('-', '')}-${label}`;
+    const event = (type = 'ThingHappened', data: unknown = { n: 1 }): EventToAppend => ({
+      eventId: randomUUID(),
+      type,
+      data,
+      metadata: { actor: 'test', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2026-11-22T10:00:00.000Z' },
+    });
+
+    /** Every event after `from` belonging to streams that start with `prefix`. */
+    async function readAllOf(prefix: string, from: Position | null = null, pageSize = 1000): Promise<RecordedEvent[]> {
+      const found: RecordedEvent[] = [];
+      let position = from;
+      for (;;) {
+        const page = await getStore().readAll({ fromPosition: position, maxCount: pageSize });
+        if (page.length === 0) return found;
+        found.push(...page.filter((e) => e.streamName.startsWith(prefix)));
+        position = page[page.length - 1]!.position;
+      }
+    }
+
+    async function expectConcurrencyError(promise: Promise<unknown>, actual: bigint | null) {
+      const error = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConcurrencyError);
+      expect((error as ConcurrencyError).actualRevision).toBe(actual);
+    }
+
+    describe('expected revision', () => {
+      it('no_stream creates a stream with 0-based revisions, then refuses', async () => {
+        const store = getStore();
+        const stream = streamOf('a');
+        const first = await store.append(stream, [event(), event()], { expectedRevision: 'no_stream' });
+        expect(first.nextRevision).toBe(1n);
+        expect(first.appended).toBe(2);
+        await expectConcurrencyError(store.append(stream, [event()], { expectedRevision: 'no_stream' }), 1n);
+        const events = await store.readStream(stream);
+        expect(events.map((e) => e.streamRevision)).toEqual([0n, 1n]);
+      });
+
+      it('stream_exists refuses a missing stream and accepts an existing one', async () => {
+        const store = getStore();
+        const stream = streamOf('b');
+        await expectConcurrencyError(store.append(stream, [event()], { expectedRevision: 'stream_exists' }), null);
+        expect(await store.readStream(stream)).toEqual([]);
+        await store.append(stream, [event()], { expectedRevision: 'no_stream' });
+        const next = await store.append(stream, [event()], { expectedRevision: 'stream_exists' });
+        expect(next.nextRevision).toBe(1n);
+      });
+
+      it('an exact revision must match the last event', async () => {
+        const store = getStore();
+        const stream = streamOf('c');
+        await store.append(stream, [event(), event(), event()], { expectedRevision: 'no_stream' });
+        await expectConcurrencyError(store.append(stream, [event()], { expectedRevision: 1n }), 2n);
+        await expectConcurrencyError(store.append(stream, [event()], { expectedRevision: 3n }), 2n);
+        const next = await store.append(stream, [event()], { expectedRevision: 2n });
+        expect(next.nextRevision).toBe(3n);
+      });
+
+      it('an exact revision on a missing stream is refused', async () => {
+        const store = getStore();
+        const stream = streamOf('d');
+        await expectConcurrencyError(store.append(stream, [event()], { expectedRevision: 0n }), null);
+      });
+
+      it('any appends whether or not the stream exists', async () => {
+        const store = getStore();
+        const stream = streamOf('e');
+        expect((await store.append(stream, [event()], { expectedRevision: 'any' })).nextRevision).toBe(0n);
+        expect((await store.append(stream, [event(), event()], { expectedRevision: 'any' })).nextRevision).toBe(2n);
+      });
+
+      it('a refused batch writes none of its events', async () => {
+        const store = getStore();
+        const stream = streamOf('f');
+        await store.append(stream, [event()], { expectedRevision: 'no_stream' });
+        const refused = [event(), event(), event()];
+        await expectConcurrencyError(store.append(stream, refused, { expectedRevision: 5n }), 0n);
+        const stored = await store.readStream(stream);
+        expect(stored).toHaveLength(1);
+        const all = await readAllOf(stream);
+        expect(all.some((e) => refused.some((r) => r.eventId === e.eventId))).toBe(false);
+      });
+    });
+
+    it('of N concurrent writers with the same expected revision exactly one wins', async () => {
+      const store = getStore();
+      const stream = streamOf('race');
+      await store.append(stream, [event()], { expectedRevision: 'no_stream' });
+      const writers = 12;
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: writers }, (_, i) => store.append(stream, [event('Raced', { writer: i })], { expectedRevision: 0n })),
+      );
+      const won = outcomes.filter((o) => o.status === 'fulfilled');
+      const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(writers - 1);
+      for (const o of lost) expect(o.reason).toBeInstanceOf(ConcurrencyError);
+      expect(await store.readStream(stream)).toHaveLength(2);
+    });
+
+    it('of N concurrent writers creating the same stream exactly one wins', async () => {
+      const store = getStore();
+      const stream = streamOf('create-race');
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 8 }, () => store.append(stream, [event()], { expectedRevision: 'no_stream' })),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConcurrencyError);
+    });
+
+    describe('event ids', () => {
+      it('re-appending a stored event id adds nothing, even with a stale expectation', async () => {
+        const store = getStore();
+        const stream = streamOf('dup');
+        const batch = [event(), event()];
+        await store.append(stream, batch, { expectedRevision: 'no_stream' });
+        const again = await store.append(stream, batch, { expectedRevision: 'no_stream' });
+        expect(again.appended).toBe(0);
+        expect(again.nextRevision).toBe(1n);
+        expect(await store.readStream(stream)).toHaveLength(2);
+        expect(await readAllOf(stream)).toHaveLength(2);
+      });
+
+      it('a batch mixing stored and new ids appends only the new ones', async () => {
+        const store = getStore();
+        const stream = streamOf('mixed');
+        const old = event('Old');
+        await store.append(stream, [old], { expectedRevision: 'no_stream' });
+        const fresh = event('Fresh');
+        const result = await store.append(stream, [old, fresh], { expectedRevision: 0n });
+        expect(result.appended).toBe(1);
+        const stored = await store.readStream(stream);
+        expect(stored.map((e) => e.type)).toEqual(['Old', 'Fresh']);
+        expect(stored.map((e) => e.streamRevision)).toEqual([0n, 1n]);
+      });
+    });
+
+    describe('reading', () => {
+      it('readStream honours fromRevision and maxCount and keeps data and metadata', async () => {
+        const store = getStore();
+        const stream = streamOf('read');
+        // more than ten, so an order that compared revisions as text ('10' < '2') would show
+        const batch = Array.from({ length: 12 }, (_, i) => event('Counted', { i, amount: '12.34', bytes: '9007199254740993' }));
+        await store.append(stream, batch, { expectedRevision: 'no_stream' });
+        expect((await store.readStream(stream)).map((e) => e.streamRevision)).toEqual(batch.map((_, i) => BigInt(i)));
+        const page = await store.readStream(stream, { fromRevision: 1n, maxCount: 3 });
+        expect(page.map((e) => (e.data as { i: number }).i)).toEqual([1, 2, 3]);
+        expect(page[0]!.eventId).toBe(batch[1]!.eventId);
+        expect(page[0]!.metadata).toEqual(batch[1]!.metadata);
+        expect(page[0]!.data).toEqual({ i: 1, amount: '12.34', bytes: '9007199254740993' });
+        expect(await store.readStream(streamOf('missing'))).toEqual([]);
+      });
+
+      it('readAll returns events in commit order, positions increase as text, pages join up', async () => {
+        const store = getStore();
+        const prefix = streamOf('all');
+        const written: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          const batch = [event('A', { i }), event('B', { i })];
+          await store.append(`${prefix}${i % 3}`, batch, { expectedRevision: 'any' });
+          written.push(...batch.map((e) => e.eventId));
+        }
+        const all = await readAllOf(prefix);
+        expect(all.map((e) => e.eventId)).toEqual(written);
+        for (let i = 1; i < all.length; i++) expect(all[i]!.position > all[i - 1]!.position).toBe(true);
+        const paged = await readAllOf(prefix, null, 3);
+        expect(paged.map((e) => e.eventId)).toEqual(written);
+        // the start position is exclusive
+        const fromFourth = await readAllOf(prefix, all[3]!.position);
+        expect(fromFourth.map((e) => e.eventId)).toEqual(written.slice(4));
+      });
+
+      it('countAfter counts what readAll would return', async () => {
+        const store = getStore();
+        const prefix = streamOf('count');
+        await store.append(`${prefix}x`, [event(), event(), event()], { expectedRevision: 'any' });
+        const mine = await readAllOf(prefix);
+        // counted from our first event: everything after it, ours or other tests'
+        const after = await store.countAfter(mine[0]!.position);
+        let expected = 0n;
+        for (let position: Position | null = mine[0]!.position; ; ) {
+          const page = await store.readAll({ fromPosition: position, maxCount: 1000 });
+          if (page.length === 0) break;
+          expected += BigInt(page.length);
+          position = page[page.length - 1]!.position;
+        }
+        expect(after).toBe(expected);
+        expect(after >= 2n).toBe(true);
+      });
+    });
+
+    describe('subscribeToAll', () => {
+      async function collect(prefix: string, from: Position | null, until: (seen: RecordedEvent[]) => boolean) {
+        const controller = new AbortController();
+        const seen: RecordedEvent[] = [];
+        let last: Position | null = from;
+        const timeout = setTimeout(() => controller.abort(), 15_000);
+        try {
+          for await (const batch of getStore().subscribeToAll({ fromPosition: from, signal: controller.signal, maxBatch: 7 })) {
+            expect(batch.length).toBeGreaterThan(0);
+            for (const e of batch) {
+              last = e.position;
+              if (e.streamName.startsWith(prefix)) seen.push(e);
+            }
+            if (until(seen)) break;
+          }
+        } finally {
+          clearTimeout(timeout);
+          controller.abort();
+        }
+        return { seen, last };
+      }
+
+      it('catches up, then delivers live events', async () => {
+        const store = getStore();
+        const prefix = streamOf('live');
+        const before = Array.from({ length: 10 }, () => event());
+        await store.append(`${prefix}1`, before, { expectedRevision: 'no_stream' });
+        const later = Array.from({ length: 5 }, () => event());
+        const appendLater = new Promise<void>((resolve, reject) =>
+          setTimeout(() => store.append(`${prefix}2`, later, { expectedRevision: 'no_stream' }).then(() => resolve(), reject), 300),
+        );
+        const { seen } = await collect(prefix, null, (s) => s.length >= 15);
+        await appendLater;
+        expect(seen.map((e) => e.eventId)).toEqual([...before, ...later].map((e) => e.eventId));
+      });
+
+      it('a subscriber resuming from a stored position misses nothing and repeats nothing', async () => {
+        const store = getStore();
+        const prefix = streamOf('resume');
+        const firstHalf = Array.from({ length: 8 }, () => event());
+        await store.append(`${prefix}1`, firstHalf, { expectedRevision: 'no_stream' });
+        const firstRun = await collect(prefix, null, (s) => s.length >= 8);
+        const stored = firstRun.seen[firstRun.seen.length - 1]!.position;
+
+        const secondHalf = Array.from({ length: 8 }, () => event());
+        await store.append(`${prefix}1`, secondHalf.slice(0, 4), { expectedRevision: 7n });
+        await store.append(`${prefix}2`, secondHalf.slice(4), { expectedRevision: 'no_stream' });
+        const secondRun = await collect(prefix, stored, (s) => s.length >= 8);
+        expect(secondRun.seen.map((e) => e.eventId)).toEqual(secondHalf.map((e) => e.eventId));
+      });
+    });
+  });
+}

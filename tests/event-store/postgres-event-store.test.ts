@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '../../src/adapters/postgres/database.ts';
+import { PostgresEventStore } from '../../src/adapters/event-store/postgres-event-store.ts';
+import type { EventToAppend, Position, RecordedEvent } from '../../src/ports/event-store.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { eventStoreContract } from './contract.ts';
+
+let url: string;
+let pool: pg.Pool;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  url = await createTestDatabase('es');
+  pool = createPool(url, 40);
+  store = new PostgresEventStore(pool);
+  await store.migrate();
+});
+afterAll(async () => {
+  await pool.end();
+});
+
+eventStoreContract('PostgreSQL', () => store);
+
+const event = (data: unknown): EventToAppend => ({
+  eventId: randomUUID(),
+  type: 'Written',
+  data,
+  metadata: { actor: 'test', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2026-11-22T10:00:00.000Z' },
+});
+
+/** A writer holding its own connection, so the test decides when its transaction commits. */
+async function openWriter() {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    async begin() {
+      await client.query('BEGIN');
+    },
+    async append(stream: string, events: EventToAppend[]) {
+      await client.query('SELECT * FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])', [
+        stream,
+        'any',
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ]);
+    },
+    async commit() {
+      await client.query('COMMIT');
+    },
+    async rollback() {
+      await client.query('ROLLBACK');
+    },
+    async close() {
+      await client.end();
+    },
+  };
+}
+
+async function readAllAfter(from: Position | null, prefix: string): Promise<{ events: RecordedEvent[]; last: Position | null }> {
+  const events: RecordedEvent[] = [];
+  let last = from;
+  for (;;) {
+    const page = await store.readAll({ fromPosition: last, maxCount: 500 });
+    if (page.length === 0) return { events, last };
+    last = page[page.length - 1]!.position;
+    events.push(...page.filter((e) => e.streamName.startsWith(prefix)));
+  }
+}
+
+describe('PostgreSQL event store: commits out of order', () => {
+  it('a transaction that started first and commits last is not skipped', async () => {
+    const prefix = `ooo${randomUUID().replaceAll('-', '')}`;
+    const early = await openWriter();
+    const late = await openWriter();
+    try {
+      const { last: start } = await readAllAfter(null, prefix);
+      const earlyEvent = event({ who: 'early' });
+      const lateEvent = event({ who: 'late' });
+
+      await early.begin();
+      await early.append(`${prefix}-a`, [earlyEvent]); // takes the lower global position
+      await late.begin();
+      await late.append(`${prefix}-b`, [lateEvent]); // takes the higher one...
+      await late.commit(); // ...and commits first
+
+      // What a bare sequence cursor would do: it sees the late event and moves past the early one.
+      const { rows: naive } = await pool.query<{ global_position: string; event_id: string }>(
+        'SELECT global_position::text, event_id FROM es_events WHERE stream_name LIKE $1 ORDER BY global_position',
+        [`${prefix}%`],
+      );
+      expect(naive.map((r) => r.event_id)).toEqual([lateEvent.eventId]);
+      const naiveCursor = BigInt(naive[0]!.global_position);
+
+      // Ours holds the late event back while an older transaction may still write.
+      const whileOpen = await readAllAfter(start, prefix);
+      expect(whileOpen.events).toEqual([]);
+
+      await early.commit();
+      const { rows: naiveAfter } = await pool.query<{ event_id: string }>(
+        'SELECT event_id FROM es_events WHERE stream_name LIKE $1 AND global_position > $2',
+        [`${prefix}%`, naiveCursor.toString()],
+      );
+      expect(naiveAfter).toEqual([]); // the bare cursor has lost the early event for good
+
+      const afterCommit = await readAllAfter(whileOpen.last, prefix);
+      expect(afterCommit.events.map((e) => e.eventId)).toEqual([earlyEvent.eventId, lateEvent.eventId]);
+    } finally {
+      await early.close();
+      await late.close();
+    }
+  });
+
+  it('property: concurrent writers committing in random order reach a live subscriber exactly once, in readAll order', async () => {
+    const writerCount = 4;
+    const writers = await Promise.all(Array.from({ length: writerCount }, openWriter));
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          // each step: which writer acts, and how many events it writes (0 = commit now)
+          fc.array(fc.record({ writer: fc.nat(writerCount - 1), size: fc.integer({ min: 0, max: 3 }), rollback: fc.integer({ min: 0, max: 5 }).map((n) => n === 0) }), {
+            minLength: 1,
+            maxLength: 25,
+          }),
+          fc.array(fc.nat(writerCount - 1), { minLength: writerCount, maxLength: writerCount }),
+          async (steps, commitOrderSeed) => {
+            const prefix = `prop${randomUUID().replaceAll('-', '')}`;
+            const { last: start } = await readAllAfter(null, prefix);
+            const controller = new AbortController();
+            const received: RecordedEvent[] = [];
+            const subscriber = (async () => {
+              for await (const batch of store.subscribeToAll({ fromPosition: start, signal: controller.signal, maxBatch: 5 })) {
+                received.push(...batch.filter((e) => e.streamName.startsWith(prefix)));
+              }
+            })();
+
+            try {
+            const open = new Set<number>();
+            const pending = new Map<number, string[]>();
+            const committed: string[] = [];
+            const finish = async (w: number, rollback: boolean) => {
+              if (rollback) await writers[w]!.rollback();
+              else {
+                await writers[w]!.commit();
+                committed.push(...(pending.get(w) ?? []));
+              }
+              open.delete(w);
+              pending.delete(w);
+            };
+            for (const step of steps) {
+              if (step.size === 0) {
+                if (open.has(step.writer)) await finish(step.writer, step.rollback);
+                continue;
+              }
+              if (!open.has(step.writer)) {
+                await writers[step.writer]!.begin();
+                open.add(step.writer);
+              }
+              const batch = Array.from({ length: step.size }, (_, i) => event({ i }));
+              // one stream per writer: two open transactions on one stream would wait on each other's row lock
+              await writers[step.writer]!.append(`${prefix}-${step.writer}`, batch);
+              pending.set(step.writer, [...(pending.get(step.writer) ?? []), ...batch.map((e) => e.eventId)]);
+            }
+            // commit whatever is still open, in an order the generator chose
+            const order = [...open].sort((a, b) => (commitOrderSeed[a] ?? 0) - (commitOrderSeed[b] ?? 0));
+            for (const w of order) await finish(w, false);
+
+            const expected = (await readAllAfter(start, prefix)).events.map((e) => e.eventId);
+            expect([...expected].sort()).toEqual([...committed].sort());
+            const deadline = Date.now() + 5_000;
+            while (received.length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+            controller.abort();
+            await subscriber;
+            expect(received.map((e) => e.eventId)).toEqual(expected);
+            } finally {
+              controller.abort();
+            }
+          },
+        ),
+        { numRuns: 100 },
+      );
+    } finally {
+      await Promise.all(writers.map((w) => w.close()));
+    }
+  });
+});
+
+describe('PostgreSQL event store: positions', () => {
+  it('are fixed-width text, so text order is log order', async () => {
+    const prefix = `pos${randomUUID().replaceAll('-', '')}`;
+    await store.append(`${prefix}-x`, [event(1), event(2)], { expectedRevision: 'no_stream' });
+    const { events } = await readAllAfter(null, prefix);
+    for (const e of events) expect(e.position).toMatch(/^\d{20}\/\d{19}$/);
+    expect(events[0]!.position < events[1]!.position).toBe(true);
+  });
+});

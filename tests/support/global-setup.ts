@@ -1,0 +1,38 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresAdminUrl: string;
+  }
+}
+
+/** One throwaway PostgreSQL cluster per test run; each test file makes its own database in it. */
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cloudpro-test-pg-'));
+  // The unprivileged postgres user needs to reach the cluster directory.
+  await import('node:fs/promises').then((fs) => fs.chmod(dataDir, 0o755));
+  const port = await freePort();
+  const postgres = await startEmbeddedPostgres({ dataDir, port, database: 'postgres', persistent: false });
+  project.provide('postgresAdminUrl', postgres.connectionString);
+  return async () => {
+    await postgres.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
