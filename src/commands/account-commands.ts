@@ -1,0 +1,31 @@
+import type { AccountCommand } from '../domain/account/account-commands.ts';
+import { accountDecider, slugReservationDecider, validateOpenAccount } from '../domain/account/account-decider.ts';
+import { accountSlugStream, accountStream } from '../domain/account/account-streams.ts';
+import { ValidationError } from '../domain/errors.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import { handleCommand, type CommandContext } from './command-handler.ts';
+
+export type AccountCommands = ReturnType<typeof createAccountCommands>;
+
+export function createAccountCommands(eventStore: EventStore) {
+  return {
+    async execute(command: AccountCommand, context: CommandContext) {
+      if (command.type === 'OpenAccount') {
+        // Validate before reserving, so bad input never leaves a slug taken.
+        const issues = validateOpenAccount(command.data);
+        if (issues.length > 0) throw new ValidationError(issues);
+        const { slug, accountId, openedAt } = command.data;
+        // The reservation stream can be created once only: of two accounts asking for one
+        // slug at the same moment, exactly one gets it. Retrying the same open is harmless.
+        await handleCommand(
+          eventStore,
+          slugReservationDecider,
+          accountSlugStream(slug),
+          { type: 'ReserveAccountSlug', data: { slug, accountId, reservedAt: openedAt } },
+          context,
+        );
+      }
+      return handleCommand(eventStore, accountDecider, accountStream(command.data.accountId), command, context);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { apiTokenDecider, apiTokenStream, type TokenScope } from '../domain/api-token/api-token.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+
+const TOKEN_PATTERN = /^cpl_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+
+export interface IssuedToken {
+  tokenId: string;
+  /** shown once; only its SHA-256 digest is kept */
+  token: string;
+}
+
+export interface Principal {
+  tokenId: string;
+  name: string;
+  scope: TokenScope;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+/** `cpl_<token id>_<43 characters of secret>`: the id lets us find the token without scanning digests. */
+export async function issueApiToken(
+  eventStore: EventStore,
+  input: { name: string; scope: TokenScope },
+  context: CommandContext,
+): Promise<IssuedToken> {
+  const tokenId = randomUUID().replaceAll('-', '');
+  const token = `cpl_${tokenId}_${randomBytes(32).toString('base64url')}`;
+  await handleCommand(
+    eventStore,
+    apiTokenDecider,
+    apiTokenStream(tokenId),
+    {
+      type: 'IssueApiToken',
+      data: { tokenId, name: input.name, scope: input.scope, secretSha256: sha256(token).toString('hex'), issuedAt: context.occurredAt },
+    },
+    context,
+  );
+  return { tokenId, token };
+}
+
+export async function revokeApiToken(eventStore: EventStore, tokenId: string, context: CommandContext) {
+  return handleCommand(eventStore, apiTokenDecider, apiTokenStream(tokenId), { type: 'RevokeApiToken', data: { tokenId, revokedAt: context.occurredAt } }, context);
+}
+
+/**
+ * The token's own stream is the source of truth, read on every request: a revocation
+ * takes effect at once, with no read model lag to wait out.
+ */
+export async function authenticateToken(eventStore: EventStore, presented: string): Promise<Principal | null> {
+  const match = TOKEN_PATTERN.exec(presented);
+  if (!match) return null;
+  const { state } = await loadAggregate(eventStore, apiTokenDecider, apiTokenStream(match[1]!));
+  if (state.status !== 'active') return null;
+  const expected = Buffer.from(state.secretSha256, 'hex');
+  const actual = sha256(presented);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+  return { tokenId: state.tokenId, name: state.name, scope: state.scope };
+}

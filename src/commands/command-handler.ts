@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { Decider, DomainEvent } from '../domain/decider.ts';
+import { ConcurrencyError, type EventMetadata, type EventStore, type Position } from '../ports/event-store.ts';
+
+/** Who asked, and where the request came from; becomes every event's metadata. */
+export interface CommandContext {
+  /** user id, api token id, or `system:<job>` */
+  actor: string;
+  correlationId: string;
+  /** the id of the request or event that caused this command */
+  causationId: string;
+  /** ISO-8601; the same instant the command carries */
+  occurredAt: string;
+  ip?: string;
+}
+
+export interface CommandResult<Event, State> {
+  /** the events this command recorded (empty when it changed nothing) */
+  events: Event[];
+  state: State;
+  /** revision of the stream's last event, or null if the stream still does not exist */
+  revision: bigint | null;
+  /** position of the last recorded event, null when nothing was recorded */
+  position: Position | null;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 10 };
+
+/**
+ * Read the stream, fold it, decide, append with the revision we read. Another writer
+ * getting there first costs one more round: reload and decide again on the new state,
+ * after a jittered pause so that the same writers do not collide again in lockstep.
+ */
+export async function handleCommand<Command, Event extends DomainEvent, State>(
+  eventStore: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamName: string,
+  command: Command,
+  context: CommandContext,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): Promise<CommandResult<Event, State>> {
+  for (let attempt = 1; ; attempt++) {
+    const { state, revision } = await loadAggregate(eventStore, decider, streamName);
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { events, state, revision, position: null };
+
+    const metadata: EventMetadata = {
+      actor: context.actor,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      occurredAt: context.occurredAt,
+      ...(context.ip ? { ip: context.ip } : {}),
+    };
+    try {
+      const appended = await eventStore.append(
+        streamName,
+        events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata })),
+        { expectedRevision: revision ?? 'no_stream' },
+      );
+      return { events, state: events.reduce(decider.evolve, state), revision: appended.nextRevision, position: appended.position };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= retry.maxAttempts) throw error;
+      await sleep(Math.random() * retry.baseDelayMs * 2 ** attempt);
+    }
+  }
+}
+
+export async function loadAggregate<Command, Event extends DomainEvent, State>(
+  eventStore: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamName: string,
+): Promise<{ state: State; revision: bigint | null }> {
+  const recorded = await eventStore.readStream(streamName);
+  let state = decider.initialState();
+  for (const event of recorded) state = decider.evolve(state, { type: event.type, data: event.data } as Event);
+  const last = recorded[recorded.length - 1];
+  return { state, revision: last ? last.streamRevision : null };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,163 @@
+import { assertNever, type Decider } from '../decider.ts';
+import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
+import type { AccountCommand, OpenAccount, ReserveAccountSlug, UpdateBillingProfile } from './account-commands.ts';
+import type { AccountEvent, AccountSlugReserved, BillingProfile } from './account-events.ts';
+import {
+  ACCOUNT_DEFAULTS,
+  checkBillingDay,
+  checkCurrency,
+  checkDocument,
+  checkEmail,
+  checkName,
+  checkSlug,
+  checkTimeZone,
+  type Currency,
+} from './account-rules.ts';
+
+export type AccountStatus = 'active' | 'suspended' | 'closed';
+
+export type AccountState =
+  | { status: 'none' }
+  | {
+      status: AccountStatus;
+      accountId: string;
+      slug: string;
+      currency: Currency;
+      timeZone: string;
+      profile: BillingProfile;
+      openedAt: string;
+    };
+
+export function validateOpenAccount(data: OpenAccount['data']): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  checkName(data.name, 'name', issues);
+  checkSlug(data.slug, 'slug', issues);
+  checkEmail(data.billingEmail, 'billingEmail', issues);
+  checkDocument(data.document, 'document', issues);
+  if (data.currency !== undefined) checkCurrency(data.currency, 'currency', issues);
+  if (data.timeZone !== undefined) checkTimeZone(data.timeZone, 'timeZone', issues);
+  if (data.billingDay !== undefined) checkBillingDay(data.billingDay, 'billingDay', issues);
+  return issues;
+}
+
+export function validateBillingProfileChanges(changes: UpdateBillingProfile['data']['changes']): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (changes.name !== undefined) checkName(changes.name, 'name', issues);
+  if (changes.billingEmail !== undefined) checkEmail(changes.billingEmail, 'billingEmail', issues);
+  if (changes.document !== undefined) checkDocument(changes.document, 'document', issues);
+  if (changes.billingDay !== undefined) checkBillingDay(changes.billingDay, 'billingDay', issues);
+  if (Object.values(changes).every((value) => value === undefined)) issues.push({ path: '', message: 'nothing to change' });
+  return issues;
+}
+
+function openAccount({ data }: OpenAccount, state: AccountState): AccountEvent[] {
+  if (state.status !== 'none') throw new ConflictError('account_exists', `account ${data.accountId} already exists`);
+  const issues = validateOpenAccount(data);
+  if (issues.length > 0) throw new ValidationError(issues);
+  return [
+    {
+      type: 'AccountOpened',
+      data: {
+        accountId: data.accountId,
+        name: data.name.trim(),
+        slug: data.slug,
+        billingEmail: data.billingEmail,
+        document: checkDocument(data.document, 'document', [])!,
+        currency: (data.currency ?? ACCOUNT_DEFAULTS.currency) as Currency,
+        timeZone: data.timeZone ?? ACCOUNT_DEFAULTS.timeZone,
+        billingDay: data.billingDay ?? ACCOUNT_DEFAULTS.billingDay,
+        openedAt: data.openedAt,
+      },
+    },
+  ];
+}
+
+function updateBillingProfile({ data }: UpdateBillingProfile, state: AccountState): AccountEvent[] {
+  const account = requireOpen(state, data.accountId, 'update the billing profile of');
+  const issues = validateBillingProfileChanges(data.changes);
+  if (issues.length > 0) throw new ValidationError(issues);
+  // Only what actually differs is recorded, so repeating an update records nothing.
+  const changes: Partial<BillingProfile> = {};
+  const { name, billingEmail, document, billingDay } = data.changes;
+  if (name !== undefined && name.trim() !== account.profile.name) changes.name = name.trim();
+  if (billingEmail !== undefined && billingEmail !== account.profile.billingEmail) changes.billingEmail = billingEmail;
+  if (billingDay !== undefined && billingDay !== account.profile.billingDay) changes.billingDay = billingDay;
+  if (document !== undefined) {
+    const parsed = checkDocument(document, 'document', [])!;
+    if (parsed.number !== account.profile.document.number) changes.document = parsed;
+  }
+  if (Object.keys(changes).length === 0) return [];
+  return [{ type: 'BillingProfileUpdated', data: { accountId: data.accountId, changes, updatedAt: data.updatedAt } }];
+}
+
+function requireExisting(state: AccountState, accountId: string) {
+  if (state.status === 'none') throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
+  return state;
+}
+
+function requireOpen(state: AccountState, accountId: string, action: string) {
+  const account = requireExisting(state, accountId);
+  if (account.status === 'closed') throw new IllegalStateError('account_closed', `cannot ${action} account ${accountId}: it is closed`);
+  return account;
+}
+
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
+  initialState: () => ({ status: 'none' }),
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'OpenAccount':
+        return openAccount(command, state);
+      case 'UpdateBillingProfile':
+        return updateBillingProfile(command, state);
+      case 'SuspendAccount': {
+        const account = requireOpen(state, command.data.accountId, 'suspend');
+        if (account.status === 'suspended') return [];
+        return [{ type: 'AccountSuspended', data: command.data }];
+      }
+      case 'ReactivateAccount': {
+        const account = requireOpen(state, command.data.accountId, 'reactivate');
+        if (account.status === 'active') return [];
+        return [{ type: 'AccountReactivated', data: command.data }];
+      }
+      case 'CloseAccount': {
+        const account = requireExisting(state, command.data.accountId);
+        if (account.status === 'closed') return [];
+        return [{ type: 'AccountClosed', data: command.data }];
+      }
+      default:
+        return assertNever(command);
+    }
+  },
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'AccountOpened': {
+        const { accountId, slug, currency, timeZone, openedAt, name, billingEmail, document, billingDay } = event.data;
+        return { status: 'active', accountId, slug, currency, timeZone, openedAt, profile: { name, billingEmail, document, billingDay } };
+      }
+      case 'BillingProfileUpdated':
+        return state.status === 'none' ? state : { ...state, profile: { ...state.profile, ...event.data.changes } };
+      case 'AccountSuspended':
+        return state.status === 'none' ? state : { ...state, status: 'suspended' };
+      case 'AccountReactivated':
+        return state.status === 'none' ? state : { ...state, status: 'active' };
+      case 'AccountClosed':
+        return state.status === 'none' ? state : { ...state, status: 'closed' };
+      default:
+        return assertNever(event);
+    }
+  },
+};
+
+export type SlugReservationState = { reservedBy: string | null };
+
+export const slugReservationDecider: Decider<ReserveAccountSlug, AccountSlugReserved, SlugReservationState> = {
+  initialState: () => ({ reservedBy: null }),
+  decide({ data }, state) {
+    if (state.reservedBy === data.accountId) return [];
+    if (state.reservedBy !== null) throw new ConflictError('slug_taken', `the slug "${data.slug}" is already taken`);
+    return [{ type: 'AccountSlugReserved', data }];
+  },
+  evolve: (_state, event) => ({ reservedBy: event.data.accountId }),
+};

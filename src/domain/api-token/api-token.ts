@@ -1,0 +1,53 @@
+import { assertNever, type Decider, type DomainEvent } from '../decider.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
+
+/**
+ * Bearer tokens. The secret itself is never stored: only its SHA-256 digest, computed
+ * outside the domain and passed in with the command, reaches the event.
+ */
+export type TokenScope = { kind: 'operator' } | { kind: 'account'; accountId: string };
+
+export type IssueApiToken = {
+  type: 'IssueApiToken';
+  data: { tokenId: string; name: string; scope: TokenScope; secretSha256: string; issuedAt: string };
+};
+export type RevokeApiToken = { type: 'RevokeApiToken'; data: { tokenId: string; revokedAt: string } };
+export type ApiTokenCommand = IssueApiToken | RevokeApiToken;
+
+export type ApiTokenIssued = DomainEvent<'ApiTokenIssued', IssueApiToken['data']>;
+export type ApiTokenRevoked = DomainEvent<'ApiTokenRevoked', RevokeApiToken['data']>;
+export type ApiTokenEvent = ApiTokenIssued | ApiTokenRevoked;
+
+export type ApiTokenState =
+  | { status: 'none' }
+  | { status: 'active' | 'revoked'; tokenId: string; name: string; scope: TokenScope; secretSha256: string };
+
+export const apiTokenStream = (tokenId: string) => `apitoken-${tokenId}`;
+
+export const apiTokenDecider: Decider<ApiTokenCommand, ApiTokenEvent, ApiTokenState> = {
+  initialState: () => ({ status: 'none' }),
+  decide(command, state) {
+    switch (command.type) {
+      case 'IssueApiToken':
+        if (state.status !== 'none') throw new ConflictError('token_exists', `token ${command.data.tokenId} already exists`);
+        return [{ type: 'ApiTokenIssued', data: command.data }];
+      case 'RevokeApiToken':
+        if (state.status === 'none') throw new NotFoundError('token_not_found', `token ${command.data.tokenId} does not exist`);
+        return state.status === 'revoked' ? [] : [{ type: 'ApiTokenRevoked', data: command.data }];
+      default:
+        return assertNever(command);
+    }
+  },
+  evolve(state, event) {
+    switch (event.type) {
+      case 'ApiTokenIssued': {
+        const { tokenId, name, scope, secretSha256 } = event.data;
+        return { status: 'active', tokenId, name, scope, secretSha256 };
+      }
+      case 'ApiTokenRevoked':
+        return state.status === 'none' ? state : { ...state, status: 'revoked' };
+      default:
+        return assertNever(event);
+    }
+  },
+};

@@ -1,0 +1,88 @@
+import type { Transaction } from 'kysely';
+import type { AccountEvent } from '../../domain/account/account-events.ts';
+import { ACCOUNT_EVENT_TYPES } from '../../domain/account/account-events.ts';
+import { assertNever } from '../../domain/decider.ts';
+import type { RecordedEvent } from '../../ports/event-store.ts';
+import type { Projection } from '../projection.ts';
+import type { ReadModelDatabase } from '../read-model-database.ts';
+
+/** One row per account, as the portal and the operator console list and show them. */
+export const accountsProjection: Projection = {
+  name: 'accounts',
+  eventTypes: new Set(ACCOUNT_EVENT_TYPES),
+  tables: ['accounts'],
+
+  async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
+    const event = { type: recorded.type, data: recorded.data } as AccountEvent;
+    const revision = recorded.streamRevision.toString();
+    switch (event.type) {
+      case 'AccountOpened': {
+        const d = event.data;
+        await trx
+          .insertInto('accounts')
+          .values({
+            account_id: d.accountId,
+            slug: d.slug,
+            name: d.name,
+            billing_email: d.billingEmail,
+            document_kind: d.document.kind,
+            document_number: d.document.number,
+            currency: d.currency,
+            time_zone: d.timeZone,
+            billing_day: d.billingDay,
+            status: 'active',
+            status_reason: null,
+            opened_at: d.openedAt,
+            updated_at: d.openedAt,
+            closed_at: null,
+            revision,
+          })
+          .execute();
+        return;
+      }
+      case 'BillingProfileUpdated': {
+        const { changes, accountId, updatedAt } = event.data;
+        await trx
+          .updateTable('accounts')
+          .set({
+            ...(changes.name !== undefined && { name: changes.name }),
+            ...(changes.billingEmail !== undefined && { billing_email: changes.billingEmail }),
+            ...(changes.billingDay !== undefined && { billing_day: changes.billingDay }),
+            ...(changes.document !== undefined && { document_kind: changes.document.kind, document_number: changes.document.number }),
+            updated_at: updatedAt,
+            revision,
+          })
+          .where('account_id', '=', accountId)
+          .execute();
+        return;
+      }
+      case 'AccountSuspended':
+        await setStatus(trx, event.data.accountId, { status: 'suspended', status_reason: event.data.reason, updated_at: event.data.suspendedAt, revision });
+        return;
+      case 'AccountReactivated':
+        await setStatus(trx, event.data.accountId, { status: 'active', status_reason: null, updated_at: event.data.reactivatedAt, revision });
+        return;
+      case 'AccountClosed':
+        await setStatus(trx, event.data.accountId, {
+          status: 'closed',
+          status_reason: event.data.reason,
+          updated_at: event.data.closedAt,
+          closed_at: event.data.closedAt,
+          revision,
+        });
+        return;
+      default:
+        assertNever(event);
+    }
+  },
+};
+
+async function setStatus(
+  trx: Transaction<ReadModelDatabase>,
+  accountId: string,
+  values: Partial<ReadModelDatabase['accounts']>,
+): Promise<void> {
+  const { numUpdatedRows } = await trx.updateTable('accounts').set(values).where('account_id', '=', accountId).executeTakeFirst();
+  // An update that finds no row means the log and the read model disagree: stop loudly.
+  if (numUpdatedRows === 0n) throw new Error(`account ${accountId} is not in the read model`);
+}

@@ -1,0 +1,209 @@
+import { sql, type Kysely } from 'kysely';
+import type { EventStore, Position, RecordedEvent } from '../ports/event-store.ts';
+import { ProjectionFailure, type Projection } from './projection.ts';
+import type { ReadModelDatabase } from './read-model-database.ts';
+
+export interface ProjectionStatus {
+  projection: string;
+  position: Position | null;
+  eventsApplied: bigint;
+  status: 'running' | 'failed' | 'new';
+  error: string | null;
+  /** committed events after the checkpoint */
+  lag: bigint;
+}
+
+export interface RunnerLogger {
+  info(message: string): void;
+  error(message: string): void;
+}
+
+export interface ProjectionRunnerOptions {
+  db: Kysely<ReadModelDatabase>;
+  eventStore: EventStore;
+  projections: readonly Projection[];
+  batchSize?: number;
+  logger?: RunnerLogger;
+}
+
+/** Another process (a rebuild) moved the checkpoint under us: start again from where it now is. */
+class CheckpointMoved extends Error {}
+
+/**
+ * Feeds each projection from its own checkpoint. A batch's read-model writes and the
+ * checkpoint that covers them commit in one transaction, so a crash anywhere leaves the
+ * read model exactly at its checkpoint: nothing applied twice, nothing skipped.
+ *
+ * The checkpoint row is locked and compared at the start of every batch. Two runners of
+ * one projection (the service, and an ops rebuild) therefore never both apply a batch:
+ * the second sees the moved checkpoint, rolls back and resumes from it.
+ */
+export class ProjectionRunner {
+  private readonly db: Kysely<ReadModelDatabase>;
+  private readonly eventStore: EventStore;
+  private readonly projections: readonly Projection[];
+  private readonly batchSize: number;
+  private readonly logger: RunnerLogger;
+  private controller: AbortController | null = null;
+  private loops: Promise<void>[] = [];
+
+  constructor(options: ProjectionRunnerOptions) {
+    this.db = options.db;
+    this.eventStore = options.eventStore;
+    this.projections = options.projections;
+    this.batchSize = options.batchSize ?? 500;
+    this.logger = options.logger ?? { info: () => undefined, error: () => undefined };
+  }
+
+  projection(name: string): Projection {
+    const found = this.projections.find((p) => p.name === name);
+    if (!found) {
+      throw new Error(`no projection named "${name}"; known: ${this.projections.map((p) => p.name).join(', ')}`);
+    }
+    return found;
+  }
+
+  /** Runs every projection live until stop(); one failing projection does not stop the others. */
+  start(): void {
+    if (this.controller) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.loops = this.projections.map((projection) => this.runLive(projection, controller.signal));
+  }
+
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await Promise.allSettled(this.loops);
+    this.controller = null;
+    this.loops = [];
+  }
+
+  /**
+   * Applies everything committed so far, then returns. Used by ops, and by tests that
+   * need the read model to reflect what they just wrote.
+   */
+  async catchUp(names?: readonly string[], onProgress?: (projection: string, applied: number) => void): Promise<void> {
+    const selected = names ? names.map((n) => this.projection(n)) : this.projections;
+    for (const projection of selected) {
+      let applied = 0;
+      for (;;) {
+        const checkpoint = await this.readCheckpoint(projection.name);
+        const batch = await this.eventStore.readAll({ fromPosition: checkpoint, maxCount: this.batchSize });
+        if (batch.length === 0) break;
+        try {
+          await this.applyBatch(projection, checkpoint, batch);
+        } catch (error) {
+          if (error instanceof CheckpointMoved) continue;
+          throw error;
+        }
+        applied += batch.length;
+        onProgress?.(projection.name, applied);
+      }
+    }
+  }
+
+  /** Empties the projection's tables and its checkpoint in one transaction, then replays the log. */
+  async rebuild(name: string, onProgress?: (applied: number, total: bigint) => void): Promise<void> {
+    const projection = this.projection(name);
+    const total = await this.eventStore.countAfter(null);
+    await this.db.transaction().execute(async (trx) => {
+      await this.lockCheckpoint(trx, projection.name);
+      for (const table of projection.tables) await sql`TRUNCATE TABLE ${sql.table(table)}`.execute(trx);
+      await trx
+        .updateTable('projection_checkpoints')
+        .set({ position: null, events_applied: '0', status: 'running', error: null, updated_at: new Date() })
+        .where('projection', '=', projection.name)
+        .execute();
+    });
+    await this.catchUp([name], (_, applied) => onProgress?.(applied, total));
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const rows = await this.db.selectFrom('projection_checkpoints').selectAll().execute();
+    return Promise.all(
+      this.projections.map(async (projection) => {
+        const row = rows.find((r) => r.projection === projection.name);
+        const position = row?.position ?? null;
+        return {
+          projection: projection.name,
+          position,
+          eventsApplied: BigInt(row?.events_applied ?? '0'),
+          status: row ? row.status : 'new',
+          error: row?.error ?? null,
+          lag: await this.eventStore.countAfter(position),
+        };
+      }),
+    );
+  }
+
+  private async runLive(projection: Projection, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const checkpoint = await this.readCheckpoint(projection.name);
+        let expected = checkpoint;
+        for await (const batch of this.eventStore.subscribeToAll({ fromPosition: checkpoint, maxBatch: this.batchSize, signal })) {
+          await this.applyBatch(projection, expected, batch);
+          expected = batch[batch.length - 1]!.position;
+        }
+        return;
+      } catch (error) {
+        if (error instanceof CheckpointMoved) continue;
+        if (signal.aborted) return;
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.error(message);
+        await this.recordFailure(projection.name, message).catch((e: unknown) =>
+          this.logger.error(`could not record the failure of projection "${projection.name}": ${String(e)}`),
+        );
+        return;
+      }
+    }
+  }
+
+  private async applyBatch(projection: Projection, expected: Position | null, batch: readonly RecordedEvent[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const current = await this.lockCheckpoint(trx, projection.name);
+      if (current !== expected) throw new CheckpointMoved();
+      let applied = 0;
+      for (const event of batch) {
+        if (!projection.eventTypes.has(event.type)) continue;
+        try {
+          await projection.apply(trx, event);
+        } catch (cause) {
+          throw new ProjectionFailure(projection.name, event, cause);
+        }
+        applied++;
+      }
+      await trx
+        .updateTable('projection_checkpoints')
+        .set({
+          position: batch[batch.length - 1]!.position,
+          events_applied: sql`events_applied + ${applied}`,
+          status: 'running',
+          error: null,
+          updated_at: new Date(),
+        })
+        .where('projection', '=', projection.name)
+        .execute();
+    });
+  }
+
+  private async readCheckpoint(name: string): Promise<Position | null> {
+    const row = await this.db.selectFrom('projection_checkpoints').select('position').where('projection', '=', name).executeTakeFirst();
+    return row?.position ?? null;
+  }
+
+  /** Creates the row on first use, then locks it for the rest of the transaction. */
+  private async lockCheckpoint(trx: Kysely<ReadModelDatabase>, name: string): Promise<Position | null> {
+    await trx.insertInto('projection_checkpoints').values({ projection: name }).onConflict((oc) => oc.column('projection').doNothing()).execute();
+    const row = await trx.selectFrom('projection_checkpoints').select('position').where('projection', '=', name).forUpdate().executeTakeFirstOrThrow();
+    return row.position;
+  }
+
+  private async recordFailure(name: string, message: string): Promise<void> {
+    await this.db
+      .insertInto('projection_checkpoints')
+      .values({ projection: name, status: 'failed', error: message })
+      .onConflict((oc) => oc.column('projection').doUpdateSet({ status: 'failed', error: message, updated_at: new Date() }))
+      .execute();
+  }
+}
