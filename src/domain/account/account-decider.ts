@@ -26,6 +26,10 @@ export type AccountState =
       timeZone: string;
       profile: BillingProfile;
       openedAt: string;
+      updatedAt: string;
+      /** why it is suspended or closed; null while active */
+      statusReason: string | null;
+      closedAt: string | null;
     };
 
 export function validateOpenAccount(data: OpenAccount['data']): FieldIssue[] {
@@ -134,16 +138,21 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
     switch (event.type) {
       case 'AccountOpened': {
         const { accountId, slug, currency, timeZone, openedAt, name, billingEmail, document, billingDay } = event.data;
-        return { status: 'active', accountId, slug, currency, timeZone, openedAt, profile: { name, billingEmail, document, billingDay } };
+        const profile = { name, billingEmail, document, billingDay };
+        return { status: 'active', accountId, slug, currency, timeZone, openedAt, profile, updatedAt: openedAt, statusReason: null, closedAt: null };
       }
       case 'BillingProfileUpdated':
-        return state.status === 'none' ? state : { ...state, profile: { ...state.profile, ...event.data.changes } };
+        if (state.status === 'none') return state;
+        return { ...state, profile: { ...state.profile, ...event.data.changes }, updatedAt: event.data.updatedAt };
       case 'AccountSuspended':
-        return state.status === 'none' ? state : { ...state, status: 'suspended' };
+        if (state.status === 'none') return state;
+        return { ...state, status: 'suspended', statusReason: event.data.reason, updatedAt: event.data.suspendedAt };
       case 'AccountReactivated':
-        return state.status === 'none' ? state : { ...state, status: 'active' };
+        if (state.status === 'none') return state;
+        return { ...state, status: 'active', statusReason: null, updatedAt: event.data.reactivatedAt };
       case 'AccountClosed':
-        return state.status === 'none' ? state : { ...state, status: 'closed' };
+        if (state.status === 'none') return state;
+        return { ...state, status: 'closed', statusReason: event.data.reason, updatedAt: event.data.closedAt, closedAt: event.data.closedAt };
       default:
         return assertNever(event);
     }

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store.ts';
+import { PostgresEventStore } from './event-store/postgres-event-store.ts';
+import { createKysely, createPool } from './postgres/database.ts';
+import { startEmbeddedPostgres } from './postgres/embedded-postgres.ts';
+import { migrateReadModels } from './postgres/migrate.ts';
+
+export interface Infrastructure {
+  eventStore: EventStore;
+  readModels: Kysely<ReadModelDatabase>;
+  /** what start-up reports: where the data lives */
+  description: { postgres: string; eventStore: string };
+  checkPostgres(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects the stores the configuration names, starting an embedded PostgreSQL when it
+ * names none, and brings both schemas up to date.
+ */
+export async function openInfrastructure(config: Config, log: (line: string) => void = () => undefined): Promise<Infrastructure> {
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closeOne of closers.reverse()) await closeOne().catch(() => undefined);
+  };
+  try {
+    let connectionString = config.databaseUrl;
+    let postgresDescription = 'PostgreSQL from DATABASE_URL';
+    if (!connectionString) {
+      const dataDir = path.resolve(config.dataDir);
+      log(`starting embedded PostgreSQL in ${dataDir} on 127.0.0.1:${config.embeddedPostgresPort}`);
+      const embedded = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, database: 'cloudpro', persistent: true });
+      closers.push(embedded.stop);
+      connectionString = embedded.connectionString;
+      postgresDescription = `embedded PostgreSQL, data in ${dataDir}, 127.0.0.1:${config.embeddedPostgresPort}`;
+    }
+    const pool = createPool(connectionString);
+    const readModels = createKysely<ReadModelDatabase>(pool);
+    closers.push(() => readModels.destroy());
+    await migrateReadModels(readModels);
+
+    let eventStore: EventStore;
+    let eventStoreDescription: string;
+    if (config.eventStoreConnectionString) {
+      const esdb = EventStoreDbEventStore.connect(config.eventStoreConnectionString);
+      closers.push(() => esdb.close());
+      eventStore = esdb;
+      eventStoreDescription = `EventStoreDB at ${redactCredentials(config.eventStoreConnectionString)}`;
+    } else {
+      const postgresStore = new PostgresEventStore(pool);
+      await postgresStore.migrate();
+      eventStore = postgresStore;
+      eventStoreDescription = 'PostgreSQL event store (es_events table, same database)';
+    }
+    return {
+      eventStore,
+      readModels,
+      description: { postgres: postgresDescription, eventStore: eventStoreDescription },
+      checkPostgres: async () => {
+        await pool.query('SELECT 1');
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function redactCredentials(connectionString: string): string {
+  return connectionString.replace(/\/\/[^@/]*@/, '//***@');
+}

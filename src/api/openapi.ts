@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { ProblemSchema } from './problem.ts';
+import type { Access, RouteRegistry } from './route.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+};
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+function errorResponses(access: Access, hasInput: boolean): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  if (hasInput) responses['400'] = problemResponse('Invalid input: `errors` lists every failing field');
+  if (access !== 'public') responses['401'] = problemResponse('No API token, or a bad or revoked one');
+  if (access === 'operator' || access === 'account-operator-only') responses['403'] = problemResponse('Operators only');
+  if (access === 'account' || access === 'account-operator-only') responses['404'] = problemResponse('No such account (or not yours)');
+  return responses;
+}
+
+/** OpenAPI 3.1 from the same zod schemas the routes parse with: the document cannot drift from the code. */
+export function buildOpenApiDocument(registry: RouteRegistry, info: { title: string; version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of registry.routes) {
+    const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    for (const [part, schema] of [
+      ['path', route.params],
+      ['query', route.query],
+    ] as const) {
+      if (!schema) continue;
+      const shape = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+      for (const [name, property] of Object.entries(shape.properties ?? {})) {
+        parameters.push({ name, in: part, required: part === 'path' || (shape.required ?? []).includes(name), schema: property });
+      }
+    }
+    const responses: Record<string, unknown> = {};
+    for (const [status, schema] of Object.entries(route.responses)) {
+      responses[status] = schema
+        ? { description: schema.description ?? 'OK', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
+        : { description: 'OK' };
+    }
+    Object.assign(responses, errorResponses(route.access, Boolean(route.params || route.query || route.body)));
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = {
+      summary: route.summary,
+      tags: route.tags,
+      ...(route.access === 'public' ? { security: [] } : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'cpl_… token from `npm run ops -- create-operator-token`' } },
+      schemas: { Problem: jsonSchema(ProblemSchema, 'output') },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { CommandContext } from '../commands/command-handler.ts';
+import type { Principal } from '../commands/api-token-commands.ts';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
+import { requestFingerprint, type IdempotencyStore } from './idempotency.ts';
+import { toProblem, UnauthenticatedError } from './problem.ts';
+
+/**
+ * Who may call a route:
+ * - public: anyone (health, docs)
+ * - operator: platform operator tokens only
+ * - account: operators, and tokens of the account named by the `:accountId` parameter;
+ *   any other account's token is told the account does not exist
+ * - account-operator-only: like account for the 404, but only operators may act
+ */
+export type Access = 'public' | 'operator' | 'account' | 'account-operator-only';
+
+type AnySchema = z.ZodType;
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal | null;
+  context: CommandContext;
+  request: FastifyRequest;
+}
+
+export interface RouteReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteDefinition<P extends AnySchema | undefined, Q extends AnySchema | undefined, B extends AnySchema | undefined> {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  url: string;
+  summary: string;
+  tags: string[];
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** documented responses: status -> schema (null for no body); errors are added from `access` */
+  responses: Record<number, AnySchema | null>;
+  handler(input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>): Promise<RouteReply>;
+}
+
+export interface RouteDeps {
+  authenticate(token: string): Promise<Principal | null>;
+  now(): Date;
+  idempotency: IdempotencyStore;
+}
+
+/** Keeps each route once: fastify serves it, and the OpenAPI document describes it. */
+export class RouteRegistry {
+  readonly routes: RouteDefinition<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined>[] = [];
+
+  add<P extends AnySchema | undefined, Q extends AnySchema | undefined, B extends AnySchema | undefined>(route: RouteDefinition<P, Q, B>) {
+    this.routes.push(route as unknown as RouteDefinition<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined>);
+  }
+
+  mount(app: FastifyInstance, deps: RouteDeps) {
+    for (const route of this.routes) {
+      app.route({
+        method: route.method,
+        url: route.url,
+        handler: async (request, reply) => {
+          const principal = await resolvePrincipal(request, route.access, deps);
+          const params = request.params as Record<string, string>;
+          authorize(route.access, principal, params.accountId);
+          const issues: FieldIssue[] = [];
+          const parsedParams = parsePart(route.params, request.params, 'params', issues);
+          const parsedQuery = parsePart(route.query, request.query, 'query', issues);
+          const parsedBody = parsePart(route.body, request.body, 'body', issues);
+          if (issues.length > 0) throw new ValidationError(issues);
+          const run = () =>
+            route.handler({
+              params: parsedParams,
+              query: parsedQuery,
+              body: parsedBody,
+              principal,
+              context: commandContext(request, principal, deps.now()),
+              request,
+            } as RouteInput<never, never, never>);
+          const key = request.headers['idempotency-key'];
+          const outcome =
+            route.method !== 'GET' && typeof key === 'string'
+              ? await runOnce(deps.idempotency, principal, key, requestFingerprint(route.method, request.url, request.body), run)
+              : await run();
+          for (const [name, value] of Object.entries(outcome.headers ?? {})) reply.header(name, value);
+          reply.status(outcome.status);
+          if (outcome.status >= 400) reply.type('application/problem+json');
+          return outcome.body === null ? reply.send() : outcome.body;
+        },
+      });
+    }
+  }
+}
+
+/**
+ * A retried command with the same Idempotency-Key gets the first outcome back instead of
+ * running again. Outcomes of bad requests are kept too (the same request would fail the
+ * same way); a failure on our side releases the key so the retry can run.
+ */
+async function runOnce(
+  store: IdempotencyStore,
+  principal: Principal | null,
+  key: string,
+  fingerprint: string,
+  run: () => Promise<RouteReply>,
+): Promise<RouteReply> {
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new ValidationError([{ path: 'headers.idempotency-key', message: 'must be 1 to 200 visible ASCII characters' }]);
+  }
+  const owner = principal ? principal.tokenId : 'anonymous';
+  const claim = await store.claim(owner, key, fingerprint);
+  if (claim.kind === 'replay') return { status: claim.status, body: claim.body, headers: { 'idempotent-replayed': 'true' } };
+  if (claim.kind === 'mismatch') {
+    throw new ConflictError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
+  }
+  if (claim.kind === 'in_progress') {
+    throw new ConflictError('idempotency_in_progress', 'a request with this Idempotency-Key is still being processed');
+  }
+  try {
+    const outcome = await run();
+    await store.complete(owner, key, outcome.status, outcome.body);
+    return outcome;
+  } catch (error) {
+    if (error instanceof DomainError) {
+      const problem = toProblem(error);
+      await store.complete(owner, key, problem.status, problem);
+    } else {
+      await store.release(owner, key);
+    }
+    throw error;
+  }
+}
+
+function parsePart(schema: AnySchema | undefined, value: unknown, part: string, issues: FieldIssue[]): unknown {
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    issues.push({ path: [part, ...issue.path.map(String)].join('.'), message: issue.message });
+  }
+  return undefined;
+}
+
+async function resolvePrincipal(request: FastifyRequest, access: Access, deps: RouteDeps): Promise<Principal | null> {
+  if (access === 'public') return null;
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match) throw new UnauthenticatedError('send an API token as "Authorization: Bearer <token>"');
+  const principal = await deps.authenticate(match[1]!);
+  if (!principal) throw new UnauthenticatedError('the API token is not valid, or it was revoked');
+  return principal;
+}
+
+function authorize(access: Access, principal: Principal | null, accountId: string | undefined) {
+  if (access === 'public' || !principal) return;
+  if (principal.scope.kind === 'operator') return;
+  if (access === 'operator') throw new ForbiddenError('operator_only', 'only platform operators may do this');
+  // Another tenant's account is indistinguishable from one that does not exist.
+  if (principal.scope.accountId !== accountId) throw new NotFoundError('account_not_found', `account ${accountId ?? ''} does not exist`);
+  if (access === 'account-operator-only') throw new ForbiddenError('operator_only', 'only platform operators may do this');
+}
+
+function commandContext(request: FastifyRequest, principal: Principal | null, now: Date): CommandContext {
+  const given = request.headers['x-correlation-id'];
+  const correlationId = typeof given === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : request.id;
+  return {
+    actor: principal ? `token:${principal.tokenId}` : 'anonymous',
+    correlationId,
+    causationId: request.id,
+    occurredAt: now.toISOString(),
+    ip: request.ip,
+  };
+}
+
+export const newRequestId = () => randomUUID();

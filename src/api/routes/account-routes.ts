@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AccountCommands } from '../../commands/account-commands.ts';
+import type { AccountCommand } from '../../domain/account/account-commands.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { CommandContext } from '../../commands/command-handler.ts';
+import { findAccount } from '../../projections/accounts/accounts-queries.ts';
+import type { ReadModelDatabase } from '../../projections/read-model-database.ts';
+import type { RouteRegistry } from '../route.ts';
+import { AccountIdParams, AccountView, OpenAccountBody, ReasonBody, UpdateBillingProfileBody } from '../schemas/account-schemas.ts';
+import { accountViewFromRow, accountViewFromState } from './account-views.ts';
+
+export interface AccountRouteDeps {
+  accounts: AccountCommands;
+  readModels: Kysely<ReadModelDatabase>;
+}
+
+const tags = ['accounts'];
+
+export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteDeps) {
+  const execute = async (command: AccountCommand, context: CommandContext) => {
+    const { state, position } = await deps.accounts.execute(command, context);
+    if (state.status === 'none') throw new NotFoundError('account_not_found', `account ${command.data.accountId} does not exist`);
+    // The position lets a client wait for the read model to catch up with its own write.
+    return { view: accountViewFromState(state), headers: position ? { 'event-position': position } : undefined };
+  };
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts',
+    summary: 'Open an account (operators)',
+    tags,
+    access: 'operator',
+    body: OpenAccountBody,
+    responses: { 201: AccountView },
+    async handler({ body, context }) {
+      const accountId = randomUUID();
+      const { view, headers } = await execute({ type: 'OpenAccount', data: { ...body, accountId, openedAt: context.occurredAt } }, context);
+      return { status: 201, body: view, headers: { ...headers, location: `/accounts/${accountId}` } };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId',
+    summary: 'Show an account',
+    tags,
+    access: 'account',
+    params: AccountIdParams,
+    responses: { 200: AccountView },
+    async handler({ params }) {
+      const row = await findAccount(deps.readModels, params.accountId);
+      if (!row) throw new NotFoundError('account_not_found', `account ${params.accountId} does not exist`);
+      return { status: 200, body: accountViewFromRow(row) };
+    },
+  });
+
+  routes.add({
+    method: 'PATCH',
+    url: '/accounts/:accountId/billing-profile',
+    summary: 'Change the billing profile (name, billing email, document, billing day)',
+    tags,
+    access: 'account',
+    params: AccountIdParams,
+    body: UpdateBillingProfileBody,
+    responses: { 200: AccountView },
+    async handler({ params, body, context }) {
+      const { view, headers } = await execute(
+        { type: 'UpdateBillingProfile', data: { accountId: params.accountId, changes: body, updatedAt: context.occurredAt } },
+        context,
+      );
+      return { status: 200, body: view, headers };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/suspend',
+    summary: 'Suspend an account (operators; dunning does it too)',
+    tags,
+    access: 'account-operator-only',
+    params: AccountIdParams,
+    body: ReasonBody,
+    responses: { 200: AccountView },
+    async handler({ params, body, context }) {
+      const { view, headers } = await execute(
+        { type: 'SuspendAccount', data: { accountId: params.accountId, reason: body.reason, suspendedAt: context.occurredAt } },
+        context,
+      );
+      return { status: 200, body: view, headers };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/reactivate',
+    summary: 'Reactivate a suspended account (operators)',
+    tags,
+    access: 'account-operator-only',
+    params: AccountIdParams,
+    responses: { 200: AccountView },
+    async handler({ params, context }) {
+      const { view, headers } = await execute(
+        { type: 'ReactivateAccount', data: { accountId: params.accountId, reactivatedAt: context.occurredAt } },
+        context,
+      );
+      return { status: 200, body: view, headers };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/close',
+    summary: 'Close an account for good',
+    tags,
+    access: 'account',
+    params: AccountIdParams,
+    body: ReasonBody,
+    responses: { 200: AccountView },
+    async handler({ params, body, context }) {
+      const { view, headers } = await execute(
+        { type: 'CloseAccount', data: { accountId: params.accountId, reason: body.reason, closedAt: context.occurredAt } },
+        context,
+      );
+      return { status: 200, body: view, headers };
+    },
+  });
+}

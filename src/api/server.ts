@@ -1,0 +1,59 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { AccountCommands } from '../commands/account-commands.ts';
+import type { Principal } from '../commands/api-token-commands.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import { createIdempotencyStore } from './idempotency.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import { toProblem } from './problem.ts';
+import { newRequestId, RouteRegistry } from './route.ts';
+import { registerAccountRoutes } from './routes/account-routes.ts';
+import { registerSystemRoutes, type HealthCheck } from './routes/system-routes.ts';
+
+export interface ApiDeps {
+  accounts: AccountCommands;
+  readModels: Kysely<ReadModelDatabase>;
+  authenticate(token: string): Promise<Principal | null>;
+  healthChecks: HealthCheck[];
+  now(): Date;
+  logger: boolean | { level: string };
+  version: string;
+}
+
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({
+    logger: deps.logger === false ? false : {
+      ...(typeof deps.logger === 'object' ? deps.logger : {}),
+      // Tokens travel in this header; it never reaches a log line.
+      redact: ['req.headers.authorization'],
+    },
+    genReqId: newRequestId,
+    bodyLimit: 1024 * 1024,
+  });
+
+  const routes = new RouteRegistry();
+  let openApi: unknown;
+  registerSystemRoutes(routes, {
+    checks: deps.healthChecks,
+    openApi: () => (openApi ??= buildOpenApiDocument(routes, { title: 'CloudPro Ledger', version: deps.version })),
+  });
+  registerAccountRoutes(routes, { accounts: deps.accounts, readModels: deps.readModels });
+  routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels) });
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    reply.status(problem.status).type('application/problem+json').send({ ...problem, instance: request.url });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).type('application/problem+json').send({
+      type: 'https://docs.cloudpro.example/problems/route_not_found',
+      title: 'Not found',
+      status: 404,
+      code: 'route_not_found',
+      detail: `no route ${request.method} ${request.url}`,
+      instance: request.url,
+    });
+  });
+  return app;
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const positive = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+const ConfigSchema = z.object({
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: port(3000),
+  /** absent: an embedded PostgreSQL in DATA_DIR */
+  DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /** absent: events go to the PostgreSQL event store */
+  EVENTSTORE_CONNECTION_STRING: z.string().trim().regex(/^(esdb|esdb\+discover|kurrentdb|kdb):\/\//, 'must be an esdb:// connection string').optional(),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+  EMBEDDED_POSTGRES_PORT: port(54329),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PROJECTION_BATCH_SIZE: positive(500),
+  COMMAND_MAX_ATTEMPTS: positive(5),
+});
+
+export type Config = Readonly<{
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  eventStoreConnectionString: string | undefined;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  projectionBatchSize: number;
+  commandMaxAttempts: number;
+}>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Read once at start-up; a bad value stops start-up with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "not set": `FOO= npm start` should not be an error.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const c = parsed.data;
+  return Object.freeze({
+    host: c.HOST,
+    port: c.PORT,
+    databaseUrl: c.DATABASE_URL,
+    eventStoreConnectionString: c.EVENTSTORE_CONNECTION_STRING,
+    dataDir: c.DATA_DIR,
+    embeddedPostgresPort: c.EMBEDDED_POSTGRES_PORT,
+    logLevel: c.LOG_LEVEL,
+    projectionBatchSize: c.PROJECTION_BATCH_SIZE,
+    commandMaxAttempts: c.COMMAND_MAX_ATTEMPTS,
+  });
+}
+

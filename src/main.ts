@@ -1,0 +1,94 @@
+import { pathToFileURL } from 'node:url';
+import { openInfrastructure, type Infrastructure } from './adapters/infrastructure.ts';
+import { buildApi } from './api/server.ts';
+import { createAccountCommands } from './commands/account-commands.ts';
+import { authenticateToken } from './commands/api-token-commands.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { accountsProjection } from './projections/accounts/accounts-projection.ts';
+import { ProjectionRunner } from './projections/projection-runner.ts';
+import type { Projection } from './projections/projection.ts';
+
+export const VERSION = '0.1.0';
+
+/** Every read model the service keeps, in one list: the runner, ops status and rebuild read it. */
+export const projections: readonly Projection[] = [accountsProjection];
+
+export interface Application {
+  config: Config;
+  infrastructure: Infrastructure;
+  runner: ProjectionRunner;
+  api: ReturnType<typeof buildApi>;
+  close(): Promise<void>;
+}
+
+/** The one composition root: config -> adapters -> handlers -> api and workers. */
+export async function compose(config: Config, options: { log?: (line: string) => void; httpLogs?: boolean } = {}): Promise<Application> {
+  const infrastructure = await openInfrastructure(config, options.log);
+  const { eventStore, readModels } = infrastructure;
+  const api = buildApi({
+    accounts: createAccountCommands(eventStore),
+    readModels,
+    authenticate: (token) => authenticateToken(eventStore, token),
+    healthChecks: [
+      { name: 'postgres', check: infrastructure.checkPostgres },
+      { name: 'eventStore', check: () => eventStore.ping() },
+    ],
+    now: () => new Date(),
+    logger: options.httpLogs === false ? false : { level: config.logLevel },
+    version: VERSION,
+  });
+  const runner = new ProjectionRunner({
+    db: readModels,
+    eventStore,
+    projections,
+    batchSize: config.projectionBatchSize,
+    logger: { info: (m) => api.log.info(m), error: (m) => api.log.error(m) },
+  });
+  return {
+    config,
+    infrastructure,
+    runner,
+    api,
+    async close() {
+      await api.close();
+      await runner.stop();
+      await infrastructure.close();
+    },
+  };
+}
+
+async function start(): Promise<void> {
+  const say = (line: string) => console.log(`[cloudpro] ${line}`);
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(2);
+  }
+  const app = await compose(config, { log: say });
+  app.runner.start();
+  const address = await app.api.listen({ host: config.host, port: config.port });
+  say(`read models: ${app.infrastructure.description.postgres}`);
+  say(`events: ${app.infrastructure.description.eventStore}`);
+  say(`listening on ${address} (health: ${address}/health, API document: ${address}/docs)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping`);
+    await app.close();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  start().catch((error: unknown) => {
+    console.error('[cloudpro] could not start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
