@@ -36,7 +36,7 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
       const embedded = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, database: 'cloudpro', persistent: true });
       closers.push(embedded.stop);
       connectionString = embedded.connectionString;
-      postgresDescription = `embedded PostgreSQL, data in ${dataDir}, 127.0.0.1:${config.embeddedPostgresPort}`;
+      postgresDescription = `embedded PostgreSQL${embedded.attached ? ' (already running, shared)' : ''}, data in ${dataDir}, 127.0.0.1:${config.embeddedPostgresPort}`;
     }
     const pool = createPool(connectionString);
     const readModels = createKysely<ReadModelDatabase>(pool);

@@ -145,7 +145,12 @@ function parsePart(schema: AnySchema | undefined, value: unknown, part: string, 
   const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
-    issues.push({ path: [part, ...issue.path.map(String)].join('.'), message: issue.message });
+    const at = [part, ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) issues.push({ path: [...at, key].join('.'), message: 'unknown field' });
+    } else {
+      issues.push({ path: at.join('.'), message: issue.message });
+    }
   }
   return undefined;
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position, RecordedEvent } from '../ports/event-store.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import { ProjectionFailure, type Projection } from './projection.ts';
 import type { ReadModelDatabase } from './read-model-database.ts';
 
@@ -58,7 +59,7 @@ export class ProjectionRunner {
   projection(name: string): Projection {
     const found = this.projections.find((p) => p.name === name);
     if (!found) {
-      throw new Error(`no projection named "${name}"; known: ${this.projections.map((p) => p.name).join(', ')}`);
+      throw new NotFoundError('projection_not_found', `no projection named "${name}"; known: ${this.projections.map((p) => p.name).join(', ')}`);
     }
     return found;
   }

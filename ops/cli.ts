@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { issueApiToken, revokeApiToken } from '../src/commands/api-token-commands.ts';
+import { loadAggregate, type CommandContext } from '../src/commands/command-handler.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { accountDecider } from '../src/domain/account/account-decider.ts';
+import { accountStream } from '../src/domain/account/account-streams.ts';
+import { DomainError } from '../src/domain/errors.ts';
+import { compose, type Application } from '../src/main.ts';
+
+const USAGE = `usage: npm run ops -- <command>
+
+  status                                   each projection's checkpoint, events applied, lag and errors
+  rebuild <projection>                     empty a read model and replay the whole log into it
+  create-operator-token <name>             issue a platform operator API token (printed once)
+  create-account-token <accountId> <name>  issue an API token scoped to one account (printed once)
+  revoke-token <tokenId>                   revoke an API token at once
+
+Uses the same configuration as the service (DATABASE_URL, EVENTSTORE_CONNECTION_STRING, DATA_DIR).
+Without DATABASE_URL it shares the embedded PostgreSQL the service runs, or starts it.`;
+
+class UsageError extends Error {}
+
+function opsContext(): CommandContext {
+  const id = randomUUID();
+  return { actor: `ops:${os.userInfo().username}`, correlationId: id, causationId: id, occurredAt: new Date().toISOString() };
+}
+
+const commands: Record<string, (app: Application, args: string[]) => Promise<number>> = {
+  async status(app) {
+    const rows = await app.runner.status();
+    const table = rows.map((r) => ({
+      projection: r.projection,
+      status: r.status,
+      applied: r.eventsApplied.toString(),
+      lag: r.lag.toString(),
+      checkpoint: r.position ?? '(start)',
+    }));
+    console.table(table);
+    for (const r of rows) if (r.error) console.log(`\n${r.projection} FAILED: ${r.error}`);
+    return rows.some((r) => r.status === 'failed') ? 1 : 0;
+  },
+
+  async rebuild(app, [name]) {
+    if (!name) throw new UsageError('rebuild needs a projection name');
+    app.runner.projection(name);
+    const started = Date.now();
+    let last = 0;
+    await app.runner.rebuild(name, (applied, total) => {
+      if (Date.now() - last < 500 && BigInt(applied) < total) return;
+      last = Date.now();
+      const percent = total === 0n ? 100 : Number((BigInt(applied) * 100n) / total);
+      process.stderr.write(`\r${name}: ${applied} of ${total} events read (${percent}%)   `);
+    });
+    const seconds = (Date.now() - started) / 1000;
+    process.stderr.write('\n');
+    console.log(`rebuilt ${name} in ${seconds.toFixed(1)} s`);
+    return 0;
+  },
+
+  async 'create-operator-token'(app, nameParts) {
+    const name = nameParts.join(' ').trim();
+    if (!name) throw new UsageError('create-operator-token needs a name, e.g. "alice (finance)"');
+    const issued = await issueApiToken(app.infrastructure.eventStore, { name, scope: { kind: 'operator' } }, opsContext());
+    printToken(issued.tokenId, issued.token, 'operator');
+    return 0;
+  },
+
+  async 'create-account-token'(app, [accountId, ...nameParts]) {
+    const name = nameParts.join(' ').trim();
+    if (!accountId || !name) throw new UsageError('create-account-token needs an account id and a name');
+    const { state } = await loadAggregate(app.infrastructure.eventStore, accountDecider, accountStream(accountId));
+    if (state.status === 'none') throw new UsageError(`account ${accountId} does not exist`);
+    const issued = await issueApiToken(app.infrastructure.eventStore, { name, scope: { kind: 'account', accountId } }, opsContext());
+    printToken(issued.tokenId, issued.token, `account ${accountId}`);
+    return 0;
+  },
+
+  async 'revoke-token'(app, [tokenId]) {
+    if (!tokenId) throw new UsageError('revoke-token needs a token id');
+    const { events } = await revokeApiToken(app.infrastructure.eventStore, tokenId, opsContext());
+    console.log(events.length > 0 ? `revoked ${tokenId}` : `${tokenId} was already revoked`);
+    return 0;
+  },
+};
+
+function printToken(tokenId: string, token: string, scope: string) {
+  console.log(`token id: ${tokenId} (${scope})`);
+  console.log(`token:    ${token}`);
+  console.log('This is the only time the token is shown; only its SHA-256 digest is kept.');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  const app = await compose(loadConfig(), { httpLogs: false });
+  try {
+    return await command(app, args);
+  } finally {
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof DomainError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
