@@ -27,6 +27,20 @@ export interface ProjectionRunnerOptions {
   logger?: RunnerLogger;
 }
 
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+const abortableSleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+
 /** Another process (a rebuild) moved the checkpoint under us: start again from where it now is. */
 class CheckpointMoved extends Error {}
 
@@ -138,6 +152,7 @@ export class ProjectionRunner {
   }
 
   private async runLive(projection: Projection, signal: AbortSignal): Promise<void> {
+    let retryDelayMs = RETRY_MIN_MS;
     while (!signal.aborted) {
       try {
         const checkpoint = await this.readCheckpoint(projection.name);
@@ -145,17 +160,26 @@ export class ProjectionRunner {
         for await (const batch of this.eventStore.subscribeToAll({ fromPosition: checkpoint, maxBatch: this.batchSize, signal })) {
           await this.applyBatch(projection, expected, batch);
           expected = batch[batch.length - 1]!.position;
+          retryDelayMs = RETRY_MIN_MS;
         }
         return;
       } catch (error) {
         if (error instanceof CheckpointMoved) continue;
         if (signal.aborted) return;
         const message = error instanceof Error ? error.message : String(error);
-        this.logger.error(message);
-        await this.recordFailure(projection.name, message).catch((e: unknown) =>
-          this.logger.error(`could not record the failure of projection "${projection.name}": ${String(e)}`),
-        );
-        return;
+        if (error instanceof ProjectionFailure) {
+          // The event cannot be applied as the code stands: stop here, visibly, until
+          // someone fixes it and restarts. Going on would build a wrong read model.
+          this.logger.error(message);
+          await this.recordFailure(projection.name, message).catch((e: unknown) =>
+            this.logger.error(`could not record the failure of projection "${projection.name}": ${String(e)}`),
+          );
+          return;
+        }
+        // Anything else (a lost connection, a restarting server) is worth another try.
+        this.logger.error(`projection "${projection.name}" will retry in ${retryDelayMs} ms: ${message}`);
+        await abortableSleep(retryDelayMs, signal);
+        retryDelayMs = Math.min(retryDelayMs * 2, RETRY_MAX_MS);
       }
     }
   }

@@ -8,10 +8,12 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => value);
 
 export type Pool = pg.Pool;
 
-export function createPool(connectionString: string, max = 20): pg.Pool {
+export function createPool(connectionString: string, max = 20, onConnectionLost: (error: Error) => void = () => undefined): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+  // A connection dropping (server restart, terminated backend) must not crash the process:
+  // the query running on it fails on its own, and the pool opens a new connection next time.
+  pool.on('error', onConnectionLost);
+  pool.on('connect', (client) => client.on('error', onConnectionLost));
   return pool;
 }
 

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresEventStore } from '../../src/adapters/event-store/postgres-event-store.ts';
+import { createKysely, createPool } from '../../src/adapters/postgres/database.ts';
+import { migrateReadModels } from '../../src/adapters/postgres/migrate.ts';
+import type { EventToAppend } from '../../src/ports/event-store.ts';
+import type { Projection } from '../../src/projections/projection.ts';
+import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
+import type { ReadModelDatabase } from '../../src/projections/read-model-database.ts';
+import { createTestDatabase } from '../support/database.ts';
+
+let pool: pg.Pool;
+let db: Kysely<ReadModelDatabase>;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  pool = createPool(await createTestDatabase('proj'));
+  db = createKysely<ReadModelDatabase>(pool);
+  store = new PostgresEventStore(pool);
+  await store.migrate();
+  await migrateReadModels(db);
+  // A read model made for these tests: how many times each event was applied.
+  await sql`CREATE TABLE tally (event_id uuid PRIMARY KEY, times integer NOT NULL)`.execute(db);
+  await sql`CREATE TABLE tally_other (event_id uuid PRIMARY KEY, times integer NOT NULL)`.execute(db);
+});
+afterAll(async () => {
+  await db.destroy();
+});
+
+const tick = (n: number): EventToAppend => ({
+  eventId: randomUUID(),
+  type: 'Ticked',
+  data: { n },
+  metadata: { actor: 'test', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2026-11-22T10:00:00.000Z' },
+});
+
+function tallyProjection(name: string, table: string, hooks: { beforeApply?: (n: number, trx: Kysely<any>) => Promise<void> } = {}): Projection {
+  return {
+    name,
+    eventTypes: new Set(['Ticked']),
+    tables: [table],
+    async apply(trx, event) {
+      const n = (event.data as { n: number }).n;
+      await hooks.beforeApply?.(n, trx);
+      await sql`INSERT INTO ${sql.table(table)} (event_id, times) VALUES (${event.eventId}, 1)
+                ON CONFLICT (event_id) DO UPDATE SET times = ${sql.table(table)}.times + 1`.execute(trx);
+    },
+  };
+}
+
+async function tallies(table: string) {
+  const { rows } = await sql<{ event_id: string; times: number }>`SELECT event_id, times FROM ${sql.table(table)}`.execute(db);
+  return rows;
+}
+
+describe('projection runner', () => {
+  it('a projection killed in the middle of a batch restarts and applies every event exactly once', async () => {
+    const written = Array.from({ length: 250 }, (_, i) => tick(i));
+    for (let i = 0; i < written.length; i += 50) await store.append(`ticks-${randomUUID()}`, written.slice(i, i + 50), { expectedRevision: 'no_stream' });
+
+    // The connection is cut while applying event 130, inside the second batch of 100:
+    // the first batch is committed, the second half-written and lost with its transaction.
+    let killed = false;
+    const crashing = tallyProjection('tally', 'tally', {
+      async beforeApply(n, trx) {
+        if (n === 130 && !killed) {
+          killed = true;
+          await sql`SELECT pg_terminate_backend(pg_backend_pid())`.execute(trx);
+        }
+      },
+    });
+    const first = new ProjectionRunner({ db, eventStore: store, projections: [crashing], batchSize: 100 });
+    await expect(first.catchUp()).rejects.toThrow();
+    expect(killed).toBe(true);
+    expect((await tallies('tally')).length).toBe(100);
+
+    const restarted = new ProjectionRunner({ db, eventStore: store, projections: [tallyProjection('tally', 'tally')], batchSize: 100 });
+    await restarted.catchUp();
+    const rows = await tallies('tally');
+    expect(rows.map((r) => r.event_id).sort()).toEqual(written.map((e) => e.eventId).sort());
+    expect(rows.every((r) => r.times === 1)).toBe(true);
+    const [status] = await restarted.status();
+    expect(status).toMatchObject({ projection: 'tally', lag: 0n, eventsApplied: 250n, status: 'running' });
+  });
+
+  it('a projection that throws stops with an error naming the event; the others go on', async () => {
+    const bad = tick(-1);
+    await store.append(`ticks-${randomUUID()}`, [tick(1), bad, tick(2)], { expectedRevision: 'no_stream' });
+    const failing: Projection = {
+      name: 'fragile',
+      eventTypes: new Set(['Ticked']),
+      tables: [],
+      async apply(_trx, event) {
+        if ((event.data as { n: number }).n === -1) throw new Error('negative ticks are not allowed');
+      },
+    };
+    const healthy = tallyProjection('tally-other', 'tally_other');
+    const runner = new ProjectionRunner({ db, eventStore: store, projections: [failing, healthy], batchSize: 100 });
+    runner.start();
+    const deadline = Date.now() + 10_000;
+    let statuses = await runner.status();
+    while (Date.now() < deadline && !(statuses[0]!.status === 'failed' && statuses[1]!.lag === 0n)) {
+      await new Promise((r) => setTimeout(r, 50));
+      statuses = await runner.status();
+    }
+    await runner.stop();
+    const [fragile, other] = statuses;
+    expect(fragile!.status).toBe('failed');
+    const badEvent = (await store.readStream((await store.readAll({ maxCount: 10_000 })).find((e) => e.eventId === bad.eventId)!.streamName))[1]!;
+    expect(fragile!.error).toContain(`position ${badEvent.position}`);
+    expect(fragile!.error).toContain(`stream ${badEvent.streamName}`);
+    expect(fragile!.error).toContain('type Ticked');
+    expect(fragile!.error).toContain('negative ticks are not allowed');
+    expect(fragile!.lag).toBeGreaterThan(0n);
+    expect(other).toMatchObject({ status: 'running', lag: 0n });
+  });
+
+  it('a live runner picks up new events, and a rebuild next to it gives the same rows without double counting', async () => {
+    const runner = new ProjectionRunner({ db, eventStore: store, projections: [tallyProjection('tally', 'tally')], batchSize: 40 });
+    runner.start();
+    const more = Array.from({ length: 60 }, (_, i) => tick(1000 + i));
+    await store.append(`ticks-${randomUUID()}`, more, { expectedRevision: 'no_stream' });
+    const waitForLag0 = async () => {
+      for (let i = 0; i < 200; i++) {
+        const [s] = await runner.status();
+        if (s!.lag === 0n) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('the live runner did not catch up');
+    };
+    await waitForLag0();
+    const before = (await tallies('tally')).map((r) => `${r.event_id}:${r.times}`).sort();
+    expect(before.every((r) => r.endsWith(':1'))).toBe(true);
+
+    // ops rebuild runs in another runner while this one keeps going
+    const ops = new ProjectionRunner({ db, eventStore: store, projections: [tallyProjection('tally', 'tally')], batchSize: 40 });
+    const progress: number[] = [];
+    await ops.rebuild('tally', (applied) => progress.push(applied));
+    await waitForLag0();
+    await runner.stop();
+    const after = (await tallies('tally')).map((r) => `${r.event_id}:${r.times}`).sort();
+    expect(after).toEqual(before);
+    expect(progress.length).toBeGreaterThan(1);
+  });
+});
