@@ -1,9 +1,9 @@
 import type { AccountCommand } from '../domain/account/account-commands.ts';
 import { accountDecider, slugReservationDecider, validateOpenAccount } from '../domain/account/account-decider.ts';
 import { accountSlugStream, accountStream } from '../domain/account/account-streams.ts';
-import { ValidationError } from '../domain/errors.ts';
+import { ConflictError, ValidationError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
-import { handleCommand, type CommandContext } from './command-handler.ts';
+import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 
 export type AccountCommands = ReturnType<typeof createAccountCommands>;
 
@@ -15,6 +15,9 @@ export function createAccountCommands(eventStore: EventStore) {
         const issues = validateOpenAccount(command.data);
         if (issues.length > 0) throw new ValidationError(issues);
         const { slug, accountId, openedAt } = command.data;
+        // An account that exists already must not take a second slug on its way to failing.
+        const { state } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
+        if (state.status !== 'none') throw new ConflictError('account_exists', `account ${accountId} already exists`);
         // The reservation stream can be created once only: of two accounts asking for one
         // slug at the same moment, exactly one gets it. Retrying the same open is harmless.
         await handleCommand(

@@ -568,6 +568,16 @@ describe('account commands', () => {
     expect(await store.readStream(`account-${accountId}`)).toHaveLength(1);
   });
 
+  it('opening an existing account under another slug fails without reserving that slug', async () => {
+    const commands = createAccountCommands(store);
+    const accountId = randomUUID();
+    await commands.execute(openAccount(accountId, newSlug()), context());
+    const second = newSlug();
+    const error = await rejectionOf(commands.execute(openAccount(accountId, second), context()));
+    expect((error as ConflictError).code).toBe('account_exists');
+    expect(await store.readStream(`accountslug-${second}`)).toEqual([]);
+  });
+
   it('an open that reserved its slug but never opened the account completes when retried', async () => {
     const accountId = randomUUID();
     const slug = newSlug();

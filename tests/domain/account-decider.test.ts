@@ -544,3 +544,19 @@ describe('slugReservationDecider', () => {
     expect(slugSpec.given(reserved('acc-7')).state()).toEqual({ reservedBy: 'acc-7' });
   });
 });
+
+describe('rules found by review', () => {
+  const open = (over: Record<string, unknown>) => ({
+    type: 'OpenAccount' as const,
+    data: { accountId: 'a', name: 'Acme', slug: 'acme', billingEmail: 'a@b.co', document: '529.982.247-25', openedAt: '2026-03-01T12:00:00.000Z', ...over },
+  });
+
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('currency %s (an Object.prototype name) is refused', (currency) => {
+    expect(() => accountDecider.decide(open({ currency }), { status: 'none' })).toThrow(ValidationError);
+  });
+
+  it('a time zone typed in lower case is recorded in its canonical spelling', () => {
+    const [event] = accountDecider.decide(open({ timeZone: 'america/sao_paulo' }), { status: 'none' });
+    expect(event).toMatchObject({ data: { timeZone: 'America/Sao_Paulo' } });
+  });
+});

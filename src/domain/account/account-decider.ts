@@ -4,6 +4,7 @@ import type { AccountCommand, OpenAccount, ReserveAccountSlug, UpdateBillingProf
 import type { AccountEvent, AccountSlugReserved, BillingProfile } from './account-events.ts';
 import {
   ACCOUNT_DEFAULTS,
+  canonicalTimeZone,
   checkBillingDay,
   checkCurrency,
   checkDocument,
@@ -68,7 +69,7 @@ function openAccount({ data }: OpenAccount, state: AccountState): AccountEvent[]
         billingEmail: data.billingEmail,
         document: checkDocument(data.document, 'document', [])!,
         currency: (data.currency ?? ACCOUNT_DEFAULTS.currency) as Currency,
-        timeZone: data.timeZone ?? ACCOUNT_DEFAULTS.timeZone,
+        timeZone: canonicalTimeZone(data.timeZone ?? ACCOUNT_DEFAULTS.timeZone),
         billingDay: data.billingDay ?? ACCOUNT_DEFAULTS.billingDay,
         openedAt: data.openedAt,
       },

@@ -42,7 +42,7 @@ export function checkBillingDay(day: number, path: string, issues: FieldIssue[])
 }
 
 export function checkCurrency(currency: string, path: string, issues: FieldIssue[]) {
-  if (!(currency in SUPPORTED_CURRENCIES)) {
+  if (!Object.hasOwn(SUPPORTED_CURRENCIES, currency)) {
     issues.push({ path, message: `must be one of ${Object.keys(SUPPORTED_CURRENCIES).join(', ')}` });
   }
 }
@@ -56,6 +56,11 @@ export function checkDocument(document: string, path: string, issues: FieldIssue
   if (parsed.ok) return parsed.document;
   issues.push({ path, message: parsed.message });
   return undefined;
+}
+
+/** `america/sao_paulo` is accepted as typed but recorded as `America/Sao_Paulo`. */
+export function canonicalTimeZone(timeZone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
 }
 
 function isIanaTimeZone(timeZone: string): boolean {
