@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/database.ts';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+
+let databaseUrl: string;
+const ops = (...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', 'ops/cli.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+  }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+
+beforeAll(async () => {
+  databaseUrl = await createTestDatabase('ops');
+});
+
+describe('ops CLI', () => {
+  it('create-operator-token prints a token once that then authenticates; only its digest is stored', async () => {
+    const created = await ops('create-operator-token', 'finance', 'bot');
+    expect(created.code).toBe(0);
+    const token = /^token:\s+(cpl_\S+)$/m.exec(created.stdout)![1]!;
+    const { loadConfig } = await import('../../src/config.ts');
+    const { compose } = await import('../../src/main.ts');
+    const app = await compose(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }), { httpLogs: false });
+    try {
+      const refused = await app.api.inject({ method: 'POST', url: '/accounts', headers: { authorization: `Bearer ${token}` }, payload: {} });
+      expect(refused.statusCode).toBe(400); // authenticated as an operator, then refused for the empty body
+      const all = await app.infrastructure.eventStore.readAll({ maxCount: 1000 });
+      const secret = token.slice('cpl_'.length + 32 + 1);
+      expect(secret).toHaveLength(43);
+      expect(JSON.stringify(all.map((e) => [e.data, e.metadata]))).not.toContain(secret);
+      expect(all.find((e) => e.type === 'ApiTokenIssued')!.data).toMatchObject({ name: 'finance bot', scope: { kind: 'operator' } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('status lists each projection with its lag; rebuild reports progress; bad input exits 2 with a reason', async () => {
+    const status = await ops('status');
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/accounts.*running|accounts.*new/);
+    const rebuild = await ops('rebuild', 'accounts');
+    expect(rebuild.code).toBe(0);
+    expect(rebuild.stderr).toMatch(/accounts: \d+ of \d+ events read \(100%\)/);
+    const unknown = await ops('rebuild', 'nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no projection named "nope"');
+    const missing = await ops('create-account-token', '00000000-0000-4000-8000-000000000000', 'x');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('does not exist');
+    const nothing = await ops();
+    expect(nothing.code).toBe(2);
+    expect(nothing.stdout).toContain('usage: npm run ops');
+  });
+});
+
