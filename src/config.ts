@@ -15,7 +15,20 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROJECTION_BATCH_SIZE: positive(500),
   COMMAND_MAX_ATTEMPTS: positive(5),
+  /** 32 bytes, base64 or hex; absent: generated once and kept in DATA_DIR/platform-key */
+  PLATFORM_KEY: z
+    .string()
+    .trim()
+    .refine((value) => decodeKey(value) !== null, 'must be 32 bytes, as 64 hex digits or base64')
+    .optional(),
+  DEFAULT_ACCOUNT_QUOTA_GIB: positive(100),
+  ACCESS_KEY_ROTATION_GRACE_HOURS: positive(24),
 });
+
+function decodeKey(value: string): Buffer | null {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  return bytes.length === 32 ? bytes : null;
+}
 
 export type Config = Readonly<{
   host: string;
@@ -27,6 +40,9 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   projectionBatchSize: number;
   commandMaxAttempts: number;
+  platformKey: Buffer | undefined;
+  defaultAccountQuotaGiB: number;
+  accessKeyRotationGraceHours: number;
 }>;
 
 export class ConfigError extends Error {
@@ -53,6 +69,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     projectionBatchSize: c.PROJECTION_BATCH_SIZE,
     commandMaxAttempts: c.COMMAND_MAX_ATTEMPTS,
+    platformKey: c.PLATFORM_KEY ? decodeKey(c.PLATFORM_KEY)! : undefined,
+    defaultAccountQuotaGiB: c.DEFAULT_ACCOUNT_QUOTA_GIB,
+    accessKeyRotationGraceHours: c.ACCESS_KEY_ROTATION_GRACE_HOURS,
   });
 }
 

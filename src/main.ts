@@ -1,17 +1,31 @@
 import { pathToFileURL } from 'node:url';
 import { openInfrastructure, type Infrastructure } from './adapters/infrastructure.ts';
 import { buildApi } from './api/server.ts';
-import { createAccountCommands } from './commands/account-commands.ts';
+import { createAccountCommands, memberRoleLookup } from './commands/account-commands.ts';
 import { authenticateToken } from './commands/api-token-commands.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { accessKeyProjections } from './projections/access-keys/access-key-projections.ts';
 import { accountsProjection } from './projections/accounts/accounts-projection.ts';
+import { auditLogProjections } from './projections/audit-log/audit-log-projections.ts';
+import { bucketProjections } from './projections/buckets/bucket-projections.ts';
+import { memberProjections } from './projections/members/member-projections.ts';
+import { quotaProjections } from './projections/quotas/quota-projections.ts';
+import { sftpUserProjections } from './projections/sftp-users/sftp-user-projections.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
 import type { Projection } from './projections/projection.ts';
 
 export const VERSION = '0.1.0';
 
 /** Every read model the service keeps, in one list: the runner, ops status and rebuild read it. */
-export const projections: readonly Projection[] = [accountsProjection];
+export const projections: readonly Projection[] = [
+  accountsProjection,
+  ...memberProjections,
+  ...bucketProjections,
+  ...quotaProjections,
+  ...accessKeyProjections,
+  ...sftpUserProjections,
+  ...auditLogProjections,
+];
 
 export interface Application {
   config: Config;
@@ -27,8 +41,14 @@ export async function compose(config: Config, options: { log?: (line: string) =>
   const { eventStore, readModels } = infrastructure;
   const api = buildApi({
     accounts: createAccountCommands(eventStore),
+    modules: {
+      eventStore,
+      readModels,
+      secrets: infrastructure.secrets,
+      settings: { defaultQuotaGiB: config.defaultAccountQuotaGiB, keyRotationGraceHours: config.accessKeyRotationGraceHours },
+    },
     readModels,
-    authenticate: (token) => authenticateToken(eventStore, token),
+    authenticate: (token) => authenticateToken(eventStore, memberRoleLookup(eventStore), token),
     healthChecks: [
       { name: 'postgres', check: infrastructure.checkPostgres },
       { name: 'eventStore', check: () => eventStore.ping() },

@@ -1,7 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { EventStore } from '../ports/event-store.ts';
+import type { SecretSealer } from '../ports/secret-sealer.ts';
+import { PostgresSecretSealer } from './secrets/postgres-secret-sealer.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store.ts';
 import { PostgresEventStore } from './event-store/postgres-event-store.ts';
@@ -11,6 +16,7 @@ import { migrateReadModels } from './postgres/migrate.ts';
 
 export interface Infrastructure {
   eventStore: EventStore;
+  secrets: SecretSealer;
   readModels: Kysely<ReadModelDatabase>;
   /** what start-up reports: where the data lives */
   description: { postgres: string; eventStore: string };
@@ -56,8 +62,10 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
       eventStore = postgresStore;
       eventStoreDescription = 'PostgreSQL event store (es_events table, same database)';
     }
+    const platformKey = config.platformKey ?? (await loadOrCreatePlatformKey(path.resolve(config.dataDir, 'platform-key')));
     return {
       eventStore,
+      secrets: new PostgresSecretSealer(readModels, platformKey),
       readModels,
       description: { postgres: postgresDescription, eventStore: eventStoreDescription },
       checkPostgres: async () => {
@@ -69,6 +77,15 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
     await close();
     throw error;
   }
+}
+
+/** Development convenience: without PLATFORM_KEY a key is made once and kept beside the data, never in the repository. */
+async function loadOrCreatePlatformKey(file: string): Promise<Buffer> {
+  if (existsSync(file)) return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+  await mkdir(path.dirname(file), { recursive: true });
+  const key = randomBytes(32);
+  await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600 });
+  return key;
 }
 
 function redactCredentials(connectionString: string): string {

@@ -18,8 +18,8 @@ function errorResponses(access: Access, hasInput: boolean): Record<string, unkno
   const responses: Record<string, unknown> = {};
   if (hasInput) responses['400'] = problemResponse('Invalid input: `errors` lists every failing field');
   if (access !== 'public') responses['401'] = problemResponse('No API token, or a bad or revoked one');
-  if (access === 'operator' || access === 'account-operator-only') responses['403'] = problemResponse('Operators only');
-  if (access === 'account' || access === 'account-operator-only') responses['404'] = problemResponse('No such account (or not yours)');
+  if (access !== 'public') responses['403'] = problemResponse(access === 'operator' || access === 'account:operator' ? 'Operators only' : `Your role lacks ${access}`);
+  if (access !== 'public' && access !== 'operator') responses['404'] = problemResponse('No such account (or not yours)');
   return responses;
 }
 
@@ -49,6 +49,7 @@ export function buildOpenApiDocument(registry: RouteRegistry, info: { title: str
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
       summary: route.summary,
+      ...(route.access !== 'public' ? { 'x-access': route.access } : {}),
       tags: route.tags,
       ...(route.access === 'public' ? { security: [] } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),

@@ -4,18 +4,20 @@ import { z } from 'zod';
 import type { CommandContext } from '../commands/command-handler.ts';
 import type { Principal } from '../commands/api-token-commands.ts';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
+import { roleAllows, type Permission } from '../domain/access/permissions.ts';
 import { requestFingerprint, type IdempotencyStore } from './idempotency.ts';
 import { toProblem, UnauthenticatedError } from './problem.ts';
 
 /**
  * Who may call a route:
- * - public: anyone (health, docs)
- * - operator: platform operator tokens only
- * - account: operators, and tokens of the account named by the `:accountId` parameter;
+ * - 'public': anyone (health, docs)
+ * - 'operator': platform operator tokens only
+ * - a permission such as 'buckets:manage': operators, and tokens of the account named by
+ *   the `:accountId` parameter whose role has that permission (src/domain/access/permissions.ts);
  *   any other account's token is told the account does not exist
- * - account-operator-only: like account for the 404, but only operators may act
+ * - 'account:operator': an account's route that only operators may act on (suspend, approve)
  */
-export type Access = 'public' | 'operator' | 'account' | 'account-operator-only';
+export type Access = 'public' | 'operator' | 'account:operator' | Permission;
 
 type AnySchema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -171,7 +173,10 @@ function authorize(access: Access, principal: Principal | null, accountId: strin
   if (access === 'operator') throw new ForbiddenError('operator_only', 'only platform operators may do this');
   // Another tenant's account is indistinguishable from one that does not exist.
   if (principal.scope.accountId !== accountId) throw new NotFoundError('account_not_found', `account ${accountId ?? ''} does not exist`);
-  if (access === 'account-operator-only') throw new ForbiddenError('operator_only', 'only platform operators may do this');
+  if (access === 'account:operator') throw new ForbiddenError('operator_only', 'only platform operators may do this');
+  if (!principal.role || !roleAllows(principal.role, access)) {
+    throw new ForbiddenError('role_forbidden', `the ${principal.role ?? 'unknown'} role may not do this (needs ${access})`);
+  }
 }
 
 function commandContext(request: FastifyRequest, principal: Principal | null, now: Date): CommandContext {

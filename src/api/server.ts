@@ -7,11 +7,19 @@ import { createIdempotencyStore } from './idempotency.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { toProblem } from './problem.ts';
 import { newRequestId, RouteRegistry } from './route.ts';
+import type { ModuleDeps } from './module-deps.ts';
+import { registerAccessKeyRoutes } from './routes/access-key-routes.ts';
 import { registerAccountRoutes } from './routes/account-routes.ts';
+import { registerAuditLogRoutes } from './routes/audit-log-routes.ts';
+import { registerBucketRoutes } from './routes/bucket-routes.ts';
+import { registerMemberRoutes } from './routes/member-routes.ts';
+import { registerQuotaRoutes } from './routes/quota-routes.ts';
+import { registerSftpUserRoutes } from './routes/sftp-user-routes.ts';
 import { registerSystemRoutes, type HealthCheck } from './routes/system-routes.ts';
 
 export interface ApiDeps {
   accounts: AccountCommands;
+  modules: ModuleDeps;
   readModels: Kysely<ReadModelDatabase>;
   authenticate(token: string): Promise<Principal | null>;
   healthChecks: HealthCheck[];
@@ -38,6 +46,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     openApi: () => (openApi ??= buildOpenApiDocument(routes, { title: 'CloudPro Ledger', version: deps.version })),
   });
   registerAccountRoutes(routes, { accounts: deps.accounts, readModels: deps.readModels });
+  registerMemberRoutes(routes, deps.modules);
+  registerBucketRoutes(routes, deps.modules);
+  registerQuotaRoutes(routes, deps.modules);
+  registerAccessKeyRoutes(routes, deps.modules);
+  registerSftpUserRoutes(routes, deps.modules);
+  registerAuditLogRoutes(routes, deps.modules);
   routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels) });
 
   app.setErrorHandler((error, request, reply) => {

@@ -3,6 +3,7 @@ import { accountDecider, slugReservationDecider, validateOpenAccount } from '../
 import { accountSlugStream, accountStream } from '../domain/account/account-streams.ts';
 import { ConflictError, ValidationError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
+import type { MemberRoleLookup } from './api-token-commands.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 
 export type AccountCommands = ReturnType<typeof createAccountCommands>;
@@ -30,5 +31,14 @@ export function createAccountCommands(eventStore: EventStore) {
       }
       return handleCommand(eventStore, accountDecider, accountStream(command.data.accountId), command, context);
     },
+  };
+}
+
+/** The role a member holds right now, read from the account's own stream: no read-model lag. */
+export function memberRoleLookup(eventStore: EventStore): MemberRoleLookup {
+  return async (accountId, memberId) => {
+    const { state } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
+    if (state.status === 'none' || state.status === 'closed') return null;
+    return state.members[memberId]?.role ?? null;
   };
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Role } from '../domain/access/permissions.ts';
 import { apiTokenDecider, apiTokenStream, type TokenScope } from '../domain/api-token/api-token.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
@@ -15,7 +16,12 @@ export interface Principal {
   tokenId: string;
   name: string;
   scope: TokenScope;
+  /** the role it acts with inside its account; null for operators */
+  role: Role | null;
 }
+
+/** A member's role as of now, or null once the member is gone. */
+export type MemberRoleLookup = (accountId: string, memberId: string) => Promise<Role | null>;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
@@ -48,7 +54,7 @@ export async function revokeApiToken(eventStore: EventStore, tokenId: string, co
  * The token's own stream is the source of truth, read on every request: a revocation
  * takes effect at once, with no read model lag to wait out.
  */
-export async function authenticateToken(eventStore: EventStore, presented: string): Promise<Principal | null> {
+export async function authenticateToken(eventStore: EventStore, memberRole: MemberRoleLookup, presented: string): Promise<Principal | null> {
   const match = TOKEN_PATTERN.exec(presented);
   if (!match) return null;
   const { state } = await loadAggregate(eventStore, apiTokenDecider, apiTokenStream(match[1]!));
@@ -56,5 +62,9 @@ export async function authenticateToken(eventStore: EventStore, presented: strin
   const expected = Buffer.from(state.secretSha256, 'hex');
   const actual = sha256(presented);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-  return { tokenId: state.tokenId, name: state.name, scope: state.scope };
+  const { scope } = state;
+  if (scope.kind === 'operator') return { tokenId: state.tokenId, name: state.name, scope, role: null };
+  if (scope.kind === 'account') return { tokenId: state.tokenId, name: state.name, scope, role: scope.role ?? 'admin' };
+  const role = await memberRole(scope.accountId, scope.memberId);
+  return role ? { tokenId: state.tokenId, name: state.name, scope, role } : null;
 }

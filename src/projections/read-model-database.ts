@@ -1,5 +1,11 @@
 import type { Generated } from 'kysely';
 import type { AccountsTable } from './accounts/accounts-table.ts';
+import type { AccessKeyTables } from './access-keys/access-key-tables.ts';
+import type { AuditLogTables } from './audit-log/audit-log-tables.ts';
+import type { BucketTables } from './buckets/bucket-tables.ts';
+import type { MemberTables } from './members/member-tables.ts';
+import type { QuotaTables } from './quotas/quota-tables.ts';
+import type { SftpUserTables } from './sftp-users/sftp-user-tables.ts';
 
 export interface ProjectionCheckpointsTable {
   projection: string;
@@ -19,8 +25,8 @@ export interface IdempotencyKeysTable {
   created_at: Generated<Date>;
 }
 
-/** Every read-model table, as kysely sees them. */
-export interface ReadModelDatabase {
+/** Every read-model table, as kysely sees them; each module declares its own in its *-tables.ts. */
+export interface ReadModelDatabase extends BucketTables, QuotaTables, AccessKeyTables, SftpUserTables, MemberTables, AuditLogTables {
   accounts: AccountsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +9,11 @@ const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
 let databaseUrl: string;
+const platformKey = randomBytes(32).toString('base64');
 const ops = (...args: string[]) =>
   run(process.execPath, ['--import', 'tsx', 'ops/cli.ts', ...args], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey },
   }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
@@ -28,7 +30,7 @@ describe('ops CLI', () => {
     const token = /^token:\s+(cpl_\S+)$/m.exec(created.stdout)![1]!;
     const { loadConfig } = await import('../../src/config.ts');
     const { compose } = await import('../../src/main.ts');
-    const app = await compose(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }), { httpLogs: false });
+    const app = await compose(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey }), { httpLogs: false });
     try {
       const refused = await app.api.inject({ method: 'POST', url: '/accounts', headers: { authorization: `Bearer ${token}` }, payload: {} });
       expect(refused.statusCode).toBe(400); // authenticated as an operator, then refused for the empty body

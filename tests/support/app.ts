@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { issueApiToken } from '../../src/commands/api-token-commands.ts';
 import type { CommandContext } from '../../src/commands/command-handler.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -9,7 +9,9 @@ import { createTestDatabase } from './database.ts';
 /** The whole application on a fresh database of the test run's embedded PostgreSQL. */
 export async function startTestApp(): Promise<Application & { tokenFor(scope: TokenScope): Promise<string> }> {
   const url = await createTestDatabase('app');
-  const app = await compose(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }), { httpLogs: false });
+  const app = await compose(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64') }), {
+    httpLogs: false,
+  });
   return {
     ...app,
     async tokenFor(scope) {

@@ -1,3 +1,4 @@
+import type { Role } from '../access/permissions.ts';
 import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { AccountCommand, OpenAccount, ReserveAccountSlug, UpdateBillingProfile } from './account-commands.ts';
@@ -31,7 +32,15 @@ export type AccountState =
       /** why it is suspended or closed; null while active */
       statusReason: string | null;
       closedAt: string | null;
+      members: Record<string, AccountMember>;
     };
+
+export interface AccountMember {
+  memberId: string;
+  email: string;
+  role: Role;
+  joinedAt: string;
+}
 
 export function validateOpenAccount(data: OpenAccount['data']): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -140,7 +149,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
       case 'AccountOpened': {
         const { accountId, slug, currency, timeZone, openedAt, name, billingEmail, document, billingDay } = event.data;
         const profile = { name, billingEmail, document, billingDay };
-        return { status: 'active', accountId, slug, currency, timeZone, openedAt, profile, updatedAt: openedAt, statusReason: null, closedAt: null };
+        return { status: 'active', accountId, slug, currency, timeZone, openedAt, profile, updatedAt: openedAt, statusReason: null, closedAt: null, members: {} };
       }
       case 'BillingProfileUpdated':
         if (state.status === 'none') return state;

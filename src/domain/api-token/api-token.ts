@@ -1,11 +1,20 @@
 import { assertNever, type Decider, type DomainEvent } from '../decider.ts';
+import type { Role } from '../access/permissions.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 
 /**
  * Bearer tokens. The secret itself is never stored: only its SHA-256 digest, computed
  * outside the domain and passed in with the command, reaches the event.
  */
-export type TokenScope = { kind: 'operator' } | { kind: 'account'; accountId: string };
+/**
+ * operator: the platform's staff. account: a service token of one account, acting with the
+ * role fixed when it was issued (admin when none was given). member: a member's token,
+ * acting with the member's current role, dead once the member is removed.
+ */
+export type TokenScope =
+  | { kind: 'operator' }
+  | { kind: 'account'; accountId: string; role?: Role }
+  | { kind: 'member'; accountId: string; memberId: string };
 
 export type IssueApiToken = {
   type: 'IssueApiToken';

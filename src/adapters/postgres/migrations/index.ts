@@ -2,6 +2,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as projectionCheckpoints from './0001-projection-checkpoints.ts';
 import * as accounts from './0002-accounts.ts';
 import * as idempotencyKeys from './0003-idempotency-keys.ts';
+import * as buckets from './0004-buckets.ts';
+import * as quotas from './0005-quotas.ts';
+import * as accessKeys from './0006-access-keys.ts';
+import * as sftpUsers from './0007-sftp-users.ts';
+import * as sealingKeys from './0008-sealing-keys.ts';
+import * as members from './0009-members.ts';
+import * as auditLog from './0010-audit-log.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -9,5 +16,12 @@ export const readModelMigrations: MigrationProvider = {
     '0001-projection-checkpoints': projectionCheckpoints,
     '0002-accounts': accounts,
     '0003-idempotency-keys': idempotencyKeys,
+    '0004-buckets': buckets,
+    '0005-quotas': quotas,
+    '0006-access-keys': accessKeys,
+    '0007-sftp-users': sftpUsers,
+    '0008-sealing-keys': sealingKeys,
+    '0009-members': members,
+    '0010-audit-log': auditLog,
   }),
 };

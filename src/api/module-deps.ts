@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import type { EventStore } from '../ports/event-store.ts';
+import type { SecretSealer } from '../ports/secret-sealer.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+
+/** What every route module gets from the composition root. */
+export interface ModuleDeps {
+  eventStore: EventStore;
+  readModels: Kysely<ReadModelDatabase>;
+  secrets: SecretSealer;
+  settings: {
+    /** an account's storage quota until an operator changes it */
+    defaultQuotaGiB: number;
+    /** how long a rotated access key's old secret keeps working */
+    keyRotationGraceHours: number;
+  };
+}
