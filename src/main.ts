@@ -36,7 +36,7 @@ export interface Application {
 }
 
 /** The one composition root: config -> adapters -> handlers -> api and workers. */
-export async function compose(config: Config, options: { log?: (line: string) => void; httpLogs?: boolean } = {}): Promise<Application> {
+export async function compose(config: Config, options: { log?: (line: string) => void; httpLogs?: boolean; logStream?: NodeJS.WritableStream } = {}): Promise<Application> {
   const infrastructure = await openInfrastructure(config, options.log);
   const { eventStore, readModels } = infrastructure;
   const api = buildApi({
@@ -54,7 +54,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
       { name: 'eventStore', check: () => eventStore.ping() },
     ],
     now: () => new Date(),
-    logger: options.httpLogs === false ? false : { level: config.logLevel },
+    logger: options.httpLogs === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     version: VERSION,
   });
   const runner = new ProjectionRunner({

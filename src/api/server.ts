@@ -24,17 +24,22 @@ export interface ApiDeps {
   authenticate(token: string): Promise<Principal | null>;
   healthChecks: HealthCheck[];
   now(): Date;
-  logger: boolean | { level: string };
+  /** false for no request logs; `stream` lets tests read what would be logged */
+  logger: false | { level: string; stream?: NodeJS.WritableStream };
   version: string;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
-    logger: deps.logger === false ? false : {
-      ...(typeof deps.logger === 'object' ? deps.logger : {}),
-      // Tokens travel in this header; it never reaches a log line.
-      redact: ['req.headers.authorization'],
-    },
+    logger:
+      deps.logger === false
+        ? false
+        : {
+            level: deps.logger.level,
+            ...(deps.logger.stream ? { stream: deps.logger.stream } : {}),
+            // Tokens travel in this header; it never reaches a log line.
+            redact: ['req.headers.authorization'],
+          },
     genReqId: newRequestId,
     bodyLimit: 1024 * 1024,
   });
