@@ -35,7 +35,11 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
     responses: { 201: AccountView },
     async handler({ body, context }) {
       const accountId = randomUUID();
-      const { view, headers } = await execute({ type: 'OpenAccount', data: { ...body, accountId, openedAt: context.occurredAt } }, context);
+      const ownerMemberId = randomUUID();
+      const { view, headers } = await execute(
+        { type: 'OpenAccount', data: { ...body, accountId, ownerMemberId, openedAt: context.occurredAt } },
+        context,
+      );
       return { status: 201, body: view, headers: { ...headers, location: `/accounts/${accountId}` } };
     },
   });

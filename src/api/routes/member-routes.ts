@@ -1,4 +1,242 @@
+import { z } from 'zod';
+import { createMemberCommands } from '../../commands/member-commands.ts';
+import { ROLES } from '../../domain/access/permissions.ts';
 import type { ModuleDeps } from '../module-deps.ts';
+import { decodeCursor, encodeCursor, PageQuery, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
+import { AccountIdParams, AccountView } from '../schemas/account-schemas.ts';
+import {
+  AcceptInvitationBody,
+  ApiTokenView,
+  ChangeRoleBody,
+  CreateTokenBody,
+  InvitationAcceptedView,
+  InvitationCreatedView,
+  InvitationView,
+  InviteBody,
+  MemberParams,
+  MemberView,
+  TokenCreatedView,
+  TokenParams,
+  TransferOwnershipBody,
+} from '../schemas/member-schemas.ts';
+import { accountViewFromState } from './account-views.ts';
 
-export function registerMemberRoutes(_routes: RouteRegistry, _deps: ModuleDeps): void {}
+const tags = ['members'];
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  const members = createMemberCommands(deps.eventStore);
+  const db = deps.readModels;
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/members',
+    summary: 'List the members of an account',
+    tags,
+    access: 'members:read',
+    params: AccountIdParams,
+    query: PageQuery.extend({ role: z.enum(ROLES).optional() }),
+    responses: { 200: pageOf(MemberView) },
+    async handler({ params, query }) {
+      const after = decodeCursor(query.cursor, 2);
+      let q = db.selectFrom('members').selectAll().where('account_id', '=', params.accountId);
+      if (query.role) q = q.where('role', '=', query.role);
+      if (after) q = q.where((eb) => eb.or([eb('email', '>', String(after[0])), eb.and([eb('email', '=', String(after[0])), eb('member_id', '>', String(after[1]))])]));
+      const rows = await q.orderBy('email').orderBy('member_id').limit(query.limit + 1).execute();
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        status: 200,
+        body: {
+          items: page.map((r) => ({ memberId: r.member_id, email: r.email, role: r.role, joinedAt: iso(r.joined_at) })),
+          nextCursor: rows.length > query.limit && last ? encodeCursor([last.email, last.member_id]) : null,
+        },
+      };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/invitations',
+    summary: 'Invite someone by email; the invitation token is shown once and expires in 7 days',
+    tags,
+    access: 'members:manage',
+    params: AccountIdParams,
+    body: InviteBody,
+    responses: { 201: InvitationCreatedView },
+    async handler({ params, body, context }) {
+      return { status: 201, body: await members.invite({ accountId: params.accountId, ...body }, context) };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/invitations',
+    summary: 'List invitations (never their tokens)',
+    tags,
+    access: 'members:read',
+    params: AccountIdParams,
+    query: PageQuery.extend({ status: z.enum(['pending', 'accepted', 'expired']).optional() }),
+    responses: { 200: pageOf(InvitationView) },
+    async handler({ params, query, context }) {
+      const now = context.occurredAt;
+      const after = decodeCursor(query.cursor, 2);
+      let q = db.selectFrom('invitations').selectAll().where('account_id', '=', params.accountId);
+      if (query.status === 'accepted') q = q.where('status', '=', 'accepted');
+      if (query.status === 'pending') q = q.where('status', '=', 'pending').where('expires_at', '>', now);
+      if (query.status === 'expired') q = q.where('status', '=', 'pending').where('expires_at', '<=', now);
+      if (after) {
+        q = q.where((eb) =>
+          eb.or([eb('invited_at', '<', String(after[0])), eb.and([eb('invited_at', '=', String(after[0])), eb('invitation_id', '<', String(after[1]))])]),
+        );
+      }
+      const rows = await q.orderBy('invited_at', 'desc').orderBy('invitation_id', 'desc').limit(query.limit + 1).execute();
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        status: 200,
+        body: {
+          items: page.map((r) => ({
+            invitationId: r.invitation_id,
+            email: r.email,
+            role: r.role,
+            status: r.status === 'pending' && iso(r.expires_at) <= now ? 'expired' : r.status,
+            invitedAt: iso(r.invited_at),
+            expiresAt: iso(r.expires_at),
+          })),
+          nextCursor: rows.length > query.limit && last ? encodeCursor([iso(last.invited_at), last.invitation_id]) : null,
+        },
+      };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/invitations/accept',
+    summary: 'Accept an invitation (the token is the credential); returns a first API token, shown once',
+    tags,
+    access: 'public',
+    body: AcceptInvitationBody,
+    responses: { 201: InvitationAcceptedView },
+    async handler({ body, context }) {
+      const accepted = await members.accept(body.token, body.tokenName, context);
+      const { apiToken, ...member } = accepted;
+      return { status: 201, body: { ...member, tokenId: apiToken.tokenId, token: apiToken.token } };
+    },
+  });
+
+  routes.add({
+    method: 'PUT',
+    url: '/accounts/:accountId/members/:memberId/role',
+    summary: "Change a member's role (not the owner's)",
+    tags,
+    access: 'members:manage',
+    params: MemberParams,
+    body: ChangeRoleBody,
+    responses: { 200: MemberView },
+    async handler({ params, body, context }) {
+      const { state } = await members.changeRole({ ...params, role: body.role }, context);
+      const member = state.status === 'none' ? undefined : state.members[params.memberId]!;
+      return { status: 200, body: { memberId: member!.memberId, email: member!.email, role: member!.role, joinedAt: iso(member!.joinedAt) } };
+    },
+  });
+
+  routes.add({
+    method: 'DELETE',
+    url: '/accounts/:accountId/members/:memberId',
+    summary: 'Remove a member; their tokens stop working at once',
+    tags,
+    access: 'members:manage',
+    params: MemberParams,
+    responses: { 204: null },
+    async handler({ params, context }) {
+      await members.remove(params, context);
+      return { status: 204, body: null };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/ownership',
+    summary: 'Transfer ownership to another member (owner only); the old owner becomes admin',
+    tags,
+    access: 'ownership:transfer',
+    params: AccountIdParams,
+    body: TransferOwnershipBody,
+    responses: { 200: AccountView },
+    async handler({ params, body, context }) {
+      const { state } = await members.transferOwnership({ accountId: params.accountId, toMemberId: body.memberId }, context);
+      if (state.status === 'none') throw new Error('unreachable: the account exists');
+      return { status: 200, body: accountViewFromState(state) };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/api-tokens',
+    summary: 'Create an API token for yourself (or, as an operator or service token, for a named member); shown once',
+    tags,
+    access: 'tokens:manage-own',
+    params: AccountIdParams,
+    body: CreateTokenBody,
+    responses: { 201: TokenCreatedView },
+    async handler({ params, body, principal, context }) {
+      const issued = await members.createToken({ accountId: params.accountId, name: body.name, memberId: body.memberId }, principal!, context);
+      return { status: 201, body: { tokenId: issued.tokenId, memberId: issued.memberId, token: issued.token } };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/api-tokens',
+    summary: "List the account's API tokens (names and status; never the tokens)",
+    tags,
+    access: 'members:read',
+    params: AccountIdParams,
+    query: PageQuery.extend({ status: z.enum(['active', 'revoked']).optional(), memberId: z.uuid().optional() }),
+    responses: { 200: pageOf(ApiTokenView) },
+    async handler({ params, query }) {
+      const after = decodeCursor(query.cursor, 2);
+      let q = db.selectFrom('api_tokens').selectAll().where('account_id', '=', params.accountId);
+      if (query.status) q = q.where('status', '=', query.status);
+      if (query.memberId) q = q.where('member_id', '=', query.memberId);
+      if (after) {
+        q = q.where((eb) => eb.or([eb('issued_at', '<', String(after[0])), eb.and([eb('issued_at', '=', String(after[0])), eb('token_id', '<', String(after[1]))])]));
+      }
+      const rows = await q.orderBy('issued_at', 'desc').orderBy('token_id', 'desc').limit(query.limit + 1).execute();
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        status: 200,
+        body: {
+          items: page.map((r) => ({
+            tokenId: r.token_id,
+            name: r.name,
+            kind: r.kind,
+            memberId: r.member_id,
+            role: r.role,
+            status: r.status,
+            issuedAt: iso(r.issued_at),
+            revokedAt: r.revoked_at ? iso(r.revoked_at) : null,
+          })),
+          nextCursor: rows.length > query.limit && last ? encodeCursor([iso(last.issued_at), last.token_id]) : null,
+        },
+      };
+    },
+  });
+
+  routes.add({
+    method: 'DELETE',
+    url: '/accounts/:accountId/api-tokens/:tokenId',
+    summary: 'Revoke an API token: your own, or as owner or admin any of the account',
+    tags,
+    access: 'tokens:manage-own',
+    params: TokenParams,
+    responses: { 204: null },
+    async handler({ params, principal, context }) {
+      await members.revokeToken(params.accountId, params.tokenId, principal!, context);
+      return { status: 204, body: null };
+    },
+  });
+}

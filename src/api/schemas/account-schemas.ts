@@ -34,6 +34,7 @@ export const OpenAccountBody = z.strictObject({
   name,
   slug: z.string().superRefine(rule(checkSlug)).describe('3 to 40 lowercase letters, digits or hyphens; unique; never reused'),
   billingEmail,
+  ownerEmail: z.string().superRefine(rule(checkEmail)).optional().describe("the owner member's email; the billing email when absent"),
   document,
   currency: z.string().superRefine(rule(checkCurrency)).default(ACCOUNT_DEFAULTS.currency),
   timeZone: z.string().superRefine(rule(checkTimeZone)).default(ACCOUNT_DEFAULTS.timeZone).describe('IANA zone; billing periods follow it'),

@@ -1,3 +1,4 @@
+import type { Role } from '../access/permissions.ts';
 import type { BillingProfile } from './account-events.ts';
 
 export type OpenAccount = {
@@ -13,6 +14,10 @@ export type OpenAccount = {
     timeZone?: string;
     billingDay?: number;
     openedAt: string;
+    /** id of the owner member, made by the caller */
+    ownerMemberId: string;
+    /** the owner's email; the billing email when absent */
+    ownerEmail?: string;
   };
 };
 
@@ -29,6 +34,20 @@ export type SuspendAccount = { type: 'SuspendAccount'; data: { accountId: string
 export type ReactivateAccount = { type: 'ReactivateAccount'; data: { accountId: string; reactivatedAt: string } };
 export type CloseAccount = { type: 'CloseAccount'; data: { accountId: string; reason: string; closedAt: string } };
 
-export type AccountCommand = OpenAccount | UpdateBillingProfile | SuspendAccount | ReactivateAccount | CloseAccount;
+export type InviteMember = {
+  type: 'InviteMember';
+  data: { accountId: string; invitationId: string; email: string; role: Role; tokenSha256: string; invitedAt: string; expiresAt: string };
+};
+export type AcceptInvitation = {
+  type: 'AcceptInvitation';
+  data: { accountId: string; invitationId: string; tokenSha256: string; memberId: string; acceptedAt: string };
+};
+export type ChangeMemberRole = { type: 'ChangeMemberRole'; data: { accountId: string; memberId: string; role: Role; changedAt: string } };
+export type RemoveMember = { type: 'RemoveMember'; data: { accountId: string; memberId: string; removedAt: string } };
+export type TransferOwnership = { type: 'TransferOwnership'; data: { accountId: string; toMemberId: string; transferredAt: string } };
+
+export type MemberCommand = InviteMember | AcceptInvitation | ChangeMemberRole | RemoveMember | TransferOwnership;
+
+export type AccountCommand = OpenAccount | UpdateBillingProfile | SuspendAccount | ReactivateAccount | CloseAccount | MemberCommand;
 
 export type ReserveAccountSlug = { type: 'ReserveAccountSlug'; data: { slug: string; accountId: string; reservedAt: string } };

@@ -3,6 +3,7 @@ import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { AccountCommand, OpenAccount, ReserveAccountSlug, UpdateBillingProfile } from './account-commands.ts';
 import type { AccountEvent, AccountSlugReserved, BillingProfile } from './account-events.ts';
+import { acceptInvitation, changeMemberRole, evolveMembers, inviteMember, removeMember, transferOwnership } from './account-members.ts';
 import {
   ACCOUNT_DEFAULTS,
   canonicalTimeZone,
@@ -33,7 +34,18 @@ export type AccountState =
       statusReason: string | null;
       closedAt: string | null;
       members: Record<string, AccountMember>;
+      ownerMemberId: string;
+      invitations: Record<string, PendingInvitation>;
     };
+
+export interface PendingInvitation {
+  invitationId: string;
+  email: string;
+  role: Role;
+  tokenSha256: string;
+  expiresAt: string;
+  status: 'pending' | 'accepted';
+}
 
 export interface AccountMember {
   memberId: string;
@@ -48,6 +60,7 @@ export function validateOpenAccount(data: OpenAccount['data']): FieldIssue[] {
   checkSlug(data.slug, 'slug', issues);
   checkEmail(data.billingEmail, 'billingEmail', issues);
   checkDocument(data.document, 'document', issues);
+  if (data.ownerEmail !== undefined) checkEmail(data.ownerEmail, 'ownerEmail', issues);
   if (data.currency !== undefined) checkCurrency(data.currency, 'currency', issues);
   if (data.timeZone !== undefined) checkTimeZone(data.timeZone, 'timeZone', issues);
   if (data.billingDay !== undefined) checkBillingDay(data.billingDay, 'billingDay', issues);
@@ -81,6 +94,7 @@ function openAccount({ data }: OpenAccount, state: AccountState): AccountEvent[]
         timeZone: canonicalTimeZone(data.timeZone ?? ACCOUNT_DEFAULTS.timeZone),
         billingDay: data.billingDay ?? ACCOUNT_DEFAULTS.billingDay,
         openedAt: data.openedAt,
+        owner: { memberId: data.ownerMemberId, email: (data.ownerEmail ?? data.billingEmail).trim().toLowerCase() },
       },
     },
   ];
@@ -139,6 +153,16 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         if (account.status === 'closed') return [];
         return [{ type: 'AccountClosed', data: command.data }];
       }
+      case 'InviteMember':
+        return inviteMember(command, requireOpen(state, command.data.accountId, 'invite members to'));
+      case 'AcceptInvitation':
+        return acceptInvitation(command, requireOpen(state, command.data.accountId, 'join'));
+      case 'ChangeMemberRole':
+        return changeMemberRole(command, requireOpen(state, command.data.accountId, 'change roles in'));
+      case 'RemoveMember':
+        return removeMember(command, requireOpen(state, command.data.accountId, 'remove members from'));
+      case 'TransferOwnership':
+        return transferOwnership(command, requireOpen(state, command.data.accountId, 'transfer the ownership of'));
       default:
         return assertNever(command);
     }
@@ -149,7 +173,22 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
       case 'AccountOpened': {
         const { accountId, slug, currency, timeZone, openedAt, name, billingEmail, document, billingDay } = event.data;
         const profile = { name, billingEmail, document, billingDay };
-        return { status: 'active', accountId, slug, currency, timeZone, openedAt, profile, updatedAt: openedAt, statusReason: null, closedAt: null, members: {} };
+        const { owner } = event.data;
+        return {
+          status: 'active',
+          accountId,
+          slug,
+          currency,
+          timeZone,
+          openedAt,
+          profile,
+          updatedAt: openedAt,
+          statusReason: null,
+          closedAt: null,
+          members: { [owner.memberId]: { memberId: owner.memberId, email: owner.email, role: 'owner', joinedAt: openedAt } },
+          ownerMemberId: owner.memberId,
+          invitations: {},
+        };
       }
       case 'BillingProfileUpdated':
         if (state.status === 'none') return state;
@@ -163,6 +202,12 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
       case 'AccountClosed':
         if (state.status === 'none') return state;
         return { ...state, status: 'closed', statusReason: event.data.reason, updatedAt: event.data.closedAt, closedAt: event.data.closedAt };
+      case 'MemberInvited':
+      case 'InvitationAccepted':
+      case 'MemberRoleChanged':
+      case 'MemberRemoved':
+      case 'OwnershipTransferred':
+        return state.status === 'none' ? state : evolveMembers(state, event);
       default:
         return assertNever(event);
     }

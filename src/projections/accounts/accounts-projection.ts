@@ -1,5 +1,7 @@
 import type { Transaction } from 'kysely';
-import type { AccountEvent } from '../../domain/account/account-events.ts';
+import type { AccountEvent, MemberEvent } from '../../domain/account/account-events.ts';
+
+type AccountLifecycleEvent = Exclude<AccountEvent, MemberEvent>;
 import { ACCOUNT_EVENT_TYPES } from '../../domain/account/account-events.ts';
 import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
@@ -13,7 +15,7 @@ export const accountsProjection: Projection = {
   tables: ['accounts'],
 
   async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as AccountEvent;
+    const event = { type: recorded.type, data: recorded.data } as AccountLifecycleEvent;
     const revision = recorded.streamRevision.toString();
     switch (event.type) {
       case 'AccountOpened': {

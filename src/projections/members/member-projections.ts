@@ -1,3 +1,85 @@
+import type { Transaction } from 'kysely';
+import type { MemberEvent, AccountOpened } from '../../domain/account/account-events.ts';
+import { MEMBER_EVENT_TYPES } from '../../domain/account/account-events.ts';
+import type { ApiTokenEvent } from '../../domain/api-token/api-token.ts';
+import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
+import type { ReadModelDatabase } from '../read-model-database.ts';
 
-export const memberProjections: Projection[] = [];
+type Trx = Transaction<ReadModelDatabase>;
+
+const membersProjection: Projection = {
+  name: 'members',
+  eventTypes: new Set<string>(MEMBER_EVENT_TYPES),
+  tables: ['members', 'invitations'],
+  async apply(trx: Trx, recorded: RecordedEvent) {
+    const event = { type: recorded.type, data: recorded.data } as MemberEvent | AccountOpened;
+    switch (event.type) {
+      case 'AccountOpened': {
+        const { accountId, owner, openedAt } = event.data;
+        await trx.insertInto('members').values({ account_id: accountId, member_id: owner.memberId, email: owner.email, role: 'owner', joined_at: openedAt }).execute();
+        return;
+      }
+      case 'MemberInvited': {
+        const d = event.data;
+        await trx
+          .insertInto('invitations')
+          .values({ invitation_id: d.invitationId, account_id: d.accountId, email: d.email, role: d.role, status: 'pending', invited_at: d.invitedAt, expires_at: d.expiresAt, accepted_at: null, member_id: null })
+          .execute();
+        return;
+      }
+      case 'InvitationAccepted': {
+        const d = event.data;
+        await trx.updateTable('invitations').set({ status: 'accepted', accepted_at: d.acceptedAt, member_id: d.memberId }).where('invitation_id', '=', d.invitationId).execute();
+        await trx.insertInto('members').values({ account_id: d.accountId, member_id: d.memberId, email: d.email, role: d.role, joined_at: d.acceptedAt }).execute();
+        return;
+      }
+      case 'MemberRoleChanged':
+        await trx.updateTable('members').set({ role: event.data.toRole }).where('account_id', '=', event.data.accountId).where('member_id', '=', event.data.memberId).execute();
+        return;
+      case 'MemberRemoved':
+        await trx.deleteFrom('members').where('account_id', '=', event.data.accountId).where('member_id', '=', event.data.memberId).execute();
+        return;
+      case 'OwnershipTransferred': {
+        const { accountId, fromMemberId, toMemberId } = event.data;
+        await trx.updateTable('members').set({ role: 'admin' }).where('account_id', '=', accountId).where('member_id', '=', fromMemberId).execute();
+        await trx.updateTable('members').set({ role: 'owner' }).where('account_id', '=', accountId).where('member_id', '=', toMemberId).execute();
+        return;
+      }
+    }
+  },
+};
+
+const apiTokensProjection: Projection = {
+  name: 'api-tokens',
+  eventTypes: new Set(['ApiTokenIssued', 'ApiTokenRevoked']),
+  tables: ['api_tokens'],
+  async apply(trx: Trx, recorded: RecordedEvent) {
+    const event = { type: recorded.type, data: recorded.data } as ApiTokenEvent;
+    switch (event.type) {
+      case 'ApiTokenIssued': {
+        const { tokenId, name, scope, issuedAt } = event.data;
+        await trx
+          .insertInto('api_tokens')
+          .values({
+            token_id: tokenId,
+            name,
+            kind: scope.kind,
+            account_id: scope.kind === 'operator' ? null : scope.accountId,
+            member_id: scope.kind === 'member' ? scope.memberId : null,
+            role: scope.kind === 'account' ? (scope.role ?? 'admin') : null,
+            status: 'active',
+            issued_at: issuedAt,
+            revoked_at: null,
+          })
+          .execute();
+        return;
+      }
+      case 'ApiTokenRevoked':
+        await trx.updateTable('api_tokens').set({ status: 'revoked', revoked_at: event.data.revokedAt }).where('token_id', '=', event.data.tokenId).execute();
+        return;
+    }
+  },
+};
+
+export const memberProjections: Projection[] = [membersProjection, apiTokensProjection];

@@ -1,0 +1,99 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { roleAllows, type Role } from '../domain/access/permissions.ts';
+import { accountDecider } from '../domain/account/account-decider.ts';
+import { INVITATION_TTL_DAYS } from '../domain/account/account-members.ts';
+import { accountStream } from '../domain/account/account-streams.ts';
+import { apiTokenDecider, apiTokenStream } from '../domain/api-token/api-token.ts';
+import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import { issueApiToken, revokeApiToken, type IssuedToken, type Principal } from './api-token-commands.ts';
+import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+
+/** `cpi_<account id><invitation id>_<secret>`: the ids let acceptance find the account without a lookup table. */
+const INVITATION_TOKEN = /^cpi_([0-9a-f]{32})([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
+
+const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
+const hex = (uuid: string) => uuid.replaceAll('-', '');
+const uuidOf = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+
+export function createMemberCommands(eventStore: EventStore) {
+  const onAccount = (accountId: string, command: Parameters<typeof accountDecider.decide>[0], context: CommandContext) =>
+    handleCommand(eventStore, accountDecider, accountStream(accountId), command, context);
+
+  return {
+    async invite(input: { accountId: string; email: string; role: Role }, context: CommandContext) {
+      const invitationId = randomUUID();
+      const invitationToken = `cpi_${hex(input.accountId)}${hex(invitationId)}_${randomBytes(32).toString('base64url')}`;
+      const expiresAt = new Date(Date.parse(context.occurredAt) + INVITATION_TTL_DAYS * 86_400_000).toISOString();
+      const { events } = await onAccount(
+        input.accountId,
+        {
+          type: 'InviteMember',
+          data: { ...input, invitationId, tokenSha256: sha256Hex(invitationToken), invitedAt: context.occurredAt, expiresAt },
+        },
+        context,
+      );
+      const invited = events[0]!.data as { email: string };
+      return { invitationId, email: invited.email, role: input.role, expiresAt, invitationToken };
+    },
+
+    /** Joins the account and hands the new member a first API token, both shown once. */
+    async accept(invitationToken: string, tokenName: string, context: CommandContext) {
+      const match = INVITATION_TOKEN.exec(invitationToken);
+      if (!match) throw new NotFoundError('invitation_not_found', 'no such invitation');
+      const accountId = uuidOf(match[1]!);
+      const invitationId = uuidOf(match[2]!);
+      const memberId = randomUUID();
+      const { state } = await onAccount(
+        accountId,
+        { type: 'AcceptInvitation', data: { accountId, invitationId, tokenSha256: sha256Hex(invitationToken), memberId, acceptedAt: context.occurredAt } },
+        context,
+      );
+      if (state.status === 'none') throw new NotFoundError('invitation_not_found', 'no such invitation');
+      const member = state.members[memberId]!;
+      const apiToken = await issueApiToken(eventStore, { name: tokenName, scope: { kind: 'member', accountId, memberId } }, { ...context, actor: `member:${memberId}` });
+      return { accountId, memberId, email: member.email, role: member.role, apiToken };
+    },
+
+    changeRole: (input: { accountId: string; memberId: string; role: Role }, context: CommandContext) =>
+      onAccount(input.accountId, { type: 'ChangeMemberRole', data: { ...input, changedAt: context.occurredAt } }, context),
+
+    remove: (input: { accountId: string; memberId: string }, context: CommandContext) =>
+      onAccount(input.accountId, { type: 'RemoveMember', data: { ...input, removedAt: context.occurredAt } }, context),
+
+    transferOwnership: (input: { accountId: string; toMemberId: string }, context: CommandContext) =>
+      onAccount(input.accountId, { type: 'TransferOwnership', data: { ...input, transferredAt: context.occurredAt } }, context),
+
+    /** A member's own token; operators and service tokens name the member. */
+    async createToken(
+      input: { accountId: string; name: string; memberId: string | undefined },
+      principal: Principal,
+      context: CommandContext,
+    ): Promise<IssuedToken & { memberId: string }> {
+      const memberId = principal.scope.kind === 'member' ? principal.scope.memberId : input.memberId;
+      if (principal.scope.kind === 'member' && input.memberId !== undefined && input.memberId !== memberId) {
+        throw new ForbiddenError('own_tokens_only', 'members create tokens for themselves only');
+      }
+      if (!memberId) throw new ForbiddenError('member_required', 'name the member the token is for (memberId)');
+      const { state } = await loadAggregate(eventStore, accountDecider, accountStream(input.accountId));
+      if (state.status === 'none' || !state.members[memberId]) throw new NotFoundError('member_not_found', `member ${memberId} does not exist`);
+      const issued = await issueApiToken(eventStore, { name: input.name, scope: { kind: 'member', accountId: input.accountId, memberId } }, context);
+      return { ...issued, memberId };
+    },
+
+    /** Members revoke their own tokens; owners and admins (and operators) any of the account's. */
+    async revokeToken(accountId: string, tokenId: string, principal: Principal, context: CommandContext) {
+      const { state } = await loadAggregate(eventStore, apiTokenDecider, apiTokenStream(tokenId));
+      if (state.status === 'none' || state.scope.kind === 'operator' || state.scope.accountId !== accountId) {
+        throw new NotFoundError('token_not_found', `token ${tokenId} does not exist`);
+      }
+      const own = principal.scope.kind === 'member' && state.scope.kind === 'member' && state.scope.memberId === principal.scope.memberId;
+      const mayManage = principal.scope.kind === 'operator' || (principal.role !== null && roleAllows(principal.role, 'members:manage'));
+      if (!own && !mayManage) throw new ForbiddenError('role_forbidden', 'only owners and admins revoke other members\' tokens');
+      return revokeApiToken(eventStore, tokenId, context);
+    },
+  };
+}
+
+export type MemberCommands = ReturnType<typeof createMemberCommands>;
+
