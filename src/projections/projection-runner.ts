@@ -190,7 +190,7 @@ export class ProjectionRunner {
       if (current !== expected) throw new CheckpointMoved();
       let applied = 0;
       for (const event of batch) {
-        if (!projection.eventTypes.has(event.type)) continue;
+        if (projection.eventTypes !== 'all' && !projection.eventTypes.has(event.type)) continue;
         try {
           await projection.apply(trx, event);
         } catch (cause) {

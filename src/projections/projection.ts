@@ -5,8 +5,8 @@ import type { ReadModelDatabase } from './read-model-database.ts';
 export interface Projection {
   /** the checkpoint's name, and what `ops rebuild` is given */
   readonly name: string;
-  /** event types this projection reads; others only move its checkpoint */
-  readonly eventTypes: ReadonlySet<string>;
+  /** event types this projection reads ('all': every one); others only move its checkpoint */
+  readonly eventTypes: ReadonlySet<string> | 'all';
   /** tables it owns and fills alone: emptied on rebuild */
   readonly tables: readonly string[];
   /** applies one event inside its batch's transaction; the runner calls it in log order */

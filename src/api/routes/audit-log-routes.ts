@@ -1,4 +1,72 @@
+import { z } from 'zod';
 import type { ModuleDeps } from '../module-deps.ts';
+import { decodeCursor, encodeCursor, PageQuery, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
+import { AccountIdParams } from '../schemas/account-schemas.ts';
 
-export function registerAuditLogRoutes(_routes: RouteRegistry, _deps: ModuleDeps): void {}
+const AuditEntryView = z
+  .object({
+    eventId: z.string(),
+    type: z.string().describe('the event type, e.g. AccessKeyRevoked'),
+    summary: z.string(),
+    resourceType: z.string(),
+    resourceId: z.string(),
+    actor: z.string().describe('token:<id>, member:<id>, ops:<user> or system:<job>'),
+    ip: z.string().nullable(),
+    occurredAt: z.string(),
+    correlationId: z.string(),
+  })
+  .meta({ id: 'AuditEntry' });
+
+const AuditQuery = PageQuery.extend({
+  resourceType: z.string().max(50).optional(),
+  resourceId: z.string().max(100).optional(),
+  actor: z.string().max(200).optional(),
+  type: z.string().max(100).optional().describe('event type'),
+  from: z.iso.datetime({ offset: true }).optional().describe('inclusive'),
+  to: z.iso.datetime({ offset: true }).optional().describe('exclusive'),
+});
+
+export function registerAuditLogRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/audit-log',
+    summary: 'Who did what to which resource, when and from where; newest first',
+    tags: ['audit'],
+    access: 'audit:read',
+    params: AccountIdParams,
+    query: AuditQuery,
+    responses: { 200: pageOf(AuditEntryView) },
+    async handler({ params, query }) {
+      const after = decodeCursor(query.cursor, 1);
+      let q = deps.readModels.selectFrom('audit_log').selectAll().where('account_id', '=', params.accountId);
+      if (query.resourceType) q = q.where('resource_type', '=', query.resourceType);
+      if (query.resourceId) q = q.where('resource_id', '=', query.resourceId);
+      if (query.actor) q = q.where('actor', '=', query.actor);
+      if (query.type) q = q.where('event_type', '=', query.type);
+      if (query.from) q = q.where('occurred_at', '>=', query.from);
+      if (query.to) q = q.where('occurred_at', '<', query.to);
+      if (after) q = q.where('position', '<', String(after[0]));
+      const rows = await q.orderBy('position', 'desc').limit(query.limit + 1).execute();
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        status: 200,
+        body: {
+          items: page.map((r) => ({
+            eventId: r.event_id,
+            type: r.event_type,
+            summary: r.summary,
+            resourceType: r.resource_type,
+            resourceId: r.resource_id,
+            actor: r.actor,
+            ip: r.ip,
+            occurredAt: new Date(r.occurred_at).toISOString(),
+            correlationId: r.correlation_id,
+          })),
+          nextCursor: rows.length > query.limit && last ? encodeCursor([last.position]) : null,
+        },
+      };
+    },
+  });
+}

@@ -24,7 +24,10 @@ export type RevokeApiToken = { type: 'RevokeApiToken'; data: { tokenId: string; 
 export type ApiTokenCommand = IssueApiToken | RevokeApiToken;
 
 export type ApiTokenIssued = DomainEvent<'ApiTokenIssued', IssueApiToken['data']>;
-export type ApiTokenRevoked = DomainEvent<'ApiTokenRevoked', RevokeApiToken['data']>;
+export type ApiTokenRevoked = DomainEvent<
+  'ApiTokenRevoked',
+  RevokeApiToken['data'] & { name: string; /** null for operator tokens */ accountId: string | null }
+>;
 export type ApiTokenEvent = ApiTokenIssued | ApiTokenRevoked;
 
 export type ApiTokenState =
@@ -42,7 +45,13 @@ export const apiTokenDecider: Decider<ApiTokenCommand, ApiTokenEvent, ApiTokenSt
         return [{ type: 'ApiTokenIssued', data: command.data }];
       case 'RevokeApiToken':
         if (state.status === 'none') throw new NotFoundError('token_not_found', `token ${command.data.tokenId} does not exist`);
-        return state.status === 'revoked' ? [] : [{ type: 'ApiTokenRevoked', data: command.data }];
+        if (state.status === 'revoked') return [];
+        return [
+          {
+            type: 'ApiTokenRevoked',
+            data: { ...command.data, name: state.name, accountId: state.scope.kind === 'operator' ? null : state.scope.accountId },
+          },
+        ];
       default:
         return assertNever(command);
     }
@@ -59,4 +68,19 @@ export const apiTokenDecider: Decider<ApiTokenCommand, ApiTokenEvent, ApiTokenSt
         return assertNever(event);
     }
   },
+};
+
+/** Operator tokens belong to no account, so they have no place in an account's audit log. */
+export const describeApiTokenEvent = (type: string, data: unknown) => {
+  if (type !== 'ApiTokenIssued' && type !== 'ApiTokenRevoked') return null;
+  const scope = (data as { scope?: TokenScope }).scope;
+  const { tokenId } = data as { tokenId: string };
+  if (type === 'ApiTokenIssued') {
+    if (!scope || scope.kind === 'operator') return null;
+    const { name } = data as { name: string };
+    const owner = scope.kind === 'member' ? `member ${scope.memberId}` : `the account (role ${scope.role ?? 'admin'})`;
+    return { accountId: scope.accountId, resourceType: 'api_token', resourceId: tokenId, summary: `API token "${name}" created for ${owner}` };
+  }
+  const { accountId, name } = data as { accountId: string | null; name: string };
+  return accountId ? { accountId, resourceType: 'api_token', resourceId: tokenId, summary: `API token "${name}" revoked` } : null;
 };

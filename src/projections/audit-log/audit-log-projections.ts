@@ -1,3 +1,31 @@
 import type { Projection } from '../projection.ts';
+import { describeForAudit } from './audit-describers.ts';
 
-export const auditLogProjections: Projection[] = [];
+/** Built only from the event log: the metadata says who and from where, the describers say what. */
+const auditLogProjection: Projection = {
+  name: 'audit-log',
+  eventTypes: 'all',
+  tables: ['audit_log'],
+  async apply(trx, event) {
+    const description = describeForAudit(event.type, event.data);
+    if (!description) return;
+    await trx
+      .insertInto('audit_log')
+      .values({
+        position: event.position,
+        event_id: event.eventId,
+        account_id: description.accountId,
+        event_type: event.type,
+        resource_type: description.resourceType,
+        resource_id: description.resourceId,
+        summary: description.summary,
+        actor: event.metadata.actor,
+        ip: event.metadata.ip ?? null,
+        occurred_at: event.metadata.occurredAt,
+        correlation_id: event.metadata.correlationId,
+      })
+      .execute();
+  },
+};
+
+export const auditLogProjections: Projection[] = [auditLogProjection];

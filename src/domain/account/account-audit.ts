@@ -1,0 +1,33 @@
+import type { AuditDescriber } from '../audit/audit-description.ts';
+import type { AccountEvent } from './account-events.ts';
+
+/** How account and member events read in the audit log. */
+export const describeAccountEvent: AuditDescriber = (type, data) => {
+  const event = { type, data } as AccountEvent;
+  const account = (summary: string) => ({ accountId: event.data.accountId, resourceType: 'account', resourceId: event.data.accountId, summary });
+  const member = (memberId: string, summary: string) => ({ accountId: event.data.accountId, resourceType: 'member', resourceId: memberId, summary });
+  switch (event.type) {
+    case 'AccountOpened':
+      return account(`Account "${event.data.name}" (${event.data.slug}) opened, owned by ${event.data.owner.email}`);
+    case 'BillingProfileUpdated':
+      return account(`Billing profile changed: ${Object.keys(event.data.changes).join(', ')}`);
+    case 'AccountSuspended':
+      return account(`Account suspended: ${event.data.reason}`);
+    case 'AccountReactivated':
+      return account('Account reactivated');
+    case 'AccountClosed':
+      return account(`Account closed: ${event.data.reason}`);
+    case 'MemberInvited':
+      return { accountId: event.data.accountId, resourceType: 'invitation', resourceId: event.data.invitationId, summary: `${event.data.email} invited as ${event.data.role}` };
+    case 'InvitationAccepted':
+      return member(event.data.memberId, `${event.data.email} joined as ${event.data.role}`);
+    case 'MemberRoleChanged':
+      return member(event.data.memberId, `${event.data.email}'s role changed from ${event.data.fromRole} to ${event.data.toRole}`);
+    case 'MemberRemoved':
+      return member(event.data.memberId, `${event.data.email} removed`);
+    case 'OwnershipTransferred':
+      return member(event.data.toMemberId, `Ownership transferred to ${event.data.toEmail}`);
+    default:
+      return null;
+  }
+};

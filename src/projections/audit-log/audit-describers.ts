@@ -1,0 +1,14 @@
+import { describeAccountEvent } from '../../domain/account/account-audit.ts';
+import { describeApiTokenEvent } from '../../domain/api-token/api-token.ts';
+import type { AuditDescriber, AuditDescription } from '../../domain/audit/audit-description.ts';
+
+/** Every module's describer; an event none of them knows is not an account's business. */
+const describers: AuditDescriber[] = [describeAccountEvent, describeApiTokenEvent];
+
+export function describeForAudit(type: string, data: unknown): AuditDescription | null {
+  for (const describe of describers) {
+    const description = describe(type, data);
+    if (description) return description;
+  }
+  return null;
+}
