@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/domain/access/permissions.ts';
+import { startTestApp } from '../support/app.ts';
+
+/**
+ * Every route, every role. Written out by hand, independently of the permission table in
+ * src/domain/access/permissions.ts, so a route wired to the wrong permission shows here.
+ * A route missing from this table fails the test: adding a route means deciding who may call it.
+ */
+const ALL: Role[] = ['owner', 'admin', 'billing', 'developer', 'read-only'];
+const NONE: Role[] = [];
+type Row = { public: true } | { operatorOnly: true } | { roles: Role[] };
+
+const MATRIX: Record<string, Row> = {
+  'GET /health': { public: true },
+  'GET /docs': { public: true },
+  'POST /invitations/accept': { public: true },
+  'POST /accounts': { operatorOnly: true },
+
+  'GET /accounts/{accountId}': { roles: ALL },
+  'PATCH /accounts/{accountId}/billing-profile': { roles: ['owner', 'admin', 'billing'] },
+  'POST /accounts/{accountId}/suspend': { roles: NONE },
+  'POST /accounts/{accountId}/reactivate': { roles: NONE },
+  'POST /accounts/{accountId}/close': { roles: ['owner'] },
+
+  'GET /accounts/{accountId}/members': { roles: ALL },
+  'POST /accounts/{accountId}/invitations': { roles: ['owner', 'admin'] },
+  'GET /accounts/{accountId}/invitations': { roles: ALL },
+  'PUT /accounts/{accountId}/members/{memberId}/role': { roles: ['owner', 'admin'] },
+  'DELETE /accounts/{accountId}/members/{memberId}': { roles: ['owner', 'admin'] },
+  'POST /accounts/{accountId}/ownership': { roles: ['owner'] },
+  'POST /accounts/{accountId}/api-tokens': { roles: ALL },
+  'GET /accounts/{accountId}/api-tokens': { roles: ALL },
+  'DELETE /accounts/{accountId}/api-tokens/{tokenId}': { roles: ALL },
+
+  'GET /accounts/{accountId}/audit-log': { roles: ALL },
+};
+
+type App = Awaited<ReturnType<typeof startTestApp>>;
+let app: App;
+let routes: { method: string; path: string }[];
+let accountId: string;
+let otherToken: string;
+let operator: string;
+const tokens = {} as Record<Role, string>;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  operator = await app.tokenFor({ kind: 'operator' });
+  const open = async (slug: string) =>
+    (
+      await app.api.inject({
+        method: 'POST',
+        url: '/accounts',
+        headers: { authorization: `Bearer ${operator}` },
+        payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document: '529.982.247-25' },
+      })
+    ).json<{ accountId: string }>().accountId;
+  accountId = await open('matrix-co');
+  const otherAccountId = await open('matrix-other');
+  for (const role of ALL) tokens[role] = await app.tokenFor({ kind: 'account', accountId, role });
+  otherToken = await app.tokenFor({ kind: 'account', accountId: otherAccountId, role: 'owner' });
+  await app.runner.catchUp();
+  const document = (await app.api.inject({ method: 'GET', url: '/docs' })).json<{ paths: Record<string, object> }>();
+  routes = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })));
+});
+afterAll(async () => {
+  await app.close();
+});
+
+/**
+ * Ids in the path are fresh random ones and the body carries an unknown field, so a call
+ * that gets past authorization ends in 400 or a resource's own 404, never changes anything.
+ */
+function call(route: { method: string; path: string }, headers: Record<string, string>) {
+  const url = route.path.replace('{accountId}', accountId).replace(/\{(\w+)\}/g, (_, name: string) =>
+    name === 'tokenId' ? randomUUID().replaceAll('-', '') : randomUUID(),
+  );
+  return app.api.inject({
+    method: route.method as 'GET',
+    url,
+    headers,
+    ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: { matrixProbe: true } }),
+  });
+}
+
+const passedAuthorization = (response: { statusCode: number; json: () => { code?: string } }) =>
+  response.statusCode !== 401 && response.statusCode !== 403 && !(response.statusCode === 404 && response.json().code === 'account_not_found');
+
+describe('role matrix', () => {
+  it('has a row for every route the API serves, and no row for a route it does not', () => {
+    const served = routes.map((r) => `${r.method} ${r.path}`).sort();
+    expect(served).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  it('each role gets exactly the routes its row allows; 403 elsewhere', async () => {
+    const mismatches: string[] = [];
+    for (const route of routes) {
+      const row = MATRIX[`${route.method} ${route.path}`];
+      if (!row || 'public' in row) continue;
+      for (const role of ALL) {
+        const response = await call(route, { authorization: `Bearer ${tokens[role]}` });
+        const allowed = 'roles' in row && row.roles.includes(role);
+        const ok = allowed ? passedAuthorization(response) : response.statusCode === 403;
+        if (!ok) mismatches.push(`${route.method} ${route.path} as ${role}: ${response.statusCode} ${response.body.slice(0, 120)}`);
+      }
+      const asOperator = await call(route, { authorization: `Bearer ${operator}` });
+      if (!passedAuthorization(asOperator)) mismatches.push(`${route.method} ${route.path} as operator: ${asOperator.statusCode}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("another account's token gets 404 on every account route; no token gets 401 on every non-public route", async () => {
+    const mismatches: string[] = [];
+    for (const route of routes) {
+      const row = MATRIX[`${route.method} ${route.path}`];
+      if (!row || 'public' in row) continue;
+      const anonymous = await call(route, {});
+      if (anonymous.statusCode !== 401) mismatches.push(`${route.method} ${route.path} without a token: ${anonymous.statusCode}`);
+      if (!route.path.includes('{accountId}')) continue;
+      const stranger = await call(route, { authorization: `Bearer ${otherToken}` });
+      if (stranger.statusCode !== 404 || stranger.json<{ code: string }>().code !== 'account_not_found') {
+        mismatches.push(`${route.method} ${route.path} with another account's token: ${stranger.statusCode}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
