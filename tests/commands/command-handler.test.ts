@@ -326,6 +326,7 @@ describe('handleCommand', () => {
             timeZone: 'America/Sao_Paulo',
             billingDay: 10,
             openedAt: OCCURRED_AT,
+            owner: { memberId: 'mem-owner', email: 'billing@acme.com.br' },
           } satisfies Extract<AccountEvent, { type: 'AccountOpened' }>['data'],
           metadata: context(),
         },
@@ -428,6 +429,8 @@ describe('handleCommand', () => {
 describe('account commands', () => {
   const newSlug = () => `acme-${randomBytes(5).toString('hex')}`;
 
+  const OWNER_ID = 'mem-owner';
+
   function openAccount(accountId: string, slug: string, overrides: Partial<OpenAccount['data']> = {}): OpenAccount {
     return {
       type: 'OpenAccount',
@@ -438,6 +441,7 @@ describe('account commands', () => {
         billingEmail: 'billing@acme.com.br',
         document: '11.222.333/0001-81',
         openedAt: OCCURRED_AT,
+        ownerMemberId: OWNER_ID,
         ...overrides,
       },
     };
@@ -470,6 +474,7 @@ describe('account commands', () => {
       name: 'Acme Ltda',
       document: { kind: 'cnpj', number: '11222333000181' },
       currency: 'BRL',
+      owner: { memberId: OWNER_ID, email: 'billing@acme.com.br' },
     });
     // the reservation was written first
     expect(reservation[0]!.position < account[0]!.position).toBe(true);
@@ -598,11 +603,14 @@ describe('account commands', () => {
     const accountId = randomUUID();
     const slug = newSlug();
     const error = await rejectionOf(
-      createAccountCommands(spying).execute(openAccount(accountId, slug, { billingEmail: 'nope', billingDay: 31 }), context()),
+      createAccountCommands(spying).execute(
+        openAccount(accountId, slug, { billingEmail: 'nope', ownerEmail: 'also nope', billingDay: 31 }),
+        context(),
+      ),
     );
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).code).toBe('validation_failed');
-    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['billingEmail', 'billingDay']);
+    expect((error as ValidationError).issues.map((i) => i.path)).toEqual(['billingEmail', 'ownerEmail', 'billingDay']);
     expect(spying.spy.reads).toBe(0);
     expect(spying.spy.appendAttempts).toBe(0);
     expect(await store.readStream(`accountslug-${slug}`)).toEqual([]);

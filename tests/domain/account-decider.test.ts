@@ -38,6 +38,7 @@ const INVALID_CPF = '529.982.247-26';
 
 const OPENED_AT = '2026-03-01T12:00:00.000Z';
 const LATER = '2026-03-05T09:30:00.000Z';
+const OWNER_ID = 'mem-owner';
 
 // ---- commands ---------------------------------------------------------------------------
 
@@ -51,6 +52,7 @@ function openAccount(overrides: Partial<OpenAccount['data']> = {}): OpenAccount 
       billingEmail: 'billing@acme.com.br',
       document: CPF,
       openedAt: OPENED_AT,
+      ownerMemberId: OWNER_ID,
       ...overrides,
     },
   };
@@ -89,6 +91,7 @@ function opened(overrides: Partial<AccountOpened['data']> = {}): AccountOpened {
       timeZone: 'America/Sao_Paulo',
       billingDay: 10,
       openedAt: OPENED_AT,
+      owner: { memberId: OWNER_ID, email: 'billing@acme.com.br' },
       ...overrides,
     },
   };
@@ -154,6 +157,36 @@ describe('OpenAccount', () => {
     spec.given().when(openAccount({ name: '  \tAcme Ltda \n' })).then(opened({ name: 'Acme Ltda' }));
   });
 
+  it('records the owner with the given ownerEmail', () => {
+    spec
+      .given()
+      .when(openAccount({ ownerEmail: 'ana@acme.com.br' }))
+      .then(opened({ owner: { memberId: OWNER_ID, email: 'ana@acme.com.br' } }));
+  });
+
+  it('lowercases the ownerEmail', () => {
+    spec
+      .given()
+      .when(openAccount({ ownerEmail: 'Ana.Souza@ACME.com.br' }))
+      .then(opened({ owner: { memberId: OWNER_ID, email: 'ana.souza@acme.com.br' } }));
+  });
+
+  it('without an ownerEmail, the owner is the billing email, lowercased and trimmed (the billing email itself kept as typed)', () => {
+    const command = openAccount({ billingEmail: 'Billing@Acme.COM.BR' });
+    expect(command.data).not.toHaveProperty('ownerEmail');
+    spec
+      .given()
+      .when(command)
+      .then(opened({ billingEmail: 'Billing@Acme.COM.BR', owner: { memberId: OWNER_ID, email: 'billing@acme.com.br' } }));
+  });
+
+  it('records the ownerMemberId the caller made', () => {
+    spec
+      .given()
+      .when(openAccount({ ownerMemberId: 'mem-7' }))
+      .then(opened({ owner: { memberId: 'mem-7', email: 'billing@acme.com.br' } }));
+  });
+
   it('stores a CPF normalized as {kind, number}', () => {
     // the same CPF typed with odd spacing and no punctuation at all
     spec.given().when(openAccount({ document: ' 529 982 247 25 ' })).then(opened({ document: CPF_DOCUMENT }));
@@ -196,6 +229,11 @@ describe('OpenAccount', () => {
       ['an email without @', { billingEmail: 'billing.acme.com.br' }, 'billingEmail'],
       ['an email without a dot in the domain', { billingEmail: 'billing@acme' }, 'billingEmail'],
       ['an email with a space', { billingEmail: 'bil ling@acme.com.br' }, 'billingEmail'],
+      ['an ownerEmail without @', { ownerEmail: 'ana.acme.com.br' }, 'ownerEmail'],
+      ['an ownerEmail without a dot in the domain', { ownerEmail: 'ana@acme' }, 'ownerEmail'],
+      ['an empty ownerEmail', { ownerEmail: '' }, 'ownerEmail'],
+      // validated as typed, before any trimming: surrounding spaces are refused, not trimmed away
+      ['an ownerEmail with surrounding spaces', { ownerEmail: ' ana@acme.com.br ' }, 'ownerEmail'],
       ['a CPF with a wrong check digit', { document: INVALID_CPF }, 'document'],
       ['an empty document', { document: '' }, 'document'],
       ['a document of the wrong length', { document: '1234567890' }, 'document'],
@@ -222,6 +260,7 @@ describe('OpenAccount', () => {
           slug: 'A',
           billingEmail: 'nope',
           document: INVALID_CPF,
+          ownerEmail: 'nope@',
           currency: 'XXX',
           timeZone: 'Nowhere/Special',
           billingDay: 31,
@@ -230,7 +269,7 @@ describe('OpenAccount', () => {
       .thenThrows(
         ValidationError,
         'validation_failed',
-        failingPaths('name', 'slug', 'billingEmail', 'document', 'currency', 'timeZone', 'billingDay'),
+        failingPaths('name', 'slug', 'billingEmail', 'document', 'ownerEmail', 'currency', 'timeZone', 'billingDay'),
       );
   });
 
@@ -431,6 +470,9 @@ describe('evolve', () => {
     updatedAt: OPENED_AT,
     statusReason: null,
     closedAt: null,
+    members: { [OWNER_ID]: { memberId: OWNER_ID, email: 'billing@acme.com.br', role: 'owner', joinedAt: OPENED_AT } },
+    ownerMemberId: OWNER_ID,
+    invitations: {},
   } as const;
 
   it('starts with no account', () => {
@@ -449,6 +491,18 @@ describe('evolve', () => {
       updatedAt: OPENED_AT,
       statusReason: null,
       closedAt: null,
+      members: { [OWNER_ID]: { memberId: OWNER_ID, email: 'billing@acme.com.br', role: 'owner', joinedAt: OPENED_AT } },
+      ownerMemberId: OWNER_ID,
+      invitations: {},
+    });
+  });
+
+  it("AccountOpened makes the owner the only member, joined when the account opened", () => {
+    const state = spec.given(opened({ owner: { memberId: 'mem-9', email: 'ana@acme.com.br' } })).state();
+    expect(state).toMatchObject({
+      members: { 'mem-9': { memberId: 'mem-9', email: 'ana@acme.com.br', role: 'owner', joinedAt: OPENED_AT } },
+      ownerMemberId: 'mem-9',
+      invitations: {},
     });
   });
 
@@ -548,7 +602,16 @@ describe('slugReservationDecider', () => {
 describe('rules found by review', () => {
   const open = (over: Record<string, unknown>) => ({
     type: 'OpenAccount' as const,
-    data: { accountId: 'a', name: 'Acme', slug: 'acme', billingEmail: 'a@b.co', document: '529.982.247-25', openedAt: '2026-03-01T12:00:00.000Z', ...over },
+    data: {
+      accountId: 'a',
+      name: 'Acme',
+      slug: 'acme',
+      billingEmail: 'a@b.co',
+      document: '529.982.247-25',
+      openedAt: '2026-03-01T12:00:00.000Z',
+      ownerMemberId: 'm',
+      ...over,
+    },
   });
 
   it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('currency %s (an Object.prototype name) is refused', (currency) => {

@@ -32,7 +32,7 @@ const issued = (scope: TokenScope = OPERATOR, name = 'ci deploy'): ApiTokenIssue
   type: 'ApiTokenIssued',
   data: { tokenId: TOKEN_ID, name, scope, secretSha256: DIGEST, issuedAt: ISSUED_AT },
 });
-const revoked = (): ApiTokenRevoked => ({ type: 'ApiTokenRevoked', data: { tokenId: TOKEN_ID, revokedAt: REVOKED_AT } });
+const revoked = (): ApiTokenRevoked => ({ type: 'ApiTokenRevoked', data: { tokenId: TOKEN_ID, revokedAt: REVOKED_AT, name: 'ci deploy', accountId: null } });
 
 describe('IssueApiToken', () => {
   it('records the token with its scope and digest', () => {
@@ -71,11 +71,15 @@ describe('IssueApiToken', () => {
 });
 
 describe('RevokeApiToken', () => {
-  it('revokes an active token', () => {
+  it('revokes an active token, naming it and its account for the audit log', () => {
     spec
       .given(issued())
       .when(revoke())
-      .then({ type: 'ApiTokenRevoked', data: { tokenId: TOKEN_ID, revokedAt: REVOKED_AT } });
+      .then({ type: 'ApiTokenRevoked', data: { tokenId: TOKEN_ID, revokedAt: REVOKED_AT, name: 'ci deploy', accountId: null } });
+    spec
+      .given(issued({ kind: 'account', accountId: 'acc-1', role: 'billing' }, 'finance bot'))
+      .when(revoke())
+      .then({ type: 'ApiTokenRevoked', data: { tokenId: TOKEN_ID, revokedAt: REVOKED_AT, name: 'finance bot', accountId: 'acc-1' } });
   });
 
   it('records nothing for a token already revoked', () => {

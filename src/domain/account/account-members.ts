@@ -29,6 +29,7 @@ export function inviteMember({ data }: InviteMember, state: OpenAccountState): M
   }
   if (issues.length > 0) throw new ValidationError(issues);
   const email = normalizeEmail(data.email);
+  if (state.invitations[data.invitationId]) throw new ConflictError('invitation_exists', `invitation ${data.invitationId} already exists`);
   if (memberByEmail(state, email)) throw new ConflictError('member_exists', `${email} is already a member of this account`);
   const pending = Object.values(state.invitations).find((i) => i.email === email && i.status === 'pending' && i.expiresAt > data.invitedAt);
   if (pending) throw new ConflictError('invitation_pending', `${email} already has a pending invitation`);
@@ -44,6 +45,8 @@ export function acceptInvitation({ data }: AcceptInvitation, state: OpenAccountS
   if (invitation.status === 'accepted') throw new ConflictError('invitation_used', 'this invitation has already been accepted');
   if (data.acceptedAt >= invitation.expiresAt) throw new IllegalStateError('invitation_expired', `this invitation expired at ${invitation.expiresAt}`);
   if (memberByEmail(state, invitation.email)) throw new ConflictError('member_exists', `${invitation.email} is already a member`);
+  // Ids come from outside; a reused one would overwrite a member (even the owner).
+  if (state.members[data.memberId]) throw new ConflictError('member_id_taken', `member id ${data.memberId} is already in use`);
   return [
     {
       type: 'InvitationAccepted',
