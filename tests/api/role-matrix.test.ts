@@ -35,6 +35,23 @@ const MATRIX: Record<string, Row> = {
   'DELETE /accounts/{accountId}/api-tokens/{tokenId}': { roles: ALL },
 
   'GET /accounts/{accountId}/audit-log': { roles: ALL },
+
+  'POST /accounts/{accountId}/buckets': { roles: ['owner', 'admin', 'developer'] },
+  'GET /accounts/{accountId}/buckets': { roles: ALL },
+  'GET /accounts/{accountId}/buckets/{bucketId}': { roles: ALL },
+  'PUT /accounts/{accountId}/buckets/{bucketId}/quota': { roles: ['owner', 'admin', 'developer'] },
+  'PUT /accounts/{accountId}/buckets/{bucketId}/versioning': { roles: ['owner', 'admin', 'developer'] },
+  'PUT /accounts/{accountId}/buckets/{bucketId}/lifecycle': { roles: ['owner', 'admin', 'developer'] },
+  'DELETE /accounts/{accountId}/buckets/{bucketId}': { roles: ['owner', 'admin', 'developer'] },
+  'POST /accounts/{accountId}/buckets/{bucketId}/provisioned': { roles: NONE },
+  'POST /accounts/{accountId}/buckets/{bucketId}/provisioning-failed': { roles: NONE },
+  'POST /accounts/{accountId}/buckets/{bucketId}/deleted': { roles: NONE },
+
+  'GET /accounts/{accountId}/quota': { roles: ALL },
+  'POST /accounts/{accountId}/quota/requests': { roles: ['owner', 'admin', 'billing'] },
+  'GET /accounts/{accountId}/quota/requests': { roles: ALL },
+  'POST /accounts/{accountId}/quota/requests/{requestId}/approve': { roles: NONE },
+  'POST /accounts/{accountId}/quota/requests/{requestId}/reject': { roles: NONE },
 };
 
 type App = Awaited<ReturnType<typeof startTestApp>>;

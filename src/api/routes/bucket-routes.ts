@@ -1,4 +1,236 @@
+import type { Kysely } from 'kysely';
+import { createBucketCommands, type BucketResult } from '../../commands/bucket-commands.ts';
+import type { BucketState } from '../../domain/bucket/bucket-decider.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { findAccount } from '../../projections/accounts/accounts-queries.ts';
+import { findBucket, listBuckets } from '../../projections/buckets/bucket-queries.ts';
+import type { BucketsTable } from '../../projections/buckets/bucket-tables.ts';
+import type { ReadModelDatabase } from '../../projections/read-model-database.ts';
 import type { ModuleDeps } from '../module-deps.ts';
+import { decodeCursor, encodeCursor, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
+import { AccountIdParams } from '../schemas/account-schemas.ts';
+import {
+  BucketIdParams,
+  BucketView,
+  ListBucketsQuery,
+  ProvisioningFailedBody,
+  RequestBucketBody,
+  SetBucketLifecycleBody,
+  SetBucketQuotaBody,
+  SetBucketVersioningBody,
+} from '../schemas/bucket-schemas.ts';
 
-export function registerBucketRoutes(_routes: RouteRegistry, _deps: ModuleDeps): void {}
+const tags = ['buckets'];
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+
+/** After a command: the bucket as the write model now knows it. */
+function bucketViewFromState(state: Exclude<BucketState, { status: 'none' }>): BucketView {
+  return {
+    bucketId: state.bucketId,
+    accountId: state.accountId,
+    name: state.name,
+    status: state.status,
+    failureReason: state.failureReason,
+    quotaBytes: state.quotaBytes,
+    versioning: state.versioning,
+    lifecycle: { ...state.lifecycle },
+    requestedAt: iso(state.requestedAt),
+    updatedAt: iso(state.updatedAt),
+  };
+}
+
+/** For reads: the bucket as the read model has it. */
+function bucketViewFromRow(row: BucketsTable): BucketView {
+  return {
+    bucketId: row.bucket_id,
+    accountId: row.account_id,
+    name: row.name,
+    status: row.status,
+    failureReason: row.failure_reason,
+    quotaBytes: row.quota_bytes,
+    versioning: row.versioning,
+    lifecycle: { expirationDays: row.lifecycle_expiration_days, noncurrentVersionExpirationDays: row.lifecycle_noncurrent_version_expiration_days },
+    requestedAt: iso(row.requested_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+/** The write model's bucket plus the position a client can wait on for the read model to catch up. */
+function reply(status: number, { state, position }: BucketResult, bucketId: string) {
+  if (state.status === 'none') throw new NotFoundError('bucket_not_found', `bucket ${bucketId} does not exist`);
+  return { status, body: bucketViewFromState(state), headers: position ? { 'event-position': position } : undefined };
+}
+
+async function requireAccount(db: Kysely<ReadModelDatabase>, accountId: string) {
+  if (!(await findAccount(db, accountId))) throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
+}
+
+function decodeBucketCursor(cursor: string | undefined) {
+  const key = decodeCursor(cursor, 2);
+  if (!key) return null;
+  const [requestedAt, bucketId] = key;
+  const date = typeof requestedAt === 'string' ? new Date(requestedAt) : new Date(Number.NaN);
+  if (typeof bucketId !== 'string' || Number.isNaN(date.getTime())) {
+    throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
+  }
+  return { requestedAt: date, bucketId };
+}
+
+export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  const buckets = createBucketCommands(deps.eventStore);
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/buckets',
+    summary: 'Request a bucket; MinIO creates it shortly after (status requested, then provisioned or failed)',
+    tags,
+    access: 'buckets:manage',
+    params: AccountIdParams,
+    body: RequestBucketBody,
+    responses: { 201: BucketView },
+    async handler({ params, body, context }) {
+      const result = await buckets.request({ accountId: params.accountId, name: body.name }, context);
+      const outcome = reply(201, result, '');
+      return { ...outcome, headers: { ...outcome.headers, location: `/accounts/${params.accountId}/buckets/${outcome.body.bucketId}` } };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/buckets',
+    summary: "List the account's buckets, newest first",
+    tags,
+    access: 'buckets:read',
+    params: AccountIdParams,
+    query: ListBucketsQuery,
+    responses: { 200: pageOf(BucketView) },
+    async handler({ params, query }) {
+      const after = decodeBucketCursor(query.cursor);
+      await requireAccount(deps.readModels, params.accountId);
+      const rows = await listBuckets(deps.readModels, {
+        accountId: params.accountId,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.name ? { namePrefix: query.name } : {}),
+        limit: query.limit,
+        after,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      const nextCursor = rows.length > query.limit && last ? encodeCursor([iso(last.requested_at), last.bucket_id]) : null;
+      return { status: 200, body: { items: page.map(bucketViewFromRow), nextCursor } };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/buckets/:bucketId',
+    summary: 'Show a bucket',
+    tags,
+    access: 'buckets:read',
+    params: BucketIdParams,
+    responses: { 200: BucketView },
+    async handler({ params }) {
+      const row = await findBucket(deps.readModels, params.accountId, params.bucketId);
+      if (!row) throw new NotFoundError('bucket_not_found', `bucket ${params.bucketId} does not exist`);
+      return { status: 200, body: bucketViewFromRow(row) };
+    },
+  });
+
+  routes.add({
+    method: 'PUT',
+    url: '/accounts/:accountId/buckets/:bucketId/quota',
+    summary: "Set or remove the bucket's hard quota",
+    tags,
+    access: 'buckets:manage',
+    params: BucketIdParams,
+    body: SetBucketQuotaBody,
+    responses: { 200: BucketView },
+    async handler({ params, body, context }) {
+      return reply(200, await buckets.setQuota({ ...params, quotaBytes: body.quotaBytes }, context), params.bucketId);
+    },
+  });
+
+  routes.add({
+    method: 'PUT',
+    url: '/accounts/:accountId/buckets/:bucketId/versioning',
+    summary: 'Enable or suspend versioning',
+    tags,
+    access: 'buckets:manage',
+    params: BucketIdParams,
+    body: SetBucketVersioningBody,
+    responses: { 200: BucketView },
+    async handler({ params, body, context }) {
+      return reply(200, await buckets.setVersioning({ ...params, versioning: body.versioning }, context), params.bucketId);
+    },
+  });
+
+  routes.add({
+    method: 'PUT',
+    url: '/accounts/:accountId/buckets/:bucketId/lifecycle',
+    summary: 'Replace the lifecycle rules (expiry of objects and of noncurrent versions)',
+    tags,
+    access: 'buckets:manage',
+    params: BucketIdParams,
+    body: SetBucketLifecycleBody,
+    responses: { 200: BucketView },
+    async handler({ params, body, context }) {
+      return reply(200, await buckets.setLifecycle({ ...params, lifecycle: body }, context), params.bucketId);
+    },
+  });
+
+  routes.add({
+    method: 'DELETE',
+    url: '/accounts/:accountId/buckets/:bucketId',
+    summary: 'Delete a bucket (status deleting until MinIO has removed it; then its name is free)',
+    tags,
+    access: 'buckets:manage',
+    params: BucketIdParams,
+    responses: { 202: BucketView },
+    async handler({ params, context }) {
+      return reply(202, await buckets.delete(params, context), params.bucketId);
+    },
+  });
+
+  // What the MinIO reactor records. Operators can record it by hand (e.g. after fixing
+  // MinIO themselves); tenants cannot claim their bucket exists or is gone.
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/buckets/:bucketId/provisioned',
+    summary: 'Record that MinIO created the bucket (operators; normally the MinIO reactor)',
+    tags,
+    access: 'account:operator',
+    params: BucketIdParams,
+    responses: { 200: BucketView },
+    async handler({ params, context }) {
+      return reply(200, await buckets.recordProvisioned(params, context), params.bucketId);
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/buckets/:bucketId/provisioning-failed',
+    summary: 'Record that MinIO could not create the bucket (operators; normally the MinIO reactor)',
+    tags,
+    access: 'account:operator',
+    params: BucketIdParams,
+    body: ProvisioningFailedBody,
+    responses: { 200: BucketView },
+    async handler({ params, body, context }) {
+      return reply(200, await buckets.recordProvisioningFailed({ ...params, reason: body.reason }, context), params.bucketId);
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/buckets/:bucketId/deleted',
+    summary: 'Record that MinIO removed the bucket, freeing its name (operators; normally the MinIO reactor)',
+    tags,
+    access: 'account:operator',
+    params: BucketIdParams,
+    responses: { 200: BucketView },
+    async handler({ params, context }) {
+      return reply(200, await buckets.recordDeleted(params, context), params.bucketId);
+    },
+  });
+}

@@ -1,4 +1,172 @@
+import { createQuotaCommands, type QuotaResult } from '../../commands/quota-commands.ts';
+import type { QuotaRequest } from '../../domain/quota/quota-decider.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { findAccount } from '../../projections/accounts/accounts-queries.ts';
+import { findAccountQuota, findQuotaRequest, listQuotaRequests } from '../../projections/quotas/quota-queries.ts';
+import type { QuotaRequestsTable } from '../../projections/quotas/quota-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
+import { decodeCursor, encodeCursor, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
+import { AccountIdParams } from '../schemas/account-schemas.ts';
+import {
+  ListQuotaRequestsQuery,
+  QuotaDecisionBody,
+  QuotaRequestParams,
+  QuotaRequestView,
+  QuotaView,
+  RequestQuotaIncreaseBody,
+} from '../schemas/quota-schemas.ts';
 
-export function registerQuotaRoutes(_routes: RouteRegistry, _deps: ModuleDeps): void {}
+const tags = ['quota'];
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+
+function requestViewFromState(accountId: string, request: QuotaRequest): QuotaRequestView {
+  return {
+    requestId: request.requestId,
+    accountId,
+    currentGiB: request.currentGiB,
+    requestedGiB: request.requestedGiB,
+    reason: request.reason,
+    status: request.status,
+    note: request.note,
+    requestedAt: iso(request.requestedAt),
+    decidedAt: request.decidedAt ? iso(request.decidedAt) : null,
+  };
+}
+
+function requestViewFromRow(row: QuotaRequestsTable): QuotaRequestView {
+  return {
+    requestId: row.request_id,
+    accountId: row.account_id,
+    currentGiB: row.current_gib,
+    requestedGiB: row.requested_gib,
+    reason: row.reason,
+    status: row.status,
+    note: row.note,
+    requestedAt: iso(row.requested_at),
+    decidedAt: row.decided_at ? iso(row.decided_at) : null,
+  };
+}
+
+/** The request as the write model now has it, plus the position to wait on for the read models. */
+function reply(status: number, { state, position }: QuotaResult, accountId: string, requestId: string) {
+  const request = state.requests[requestId];
+  if (!request) throw new NotFoundError('quota_request_not_found', `quota request ${requestId} does not exist`);
+  return { status, body: requestViewFromState(accountId, request), headers: position ? { 'event-position': position } : undefined };
+}
+
+function decodeRequestCursor(cursor: string | undefined) {
+  const key = decodeCursor(cursor, 2);
+  if (!key) return null;
+  const [requestedAt, requestId] = key;
+  const date = typeof requestedAt === 'string' ? new Date(requestedAt) : new Date(Number.NaN);
+  if (typeof requestId !== 'string' || Number.isNaN(date.getTime())) {
+    throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
+  }
+  return { requestedAt: date, requestId };
+}
+
+export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  const quotas = createQuotaCommands(deps.eventStore, { defaultQuotaGiB: deps.settings.defaultQuotaGiB });
+  const defaultGiB = deps.settings.defaultQuotaGiB;
+
+  const requireAccount = async (accountId: string) => {
+    if (!(await findAccount(deps.readModels, accountId))) throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
+  };
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/quota',
+    summary: "Show the account's storage quota and any request waiting for an operator",
+    tags,
+    access: 'quota:read',
+    params: AccountIdParams,
+    responses: { 200: QuotaView },
+    async handler({ params }) {
+      await requireAccount(params.accountId);
+      const row = await findAccountQuota(deps.readModels, params.accountId);
+      const pending = row?.pending_request_id ? await findQuotaRequest(deps.readModels, params.accountId, row.pending_request_id) : undefined;
+      // No row, or no approved quota yet: the configured default is the quota, now and as configured.
+      const quotaGiB = row?.quota_gib ?? null;
+      return {
+        status: 200,
+        body: {
+          accountId: params.accountId,
+          quotaGiB: quotaGiB ?? defaultGiB,
+          isDefault: quotaGiB === null,
+          defaultGiB,
+          pendingRequest: pending ? requestViewFromRow(pending) : null,
+        },
+      };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/quota/requests',
+    summary: 'Ask an operator for a larger storage quota (one request pending at a time)',
+    tags,
+    access: 'quota:request',
+    params: AccountIdParams,
+    body: RequestQuotaIncreaseBody,
+    responses: { 201: QuotaRequestView },
+    async handler({ params, body, context }) {
+      const { requestId, ...result } = await quotas.requestIncrease({ accountId: params.accountId, ...body }, context);
+      const outcome = reply(201, result, params.accountId, requestId);
+      return { ...outcome, headers: { ...outcome.headers, location: `/accounts/${params.accountId}/quota/requests/${requestId}` } };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/quota/requests',
+    summary: "List the account's quota requests, newest first",
+    tags,
+    access: 'quota:read',
+    params: AccountIdParams,
+    query: ListQuotaRequestsQuery,
+    responses: { 200: pageOf(QuotaRequestView) },
+    async handler({ params, query }) {
+      const after = decodeRequestCursor(query.cursor);
+      await requireAccount(params.accountId);
+      const rows = await listQuotaRequests(deps.readModels, {
+        accountId: params.accountId,
+        ...(query.status ? { status: query.status } : {}),
+        limit: query.limit,
+        after,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      const nextCursor = rows.length > query.limit && last ? encodeCursor([iso(last.requested_at), last.request_id]) : null;
+      return { status: 200, body: { items: page.map(requestViewFromRow), nextCursor } };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/quota/requests/:requestId/approve',
+    summary: 'Approve a quota request: the quota becomes the GiB requested (operators)',
+    tags,
+    access: 'account:operator',
+    params: QuotaRequestParams,
+    body: QuotaDecisionBody,
+    responses: { 200: QuotaRequestView },
+    async handler({ params, body, context }) {
+      return reply(200, await quotas.approve({ ...params, note: body.note }, context), params.accountId, params.requestId);
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/quota/requests/:requestId/reject',
+    summary: 'Reject a quota request (operators)',
+    tags,
+    access: 'account:operator',
+    params: QuotaRequestParams,
+    body: QuotaDecisionBody,
+    responses: { 200: QuotaRequestView },
+    async handler({ params, body, context }) {
+      return reply(200, await quotas.reject({ ...params, note: body.note }, context), params.accountId, params.requestId);
+    },
+  });
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rule } from './domain-rule.ts';
 import {
   checkBillingDay,
   checkCurrency,
@@ -9,19 +10,7 @@ import {
   checkTimeZone,
   ACCOUNT_DEFAULTS,
 } from '../../domain/account/account-rules.ts';
-import type { FieldIssue } from '../../domain/errors.ts';
 
-/**
- * The domain's own field rules, run by zod per field: one bad request lists every bad
- * field at once, and the rules live in one place (src/domain/account/account-rules.ts).
- */
-function rule<T>(check: (value: T, path: string, issues: FieldIssue[]) => unknown) {
-  return (value: T, ctx: z.core.$RefinementCtx<T>) => {
-    const issues: FieldIssue[] = [];
-    check(value, '', issues);
-    for (const issue of issues) ctx.addIssue({ code: 'custom', message: issue.message });
-  };
-}
 
 const name = z.string().superRefine(rule(checkName)).describe('legal or trading name, 1 to 200 characters');
 const billingEmail = z.string().superRefine(rule(checkEmail)).describe('where invoices and reminders go');

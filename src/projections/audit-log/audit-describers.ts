@@ -1,9 +1,11 @@
 import { describeAccountEvent } from '../../domain/account/account-audit.ts';
 import { describeApiTokenEvent } from '../../domain/api-token/api-token.ts';
 import type { AuditDescriber, AuditDescription } from '../../domain/audit/audit-description.ts';
+import { describeBucketEvent } from '../../domain/bucket/bucket-audit.ts';
+import { describeQuotaEvent } from '../../domain/quota/quota-audit.ts';
 
 /** Every module's describer; an event none of them knows is not an account's business. */
-const describers: AuditDescriber[] = [describeAccountEvent, describeApiTokenEvent];
+const describers: AuditDescriber[] = [describeAccountEvent, describeApiTokenEvent, describeBucketEvent, describeQuotaEvent];
 
 export function describeForAudit(type: string, data: unknown): AuditDescription | null {
   for (const describe of describers) {

@@ -1,0 +1,26 @@
+import type { AuditDescriber } from '../audit/audit-description.ts';
+import { assertNever } from '../decider.ts';
+import type { QuotaEvent } from './quota-events.ts';
+import { QUOTA_EVENT_TYPES } from './quota-events.ts';
+
+function summarize(event: QuotaEvent): string {
+  switch (event.type) {
+    case 'QuotaIncreaseRequested':
+      return `Quota increase from ${event.data.currentGiB} GiB to ${event.data.requestedGiB} GiB requested: ${event.data.reason}`;
+    case 'QuotaRequestApproved':
+      return `Quota request approved: quota raised from ${event.data.fromGiB} GiB to ${event.data.toGiB} GiB (${event.data.note})`;
+    case 'QuotaRequestRejected':
+      return `Quota request for ${event.data.requestedGiB} GiB rejected (${event.data.note})`;
+    default:
+      return assertNever(event);
+  }
+}
+
+const KNOWN: ReadonlySet<string> = new Set(QUOTA_EVENT_TYPES);
+
+/** How quota events read in the account's audit log; the resource is the request. */
+export const describeQuotaEvent: AuditDescriber = (type, data) => {
+  if (!KNOWN.has(type)) return null;
+  const event = { type, data } as QuotaEvent;
+  return { accountId: event.data.accountId, resourceType: 'quota_request', resourceId: event.data.requestId, summary: summarize(event) };
+};

@@ -1,0 +1,45 @@
+import type { Transaction } from 'kysely';
+import { assertNever } from '../../domain/decider.ts';
+import { QUOTA_EVENT_TYPES, type QuotaEvent } from '../../domain/quota/quota-events.ts';
+import type { RecordedEvent } from '../../ports/event-store.ts';
+import type { Projection } from '../projection.ts';
+import type { ReadModelDatabase } from '../read-model-database.ts';
+
+/**
+ * Each account's quota and the request waiting on it. An account without a row, or with a
+ * null quota, is on the configured default, which the API fills in when it answers.
+ */
+export const accountQuotasProjection: Projection = {
+  name: 'account-quotas',
+  eventTypes: new Set(QUOTA_EVENT_TYPES),
+  tables: ['account_quotas'],
+
+  async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
+    const event = { type: recorded.type, data: recorded.data } as QuotaEvent;
+    const revision = recorded.streamRevision.toString();
+    const { accountId } = event.data;
+    switch (event.type) {
+      case 'QuotaIncreaseRequested': {
+        const values = { pending_request_id: event.data.requestId, updated_at: event.data.requestedAt, revision };
+        // The first quota event of an account creates its row, still on the default quota.
+        await trx
+          .insertInto('account_quotas')
+          .values({ account_id: accountId, quota_gib: null, ...values })
+          .onConflict((oc) => oc.column('account_id').doUpdateSet(values))
+          .execute();
+        return;
+      }
+      case 'QuotaRequestApproved':
+        return update(trx, accountId, { quota_gib: event.data.toGiB, pending_request_id: null, updated_at: event.data.approvedAt, revision });
+      case 'QuotaRequestRejected':
+        return update(trx, accountId, { pending_request_id: null, updated_at: event.data.rejectedAt, revision });
+      default:
+        assertNever(event);
+    }
+  },
+};
+
+async function update(trx: Transaction<ReadModelDatabase>, accountId: string, values: Partial<ReadModelDatabase['account_quotas']>): Promise<void> {
+  const { numUpdatedRows } = await trx.updateTable('account_quotas').set(values).where('account_id', '=', accountId).executeTakeFirst();
+  if (numUpdatedRows === 0n) throw new Error(`account ${accountId} has no quota row in the read model`);
+}

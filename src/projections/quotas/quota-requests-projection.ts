@@ -1,0 +1,51 @@
+import type { Transaction } from 'kysely';
+import { assertNever } from '../../domain/decider.ts';
+import { QUOTA_EVENT_TYPES, type QuotaEvent } from '../../domain/quota/quota-events.ts';
+import type { RecordedEvent } from '../../ports/event-store.ts';
+import type { Projection } from '../projection.ts';
+import type { ReadModelDatabase } from '../read-model-database.ts';
+
+/** Every quota increase request, with who asked and who decided (the events' actors). */
+export const quotaRequestsProjection: Projection = {
+  name: 'quota-requests',
+  eventTypes: new Set(QUOTA_EVENT_TYPES),
+  tables: ['quota_requests'],
+
+  async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
+    const event = { type: recorded.type, data: recorded.data } as QuotaEvent;
+    const actor = recorded.metadata.actor;
+    switch (event.type) {
+      case 'QuotaIncreaseRequested': {
+        const d = event.data;
+        await trx
+          .insertInto('quota_requests')
+          .values({
+            request_id: d.requestId,
+            account_id: d.accountId,
+            current_gib: d.currentGiB,
+            requested_gib: d.requestedGiB,
+            reason: d.reason,
+            status: 'pending',
+            note: null,
+            requested_at: d.requestedAt,
+            requested_by: actor,
+            decided_at: null,
+            decided_by: null,
+          })
+          .execute();
+        return;
+      }
+      case 'QuotaRequestApproved':
+        return decide(trx, event.data.requestId, { status: 'approved', note: event.data.note, decided_at: event.data.approvedAt, decided_by: actor });
+      case 'QuotaRequestRejected':
+        return decide(trx, event.data.requestId, { status: 'rejected', note: event.data.note, decided_at: event.data.rejectedAt, decided_by: actor });
+      default:
+        assertNever(event);
+    }
+  },
+};
+
+async function decide(trx: Transaction<ReadModelDatabase>, requestId: string, values: Partial<ReadModelDatabase['quota_requests']>): Promise<void> {
+  const { numUpdatedRows } = await trx.updateTable('quota_requests').set(values).where('request_id', '=', requestId).executeTakeFirst();
+  if (numUpdatedRows === 0n) throw new Error(`quota request ${requestId} is not in the read model`);
+}
