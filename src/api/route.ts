@@ -48,6 +48,11 @@ export interface RouteDefinition<P extends AnySchema | undefined, Q extends AnyS
   body?: B;
   /** documented responses: status -> schema (null for no body); errors are added from `access` */
   responses: Record<number, AnySchema | null>;
+  /**
+   * Top-level response fields holding a secret shown once. An Idempotency-Key replay of
+   * this route answers without them: they are never stored, and never shown twice.
+   */
+  secretFields?: readonly string[];
   handler(input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>): Promise<RouteReply>;
 }
 
@@ -91,7 +96,7 @@ export class RouteRegistry {
           const key = request.headers['idempotency-key'];
           const outcome =
             route.method !== 'GET' && typeof key === 'string'
-              ? await runOnce(deps.idempotency, principal, key, requestFingerprint(route.method, request.url, request.body), run)
+              ? await runOnce(deps.idempotency, principal, key, requestFingerprint(route.method, request.url, request.body), run, route.secretFields ?? [])
               : await run();
           for (const [name, value] of Object.entries(outcome.headers ?? {})) reply.header(name, value);
           reply.status(outcome.status);
@@ -114,13 +119,18 @@ async function runOnce(
   key: string,
   fingerprint: string,
   run: () => Promise<RouteReply>,
+  secretFields: readonly string[],
 ): Promise<RouteReply> {
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw new ValidationError([{ path: 'headers.idempotency-key', message: 'must be 1 to 200 visible ASCII characters' }]);
   }
   const owner = principal ? principal.tokenId : 'anonymous';
   const claim = await store.claim(owner, key, fingerprint);
-  if (claim.kind === 'replay') return { status: claim.status, body: claim.body, headers: { 'idempotent-replayed': 'true' } };
+  if (claim.kind === 'replay') {
+    const headers: Record<string, string> = { 'idempotent-replayed': 'true' };
+    if (secretFields.length > 0 && claim.status < 300) headers['secrets-omitted'] = secretFields.join(',');
+    return { status: claim.status, body: claim.body, headers };
+  }
   if (claim.kind === 'mismatch') {
     throw new ConflictError('idempotency_key_reused', 'this Idempotency-Key was used for a different request');
   }
@@ -129,7 +139,7 @@ async function runOnce(
   }
   try {
     const outcome = await run();
-    await store.complete(owner, key, outcome.status, outcome.body);
+    await store.complete(owner, key, outcome.status, withoutFields(outcome.body, secretFields));
     return outcome;
   } catch (error) {
     if (error instanceof DomainError) {
@@ -140,6 +150,11 @@ async function runOnce(
     }
     throw error;
   }
+}
+
+function withoutFields(body: unknown, fields: readonly string[]): unknown {
+  if (fields.length === 0 || body === null || typeof body !== 'object') return body;
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !fields.includes(name)));
 }
 
 function parsePart(schema: AnySchema | undefined, value: unknown, part: string, issues: FieldIssue[]): unknown {

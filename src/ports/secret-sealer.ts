@@ -7,15 +7,9 @@
  * form. Once the secret has been handed over, `shred` destroys the data key, and from then
  * on neither the event log nor a backup of it can reveal the secret (crypto-shredding).
  */
-export interface SealedSecret {
-  dataKeyId: string;
-  /** base64 */
-  ciphertext: string;
-  /** base64 */
-  iv: string;
-  /** base64 */
-  authTag: string;
-}
+import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
+
+export type { SealedSecret };
 
 export interface SecretSealer {
   seal(plaintext: string): Promise<SealedSecret>;

@@ -52,6 +52,21 @@ const MATRIX: Record<string, Row> = {
   'GET /accounts/{accountId}/quota/requests': { roles: ALL },
   'POST /accounts/{accountId}/quota/requests/{requestId}/approve': { roles: NONE },
   'POST /accounts/{accountId}/quota/requests/{requestId}/reject': { roles: NONE },
+
+  'POST /accounts/{accountId}/access-keys': { roles: ['owner', 'admin', 'developer'] },
+  'GET /accounts/{accountId}/access-keys': { roles: ALL },
+  'GET /accounts/{accountId}/access-keys/{keyId}': { roles: ALL },
+  'POST /accounts/{accountId}/access-keys/{keyId}/revoke': { roles: ['owner', 'admin', 'developer'] },
+  'POST /accounts/{accountId}/access-keys/{keyId}/rotate': { roles: ['owner', 'admin', 'developer'] },
+  'POST /accounts/{accountId}/access-keys/{keyId}/provisioned': { roles: NONE },
+
+  'POST /accounts/{accountId}/sftp-user': { roles: ['owner', 'admin', 'developer'] },
+  'GET /accounts/{accountId}/sftp-user': { roles: ALL },
+  'POST /accounts/{accountId}/sftp-user/reset-password': { roles: ['owner', 'admin', 'developer'] },
+  'POST /accounts/{accountId}/sftp-user/disable': { roles: ['owner', 'admin', 'developer'] },
+  'PUT /accounts/{accountId}/sftp-user/buckets/{bucketId}': { roles: ['owner', 'admin', 'developer'] },
+  'DELETE /accounts/{accountId}/sftp-user/buckets/{bucketId}': { roles: ['owner', 'admin', 'developer'] },
+  'POST /accounts/{accountId}/sftp-user/provisioned': { roles: NONE },
 };
 
 type App = Awaited<ReturnType<typeof startTestApp>>;

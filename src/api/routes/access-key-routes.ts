@@ -1,4 +1,182 @@
+import { createAccessKeyCommands } from '../../commands/access-key-commands.ts';
+import { accessKeyStatusAt, type AccessKeyState } from '../../domain/access-key/access-key-decider.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { AccessKeysTable } from '../../projections/access-keys/access-key-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
+import { decodeCursor, encodeCursor, PageQuery, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
+import { AccountIdParams } from '../schemas/account-schemas.ts';
+import {
+  AccessKeyListQuery,
+  AccessKeyParams,
+  AccessKeyView,
+  AccessKeyWithSecretView,
+  IssueAccessKeyBody,
+  RecordProvisionedBody,
+} from '../schemas/access-key-schemas.ts';
 
-export function registerAccessKeyRoutes(_routes: RouteRegistry, _deps: ModuleDeps): void {}
+const tags = ['access keys'];
+const iso = (value: Date | string) => new Date(value).toISOString();
+const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
+
+export function accessKeyViewFromRow(row: AccessKeysTable, now: string): AccessKeyView {
+  const expired = row.status === 'active' && row.expires_at !== null && iso(row.expires_at) <= now;
+  return {
+    keyId: row.key_id,
+    name: row.name,
+    accessKeyId: row.access_key_id,
+    buckets: row.bucket_scope === 'all' ? 'all' : row.bucket_ids,
+    permission: row.permission,
+    status: expired ? 'expired' : row.status,
+    issuedAt: iso(row.issued_at),
+    expiresAt: isoOrNull(row.expires_at),
+    revokedAt: isoOrNull(row.revoked_at),
+    rotatedAt: isoOrNull(row.rotated_at),
+    previousAccessKeyId: row.previous_access_key_id,
+    previousValidUntil: isoOrNull(row.previous_valid_until),
+    provisionedAt: isoOrNull(row.provisioned_at),
+  };
+}
+
+/** The same view from the write model, for command responses (the read model may lag). */
+export function accessKeyViewFromState(state: AccessKeyState, now: string): AccessKeyView {
+  if (state.status === 'none') throw new Error('unreachable: a command answered for a key that does not exist');
+  return {
+    keyId: state.keyId,
+    name: state.name,
+    accessKeyId: state.current.accessKeyId,
+    buckets: state.buckets === 'all' ? 'all' : [...state.buckets],
+    permission: state.permission,
+    status: accessKeyStatusAt(state, now),
+    issuedAt: state.issuedAt,
+    expiresAt: state.expiresAt === null ? null : iso(state.expiresAt),
+    revokedAt: state.revokedAt,
+    rotatedAt: state.rotatedAt,
+    previousAccessKeyId: state.previous?.accessKeyId ?? null,
+    previousValidUntil: state.previous?.validUntil ?? null,
+    provisionedAt: state.current.provisionedAt,
+  };
+}
+
+
+export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  const keys = createAccessKeyCommands({ eventStore: deps.eventStore, secrets: deps.secrets, keyRotationGraceHours: deps.settings.keyRotationGraceHours });
+  const db = deps.readModels;
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/access-keys',
+    summary: 'Issue an access key; its secret is in this response only',
+    tags,
+    access: 'keys:manage',
+    params: AccountIdParams,
+    body: IssueAccessKeyBody,
+    responses: { 201: AccessKeyWithSecretView },
+    secretFields: ['secretAccessKey'],
+    async handler({ params, body, context }) {
+      const issued = await keys.issue({ accountId: params.accountId, ...body }, context);
+      const view = accessKeyViewFromState(issued.result.state, context.occurredAt);
+      return {
+        status: 201,
+        body: { ...view, secretAccessKey: issued.secretAccessKey },
+        headers: {
+          location: `/accounts/${params.accountId}/access-keys/${view.keyId}`,
+          ...(issued.result.position ? { 'event-position': issued.result.position } : {}),
+        },
+      };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/access-keys',
+    summary: "List the account's access keys, newest first (never their secrets)",
+    tags,
+    access: 'keys:read',
+    params: AccountIdParams,
+    query: PageQuery.extend(AccessKeyListQuery.shape),
+    responses: { 200: pageOf(AccessKeyView) },
+    async handler({ params, query, context }) {
+      const now = context.occurredAt;
+      const after = decodeCursor(query.cursor, 2);
+      let q = db.selectFrom('access_keys').selectAll().where('account_id', '=', params.accountId);
+      if (query.status === 'revoked') q = q.where('status', '=', 'revoked');
+      if (query.status === 'active') q = q.where('status', '=', 'active').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+      if (query.status === 'expired') q = q.where('status', '=', 'active').where('expires_at', '<=', now);
+      if (after) q = q.where((eb) => eb(eb.refTuple('issued_at', 'key_id'), '<', eb.tuple(String(after[0]), String(after[1]))));
+      const rows = await q.orderBy('issued_at', 'desc').orderBy('key_id', 'desc').limit(query.limit + 1).execute();
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        status: 200,
+        body: {
+          items: page.map((row) => accessKeyViewFromRow(row, now)),
+          nextCursor: rows.length > query.limit && last ? encodeCursor([iso(last.issued_at), last.key_id]) : null,
+        },
+      };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/access-keys/:keyId',
+    summary: 'Show an access key (never its secret)',
+    tags,
+    access: 'keys:read',
+    params: AccessKeyParams,
+    responses: { 200: AccessKeyView },
+    async handler({ params, context }) {
+      const row = await db.selectFrom('access_keys').selectAll().where('key_id', '=', params.keyId).where('account_id', '=', params.accountId).executeTakeFirst();
+      if (!row) throw new NotFoundError('access_key_not_found', `access key ${params.keyId} does not exist`);
+      return { status: 200, body: accessKeyViewFromRow(row, context.occurredAt) };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/access-keys/:keyId/revoke',
+    summary: 'Revoke an access key: its credentials, current and previous, stop working',
+    tags,
+    access: 'keys:manage',
+    params: AccessKeyParams,
+    responses: { 200: AccessKeyView },
+    async handler({ params, context }) {
+      const result = await keys.revoke(params, context);
+      return { status: 200, body: accessKeyViewFromState(result.state, context.occurredAt), headers: result.position ? { 'event-position': result.position } : undefined };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/access-keys/:keyId/rotate',
+    summary: `Give an access key new credentials (shown once); the old ones keep working for a grace period (previousValidUntil)`,
+    tags,
+    access: 'keys:manage',
+    params: AccessKeyParams,
+    responses: { 200: AccessKeyWithSecretView },
+    secretFields: ['secretAccessKey'],
+    async handler({ params, context }) {
+      const rotated = await keys.rotate(params, context);
+      return {
+        status: 200,
+        body: { ...accessKeyViewFromState(rotated.result.state, context.occurredAt), secretAccessKey: rotated.secretAccessKey },
+        headers: rotated.result.position ? { 'event-position': rotated.result.position } : undefined,
+      };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/access-keys/:keyId/provisioned',
+    summary: 'Record that storage has these credentials (operators; the MinIO reactor later); destroys the sealed secret',
+    tags,
+    access: 'account:operator',
+    params: AccessKeyParams,
+    body: RecordProvisionedBody,
+    responses: { 200: AccessKeyView },
+    async handler({ params, body, context }) {
+      const result = await keys.recordProvisioned({ ...params, accessKeyId: body.accessKeyId }, context);
+      return { status: 200, body: accessKeyViewFromState(result.state, context.occurredAt), headers: result.position ? { 'event-position': result.position } : undefined };
+    },
+  });
+}

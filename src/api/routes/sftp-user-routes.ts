@@ -1,4 +1,152 @@
+import { createSftpUserCommands } from '../../commands/sftp-user-commands.ts';
+import type { SftpUserState } from '../../domain/sftp-user/sftp-user-decider.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import type { SftpUsersTable } from '../../projections/sftp-users/sftp-user-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
 import type { RouteRegistry } from '../route.ts';
+import { AccountIdParams } from '../schemas/account-schemas.ts';
+import { NoInputBody, RecordSftpProvisionedBody, SftpBucketParams, SftpUserView, SftpUserWithPasswordView } from '../schemas/sftp-user-schemas.ts';
 
-export function registerSftpUserRoutes(_routes: RouteRegistry, _deps: ModuleDeps): void {}
+const tags = ['sftp'];
+const iso = (value: Date | string) => new Date(value).toISOString();
+const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
+
+export function sftpUserViewFromRow(row: SftpUsersTable): SftpUserView {
+  return {
+    accountId: row.account_id,
+    username: row.username,
+    status: row.status,
+    bucketIds: row.bucket_ids,
+    createdAt: iso(row.created_at),
+    passwordResetAt: isoOrNull(row.password_reset_at),
+    disabledAt: isoOrNull(row.disabled_at),
+    provisionedAt: isoOrNull(row.provisioned_at),
+  };
+}
+
+/** The same view from the write model, for command responses (the read model may lag). */
+export function sftpUserViewFromState(state: SftpUserState): SftpUserView {
+  if (state.status === 'none') throw new Error('unreachable: a command answered for an SFTP user that does not exist');
+  return {
+    accountId: state.accountId,
+    username: state.username,
+    status: state.status,
+    bucketIds: [...state.bucketIds],
+    createdAt: state.createdAt,
+    passwordResetAt: state.passwordResetAt,
+    disabledAt: state.disabledAt,
+    provisionedAt: state.password.provisionedAt,
+  };
+}
+
+
+const positionHeader = (position: string | null) => (position ? { 'event-position': position } : undefined);
+
+export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  const sftp = createSftpUserCommands({ eventStore: deps.eventStore, secrets: deps.secrets });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/sftp-user',
+    summary: "Create the account's SFTP user (cp-<slug>); its password is in this response only",
+    tags,
+    access: 'sftp:manage',
+    params: AccountIdParams,
+    body: NoInputBody,
+    responses: { 201: SftpUserWithPasswordView },
+    secretFields: ['password'],
+    async handler({ params, context }) {
+      const { result, password } = await sftp.create(params.accountId, context);
+      return { status: 201, body: { ...sftpUserViewFromState(result.state), password }, headers: { ...positionHeader(result.position), location: `/accounts/${params.accountId}/sftp-user` } };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/sftp-user',
+    summary: "Show the account's SFTP user (never its password)",
+    tags,
+    access: 'sftp:read',
+    params: AccountIdParams,
+    responses: { 200: SftpUserView },
+    async handler({ params }) {
+      const row = await deps.readModels.selectFrom('sftp_users').selectAll().where('account_id', '=', params.accountId).executeTakeFirst();
+      if (!row) throw new NotFoundError('sftp_user_not_found', `account ${params.accountId} has no SFTP user`);
+      return { status: 200, body: sftpUserViewFromRow(row) };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/sftp-user/reset-password',
+    summary: 'Give the SFTP user a new password, shown once in this response',
+    tags,
+    access: 'sftp:manage',
+    params: AccountIdParams,
+    body: NoInputBody,
+    responses: { 200: SftpUserWithPasswordView },
+    secretFields: ['password'],
+    async handler({ params, context }) {
+      const { result, password } = await sftp.resetPassword(params.accountId, context);
+      return { status: 200, body: { ...sftpUserViewFromState(result.state), password }, headers: positionHeader(result.position) };
+    },
+  });
+
+  routes.add({
+    method: 'PUT',
+    url: '/accounts/:accountId/sftp-user/buckets/:bucketId',
+    summary: "Make one of the account's buckets reachable over SFTP",
+    tags,
+    access: 'sftp:manage',
+    params: SftpBucketParams,
+    responses: { 200: SftpUserView },
+    async handler({ params, context }) {
+      const result = await sftp.mapBucket(params, context);
+      return { status: 200, body: sftpUserViewFromState(result.state), headers: positionHeader(result.position) };
+    },
+  });
+
+  routes.add({
+    method: 'DELETE',
+    url: '/accounts/:accountId/sftp-user/buckets/:bucketId',
+    summary: 'Stop a bucket being reachable over SFTP',
+    tags,
+    access: 'sftp:manage',
+    params: SftpBucketParams,
+    responses: { 200: SftpUserView },
+    async handler({ params, context }) {
+      const result = await sftp.unmapBucket(params, context);
+      return { status: 200, body: sftpUserViewFromState(result.state), headers: positionHeader(result.position) };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/sftp-user/disable',
+    summary: 'Disable the SFTP user for good',
+    tags,
+    access: 'sftp:manage',
+    params: AccountIdParams,
+    body: NoInputBody,
+    responses: { 200: SftpUserView },
+    async handler({ params, context }) {
+      const result = await sftp.disable(params.accountId, context);
+      return { status: 200, body: sftpUserViewFromState(result.state), headers: positionHeader(result.position) };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/accounts/:accountId/sftp-user/provisioned',
+    summary: 'Record that the SFTP server has the user with this password (operators; the SFTPGo reactor later); destroys the sealed password',
+    tags,
+    access: 'account:operator',
+    params: AccountIdParams,
+    body: RecordSftpProvisionedBody,
+    responses: { 200: SftpUserView },
+    async handler({ params, body, context }) {
+      const result = await sftp.recordProvisioned({ accountId: params.accountId, dataKeyId: body.dataKeyId }, context);
+      return { status: 200, body: sftpUserViewFromState(result.state), headers: positionHeader(result.position) };
+    },
+  });
+}

@@ -1,3 +1,4 @@
 import type { Projection } from '../projection.ts';
+import { accessKeysProjection } from './access-keys-projection.ts';
 
-export const accessKeyProjections: Projection[] = [];
+export const accessKeyProjections: Projection[] = [accessKeysProjection];

@@ -1,11 +1,20 @@
+import { describeAccessKeyEvent } from '../../domain/access-key/access-key-audit.ts';
 import { describeAccountEvent } from '../../domain/account/account-audit.ts';
 import { describeApiTokenEvent } from '../../domain/api-token/api-token.ts';
 import type { AuditDescriber, AuditDescription } from '../../domain/audit/audit-description.ts';
 import { describeBucketEvent } from '../../domain/bucket/bucket-audit.ts';
 import { describeQuotaEvent } from '../../domain/quota/quota-audit.ts';
+import { describeSftpUserEvent } from '../../domain/sftp-user/sftp-user-audit.ts';
 
 /** Every module's describer; an event none of them knows is not an account's business. */
-const describers: AuditDescriber[] = [describeAccountEvent, describeApiTokenEvent, describeBucketEvent, describeQuotaEvent];
+const describers: AuditDescriber[] = [
+  describeAccountEvent,
+  describeApiTokenEvent,
+  describeBucketEvent,
+  describeQuotaEvent,
+  describeAccessKeyEvent,
+  describeSftpUserEvent,
+];
 
 export function describeForAudit(type: string, data: unknown): AuditDescription | null {
   for (const describe of describers) {

@@ -1,0 +1,164 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AccessKeyPermission, BucketScope } from '../domain/access-key/access-key-rules.ts';
+import type { AccessKeyEvent } from '../domain/access-key/access-key-events.ts';
+import { accessKeyDecider, requireAccountAcceptsKeys, validateIssueAccessKey, type AccessKeyState } from '../domain/access-key/access-key-decider.ts';
+import type { IssueAccessKey } from '../domain/access-key/access-key-commands.ts';
+import { accessKeyStream } from '../domain/access-key/access-key-streams.ts';
+import { bucketDecider } from '../domain/bucket/bucket-decider.ts';
+import { bucketStream } from '../domain/bucket/bucket-streams.ts';
+import { ValidationError } from '../domain/errors.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { SecretSealer } from '../ports/secret-sealer.ts';
+import { loadAccountStatus } from './account-guard.ts';
+import { handleCommand, loadAggregate, type CommandContext, type CommandResult } from './command-handler.ts';
+
+export type AccessKeyCommands = ReturnType<typeof createAccessKeyCommands>;
+export type AccessKeyResult = CommandResult<AccessKeyEvent, AccessKeyState>;
+
+const UPPERCASE_ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+export const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * `length` characters drawn uniformly from `alphabet` with the CSPRNG. A byte is used only
+ * when it falls below the largest multiple of the alphabet's size (rejection sampling);
+ * `byte % size` on every byte would favour the first characters.
+ */
+export function randomString(alphabet: string, length: number): string {
+  const size = alphabet.length;
+  if (size < 2 || size > 256) throw new RangeError('the alphabet needs 2 to 256 characters');
+  const limit = 256 - (256 % size);
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length - out.length + 16)) {
+      if (byte >= limit) continue;
+      out += alphabet[byte % size];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+/** 20 uppercase letters and digits, the shape S3 clients expect of an access key id. */
+export const newAccessKeyId = () => randomString(UPPERCASE_ALPHANUMERIC, 20);
+/** 40 letters and digits: about 238 bits, shell- and URL-safe. */
+export const newSecretAccessKey = () => randomString(ALPHANUMERIC, 40);
+
+/** The credentials as the caller sees them once: the secret is in no event, row or log. */
+export interface IssuedCredentials {
+  result: AccessKeyResult;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface AccessKeyCommandDeps {
+  eventStore: EventStore;
+  secrets: SecretSealer;
+  /** how long a rotated key's old credentials keep working */
+  keyRotationGraceHours: number;
+}
+
+/**
+ * Which of `bucketIds` are this account's and usable (requested or provisioned), read from
+ * each bucket's own stream: a bucket created a moment ago counts, with no read-model lag.
+ */
+export async function usableBucketIds(eventStore: EventStore, accountId: string, bucketIds: readonly string[]): Promise<string[]> {
+  const usable: string[] = [];
+  for (const bucketId of new Set(bucketIds)) {
+    const { state } = await loadAggregate(eventStore, bucketDecider, bucketStream(bucketId));
+    if (state.status !== 'none' && state.accountId === accountId && (state.status === 'requested' || state.status === 'provisioned')) usable.push(bucketId);
+  }
+  return usable;
+}
+
+export function createAccessKeyCommands({ eventStore, secrets, keyRotationGraceHours }: AccessKeyCommandDeps) {
+  const run = (command: Parameters<typeof accessKeyDecider.decide>[0], context: CommandContext) =>
+    handleCommand(eventStore, accessKeyDecider, accessKeyStream(command.data.keyId), command, context);
+
+  /** Seal, run, and destroy the fresh data key again if the command was not recorded. */
+  async function withSealedSecret(secret: string, record: (sealed: IssueAccessKey['data']['sealedSecret']) => Promise<AccessKeyResult>) {
+    const sealed = await secrets.seal(secret);
+    try {
+      return await record(sealed);
+    } catch (error) {
+      await secrets.shred(sealed.dataKeyId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  return {
+    async issue(
+      input: { accountId: string; name: string; buckets: BucketScope; permission: AccessKeyPermission; expiresAt?: string | null },
+      context: CommandContext,
+    ): Promise<IssuedCredentials> {
+      const accountStatus = await loadAccountStatus(eventStore, input.accountId);
+      const usable = input.buckets === 'all' ? [] : await usableBucketIds(eventStore, input.accountId, input.buckets);
+      const accessKeyId = newAccessKeyId();
+      const secretAccessKey = newSecretAccessKey();
+      const data = {
+        ...input,
+        keyId: randomUUID(),
+        accessKeyId,
+        issuedAt: context.occurredAt,
+        accountStatus,
+        usableBucketIds: usable,
+      };
+      // Refuse what the decider would refuse before a data key is made for nothing.
+      const issues = validateIssueAccessKey({ ...data, sealedSecret: { dataKeyId: '', ciphertext: '', iv: '', authTag: '' } });
+      if (issues.length > 0) throw new ValidationError(issues);
+      requireAccountAcceptsKeys(accountStatus, input.accountId);
+      const result = await withSealedSecret(secretAccessKey, (sealedSecret) => run({ type: 'IssueAccessKey', data: { ...data, sealedSecret } }, context));
+      return { result, accessKeyId, secretAccessKey };
+    },
+
+    /**
+     * New credentials; the old ones work for `keyRotationGraceHours` more (recorded in the
+     * event as previousSecretValidUntil), so clients can switch without an outage.
+     */
+    async rotate(input: { accountId: string; keyId: string }, context: CommandContext): Promise<IssuedCredentials> {
+      const accountStatus = await loadAccountStatus(eventStore, input.accountId);
+      const before = await loadAggregate(eventStore, accessKeyDecider, accessKeyStream(input.keyId));
+      const accessKeyId = newAccessKeyId();
+      const secretAccessKey = newSecretAccessKey();
+      const result = await withSealedSecret(secretAccessKey, (sealedSecret) =>
+        run(
+          {
+            type: 'RotateAccessKey',
+            data: { ...input, accessKeyId, sealedSecret, rotatedAt: context.occurredAt, graceHours: keyRotationGraceHours, accountStatus },
+          },
+          context,
+        ),
+      );
+      // Credentials that rotation retired before MinIO ever got them will never be handed over.
+      const dropped = before.state.status === 'none' ? null : before.state.previous;
+      if (dropped && result.state.status !== 'none' && result.state.previous?.accessKeyId !== dropped.accessKeyId) {
+        await secrets.shred(dropped.dataKeyId);
+      }
+      return { result, accessKeyId, secretAccessKey };
+    },
+
+    /** Revoked credentials are never handed to MinIO: their sealed secrets are shredded too. */
+    async revoke(input: { accountId: string; keyId: string }, context: CommandContext): Promise<AccessKeyResult> {
+      const result = await run({ type: 'RevokeAccessKey', data: { ...input, revokedAt: context.occurredAt } }, context);
+      if (result.state.status === 'revoked') await shredAll(result.state);
+      return result;
+    },
+
+    /**
+     * Called by the MinIO reactor (or an operator) once MinIO has the credentials; then their
+     * data key is destroyed, so the event log alone can never reveal the secret. Repeating the
+     * call after a crash between the two steps records nothing and shreds then.
+     */
+    async recordProvisioned(input: { accountId: string; keyId: string; accessKeyId: string }, context: CommandContext): Promise<AccessKeyResult> {
+      const result = await run({ type: 'RecordAccessKeyProvisioned', data: { ...input, provisionedAt: context.occurredAt } }, context);
+      if (result.state.status !== 'none') {
+        const credential = [result.state.current, result.state.previous].find((c) => c?.accessKeyId === input.accessKeyId);
+        if (credential && credential.provisionedAt !== null) await secrets.shred(credential.dataKeyId);
+      }
+      return result;
+    },
+  };
+
+  async function shredAll(state: Exclude<AccessKeyState, { status: 'none' }>) {
+    for (const credential of [state.current, state.previous]) if (credential) await secrets.shred(credential.dataKeyId);
+  }
+}

@@ -1,0 +1,99 @@
+import { accountDecider } from '../domain/account/account-decider.ts';
+import { accountStream } from '../domain/account/account-streams.ts';
+import type { SftpUserCommand } from '../domain/sftp-user/sftp-user-commands.ts';
+import { sftpUserDecider, type SftpUserState } from '../domain/sftp-user/sftp-user-decider.ts';
+import type { SftpUserEvent } from '../domain/sftp-user/sftp-user-events.ts';
+import { sftpUserStream } from '../domain/sftp-user/sftp-user-streams.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { SealedSecret, SecretSealer } from '../ports/secret-sealer.ts';
+import { ALPHANUMERIC, randomString, usableBucketIds } from './access-key-commands.ts';
+import { loadAccountStatus } from './account-guard.ts';
+import { handleCommand, loadAggregate, type CommandContext, type CommandResult } from './command-handler.ts';
+
+export type SftpUserCommands = ReturnType<typeof createSftpUserCommands>;
+export type SftpUserResult = CommandResult<SftpUserEvent, SftpUserState>;
+
+/** 24 letters and digits from the CSPRNG (about 143 bits): typed into SFTP clients, so nothing that needs quoting. */
+export const newSftpPassword = () => randomString(ALPHANUMERIC, 24);
+
+/** The password as the caller sees it once: it is in no event, row or log. */
+export interface SftpUserWithPassword {
+  result: SftpUserResult;
+  password: string;
+}
+
+export function createSftpUserCommands({ eventStore, secrets }: { eventStore: EventStore; secrets: SecretSealer }) {
+  const run = (command: SftpUserCommand, context: CommandContext) =>
+    handleCommand(eventStore, sftpUserDecider, sftpUserStream(command.data.accountId), command, context);
+
+  /** Seal a fresh password, run, and destroy its data key again if the command was not recorded. */
+  async function withNewPassword(record: (sealed: SealedSecret) => Promise<SftpUserResult>): Promise<SftpUserWithPassword> {
+    const password = newSftpPassword();
+    const sealed = await secrets.seal(password);
+    try {
+      return { result: await record(sealed), password };
+    } catch (error) {
+      await secrets.shred(sealed.dataKeyId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** A password nobody will ever hand to SFTPGo (replaced, or its user disabled) loses its data key. */
+  async function shredUnprovisioned(password: { dataKeyId: string; provisionedAt: string | null } | undefined) {
+    if (password && password.provisionedAt === null) await secrets.shred(password.dataKeyId);
+  }
+
+  return {
+    /** The username comes from the account's slug, read from the account's own stream (no read-model lag). */
+    async create(accountId: string, context: CommandContext): Promise<SftpUserWithPassword> {
+      const { state: account } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
+      if (account.status === 'none') throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
+      return withNewPassword((sealedPassword) =>
+        run(
+          { type: 'CreateSftpUser', data: { accountId, accountSlug: account.slug, sealedPassword, createdAt: context.occurredAt, accountStatus: account.status } },
+          context,
+        ),
+      );
+    },
+
+    async resetPassword(accountId: string, context: CommandContext): Promise<SftpUserWithPassword> {
+      const accountStatus = await loadAccountStatus(eventStore, accountId);
+      const before = await loadAggregate(eventStore, sftpUserDecider, sftpUserStream(accountId));
+      const reset = await withNewPassword((sealedPassword) =>
+        run({ type: 'ResetSftpPassword', data: { accountId, sealedPassword, resetAt: context.occurredAt, accountStatus } }, context),
+      );
+      await shredUnprovisioned(before.state.status === 'none' ? undefined : before.state.password);
+      return reset;
+    },
+
+    async mapBucket(input: { accountId: string; bucketId: string }, context: CommandContext): Promise<SftpUserResult> {
+      const accountStatus = await loadAccountStatus(eventStore, input.accountId);
+      const usable = await usableBucketIds(eventStore, input.accountId, [input.bucketId]);
+      return run({ type: 'MapBucketToSftp', data: { ...input, bucketUsable: usable.length === 1, mappedAt: context.occurredAt, accountStatus } }, context);
+    },
+
+    unmapBucket(input: { accountId: string; bucketId: string }, context: CommandContext): Promise<SftpUserResult> {
+      return run({ type: 'UnmapBucketFromSftp', data: { ...input, unmappedAt: context.occurredAt } }, context);
+    },
+
+    async disable(accountId: string, context: CommandContext): Promise<SftpUserResult> {
+      const result = await run({ type: 'DisableSftpUser', data: { accountId, disabledAt: context.occurredAt } }, context);
+      if (result.state.status === 'disabled') await shredUnprovisioned(result.state.password);
+      return result;
+    },
+
+    /**
+     * Called by the SFTPGo reactor (or an operator) once SFTPGo has the user with this
+     * password; then its data key is destroyed, so the event log alone can never reveal it.
+     * Repeating the call after a crash between the two steps records nothing and shreds then.
+     */
+    async recordProvisioned(input: { accountId: string; dataKeyId: string }, context: CommandContext): Promise<SftpUserResult> {
+      const result = await run({ type: 'RecordSftpUserProvisioned', data: { ...input, provisionedAt: context.occurredAt } }, context);
+      if (result.state.status !== 'none' && result.state.password.dataKeyId === input.dataKeyId && result.state.password.provisionedAt !== null) {
+        await secrets.shred(input.dataKeyId);
+      }
+      return result;
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export const accessKeyStream = (keyId: string) => `accesskey-${keyId}`;

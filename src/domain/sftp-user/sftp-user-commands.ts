@@ -1,0 +1,29 @@
+import type { AccountStatus } from '../account/account-decider.ts';
+import type { SealedSecret } from '../shared/sealed-secret.ts';
+
+/** The password is drawn outside the domain and arrives sealed; the username comes from the slug. */
+export type CreateSftpUser = {
+  type: 'CreateSftpUser';
+  data: { accountId: string; accountSlug: string; sealedPassword: SealedSecret; createdAt: string; accountStatus: AccountStatus };
+};
+export type ResetSftpPassword = {
+  type: 'ResetSftpPassword';
+  data: { accountId: string; sealedPassword: SealedSecret; resetAt: string; accountStatus: AccountStatus };
+};
+export type MapBucketToSftp = {
+  type: 'MapBucketToSftp';
+  data: {
+    accountId: string;
+    bucketId: string;
+    /** whether the bucket is the account's and usable (requested or provisioned), as the command layer found it */
+    bucketUsable: boolean;
+    mappedAt: string;
+    accountStatus: AccountStatus;
+  };
+};
+export type UnmapBucketFromSftp = { type: 'UnmapBucketFromSftp'; data: { accountId: string; bucketId: string; unmappedAt: string } };
+export type DisableSftpUser = { type: 'DisableSftpUser'; data: { accountId: string; disabledAt: string } };
+/** SFTPGo now has the user with the password sealed under `dataKeyId` (the SFTPGo reactor, or an operator). */
+export type RecordSftpUserProvisioned = { type: 'RecordSftpUserProvisioned'; data: { accountId: string; dataKeyId: string; provisionedAt: string } };
+
+export type SftpUserCommand = CreateSftpUser | ResetSftpPassword | MapBucketToSftp | UnmapBucketFromSftp | DisableSftpUser | RecordSftpUserProvisioned;

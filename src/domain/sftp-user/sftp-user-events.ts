@@ -1,0 +1,33 @@
+import type { SealedSecret } from '../shared/sealed-secret.ts';
+import type { DomainEvent } from '../decider.ts';
+
+/** Every SFTP user event names its account and username: the audit log reads them one at a time. */
+interface SftpUserRef {
+  accountId: string;
+  username: string;
+}
+
+export type SftpUserCreated = DomainEvent<'SftpUserCreated', SftpUserRef & { sealedPassword: SealedSecret; createdAt: string }>;
+export type SftpPasswordReset = DomainEvent<'SftpPasswordReset', SftpUserRef & { sealedPassword: SealedSecret; resetAt: string }>;
+export type SftpBucketMapped = DomainEvent<'SftpBucketMapped', SftpUserRef & { bucketId: string; mappedAt: string }>;
+export type SftpBucketUnmapped = DomainEvent<'SftpBucketUnmapped', SftpUserRef & { bucketId: string; unmappedAt: string }>;
+export type SftpUserDisabled = DomainEvent<'SftpUserDisabled', SftpUserRef & { disabledAt: string }>;
+export type SftpUserProvisioned = DomainEvent<
+  'SftpUserProvisioned',
+  SftpUserRef & {
+    /** the data key that sealed the password SFTPGo got: destroyed next */
+    dataKeyId: string;
+    provisionedAt: string;
+  }
+>;
+
+export type SftpUserEvent = SftpUserCreated | SftpPasswordReset | SftpBucketMapped | SftpBucketUnmapped | SftpUserDisabled | SftpUserProvisioned;
+
+export const SFTP_USER_EVENT_TYPES = [
+  'SftpUserCreated',
+  'SftpPasswordReset',
+  'SftpBucketMapped',
+  'SftpBucketUnmapped',
+  'SftpUserDisabled',
+  'SftpUserProvisioned',
+] as const satisfies readonly SftpUserEvent['type'][];

@@ -1,0 +1,79 @@
+import type { Transaction } from 'kysely';
+import type { AccessKeyEvent } from '../../domain/access-key/access-key-events.ts';
+import { ACCESS_KEY_EVENT_TYPES } from '../../domain/access-key/access-key-events.ts';
+import { assertNever } from '../../domain/decider.ts';
+import type { RecordedEvent } from '../../ports/event-store.ts';
+import type { Projection } from '../projection.ts';
+import type { ReadModelDatabase } from '../read-model-database.ts';
+import type { AccessKeysTable } from './access-key-tables.ts';
+
+type Trx = Transaction<ReadModelDatabase>;
+
+/** One row per access key; the sealed secret in the events is deliberately left behind. */
+export const accessKeysProjection: Projection = {
+  name: 'access-keys',
+  eventTypes: new Set<string>(ACCESS_KEY_EVENT_TYPES),
+  tables: ['access_keys'],
+
+  async apply(trx: Trx, recorded: RecordedEvent) {
+    const event = { type: recorded.type, data: recorded.data } as AccessKeyEvent;
+    const revision = recorded.streamRevision.toString();
+    switch (event.type) {
+      case 'AccessKeyIssued': {
+        const d = event.data;
+        await trx
+          .insertInto('access_keys')
+          .values({
+            key_id: d.keyId,
+            account_id: d.accountId,
+            name: d.name,
+            access_key_id: d.accessKeyId,
+            bucket_scope: d.buckets === 'all' ? 'all' : 'listed',
+            bucket_ids: d.buckets === 'all' ? [] : [...d.buckets],
+            permission: d.permission,
+            status: 'active',
+            issued_at: d.issuedAt,
+            expires_at: d.expiresAt,
+            revoked_at: null,
+            rotated_at: null,
+            previous_access_key_id: null,
+            previous_valid_until: null,
+            provisioned_at: null,
+            revision,
+          })
+          .execute();
+        return;
+      }
+      case 'AccessKeyRotated': {
+        const d = event.data;
+        await update(trx, d.keyId, {
+          access_key_id: d.accessKeyId,
+          rotated_at: d.rotatedAt,
+          previous_access_key_id: d.previousAccessKeyId,
+          previous_valid_until: d.previousSecretValidUntil,
+          provisioned_at: null,
+          revision,
+        });
+        return;
+      }
+      case 'AccessKeyRevoked':
+        await update(trx, event.data.keyId, { status: 'revoked', revoked_at: event.data.revokedAt, revision });
+        return;
+      case 'AccessKeyProvisioned': {
+        const d = event.data;
+        // Only the current credentials' provisioning shows; the previous ones are on their way out.
+        await update(trx, d.keyId, { revision });
+        await trx.updateTable('access_keys').set({ provisioned_at: d.provisionedAt }).where('key_id', '=', d.keyId).where('access_key_id', '=', d.accessKeyId).execute();
+        return;
+      }
+      default:
+        assertNever(event);
+    }
+  },
+};
+
+async function update(trx: Trx, keyId: string, values: Partial<AccessKeysTable>): Promise<void> {
+  const { numUpdatedRows } = await trx.updateTable('access_keys').set(values).where('key_id', '=', keyId).executeTakeFirst();
+  // An update that finds no row means the log and the read model disagree: stop loudly.
+  if (numUpdatedRows === 0n) throw new Error(`access key ${keyId} is not in the read model`);
+}

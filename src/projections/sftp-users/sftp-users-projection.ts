@@ -1,0 +1,74 @@
+import { sql, type Transaction, type UpdateObject } from 'kysely';
+import { assertNever } from '../../domain/decider.ts';
+import type { SftpUserEvent } from '../../domain/sftp-user/sftp-user-events.ts';
+import { SFTP_USER_EVENT_TYPES } from '../../domain/sftp-user/sftp-user-events.ts';
+import type { RecordedEvent } from '../../ports/event-store.ts';
+import type { Projection } from '../projection.ts';
+import type { ReadModelDatabase } from '../read-model-database.ts';
+
+type Trx = Transaction<ReadModelDatabase>;
+
+/** One row per account's SFTP user; the sealed passwords in the events are deliberately left behind. */
+export const sftpUsersProjection: Projection = {
+  name: 'sftp-users',
+  eventTypes: new Set<string>(SFTP_USER_EVENT_TYPES),
+  tables: ['sftp_users'],
+
+  async apply(trx: Trx, recorded: RecordedEvent) {
+    const event = { type: recorded.type, data: recorded.data } as SftpUserEvent;
+    const revision = recorded.streamRevision.toString();
+    const { accountId } = event.data;
+    switch (event.type) {
+      case 'SftpUserCreated': {
+        const d = event.data;
+        await trx
+          .insertInto('sftp_users')
+          .values({
+            account_id: accountId,
+            username: d.username,
+            status: 'active',
+            bucket_ids: [],
+            created_at: d.createdAt,
+            password_reset_at: null,
+            disabled_at: null,
+            provisioned_at: null,
+            updated_at: d.createdAt,
+            revision,
+          })
+          .execute();
+        return;
+      }
+      case 'SftpPasswordReset':
+        await update(trx, accountId, { password_reset_at: event.data.resetAt, provisioned_at: null, updated_at: event.data.resetAt, revision });
+        return;
+      case 'SftpBucketMapped':
+        await update(trx, accountId, {
+          bucket_ids: sql<string[]>`array_append(bucket_ids, ${event.data.bucketId})`,
+          updated_at: event.data.mappedAt,
+          revision,
+        });
+        return;
+      case 'SftpBucketUnmapped':
+        await update(trx, accountId, {
+          bucket_ids: sql<string[]>`array_remove(bucket_ids, ${event.data.bucketId})`,
+          updated_at: event.data.unmappedAt,
+          revision,
+        });
+        return;
+      case 'SftpUserDisabled':
+        await update(trx, accountId, { status: 'disabled', disabled_at: event.data.disabledAt, updated_at: event.data.disabledAt, revision });
+        return;
+      case 'SftpUserProvisioned':
+        await update(trx, accountId, { provisioned_at: event.data.provisionedAt, updated_at: event.data.provisionedAt, revision });
+        return;
+      default:
+        assertNever(event);
+    }
+  },
+};
+
+async function update(trx: Trx, accountId: string, values: UpdateObject<ReadModelDatabase, 'sftp_users'>): Promise<void> {
+  const { numUpdatedRows } = await trx.updateTable('sftp_users').set(values).where('account_id', '=', accountId).executeTakeFirst();
+  // An update that finds no row means the log and the read model disagree: stop loudly.
+  if (numUpdatedRows === 0n) throw new Error(`the SFTP user of account ${accountId} is not in the read model`);
+}
