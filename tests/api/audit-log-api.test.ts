@@ -79,6 +79,34 @@ describe('audit log', () => {
     expect(Math.abs(Date.parse(items[0]!.occurredAt) - revokedAt.getTime())).toBeLessThan(5_000);
   });
 
+  it('answers "who revoked this access key, and when" in one filtered request', async () => {
+    const developer = await app.tokenFor({ kind: 'account', accountId, role: 'developer' });
+    const issued = await app.api.inject({
+      method: 'POST',
+      url: `/accounts/${accountId}/access-keys`,
+      headers: bearer(developer),
+      payload: { name: 'nightly backup', buckets: 'all', permission: 'read-write' },
+    });
+    expect(issued.statusCode, issued.body).toBe(201);
+    const { keyId } = issued.json<{ keyId: string }>();
+    const before = Date.now();
+    const revoked = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/access-keys/${keyId}/revoke`, headers: bearer(adminToken) });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    await app.runner.catchUp();
+
+    const answer = await app.api.inject({
+      method: 'GET',
+      url: `/accounts/${accountId}/audit-log?resourceType=access_key&resourceId=${keyId}&type=AccessKeyRevoked`,
+      headers: bearer(developer),
+    });
+    const items = answer.json<{ items: Entry[] }>().items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ actor: `token:${adminTokenId}`, ip: '127.0.0.1', resourceId: keyId });
+    expect(items[0]!.summary).toMatch(/^Access key "nightly backup" \([A-Z0-9]{20}\) revoked$/);
+    expect(Date.parse(items[0]!.occurredAt)).toBeGreaterThanOrEqual(before - 1);
+    expect(Date.parse(items[0]!.occurredAt)).toBeLessThanOrEqual(Date.now());
+  });
+
   it('filters by actor and time range, and pages without repeats', async () => {
     const byOperator = await app.api.inject({
       method: 'GET',
