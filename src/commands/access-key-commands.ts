@@ -116,7 +116,6 @@ export function createAccessKeyCommands({ eventStore, secrets, keyRotationGraceH
      */
     async rotate(input: { accountId: string; keyId: string }, context: CommandContext): Promise<IssuedCredentials> {
       const accountStatus = await loadAccountStatus(eventStore, input.accountId);
-      const before = await loadAggregate(eventStore, accessKeyDecider, accessKeyStream(input.keyId));
       const accessKeyId = newAccessKeyId();
       const secretAccessKey = newSecretAccessKey();
       const result = await withSealedSecret(secretAccessKey, (sealedSecret) =>
@@ -128,8 +127,10 @@ export function createAccessKeyCommands({ eventStore, secrets, keyRotationGraceH
           context,
         ),
       );
-      // Credentials that rotation retired before MinIO ever got them will never be handed over.
-      const dropped = before.state.status === 'none' ? null : before.state.previous;
+      // Credentials that rotation retired will never be handed over. Judged on the state the
+      // rotation was decided on, so a concurrent rotation cannot make us miss one.
+      const before = result.decidedOn;
+      const dropped = before.status === 'none' ? null : before.previous;
       if (dropped && result.state.status !== 'none' && result.state.previous?.accessKeyId !== dropped.accessKeyId) {
         await secrets.shred(dropped.dataKeyId);
       }

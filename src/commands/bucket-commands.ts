@@ -35,8 +35,12 @@ export function createBucketCommands(eventStore: EventStore) {
       try {
         return await run(command, context);
       } catch (error) {
-        // The bucket was not recorded (the store failed us): give the name back rather than strand it.
-        await releaseName(eventStore, BUCKET_NAME_CATEGORY, name, bucketId, context).catch(() => undefined);
+        // Give the name back only if the bucket really was not recorded: an append can commit
+        // and still fail on the way back, and a recorded bucket must keep its name.
+        const recorded = await eventStore.readStream(bucketStream(bucketId), { maxCount: 1 }).catch(() => null);
+        if (recorded !== null && recorded.length === 0) {
+          await releaseName(eventStore, BUCKET_NAME_CATEGORY, name, bucketId, context).catch(() => undefined);
+        }
         throw error;
       }
     },

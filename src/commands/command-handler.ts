@@ -18,6 +18,8 @@ export interface CommandResult<Event, State> {
   /** the events this command recorded (empty when it changed nothing) */
   events: Event[];
   state: State;
+  /** the state the recorded decision was taken on (after any retries): what the events changed */
+  decidedOn: State;
   /** revision of the stream's last event, or null if the stream still does not exist */
   revision: bigint | null;
   /** position of the last recorded event, null when nothing was recorded */
@@ -47,7 +49,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   for (let attempt = 1; ; attempt++) {
     const { state, revision } = await loadAggregate(eventStore, decider, streamName);
     const events = decider.decide(command, state);
-    if (events.length === 0) return { events, state, revision, position: null };
+    if (events.length === 0) return { events, state, decidedOn: state, revision, position: null };
 
     const metadata: EventMetadata = {
       actor: context.actor,
@@ -62,7 +64,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
         events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata })),
         { expectedRevision: revision ?? 'no_stream' },
       );
-      return { events, state: events.reduce(decider.evolve, state), revision: appended.nextRevision, position: appended.position };
+      return { events, state: events.reduce(decider.evolve, state), decidedOn: state, revision: appended.nextRevision, position: appended.position };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= retry.maxAttempts) throw error;
       await sleep(Math.random() * retry.baseDelayMs * 2 ** attempt);

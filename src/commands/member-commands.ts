@@ -44,14 +44,17 @@ export function createMemberCommands(eventStore: EventStore) {
       const accountId = uuidOf(match[1]!);
       const invitationId = uuidOf(match[2]!);
       const memberId = randomUUID();
+      const actor = { ...context, actor: `member:${memberId}` };
+      // The token first: it is worthless until the acceptance below makes memberId a member,
+      // and a failure in between then never leaves a member without a credential.
+      const apiToken = await issueApiToken(eventStore, { name: tokenName, scope: { kind: 'member', accountId, memberId } }, actor);
       const { state } = await onAccount(
         accountId,
         { type: 'AcceptInvitation', data: { accountId, invitationId, tokenSha256: sha256Hex(invitationToken), memberId, acceptedAt: context.occurredAt } },
-        context,
+        actor,
       );
       if (state.status === 'none') throw new NotFoundError('invitation_not_found', 'no such invitation');
       const member = state.members[memberId]!;
-      const apiToken = await issueApiToken(eventStore, { name: tokenName, scope: { kind: 'member', accountId, memberId } }, { ...context, actor: `member:${memberId}` });
       return { accountId, memberId, email: member.email, role: member.role, apiToken };
     },
 
@@ -64,17 +67,27 @@ export function createMemberCommands(eventStore: EventStore) {
     transferOwnership: (input: { accountId: string; toMemberId: string }, context: CommandContext) =>
       onAccount(input.accountId, { type: 'TransferOwnership', data: { ...input, transferredAt: context.occurredAt } }, context),
 
-    /** A member's own token; operators and service tokens name the member. */
+    /**
+     * A member's own token. Only operators may name another member: a service token, whatever
+     * its role, must not mint a token for the owner.
+     */
     async createToken(
       input: { accountId: string; name: string; memberId: string | undefined },
       principal: Principal,
       context: CommandContext,
     ): Promise<IssuedToken & { memberId: string }> {
-      const memberId = principal.scope.kind === 'member' ? principal.scope.memberId : input.memberId;
-      if (principal.scope.kind === 'member' && input.memberId !== undefined && input.memberId !== memberId) {
-        throw new ForbiddenError('own_tokens_only', 'members create tokens for themselves only');
+      let memberId: string | undefined;
+      if (principal.scope.kind === 'member') {
+        if (input.memberId !== undefined && input.memberId !== principal.scope.memberId) {
+          throw new ForbiddenError('own_tokens_only', 'members create tokens for themselves only');
+        }
+        memberId = principal.scope.memberId;
+      } else if (principal.scope.kind === 'operator') {
+        memberId = input.memberId;
+        if (!memberId) throw new ForbiddenError('member_required', 'name the member the token is for (memberId)');
+      } else {
+        throw new ForbiddenError('own_tokens_only', 'service tokens cannot create member tokens; a member or an operator can');
       }
-      if (!memberId) throw new ForbiddenError('member_required', 'name the member the token is for (memberId)');
       const { state } = await loadAggregate(eventStore, accountDecider, accountStream(input.accountId));
       if (state.status === 'none' || !state.members[memberId]) throw new NotFoundError('member_not_found', `member ${memberId} does not exist`);
       const issued = await issueApiToken(eventStore, { name: input.name, scope: { kind: 'member', accountId: input.accountId, memberId } }, context);

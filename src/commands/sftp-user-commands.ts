@@ -59,11 +59,12 @@ export function createSftpUserCommands({ eventStore, secrets }: { eventStore: Ev
 
     async resetPassword(accountId: string, context: CommandContext): Promise<SftpUserWithPassword> {
       const accountStatus = await loadAccountStatus(eventStore, accountId);
-      const before = await loadAggregate(eventStore, sftpUserDecider, sftpUserStream(accountId));
       const reset = await withNewPassword((sealedPassword) =>
         run({ type: 'ResetSftpPassword', data: { accountId, sealedPassword, resetAt: context.occurredAt, accountStatus } }, context),
       );
-      await shredUnprovisioned(before.state.status === 'none' ? undefined : before.state.password);
+      // The password replaced, as of the state the reset was decided on (retries included).
+      const before = reset.result.decidedOn;
+      await shredUnprovisioned(before.status === 'none' ? undefined : before.password);
       return reset;
     },
 

@@ -134,6 +134,50 @@ describe('members and roles', () => {
     expect(listed.json<{ items: { tokenId: string }[] }>().items.map((t) => t.tokenId)).toEqual([secondId]);
   });
 
+  it('a service token cannot mint a token for the owner, whatever its role', async () => {
+    const accountId = await openAccount('service-co');
+    const owner = await ownerToken(accountId);
+    for (const role of ['owner', 'admin', 'read-only'] as const) {
+      const service = await app.tokenFor({ kind: 'account', accountId, role });
+      const minted = await app.api.inject({
+        method: 'POST',
+        url: `/accounts/${accountId}/api-tokens`,
+        headers: bearer(service),
+        payload: { name: 'stolen', memberId: owner.memberId },
+      });
+      expect(minted.statusCode).toBe(403);
+      expect(minted.json()).toMatchObject({ code: 'own_tokens_only' });
+    }
+  });
+
+  it("a removed member's tokens are listed as revoked; invitation tokens never reach the idempotency table", async () => {
+    const accountId = await openAccount('cleanup-co');
+    const owner = await ownerToken(accountId);
+    const invite = () =>
+      app.api.inject({
+        method: 'POST',
+        url: `/accounts/${accountId}/invitations`,
+        headers: { ...bearer(owner.token), 'idempotency-key': 'invite-temp' },
+        payload: { email: 'temp@cleanup.co', role: 'developer' },
+      });
+    const first = await invite();
+    const invitationToken = first.json<{ invitationToken: string }>().invitationToken;
+    const replay = await invite();
+    expect(replay.headers['secrets-omitted']).toBe('invitationToken');
+    expect(replay.json()).not.toHaveProperty('invitationToken');
+    const stored = await app.infrastructure.readModels.selectFrom('idempotency_keys').select('response_body').execute();
+    expect(JSON.stringify(stored)).not.toContain(invitationToken.slice(-43));
+
+    const accepted = await app.api.inject({ method: 'POST', url: '/invitations/accept', payload: { token: invitationToken } });
+    const temp = accepted.json<{ memberId: string; tokenId: string }>();
+    await app.api.inject({ method: 'DELETE', url: `/accounts/${accountId}/members/${temp.memberId}`, headers: bearer(owner.token) });
+    await app.runner.catchUp();
+    const listed = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}/api-tokens?memberId=${temp.memberId}`, headers: bearer(owner.token) });
+    expect(listed.json<{ items: { tokenId: string; status: string }[] }>().items).toEqual([
+      expect.objectContaining({ tokenId: temp.tokenId, status: 'revoked' }),
+    ]);
+  });
+
   it('rebuilding the members, invitations and api-tokens read models gives the same rows', async () => {
     await app.runner.catchUp();
     const db = app.infrastructure.readModels;

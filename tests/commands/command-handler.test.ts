@@ -203,6 +203,7 @@ describe('handleCommand', () => {
     expect(result).toEqual({
       events: [{ type: 'Added', data: { by: 7, total: 7 } }],
       state: { total: 7, folded: 1 },
+      decidedOn: { total: 0, folded: 0 },
       revision: 0n,
       position: event!.position,
     });
@@ -242,7 +243,7 @@ describe('handleCommand', () => {
     const stream = uniqueStream('counter');
     const spying = new InterferingStore(store);
     const result = await handleCommand(spying, counterDecider, stream, { type: 'Nothing' }, context());
-    expect(result).toEqual({ events: [], state: { total: 0, folded: 0 }, revision: null, position: null });
+    expect(result).toEqual({ events: [], state: { total: 0, folded: 0 }, decidedOn: { total: 0, folded: 0 }, revision: null, position: null });
     expect(spying.spy.appendAttempts).toBe(0);
     expect(await store.readStream(stream)).toEqual([]);
   });
@@ -252,7 +253,7 @@ describe('handleCommand', () => {
     await store.append(stream, [added(1, 1), added(1, 2)], { expectedRevision: 'no_stream' });
     const spying = new InterferingStore(store);
     const result = await handleCommand(spying, counterDecider, stream, { type: 'Nothing' }, context());
-    expect(result).toEqual({ events: [], state: { total: 2, folded: 2 }, revision: 1n, position: null });
+    expect(result).toEqual({ events: [], state: { total: 2, folded: 2 }, decidedOn: { total: 2, folded: 2 }, revision: 1n, position: null });
     expect(spying.spy.appendAttempts).toBe(0);
     expect(await store.readStream(stream)).toHaveLength(2);
   });
@@ -292,6 +293,8 @@ describe('handleCommand', () => {
     expect(recorded[2]!.metadata.actor).toBe('user-42');
     expect(result.events).toEqual([{ type: 'Added', data: { by: 2, total: 8 } }]);
     expect(result.state).toEqual({ total: 8, folded: 3 });
+    // what the recorded decision saw: the competitor's write included, not the first read
+    expect(result.decidedOn).toEqual({ total: 6, folded: 2 });
     expect(result.revision).toBe(2n);
   });
 

@@ -65,6 +65,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     params: AccountIdParams,
     body: InviteBody,
     responses: { 201: InvitationCreatedView },
+    secretFields: ['invitationToken'],
     async handler({ params, body, context }) {
       return { status: 201, body: await members.invite({ accountId: params.accountId, ...body }, context) };
     },
@@ -119,6 +120,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     access: 'public',
     body: AcceptInvitationBody,
     responses: { 201: InvitationAcceptedView },
+    secretFields: ['token'],
     async handler({ body, context }) {
       const accepted = await members.accept(body.token, body.tokenName, context);
       const { apiToken, ...member } = accepted;
@@ -175,12 +177,13 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
   routes.add({
     method: 'POST',
     url: '/accounts/:accountId/api-tokens',
-    summary: 'Create an API token for yourself (or, as an operator or service token, for a named member); shown once',
+    summary: 'Create an API token for yourself (operators name the member); shown once',
     tags,
     access: 'tokens:manage-own',
     params: AccountIdParams,
     body: CreateTokenBody,
     responses: { 201: TokenCreatedView },
+    secretFields: ['token'],
     async handler({ params, body, principal, context }) {
       const issued = await members.createToken({ accountId: params.accountId, name: body.name, memberId: body.memberId }, principal!, context);
       return { status: 201, body: { tokenId: issued.tokenId, memberId: issued.memberId, token: issued.token } };

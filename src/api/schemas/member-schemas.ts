@@ -15,7 +15,7 @@ export const ChangeRoleBody = z.strictObject({ role: invitableRole });
 export const TransferOwnershipBody = z.strictObject({ memberId: z.uuid().describe('the member who becomes owner; the current owner becomes admin') });
 export const CreateTokenBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
-  memberId: z.uuid().optional().describe('operators and service tokens name the member; members get their own'),
+  memberId: z.uuid().optional().describe('operators name the member; members get their own'),
 });
 
 export const MemberView = z.object({ memberId: z.string(), email: z.string(), role: z.enum(ROLES), joinedAt: z.string() }).meta({ id: 'Member' });

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { MemberEvent, AccountOpened } from '../../domain/account/account-events.ts';
+import type { AccountOpened, MemberEvent, MemberRemoved } from '../../domain/account/account-events.ts';
 import { MEMBER_EVENT_TYPES } from '../../domain/account/account-events.ts';
 import type { ApiTokenEvent } from '../../domain/api-token/api-token.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
@@ -52,10 +52,11 @@ const membersProjection: Projection = {
 
 const apiTokensProjection: Projection = {
   name: 'api-tokens',
-  eventTypes: new Set(['ApiTokenIssued', 'ApiTokenRevoked']),
+  // A removed member's tokens stop working (auth reads the account); the list must say so too.
+  eventTypes: new Set(['ApiTokenIssued', 'ApiTokenRevoked', 'MemberRemoved']),
   tables: ['api_tokens'],
   async apply(trx: Trx, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as ApiTokenEvent;
+    const event = { type: recorded.type, data: recorded.data } as ApiTokenEvent | MemberRemoved;
     switch (event.type) {
       case 'ApiTokenIssued': {
         const { tokenId, name, scope, issuedAt } = event.data;
@@ -77,6 +78,15 @@ const apiTokensProjection: Projection = {
       }
       case 'ApiTokenRevoked':
         await trx.updateTable('api_tokens').set({ status: 'revoked', revoked_at: event.data.revokedAt }).where('token_id', '=', event.data.tokenId).execute();
+        return;
+      case 'MemberRemoved':
+        await trx
+          .updateTable('api_tokens')
+          .set({ status: 'revoked', revoked_at: event.data.removedAt })
+          .where('account_id', '=', event.data.accountId)
+          .where('member_id', '=', event.data.memberId)
+          .where('status', '=', 'active')
+          .execute();
         return;
     }
   },
