@@ -13,6 +13,7 @@ const USAGE = `usage: npm run ops -- <command>
   status                                   each projection's checkpoint, events applied, lag and errors
   rebuild <projection>                     empty a read model and replay the whole log into it
   create-operator-token <name>             issue a platform operator API token (printed once)
+  create-metering-token <name>             issue a token that may only record usage (printed once)
   create-account-token <accountId> <name>  issue an API token scoped to one account (printed once)
   revoke-token <tokenId>                   revoke an API token at once
 
@@ -63,6 +64,14 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
     if (!name) throw new UsageError('create-operator-token needs a name, e.g. "alice (finance)"');
     const issued = await issueApiToken(app.infrastructure.eventStore, { name, scope: { kind: 'operator' } }, opsContext());
     printToken(issued.tokenId, issued.token, 'operator');
+    return 0;
+  },
+
+  async 'create-metering-token'(app, nameParts) {
+    const name = nameParts.join(' ').trim();
+    if (!name) throw new UsageError('create-metering-token needs a name, e.g. "minio collector"');
+    const issued = await issueApiToken(app.infrastructure.eventStore, { name, scope: { kind: 'metering' } }, opsContext());
+    printToken(issued.tokenId, issued.token, 'metering');
     return 0;
   },
 

@@ -18,8 +18,11 @@ function errorResponses(access: Access, hasInput: boolean): Record<string, unkno
   const responses: Record<string, unknown> = {};
   if (hasInput) responses['400'] = problemResponse('Invalid input: `errors` lists every failing field');
   if (access !== 'public') responses['401'] = problemResponse('No API token, or a bad or revoked one');
-  if (access !== 'public') responses['403'] = problemResponse(access === 'operator' || access === 'account:operator' ? 'Operators only' : `Your role lacks ${access}`);
-  if (access !== 'public' && access !== 'operator') responses['404'] = problemResponse('No such account (or not yours)');
+  if (access !== 'public') {
+    const who = access === 'operator' || access === 'account:operator' ? 'Operators only' : access === 'metering' ? 'Operators and metering tokens only' : `Your role lacks ${access}`;
+    responses['403'] = problemResponse(who);
+  }
+  if (access !== 'public' && access !== 'operator' && access !== 'metering') responses['404'] = problemResponse('No such account (or not yours)');
   return responses;
 }
 

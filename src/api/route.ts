@@ -12,12 +12,13 @@ import { toProblem, UnauthenticatedError } from './problem.ts';
  * Who may call a route:
  * - 'public': anyone (health, docs)
  * - 'operator': platform operator tokens only
+ * - 'metering': operators and metering tokens (usage collectors)
  * - a permission such as 'buckets:manage': operators, and tokens of the account named by
  *   the `:accountId` parameter whose role has that permission (src/domain/access/permissions.ts);
  *   any other account's token is told the account does not exist
  * - 'account:operator': an account's route that only operators may act on (suspend, approve)
  */
-export type Access = 'public' | 'operator' | 'account:operator' | Permission;
+export type Access = 'public' | 'operator' | 'metering' | 'account:operator' | Permission;
 
 type AnySchema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -185,7 +186,10 @@ async function resolvePrincipal(request: FastifyRequest, access: Access, deps: R
 function authorize(access: Access, principal: Principal | null, accountId: string | undefined) {
   if (access === 'public' || !principal) return;
   if (principal.scope.kind === 'operator') return;
-  if (access === 'operator') throw new ForbiddenError('operator_only', 'only platform operators may do this');
+  if (access === 'metering' && principal.scope.kind === 'metering') return;
+  if (access === 'operator' || access === 'metering' || principal.scope.kind === 'metering') {
+    throw new ForbiddenError('operator_only', 'only platform operators may do this');
+  }
   // Another tenant's account is indistinguishable from one that does not exist.
   if (principal.scope.accountId !== accountId) throw new NotFoundError('account_not_found', `account ${accountId ?? ''} does not exist`);
   if (access === 'account:operator') throw new ForbiddenError('operator_only', 'only platform operators may do this');

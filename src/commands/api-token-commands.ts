@@ -63,7 +63,7 @@ export async function authenticateToken(eventStore: EventStore, memberRole: Memb
   const actual = sha256(presented);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
   const { scope } = state;
-  if (scope.kind === 'operator') return { tokenId: state.tokenId, name: state.name, scope, role: null };
+  if (scope.kind === 'operator' || scope.kind === 'metering') return { tokenId: state.tokenId, name: state.name, scope, role: null };
   if (scope.kind === 'account') return { tokenId: state.tokenId, name: state.name, scope, role: scope.role ?? 'admin' };
   const role = await memberRole(scope.accountId, scope.memberId);
   return role ? { tokenId: state.tokenId, name: state.name, scope, role } : null;

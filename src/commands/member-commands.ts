@@ -97,7 +97,7 @@ export function createMemberCommands(eventStore: EventStore) {
     /** Members revoke their own tokens; owners and admins (and operators) any of the account's. */
     async revokeToken(accountId: string, tokenId: string, principal: Principal, context: CommandContext) {
       const { state } = await loadAggregate(eventStore, apiTokenDecider, apiTokenStream(tokenId));
-      if (state.status === 'none' || state.scope.kind === 'operator' || state.scope.accountId !== accountId) {
+      if (state.status === 'none' || !('accountId' in state.scope) || state.scope.accountId !== accountId) {
         throw new NotFoundError('token_not_found', `token ${tokenId} does not exist`);
       }
       const own = principal.scope.kind === 'member' && state.scope.kind === 'member' && state.scope.memberId === principal.scope.memberId;

@@ -13,6 +13,8 @@ import { ConflictError, NotFoundError } from '../errors.ts';
  */
 export type TokenScope =
   | { kind: 'operator' }
+  /** a usage collector: may record usage for any account, nothing else */
+  | { kind: 'metering' }
   | { kind: 'account'; accountId: string; role?: Role }
   | { kind: 'member'; accountId: string; memberId: string };
 
@@ -49,7 +51,7 @@ export const apiTokenDecider: Decider<ApiTokenCommand, ApiTokenEvent, ApiTokenSt
         return [
           {
             type: 'ApiTokenRevoked',
-            data: { ...command.data, name: state.name, accountId: state.scope.kind === 'operator' ? null : state.scope.accountId },
+            data: { ...command.data, name: state.name, accountId: 'accountId' in state.scope ? state.scope.accountId : null },
           },
         ];
       default:
@@ -76,7 +78,7 @@ export const describeApiTokenEvent = (type: string, data: unknown) => {
   const scope = (data as { scope?: TokenScope }).scope;
   const { tokenId } = data as { tokenId: string };
   if (type === 'ApiTokenIssued') {
-    if (!scope || scope.kind === 'operator') return null;
+    if (!scope || scope.kind === 'operator' || scope.kind === 'metering') return null;
     const { name } = data as { name: string };
     const owner = scope.kind === 'member' ? `member ${scope.memberId}` : `the account (role ${scope.role ?? 'admin'})`;
     return { accountId: scope.accountId, resourceType: 'api_token', resourceId: tokenId, summary: `API token "${name}" created for ${owner}` };

@@ -66,7 +66,7 @@ const apiTokensProjection: Projection = {
             token_id: tokenId,
             name,
             kind: scope.kind,
-            account_id: scope.kind === 'operator' ? null : scope.accountId,
+            account_id: 'accountId' in scope ? scope.accountId : null,
             member_id: scope.kind === 'member' ? scope.memberId : null,
             role: scope.kind === 'account' ? (scope.role ?? 'admin') : null,
             status: 'active',

@@ -25,7 +25,7 @@ export interface InvitationsTable {
 export interface ApiTokensTable {
   token_id: string;
   name: string;
-  kind: 'operator' | 'account' | 'member';
+  kind: 'operator' | 'metering' | 'account' | 'member';
   account_id: string | null;
   member_id: string | null;
   role: Role | null;
