@@ -11,6 +11,9 @@ import { bucketProjections } from './projections/buckets/bucket-projections.ts';
 import { memberProjections } from './projections/members/member-projections.ts';
 import { quotaProjections } from './projections/quotas/quota-projections.ts';
 import { sftpUserProjections } from './projections/sftp-users/sftp-user-projections.ts';
+import { pricebookProjections } from './projections/pricebook/pricebook-projections.ts';
+import { subscriptionProjections } from './projections/subscriptions/subscription-projections.ts';
+import { usageProjections } from './projections/usage/usage-projections.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
 import type { Projection } from './projections/projection.ts';
 
@@ -24,6 +27,9 @@ export const projections: readonly Projection[] = [
   ...quotaProjections,
   ...accessKeyProjections,
   ...sftpUserProjections,
+  ...usageProjections,
+  ...pricebookProjections,
+  ...subscriptionProjections,
   ...auditLogProjections,
 ];
 

@@ -15,6 +15,9 @@ import { registerBucketRoutes } from './routes/bucket-routes.ts';
 import { registerMemberRoutes } from './routes/member-routes.ts';
 import { registerQuotaRoutes } from './routes/quota-routes.ts';
 import { registerSftpUserRoutes } from './routes/sftp-user-routes.ts';
+import { registerPricebookRoutes } from './routes/pricebook-routes.ts';
+import { registerSubscriptionRoutes } from './routes/subscription-routes.ts';
+import { registerUsageRoutes } from './routes/usage-routes.ts';
 import { registerSystemRoutes, type HealthCheck } from './routes/system-routes.ts';
 
 export interface ApiDeps {
@@ -56,6 +59,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerQuotaRoutes(routes, deps.modules);
   registerAccessKeyRoutes(routes, deps.modules);
   registerSftpUserRoutes(routes, deps.modules);
+  registerUsageRoutes(routes, deps.modules);
+  registerPricebookRoutes(routes, deps.modules);
+  registerSubscriptionRoutes(routes, deps.modules);
   registerAuditLogRoutes(routes, deps.modules);
   routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels) });
 

@@ -6,6 +6,9 @@ import type { BucketTables } from './buckets/bucket-tables.ts';
 import type { MemberTables } from './members/member-tables.ts';
 import type { QuotaTables } from './quotas/quota-tables.ts';
 import type { SftpUserTables } from './sftp-users/sftp-user-tables.ts';
+import type { PricebookTables } from './pricebook/pricebook-tables.ts';
+import type { SubscriptionTables } from './subscriptions/subscription-tables.ts';
+import type { UsageTables } from './usage/usage-tables.ts';
 
 export interface ProjectionCheckpointsTable {
   projection: string;
@@ -26,7 +29,16 @@ export interface IdempotencyKeysTable {
 }
 
 /** Every read-model table, as kysely sees them; each module declares its own in its *-tables.ts. */
-export interface ReadModelDatabase extends BucketTables, QuotaTables, AccessKeyTables, SftpUserTables, MemberTables, AuditLogTables {
+export interface ReadModelDatabase
+  extends BucketTables,
+    QuotaTables,
+    AccessKeyTables,
+    SftpUserTables,
+    MemberTables,
+    AuditLogTables,
+    UsageTables,
+    PricebookTables,
+    SubscriptionTables {
   accounts: AccountsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   idempotency_keys: IdempotencyKeysTable;

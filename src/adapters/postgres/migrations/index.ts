@@ -9,6 +9,8 @@ import * as sftpUsers from './0007-sftp-users.ts';
 import * as sealingKeys from './0008-sealing-keys.ts';
 import * as members from './0009-members.ts';
 import * as auditLog from './0010-audit-log.ts';
+import * as usage from './0011-usage.ts';
+import * as pricebook from './0012-pricebook.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -23,5 +25,7 @@ export const readModelMigrations: MigrationProvider = {
     '0008-sealing-keys': sealingKeys,
     '0009-members': members,
     '0010-audit-log': auditLog,
+    '0011-usage': usage,
+    '0012-pricebook': pricebook,
   }),
 };

@@ -1,0 +1,3 @@
+import type { Projection } from '../projection.ts';
+
+export const pricebookProjections: Projection[] = [];
