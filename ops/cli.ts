@@ -6,6 +6,9 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { accountDecider } from '../src/domain/account/account-decider.ts';
 import { accountStream } from '../src/domain/account/account-streams.ts';
 import { DomainError } from '../src/domain/errors.ts';
+import { invoiceDecider } from '../src/domain/invoice/invoice-decider.ts';
+import { invoiceStream } from '../src/domain/invoice/invoice-events.ts';
+import { auditInvoice } from '../src/commands/invoice-audit.ts';
 import { compose, type Application } from '../src/main.ts';
 
 const USAGE = `usage: npm run ops -- <command>
@@ -16,6 +19,9 @@ const USAGE = `usage: npm run ops -- <command>
   create-metering-token <name>             issue a token that may only record usage (printed once)
   create-account-token <accountId> <name>  issue an API token scoped to one account (printed once)
   revoke-token <tokenId>                   revoke an API token at once
+  audit-invoice <number>                   replay an invoice's recorded inputs and compare, line by line
+                                           (exit 0 when identical, 1 with the differences)
+  explain-invoice <number>                 how each line of an invoice was computed, in words
 
 Uses the same configuration as the service (DATABASE_URL, EVENTSTORE_CONNECTION_STRING, DATA_DIR).
 Without DATABASE_URL it shares the embedded PostgreSQL the service runs, or starts it.`;
@@ -85,6 +91,30 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
     return 0;
   },
 
+  async 'audit-invoice'(app, [number]) {
+    const invoice = await findInvoice(app, number);
+    const audit = await auditInvoice(app.infrastructure.eventStore, invoice.account_id, invoice.period);
+    if (audit.identical) {
+      console.log(`${number}: identical. Replaying its inputs gives the same ${audit.replayed.lines.length} lines and total ${audit.replayed.total} ${audit.replayed.currency} (digest ${audit.issuedDigest}).`);
+      return 0;
+    }
+    console.log(`${number}: DIFFERS from a replay of its recorded inputs.`);
+    console.table(audit.differences.map((d) => ({ line: d.line ?? 'invoice', kind: d.kind, field: d.field, issued: d.issued, replayed: d.replayed })));
+    return 1;
+  },
+
+  async 'explain-invoice'(app, [number]) {
+    const invoice = await findInvoice(app, number);
+    const { state } = await loadAggregate(app.infrastructure.eventStore, invoiceDecider, invoiceStream(invoice.account_id, invoice.period));
+    if (state.status === 'none') throw new UsageError(`no invoice ${number}`);
+    const { rated, inputs } = state.draft;
+    console.log(`Invoice ${number}, account ${invoice.account_id}, period ${rated.period} (${rated.periodStart} to ${rated.periodEnd}, ${rated.timeZone}).`);
+    console.log(`Computed by ${inputs.engineVersion} from ${inputs.usageStream} up to revision ${inputs.usageStreamRevision ?? '(empty)'}, plans ${inputs.planVersions.map((p) => `${p.planId} v${p.version}`).join(', ')}.`);
+    rated.lines.forEach((line, i) => console.log(`\n${i + 1}. ${line.kind}: ${line.amount} ${rated.currency}\n   ${line.explanation}`));
+    console.log(`\nSubtotal ${rated.subtotal}; tax ${rated.tax}; credit applied ${rated.creditApplied}; total ${rated.total} ${rated.currency}.`);
+    return 0;
+  },
+
   async 'revoke-token'(app, [tokenId]) {
     if (!tokenId) throw new UsageError('revoke-token needs a token id');
     const { events } = await revokeApiToken(app.infrastructure.eventStore, tokenId, opsContext());
@@ -92,6 +122,18 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
     return 0;
   },
 };
+
+async function findInvoice(app: Application, number: string | undefined) {
+  if (!number) throw new UsageError('give an invoice number, e.g. INV-2026-000123');
+  await app.runner.catchUp(['invoices']);
+  const row = await app.infrastructure.readModels
+    .selectFrom('invoices')
+    .select(['account_id', 'period', 'invoice_id'])
+    .where('number', '=', number)
+    .executeTakeFirst();
+  if (!row) throw new UsageError(`no issued invoice numbered ${number}`);
+  return row;
+}
 
 function printToken(tokenId: string, token: string, scope: string) {
   console.log(`token id: ${tokenId} (${scope})`);

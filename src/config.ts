@@ -23,6 +23,9 @@ const ConfigSchema = z.object({
     .optional(),
   DEFAULT_ACCOUNT_QUOTA_GIB: positive(100),
   ACCESS_KEY_ROTATION_GRACE_HOURS: positive(24),
+  /** a drafted invoice waits this long after its period ends for late usage, then is issued */
+  BILLING_GRACE_HOURS: z.coerce.number().int().min(0).default(24),
+  BILLING_CONCURRENCY: positive(4),
 });
 
 function decodeKey(value: string): Buffer | null {
@@ -43,6 +46,8 @@ export type Config = Readonly<{
   platformKey: Buffer | undefined;
   defaultAccountQuotaGiB: number;
   accessKeyRotationGraceHours: number;
+  billingGraceHours: number;
+  billingConcurrency: number;
 }>;
 
 export class ConfigError extends Error {
@@ -72,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     platformKey: c.PLATFORM_KEY ? decodeKey(c.PLATFORM_KEY)! : undefined,
     defaultAccountQuotaGiB: c.DEFAULT_ACCOUNT_QUOTA_GIB,
     accessKeyRotationGraceHours: c.ACCESS_KEY_ROTATION_GRACE_HOURS,
+    billingGraceHours: c.BILLING_GRACE_HOURS,
+    billingConcurrency: c.BILLING_CONCURRENCY,
   });
 }
 

@@ -14,6 +14,7 @@ import { sftpUserProjections } from './projections/sftp-users/sftp-user-projecti
 import { pricebookProjections } from './projections/pricebook/pricebook-projections.ts';
 import { subscriptionProjections } from './projections/subscriptions/subscription-projections.ts';
 import { usageProjections } from './projections/usage/usage-projections.ts';
+import { invoiceProjections } from './projections/invoices/invoice-projections.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
 import type { Projection } from './projections/projection.ts';
 
@@ -30,6 +31,7 @@ export const projections: readonly Projection[] = [
   ...usageProjections,
   ...pricebookProjections,
   ...subscriptionProjections,
+  ...invoiceProjections,
   ...auditLogProjections,
 ];
 
@@ -51,7 +53,13 @@ export async function compose(config: Config, options: { log?: (line: string) =>
       eventStore,
       readModels,
       secrets: infrastructure.secrets,
-      settings: { defaultQuotaGiB: config.defaultAccountQuotaGiB, keyRotationGraceHours: config.accessKeyRotationGraceHours },
+      settings: {
+        defaultQuotaGiB: config.defaultAccountQuotaGiB,
+        keyRotationGraceHours: config.accessKeyRotationGraceHours,
+        billingGraceHours: config.billingGraceHours,
+        billingConcurrency: config.billingConcurrency,
+      },
+      loadRatingPlan: async () => null,
     },
     readModels,
     authenticate: (token) => authenticateToken(eventStore, memberRoleLookup(eventStore), token),

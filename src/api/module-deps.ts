@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { RatingPlanLoader } from '../commands/invoice-inputs.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
@@ -13,5 +14,9 @@ export interface ModuleDeps {
     defaultQuotaGiB: number;
     /** how long a rotated access key's old secret keeps working */
     keyRotationGraceHours: number;
+    billingGraceHours: number;
+    billingConcurrency: number;
   };
+  /** the plan segments of an account's period, from its subscription and the price book */
+  loadRatingPlan: RatingPlanLoader;
 }

@@ -9,6 +9,7 @@ import type { SftpUserTables } from './sftp-users/sftp-user-tables.ts';
 import type { PricebookTables } from './pricebook/pricebook-tables.ts';
 import type { SubscriptionTables } from './subscriptions/subscription-tables.ts';
 import type { UsageTables } from './usage/usage-tables.ts';
+import type { InvoiceTables } from './invoices/invoice-tables.ts';
 
 export interface ProjectionCheckpointsTable {
   projection: string;
@@ -38,7 +39,8 @@ export interface ReadModelDatabase
     AuditLogTables,
     UsageTables,
     PricebookTables,
-    SubscriptionTables {
+    SubscriptionTables,
+    InvoiceTables {
   accounts: AccountsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -36,6 +36,11 @@ const MATRIX: Record<string, Row> = {
 
   'GET /accounts/{accountId}/audit-log': { roles: ALL },
 
+  'POST /operator/billing-runs': { operatorOnly: true },
+  'GET /accounts/{accountId}/invoices': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'GET /accounts/{accountId}/invoices/{invoiceId}': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'GET /invoices/{invoiceId}/audit': { operatorOnly: true },
+
   'POST /accounts/{accountId}/buckets': { roles: ['owner', 'admin', 'developer'] },
   'GET /accounts/{accountId}/buckets': { roles: ALL },
   'GET /accounts/{accountId}/buckets/{bucketId}': { roles: ALL },

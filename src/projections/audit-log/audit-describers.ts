@@ -3,6 +3,7 @@ import { describeAccountEvent } from '../../domain/account/account-audit.ts';
 import { describeApiTokenEvent } from '../../domain/api-token/api-token.ts';
 import type { AuditDescriber, AuditDescription } from '../../domain/audit/audit-description.ts';
 import { describeBucketEvent } from '../../domain/bucket/bucket-audit.ts';
+import { describeInvoiceEvent } from '../../domain/invoice/invoice-audit.ts';
 import { describeQuotaEvent } from '../../domain/quota/quota-audit.ts';
 import { describeSftpUserEvent } from '../../domain/sftp-user/sftp-user-audit.ts';
 
@@ -14,6 +15,7 @@ const describers: AuditDescriber[] = [
   describeQuotaEvent,
   describeAccessKeyEvent,
   describeSftpUserEvent,
+  describeInvoiceEvent,
 ];
 
 export function describeForAudit(type: string, data: unknown): AuditDescription | null {

@@ -11,6 +11,7 @@ import * as members from './0009-members.ts';
 import * as auditLog from './0010-audit-log.ts';
 import * as usage from './0011-usage.ts';
 import * as pricebook from './0012-pricebook.ts';
+import * as invoices from './0013-invoices.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -27,5 +28,6 @@ export const readModelMigrations: MigrationProvider = {
     '0010-audit-log': auditLog,
     '0011-usage': usage,
     '0012-pricebook': pricebook,
+    '0013-invoices': invoices,
   }),
 };

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { invoiceDecider, invoiceNumbersDecider } from '../domain/invoice/invoice-decider.ts';
+import { invoiceNumberStream, invoiceStream, type InvoiceInputs } from '../domain/invoice/invoice-events.ts';
+import { checkPeriod, ENGINE_VERSION, periodBounds, rateInvoice, type Currency } from '../domain/rating/index.ts';
+import { ValidationError, type FieldIssue } from '../domain/errors.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import { handleCommand, type CommandContext } from './command-handler.ts';
+import { carriedInStorage, digestOf, readPeriodUsage, toPeriodUsage, type RatingPlanLoader } from './invoice-inputs.ts';
+
+export interface BillingRunDeps {
+  eventStore: EventStore;
+  readModels: Kysely<ReadModelDatabase>;
+  loadRatingPlan: RatingPlanLoader;
+  /** drafts wait this long after the period ends for late usage before they are issued */
+  graceHours: number;
+  /** accounts rated at once; only the invoice-number sequence is serial */
+  concurrency: number;
+}
+
+export type AccountOutcome =
+  | { accountId: string; outcome: 'issued'; invoiceId: string; number: string; total: string }
+  | { accountId: string; outcome: 'drafted'; invoiceId: string; total: string; issuableAt: string }
+  | { accountId: string; outcome: 'already_issued'; invoiceId: string; number: string }
+  | { accountId: string; outcome: 'skipped'; reason: 'period_not_ended' | 'no_plan' | 'opened_after_period' }
+  | { accountId: string; outcome: 'failed'; error: string };
+
+export interface BillingRunSummary {
+  period: string;
+  accounts: number;
+  issued: number;
+  drafted: number;
+  alreadyIssued: number;
+  skipped: number;
+  failed: number;
+  outcomes: AccountOutcome[];
+}
+
+/** `YYYY-MM-DD` of an instant in a time zone. */
+function localDate(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** The account's billing day of the month after the period. */
+function dueDateFor(period: string, billingDay: number): string {
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  const next = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
+  return `${next.year}-${String(next.month).padStart(2, '0')}-${String(billingDay).padStart(2, '0')}`;
+}
+
+/**
+ * Closes one period for every account: rates it from a replay of its usage stream, drafts
+ * the invoice (replacing a draft when late usage changed it), and issues it once the grace
+ * period has passed, with the next number of the year. Safe to run twice, or twice at once:
+ * every step is an append with an expected revision that decides nothing when already done.
+ */
+export async function runBilling(
+  deps: BillingRunDeps,
+  period: string,
+  now: Date,
+  context: CommandContext,
+  onProgress: (done: number, total: number, outcome: AccountOutcome) => void = () => undefined,
+): Promise<BillingRunSummary> {
+  const issues: FieldIssue[] = [];
+  checkPeriod(period, 'period', issues);
+  if (issues.length > 0) throw new ValidationError(issues);
+
+  const accounts = await deps.readModels
+    .selectFrom('accounts')
+    .select(['account_id', 'time_zone', 'billing_day', 'currency', 'opened_at'])
+    .orderBy('account_id')
+    .execute();
+
+  const outcomes: AccountOutcome[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < accounts.length) {
+      const account = accounts[next++]!;
+      let outcome: AccountOutcome;
+      try {
+        outcome = await closeAccountPeriod(deps, account, period, now, context);
+      } catch (error) {
+        outcome = { accountId: account.account_id, outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
+      }
+      outcomes.push(outcome);
+      onProgress(outcomes.length, accounts.length, outcome);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, worker));
+  outcomes.sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+  const count = (kind: AccountOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
+  return {
+    period,
+    accounts: accounts.length,
+    issued: count('issued'),
+    drafted: count('drafted'),
+    alreadyIssued: count('already_issued'),
+    skipped: count('skipped'),
+    failed: count('failed'),
+    outcomes,
+  };
+}
+
+async function closeAccountPeriod(
+  deps: BillingRunDeps,
+  account: { account_id: string; time_zone: string; billing_day: number; currency: string; opened_at: Date | string },
+  period: string,
+  now: Date,
+  context: CommandContext,
+): Promise<AccountOutcome> {
+  const accountId = account.account_id;
+  const bounds = periodBounds(period, account.time_zone);
+  if (now.getTime() < Date.parse(bounds.end)) return { accountId, outcome: 'skipped', reason: 'period_not_ended' };
+  if (new Date(account.opened_at).getTime() >= Date.parse(bounds.end)) return { accountId, outcome: 'skipped', reason: 'opened_after_period' };
+
+  const stream = invoiceStream(accountId, period);
+  const plan = await deps.loadRatingPlan(accountId, period, account.time_zone);
+  if (!plan) return { accountId, outcome: 'skipped', reason: 'no_plan' };
+
+  const usage = await readPeriodUsage(deps.eventStore, accountId, period);
+  const carriedIn = await carriedInStorage(deps.eventStore, accountId, period);
+  const inputs: InvoiceInputs = {
+    usageStream: usage.stream,
+    usageStreamRevision: usage.revision === null ? null : usage.revision.toString(),
+    carriedInStorage: carriedIn,
+    planVersions: plan.planVersions,
+    segments: plan.segments.map((s) => ({ from: s.from, to: s.to, planId: s.plan.planId, version: s.plan.version })),
+    // Account credit (overpayments) comes with payments; until then there is none to apply.
+    creditAvailable: '0',
+    engineVersion: ENGINE_VERSION,
+  };
+  const rated = rateInvoice({
+    period,
+    timeZone: account.time_zone,
+    currency: account.currency as Currency,
+    segments: plan.segments,
+    usage: toPeriodUsage(usage.events),
+    carriedInStorage: carriedIn,
+    creditAvailable: inputs.creditAvailable,
+  });
+  const drafted = await handleCommand(
+    deps.eventStore,
+    invoiceDecider,
+    stream,
+    {
+      type: 'DraftInvoice',
+      data: { accountId, period, invoiceId: randomUUID(), rated, inputs, digest: digestOf(rated), draftedAt: now.toISOString() },
+    },
+    context,
+  );
+  const state = drafted.state;
+  if (state.status === 'issued') return { accountId, outcome: 'already_issued', invoiceId: state.issued.invoiceId, number: state.issued.number };
+  if (state.status !== 'draft') throw new Error(`invoice ${stream} has no draft after drafting`);
+
+  const issuableAt = Date.parse(bounds.end) + deps.graceHours * 3_600_000;
+  if (now.getTime() < issuableAt) {
+    return { accountId, outcome: 'drafted', invoiceId: state.draft.invoiceId, total: state.draft.rated.total, issuableAt: new Date(issuableAt).toISOString() };
+  }
+
+  const issueDate = localDate(now, account.time_zone);
+  const year = Number(issueDate.slice(0, 4));
+  const numbered = await handleCommand(
+    deps.eventStore,
+    invoiceNumbersDecider,
+    invoiceNumberStream(year),
+    { type: 'AssignInvoiceNumber', data: { year, invoiceId: state.draft.invoiceId, accountId, period, assignedAt: now.toISOString() } },
+    context,
+    { maxAttempts: 50, baseDelayMs: 5 },
+  );
+  const number = numbered.state.byInvoice[state.draft.invoiceId]!;
+  const issued = await handleCommand(
+    deps.eventStore,
+    invoiceDecider,
+    stream,
+    {
+      type: 'IssueInvoice',
+      data: { accountId, period, invoiceId: state.draft.invoiceId, number, issueDate, dueDate: dueDateFor(period, account.billing_day), issuedAt: now.toISOString() },
+    },
+    context,
+  );
+  if (issued.state.status !== 'issued') throw new Error(`invoice ${stream} was not issued`);
+  return { accountId, outcome: 'issued', invoiceId: issued.state.issued.invoiceId, number: issued.state.issued.number, total: issued.state.issued.total };
+}
