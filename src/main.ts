@@ -3,6 +3,7 @@ import { openInfrastructure, type Infrastructure } from './adapters/infrastructu
 import { buildApi } from './api/server.ts';
 import { createAccountCommands, memberRoleLookup } from './commands/account-commands.ts';
 import { authenticateToken } from './commands/api-token-commands.ts';
+import { loadRatingPlan } from './commands/subscription-commands.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { accessKeyProjections } from './projections/access-keys/access-key-projections.ts';
 import { accountsProjection } from './projections/accounts/accounts-projection.ts';
@@ -59,7 +60,10 @@ export async function compose(config: Config, options: { log?: (line: string) =>
         billingGraceHours: config.billingGraceHours,
         billingConcurrency: config.billingConcurrency,
       },
-      loadRatingPlan: async () => null,
+      loadRatingPlan: async (accountId, period, timeZone) => {
+        const plan = await loadRatingPlan(eventStore, accountId, period, timeZone);
+        return plan.segments.length > 0 ? plan : null;
+      },
     },
     readModels,
     authenticate: (token) => authenticateToken(eventStore, memberRoleLookup(eventStore), token),

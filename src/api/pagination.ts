@@ -1,3 +1,4 @@
+import type { Expression, ExpressionBuilder, ReferenceExpression, SqlBool } from 'kysely';
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.ts';
 
@@ -22,6 +23,35 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
     // fall through
   }
   throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
+}
+
+/**
+ * A cursor of `[timestamp, id]` (what newest-first lists hand out), checked: a forged one is bad
+ * input, not a database error.
+ */
+export function decodeTimestampCursor(cursor: string | undefined): { at: Date; id: string } | null {
+  const key = decodeCursor(cursor, 2);
+  if (!key) return null;
+  const [at, id] = key;
+  const date = typeof at === 'string' ? new Date(at) : new Date(Number.NaN);
+  if (typeof id !== 'string' || Number.isNaN(date.getTime())) {
+    throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
+  }
+  return { at: date, id };
+}
+
+/**
+ * Keyset paging on two sort columns: the rows after the cursor's `[first, second]`, as one row
+ * comparison, `(a, b) > (x, y)` for an ascending list and `(a, b) < (x, y)` for a descending one.
+ * e.g. `q.where((eb) => keysetAfter(eb, ['issued_at', 'key_id'], 'desc', after))`.
+ */
+export function keysetAfter<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  [first, second]: readonly [ReferenceExpression<DB, TB>, ReferenceExpression<DB, TB>],
+  order: 'asc' | 'desc',
+  after: readonly [unknown, unknown],
+): Expression<SqlBool> {
+  return eb(eb.refTuple(first, second), order === 'asc' ? '>' : '<', eb.tuple(after[0], after[1]));
 }
 
 export const pageOf = <T extends z.ZodType>(item: T) =>

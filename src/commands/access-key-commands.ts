@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AccessKeyPermission, BucketScope } from '../domain/access-key/access-key-rules.ts';
 import type { AccessKeyEvent } from '../domain/access-key/access-key-events.ts';
-import { accessKeyDecider, requireAccountAcceptsKeys, validateIssueAccessKey, type AccessKeyState } from '../domain/access-key/access-key-decider.ts';
+import { accessKeyDecider, validateIssueAccessKey, type AccessKeyState } from '../domain/access-key/access-key-decider.ts';
+import { requireAccountAcceptsWork } from '../domain/account/account-guard.ts';
 import type { IssueAccessKey } from '../domain/access-key/access-key-commands.ts';
 import { accessKeyStream } from '../domain/access-key/access-key-streams.ts';
 import { bucketDecider } from '../domain/bucket/bucket-decider.ts';
@@ -105,7 +106,7 @@ export function createAccessKeyCommands({ eventStore, secrets, keyRotationGraceH
       // Refuse what the decider would refuse before a data key is made for nothing.
       const issues = validateIssueAccessKey({ ...data, sealedSecret: { dataKeyId: '', ciphertext: '', iv: '', authTag: '' } });
       if (issues.length > 0) throw new ValidationError(issues);
-      requireAccountAcceptsKeys(accountStatus, input.accountId);
+      requireAccountAcceptsWork(accountStatus, input.accountId);
       const result = await withSealedSecret(secretAccessKey, (sealedSecret) => run({ type: 'IssueAccessKey', data: { ...data, sealedSecret } }, context));
       return { result, accessKeyId, secretAccessKey };
     },

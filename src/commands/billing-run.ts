@@ -23,7 +23,7 @@ export type AccountOutcome =
   | { accountId: string; outcome: 'issued'; invoiceId: string; number: string; total: string }
   | { accountId: string; outcome: 'drafted'; invoiceId: string; total: string; issuableAt: string }
   | { accountId: string; outcome: 'already_issued'; invoiceId: string; number: string }
-  | { accountId: string; outcome: 'skipped'; reason: 'period_not_ended' | 'no_plan' | 'opened_after_period' }
+  | { accountId: string; outcome: 'skipped'; reason: 'period_not_ended' | 'no_plan' }
   | { accountId: string; outcome: 'failed'; error: string };
 
 export interface BillingRunSummary {
@@ -70,7 +70,7 @@ export async function runBilling(
 
   const accounts = await deps.readModels
     .selectFrom('accounts')
-    .select(['account_id', 'time_zone', 'billing_day', 'currency', 'opened_at'])
+    .select(['account_id', 'time_zone', 'billing_day', 'currency'])
     .orderBy('account_id')
     .execute();
 
@@ -106,7 +106,7 @@ export async function runBilling(
 
 async function closeAccountPeriod(
   deps: BillingRunDeps,
-  account: { account_id: string; time_zone: string; billing_day: number; currency: string; opened_at: Date | string },
+  account: { account_id: string; time_zone: string; billing_day: number; currency: string },
   period: string,
   now: Date,
   context: CommandContext,
@@ -114,7 +114,6 @@ async function closeAccountPeriod(
   const accountId = account.account_id;
   const bounds = periodBounds(period, account.time_zone);
   if (now.getTime() < Date.parse(bounds.end)) return { accountId, outcome: 'skipped', reason: 'period_not_ended' };
-  if (new Date(account.opened_at).getTime() >= Date.parse(bounds.end)) return { accountId, outcome: 'skipped', reason: 'opened_after_period' };
 
   const stream = invoiceStream(accountId, period);
   const plan = await deps.loadRatingPlan(accountId, period, account.time_zone);

@@ -5,7 +5,7 @@ import type { QuotaEvent } from '../domain/quota/quota-events.ts';
 import { quotaStream } from '../domain/quota/quota-streams.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { loadAccountStatus } from './account-guard.ts';
-import { handleCommand, loadAggregate, type CommandContext, type CommandResult } from './command-handler.ts';
+import { handleCommand, type CommandContext, type CommandResult } from './command-handler.ts';
 
 export type QuotaCommands = ReturnType<typeof createQuotaCommands>;
 export type QuotaResult = CommandResult<QuotaEvent, QuotaState>;
@@ -16,8 +16,6 @@ export function createQuotaCommands(eventStore: EventStore, settings: { defaultQ
   const { defaultQuotaGiB } = settings;
 
   return {
-    defaultQuotaGiB,
-
     /** Returns the result and the id made for the request. */
     async requestIncrease(input: { accountId: string; requestedGiB: number; reason: string }, context: CommandContext) {
       const accountStatus = await loadAccountStatus(eventStore, input.accountId);
@@ -38,12 +36,6 @@ export function createQuotaCommands(eventStore: EventStore, settings: { defaultQ
       // An unknown account has no requests; the guard says so with the usual code.
       await loadAccountStatus(eventStore, input.accountId);
       return run({ type: 'RejectQuotaRequest', data: { ...input, rejectedAt: context.occurredAt } }, context);
-    },
-
-    /** The quota as the account's own stream has it now (the enforcement path, with no read-model lag). */
-    async current(accountId: string): Promise<{ quotaGiB: number; isDefault: boolean }> {
-      const { state } = await loadAggregate(eventStore, quotaDecider, quotaStream(accountId));
-      return { quotaGiB: state.quotaGiB ?? defaultQuotaGiB, isDefault: state.quotaGiB === null };
     },
   };
 }

@@ -41,6 +41,13 @@ const MATRIX: Record<string, Row> = {
   'GET /accounts/{accountId}/invoices/{invoiceId}': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'GET /invoices/{invoiceId}/audit': { operatorOnly: true },
 
+  'POST /operator/plans': { operatorOnly: true },
+  'POST /operator/plans/{planId}/versions': { operatorOnly: true },
+  'GET /plans': { operatorOnly: true },
+  'GET /plans/{planId}': { operatorOnly: true },
+  'PUT /accounts/{accountId}/subscription': { roles: NONE },
+  'GET /accounts/{accountId}/subscription': { roles: ALL },
+
   'POST /accounts/{accountId}/buckets': { roles: ['owner', 'admin', 'developer'] },
   'GET /accounts/{accountId}/buckets': { roles: ALL },
   'GET /accounts/{accountId}/buckets/{bucketId}': { roles: ALL },

@@ -3,7 +3,7 @@ import { accessKeyStatusAt, type AccessKeyState } from '../../domain/access-key/
 import { NotFoundError } from '../../domain/errors.ts';
 import type { AccessKeysTable } from '../../projections/access-keys/access-key-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, encodeCursor, PageQuery, pageOf } from '../pagination.ts';
+import { decodeCursor, encodeCursor, keysetAfter, PageQuery, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
@@ -14,10 +14,9 @@ import {
   IssueAccessKeyBody,
   RecordProvisionedBody,
 } from '../schemas/access-key-schemas.ts';
+import { iso, isoOrNull } from './iso.ts';
 
 const tags = ['access keys'];
-const iso = (value: Date | string) => new Date(value).toISOString();
-const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
 
 export function accessKeyViewFromRow(row: AccessKeysTable, now: string): AccessKeyView {
   const expired = row.status === 'active' && row.expires_at !== null && iso(row.expires_at) <= now;
@@ -103,7 +102,7 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
       if (query.status === 'revoked') q = q.where('status', '=', 'revoked');
       if (query.status === 'active') q = q.where('status', '=', 'active').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
       if (query.status === 'expired') q = q.where('status', '=', 'active').where('expires_at', '<=', now);
-      if (after) q = q.where((eb) => eb(eb.refTuple('issued_at', 'key_id'), '<', eb.tuple(String(after[0]), String(after[1]))));
+      if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'key_id'], 'desc', [String(after[0]), String(after[1])]));
       const rows = await q.orderBy('issued_at', 'desc').orderBy('key_id', 'desc').limit(query.limit + 1).execute();
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];

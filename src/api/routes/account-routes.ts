@@ -4,7 +4,7 @@ import type { AccountCommands } from '../../commands/account-commands.ts';
 import type { AccountCommand } from '../../domain/account/account-commands.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CommandContext } from '../../commands/command-handler.ts';
-import { findAccount } from '../../projections/accounts/accounts-queries.ts';
+import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
 import type { ReadModelDatabase } from '../../projections/read-model-database.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams, AccountView, OpenAccountBody, ReasonBody, UpdateBillingProfileBody } from '../schemas/account-schemas.ts';
@@ -53,9 +53,7 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
     params: AccountIdParams,
     responses: { 200: AccountView },
     async handler({ params }) {
-      const row = await findAccount(deps.readModels, params.accountId);
-      if (!row) throw new NotFoundError('account_not_found', `account ${params.accountId} does not exist`);
-      return { status: 200, body: accountViewFromRow(row) };
+      return { status: 200, body: accountViewFromRow(await requireAccount(deps.readModels, params.accountId)) };
     },
   });
 

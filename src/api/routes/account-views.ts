@@ -2,8 +2,7 @@ import type { AccountState } from '../../domain/account/account-decider.ts';
 import { formatTaxDocument } from '../../domain/account/tax-document.ts';
 import type { AccountsTable } from '../../projections/accounts/accounts-table.ts';
 import type { AccountView } from '../schemas/account-schemas.ts';
-
-const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+import { iso } from './iso.ts';
 
 /** After a command: the account as the write model now knows it. */
 export function accountViewFromState(state: Exclude<AccountState, { status: 'none' }>): AccountView {

@@ -3,6 +3,7 @@ import type { ModuleDeps } from '../module-deps.ts';
 import { decodeCursor, encodeCursor, PageQuery, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
+import { iso } from './iso.ts';
 
 const AuditEntryView = z
   .object({
@@ -61,7 +62,7 @@ export function registerAuditLogRoutes(routes: RouteRegistry, deps: ModuleDeps):
             resourceId: r.resource_id,
             actor: r.actor,
             ip: r.ip,
-            occurredAt: new Date(r.occurred_at).toISOString(),
+            occurredAt: iso(r.occurred_at),
             correlationId: r.correlation_id,
           })),
           nextCursor: rows.length > query.limit && last ? encodeCursor([last.position]) : null,

@@ -1,13 +1,11 @@
-import type { Kysely } from 'kysely';
 import { createBucketCommands, type BucketResult } from '../../commands/bucket-commands.ts';
 import type { BucketState } from '../../domain/bucket/bucket-decider.ts';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { findAccount } from '../../projections/accounts/accounts-queries.ts';
-import { findBucket, listBuckets } from '../../projections/buckets/bucket-queries.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
+import { findBucket } from '../../projections/buckets/bucket-queries.ts';
 import type { BucketsTable } from '../../projections/buckets/bucket-tables.ts';
-import type { ReadModelDatabase } from '../../projections/read-model-database.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, encodeCursor, pageOf } from '../pagination.ts';
+import { decodeTimestampCursor, encodeCursor, keysetAfter, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
@@ -20,9 +18,9 @@ import {
   SetBucketQuotaBody,
   SetBucketVersioningBody,
 } from '../schemas/bucket-schemas.ts';
+import { iso } from './iso.ts';
 
 const tags = ['buckets'];
-const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
 
 /** After a command: the bucket as the write model now knows it. */
 function bucketViewFromState(state: Exclude<BucketState, { status: 'none' }>): BucketView {
@@ -62,21 +60,6 @@ function reply(status: number, { state, position }: BucketResult, bucketId: stri
   return { status, body: bucketViewFromState(state), headers: position ? { 'event-position': position } : undefined };
 }
 
-async function requireAccount(db: Kysely<ReadModelDatabase>, accountId: string) {
-  if (!(await findAccount(db, accountId))) throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
-}
-
-function decodeBucketCursor(cursor: string | undefined) {
-  const key = decodeCursor(cursor, 2);
-  if (!key) return null;
-  const [requestedAt, bucketId] = key;
-  const date = typeof requestedAt === 'string' ? new Date(requestedAt) : new Date(Number.NaN);
-  if (typeof bucketId !== 'string' || Number.isNaN(date.getTime())) {
-    throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
-  }
-  return { requestedAt: date, bucketId };
-}
-
 export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
   const buckets = createBucketCommands(deps.eventStore);
 
@@ -106,15 +89,14 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     query: ListBucketsQuery,
     responses: { 200: pageOf(BucketView) },
     async handler({ params, query }) {
-      const after = decodeBucketCursor(query.cursor);
+      const after = decodeTimestampCursor(query.cursor);
       await requireAccount(deps.readModels, params.accountId);
-      const rows = await listBuckets(deps.readModels, {
-        accountId: params.accountId,
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.name ? { namePrefix: query.name } : {}),
-        limit: query.limit,
-        after,
-      });
+      let q = deps.readModels.selectFrom('buckets').selectAll().where('account_id', '=', params.accountId);
+      if (query.status) q = q.where('status', '=', query.status);
+      // lowercase letters, digits, dots and hyphens only (ListBucketsQuery checks), so no LIKE escaping is needed
+      if (query.name) q = q.where('name', 'like', `${query.name}%`);
+      if (after) q = q.where((eb) => keysetAfter(eb, ['requested_at', 'bucket_id'], 'desc', [after.at, after.id]));
+      const rows = await q.orderBy('requested_at', 'desc').orderBy('bucket_id', 'desc').limit(query.limit + 1).execute();
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
       const nextCursor = rows.length > query.limit && last ? encodeCursor([iso(last.requested_at), last.bucket_id]) : null;

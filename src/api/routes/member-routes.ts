@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createMemberCommands } from '../../commands/member-commands.ts';
 import { ROLES } from '../../domain/access/permissions.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, encodeCursor, PageQuery, pageOf } from '../pagination.ts';
+import { decodeCursor, encodeCursor, keysetAfter, PageQuery, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams, AccountView } from '../schemas/account-schemas.ts';
 import {
@@ -21,9 +21,9 @@ import {
   TransferOwnershipBody,
 } from '../schemas/member-schemas.ts';
 import { accountViewFromState } from './account-views.ts';
+import { iso } from './iso.ts';
 
 const tags = ['members'];
-const iso = (value: Date | string) => new Date(value).toISOString();
 
 export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
   const members = createMemberCommands(deps.eventStore);
@@ -42,7 +42,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
       const after = decodeCursor(query.cursor, 2);
       let q = db.selectFrom('members').selectAll().where('account_id', '=', params.accountId);
       if (query.role) q = q.where('role', '=', query.role);
-      if (after) q = q.where((eb) => eb.or([eb('email', '>', String(after[0])), eb.and([eb('email', '=', String(after[0])), eb('member_id', '>', String(after[1]))])]));
+      if (after) q = q.where((eb) => keysetAfter(eb, ['email', 'member_id'], 'asc', [String(after[0]), String(after[1])]));
       const rows = await q.orderBy('email').orderBy('member_id').limit(query.limit + 1).execute();
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
@@ -87,11 +87,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
       if (query.status === 'accepted') q = q.where('status', '=', 'accepted');
       if (query.status === 'pending') q = q.where('status', '=', 'pending').where('expires_at', '>', now);
       if (query.status === 'expired') q = q.where('status', '=', 'pending').where('expires_at', '<=', now);
-      if (after) {
-        q = q.where((eb) =>
-          eb.or([eb('invited_at', '<', String(after[0])), eb.and([eb('invited_at', '=', String(after[0])), eb('invitation_id', '<', String(after[1]))])]),
-        );
-      }
+      if (after) q = q.where((eb) => keysetAfter(eb, ['invited_at', 'invitation_id'], 'desc', [String(after[0]), String(after[1])]));
       const rows = await q.orderBy('invited_at', 'desc').orderBy('invitation_id', 'desc').limit(query.limit + 1).execute();
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
@@ -204,9 +200,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
       let q = db.selectFrom('api_tokens').selectAll().where('account_id', '=', params.accountId);
       if (query.status) q = q.where('status', '=', query.status);
       if (query.memberId) q = q.where('member_id', '=', query.memberId);
-      if (after) {
-        q = q.where((eb) => eb.or([eb('issued_at', '<', String(after[0])), eb.and([eb('issued_at', '=', String(after[0])), eb('token_id', '<', String(after[1]))])]));
-      }
+      if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'token_id'], 'desc', [String(after[0]), String(after[1])]));
       const rows = await q.orderBy('issued_at', 'desc').orderBy('token_id', 'desc').limit(query.limit + 1).execute();
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];

@@ -1,11 +1,11 @@
 import { createQuotaCommands, type QuotaResult } from '../../commands/quota-commands.ts';
 import type { QuotaRequest } from '../../domain/quota/quota-decider.ts';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { findAccount } from '../../projections/accounts/accounts-queries.ts';
-import { findAccountQuota, findQuotaRequest, listQuotaRequests } from '../../projections/quotas/quota-queries.ts';
+import { NotFoundError } from '../../domain/errors.ts';
+import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
+import { findAccountQuota, findQuotaRequest } from '../../projections/quotas/quota-queries.ts';
 import type { QuotaRequestsTable } from '../../projections/quotas/quota-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, encodeCursor, pageOf } from '../pagination.ts';
+import { decodeTimestampCursor, encodeCursor, keysetAfter, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
@@ -16,9 +16,9 @@ import {
   QuotaView,
   RequestQuotaIncreaseBody,
 } from '../schemas/quota-schemas.ts';
+import { iso } from './iso.ts';
 
 const tags = ['quota'];
-const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
 
 function requestViewFromState(accountId: string, request: QuotaRequest): QuotaRequestView {
   return {
@@ -55,24 +55,9 @@ function reply(status: number, { state, position }: QuotaResult, accountId: stri
   return { status, body: requestViewFromState(accountId, request), headers: position ? { 'event-position': position } : undefined };
 }
 
-function decodeRequestCursor(cursor: string | undefined) {
-  const key = decodeCursor(cursor, 2);
-  if (!key) return null;
-  const [requestedAt, requestId] = key;
-  const date = typeof requestedAt === 'string' ? new Date(requestedAt) : new Date(Number.NaN);
-  if (typeof requestId !== 'string' || Number.isNaN(date.getTime())) {
-    throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
-  }
-  return { requestedAt: date, requestId };
-}
-
 export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
   const quotas = createQuotaCommands(deps.eventStore, { defaultQuotaGiB: deps.settings.defaultQuotaGiB });
   const defaultGiB = deps.settings.defaultQuotaGiB;
-
-  const requireAccount = async (accountId: string) => {
-    if (!(await findAccount(deps.readModels, accountId))) throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
-  };
 
   routes.add({
     method: 'GET',
@@ -83,7 +68,7 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): vo
     params: AccountIdParams,
     responses: { 200: QuotaView },
     async handler({ params }) {
-      await requireAccount(params.accountId);
+      await requireAccount(deps.readModels, params.accountId);
       const row = await findAccountQuota(deps.readModels, params.accountId);
       const pending = row?.pending_request_id ? await findQuotaRequest(deps.readModels, params.accountId, row.pending_request_id) : undefined;
       // No row, or no approved quota yet: the configured default is the quota, now and as configured.
@@ -127,14 +112,12 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): vo
     query: ListQuotaRequestsQuery,
     responses: { 200: pageOf(QuotaRequestView) },
     async handler({ params, query }) {
-      const after = decodeRequestCursor(query.cursor);
-      await requireAccount(params.accountId);
-      const rows = await listQuotaRequests(deps.readModels, {
-        accountId: params.accountId,
-        ...(query.status ? { status: query.status } : {}),
-        limit: query.limit,
-        after,
-      });
+      const after = decodeTimestampCursor(query.cursor);
+      await requireAccount(deps.readModels, params.accountId);
+      let q = deps.readModels.selectFrom('quota_requests').selectAll().where('account_id', '=', params.accountId);
+      if (query.status) q = q.where('status', '=', query.status);
+      if (after) q = q.where((eb) => keysetAfter(eb, ['requested_at', 'request_id'], 'desc', [after.at, after.id]));
+      const rows = await q.orderBy('requested_at', 'desc').orderBy('request_id', 'desc').limit(query.limit + 1).execute();
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
       const nextCursor = rows.length > query.limit && last ? encodeCursor([iso(last.requested_at), last.request_id]) : null;

@@ -6,10 +6,9 @@ import type { ModuleDeps } from '../module-deps.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import { NoInputBody, RecordSftpProvisionedBody, SftpBucketParams, SftpUserView, SftpUserWithPasswordView } from '../schemas/sftp-user-schemas.ts';
+import { iso, isoOrNull } from './iso.ts';
 
 const tags = ['sftp'];
-const iso = (value: Date | string) => new Date(value).toISOString();
-const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
 
 export function sftpUserViewFromRow(row: SftpUsersTable): SftpUserView {
   return {

@@ -1,4 +1,60 @@
+import { createSubscriptionCommands } from '../../commands/subscription-commands.ts';
+import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
+import { listSubscriptionChanges } from '../../projections/subscriptions/subscription-queries.ts';
 import type { ModuleDeps } from '../module-deps.ts';
 import type { RouteRegistry } from '../route.ts';
+import { AccountIdParams } from '../schemas/account-schemas.ts';
+import { ChangeSubscriptionBody, SubscriptionView, type SubscriptionChangeView } from '../schemas/subscription-schemas.ts';
+import { iso } from './iso.ts';
 
-export function registerSubscriptionRoutes(_routes: RouteRegistry, _deps: ModuleDeps): void {}
+const tags = ['subscriptions'];
+
+/** The same view from the write model's changes or the read model's rows: what is in force at `now`, and what is scheduled. */
+function subscriptionView(accountId: string, history: SubscriptionChangeView[], now: string): SubscriptionView {
+  const nowMs = Date.parse(now);
+  const past = history.filter((c) => Date.parse(c.effectiveAt) <= nowMs);
+  const current = past[past.length - 1] ?? null;
+  return {
+    accountId,
+    planId: current ? current.planId : null,
+    since: current ? current.effectiveAt : null,
+    scheduled: history.filter((c) => Date.parse(c.effectiveAt) > nowMs),
+    history,
+  };
+}
+
+export function registerSubscriptionRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  const subscriptions = createSubscriptionCommands(deps.eventStore);
+
+  routes.add({
+    method: 'PUT',
+    url: '/accounts/:accountId/subscription',
+    summary: "Subscribe the account to a plan, or change its plan, from an instant (operators); the same plan again records nothing",
+    tags,
+    access: 'account:operator',
+    params: AccountIdParams,
+    body: ChangeSubscriptionBody,
+    responses: { 200: SubscriptionView },
+    async handler({ params, body, context }) {
+      const { state, position } = await subscriptions.change({ accountId: params.accountId, planId: body.planId, ...(body.effectiveAt ? { effectiveAt: body.effectiveAt } : {}) }, context);
+      const history = state.status === 'none' ? [] : state.changes.map(({ planId, previousPlanId, effectiveAt, changedAt }) => ({ planId, previousPlanId, effectiveAt: iso(effectiveAt), changedAt: iso(changedAt) }));
+      return { status: 200, body: subscriptionView(params.accountId, history, context.occurredAt), headers: position ? { 'event-position': position } : undefined };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/subscription',
+    summary: "The account's plan now, changes scheduled, and every change so far",
+    tags,
+    access: 'account:read',
+    params: AccountIdParams,
+    responses: { 200: SubscriptionView },
+    async handler({ params, context }) {
+      await requireAccount(deps.readModels, params.accountId);
+      const rows = await listSubscriptionChanges(deps.readModels, params.accountId);
+      const history = rows.map((r) => ({ planId: r.plan_id, previousPlanId: r.previous_plan_id, effectiveAt: iso(r.effective_at), changedAt: iso(r.changed_at) }));
+      return { status: 200, body: subscriptionView(params.accountId, history, context.occurredAt) };
+    },
+  });
+}

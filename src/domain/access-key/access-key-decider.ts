@@ -1,4 +1,4 @@
-import type { AccountStatus } from '../account/account-decider.ts';
+import { requireAccountAcceptsWork } from '../account/account-guard.ts';
 import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { AccessKeyCommand, IssueAccessKey, RecordAccessKeyProvisioned, RotateAccessKey } from './access-key-commands.ts';
@@ -70,12 +70,6 @@ export function validateIssueAccessKey(data: IssueAccessKey['data']): FieldIssue
   return issues;
 }
 
-/** Suspended and closed accounts get no new credentials. */
-export function requireAccountAcceptsKeys(status: AccountStatus, accountId: string): void {
-  if (status === 'suspended') throw new IllegalStateError('account_suspended', `account ${accountId} is suspended and accepts no new work`);
-  if (status === 'closed') throw new IllegalStateError('account_closed', `account ${accountId} is closed`);
-}
-
 /** Another account's key is reported exactly like a key that does not exist. */
 function requireKey(state: AccessKeyState, accountId: string, keyId: string): ExistingKey {
   if (state.status === 'none' || state.accountId !== accountId) throw new NotFoundError('access_key_not_found', `access key ${keyId} does not exist`);
@@ -95,7 +89,7 @@ function issueAccessKey({ data }: IssueAccessKey, state: AccessKeyState): Access
     });
   }
   if (issues.length > 0) throw new ValidationError(issues);
-  requireAccountAcceptsKeys(data.accountStatus, data.accountId);
+  requireAccountAcceptsWork(data.accountStatus, data.accountId);
   return [
     {
       type: 'AccessKeyIssued',
@@ -118,7 +112,7 @@ function rotateAccessKey({ data }: RotateAccessKey, state: AccessKeyState): Acce
   const key = requireKey(state, data.accountId, data.keyId);
   if (key.status === 'revoked') throw new IllegalStateError('access_key_revoked', `access key "${key.name}" is revoked`);
   if (isExpired(key.expiresAt, data.rotatedAt)) throw new IllegalStateError('access_key_expired', `access key "${key.name}" expired at ${key.expiresAt}`);
-  requireAccountAcceptsKeys(data.accountStatus, data.accountId);
+  requireAccountAcceptsWork(data.accountStatus, data.accountId);
   const issues: FieldIssue[] = [];
   checkAccessKeyId(data.accessKeyId, 'accessKeyId', issues);
   if (!Number.isInteger(data.graceHours) || data.graceHours < 0) issues.push({ path: 'graceHours', message: 'must be a whole number of hours, 0 or more' });

@@ -1,4 +1,5 @@
 import type { AccountStatus } from '../account/account-decider.ts';
+import { requireAccountAcceptsWork } from '../account/account-guard.ts';
 import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { BucketCommand, BucketLifecycle, RequestBucket, SetBucketLifecycle, SetBucketQuota, SetBucketVersioning } from './bucket-commands.ts';
@@ -42,11 +43,6 @@ export function checkRequestBucket(data: RequestBucket['data']): void {
   checkBucketName(data.name, 'name', issues);
   if (issues.length > 0) throw new ValidationError(issues);
   requireAccountAcceptsWork(data.accountStatus, data.accountId);
-}
-
-function requireAccountAcceptsWork(status: AccountStatus, accountId: string): void {
-  if (status === 'suspended') throw new IllegalStateError('account_suspended', `account ${accountId} is suspended and accepts no new work`);
-  if (status === 'closed') throw new IllegalStateError('account_closed', `account ${accountId} is closed`);
 }
 
 /** Another account's bucket is reported exactly like a bucket that does not exist. */

@@ -1,3 +1,4 @@
+import { requireAccountAcceptsWork } from '../account/account-guard.ts';
 import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { ApproveQuotaRequest, QuotaCommand, RejectQuotaRequest, RequestQuotaIncrease } from './quota-commands.ts';
@@ -37,8 +38,7 @@ function requestIncrease({ data }: RequestQuotaIncrease, state: QuotaState): Quo
     if (existing.requestedGiB === data.requestedGiB && existing.reason === data.reason.trim()) return [];
     throw new ConflictError('quota_request_exists', `quota request ${data.requestId} already exists`);
   }
-  if (data.accountStatus === 'suspended') throw new IllegalStateError('account_suspended', `account ${data.accountId} is suspended and accepts no new work`);
-  if (data.accountStatus === 'closed') throw new IllegalStateError('account_closed', `account ${data.accountId} is closed`);
+  requireAccountAcceptsWork(data.accountStatus, data.accountId);
   const currentGiB = currentQuotaGiB(state, data.defaultQuotaGiB);
   const issues: FieldIssue[] = [];
   checkRequestedGiB(data.requestedGiB, currentGiB, 'requestedGiB', issues);

@@ -1,4 +1,4 @@
-import { requireAccountAcceptsKeys } from '../access-key/access-key-decider.ts';
+import { requireAccountAcceptsWork } from '../account/account-guard.ts';
 import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError } from '../errors.ts';
 import type { SftpUserCommand } from './sftp-user-commands.ts';
@@ -48,7 +48,7 @@ export const sftpUserDecider: Decider<SftpUserCommand, SftpUserEvent, SftpUserSt
       case 'CreateSftpUser': {
         const { data } = command;
         if (state.status !== 'none') throw new ConflictError('sftp_user_exists', `account ${data.accountId} already has SFTP user ${state.username}`);
-        requireAccountAcceptsKeys(data.accountStatus, data.accountId);
+        requireAccountAcceptsWork(data.accountStatus, data.accountId);
         return [
           {
             type: 'SftpUserCreated',
@@ -59,13 +59,13 @@ export const sftpUserDecider: Decider<SftpUserCommand, SftpUserEvent, SftpUserSt
       case 'ResetSftpPassword': {
         const { data } = command;
         const user = requireActive(requireUser(state, data.accountId));
-        requireAccountAcceptsKeys(data.accountStatus, data.accountId);
+        requireAccountAcceptsWork(data.accountStatus, data.accountId);
         return [{ type: 'SftpPasswordReset', data: { ...ref(user), sealedPassword: data.sealedPassword, resetAt: data.resetAt } }];
       }
       case 'MapBucketToSftp': {
         const { data } = command;
         const user = requireActive(requireUser(state, data.accountId));
-        requireAccountAcceptsKeys(data.accountStatus, data.accountId);
+        requireAccountAcceptsWork(data.accountStatus, data.accountId);
         if (!data.bucketUsable) throw new NotFoundError('bucket_not_found', `bucket ${data.bucketId} does not exist (or is being deleted)`);
         if (user.bucketIds.includes(data.bucketId)) return [];
         return [{ type: 'SftpBucketMapped', data: { ...ref(user), bucketId: data.bucketId, mappedAt: data.mappedAt } }];

@@ -1,11 +1,11 @@
-import type { Transaction } from 'kysely';
+import type { Transaction, UpdateObject } from 'kysely';
 import type { AccessKeyEvent } from '../../domain/access-key/access-key-events.ts';
 import { ACCESS_KEY_EVENT_TYPES } from '../../domain/access-key/access-key-events.ts';
 import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { AccessKeysTable } from './access-key-tables.ts';
+import { updateOneRow } from '../update-one-row.ts';
 
 type Trx = Transaction<ReadModelDatabase>;
 
@@ -18,6 +18,8 @@ export const accessKeysProjection: Projection = {
   async apply(trx: Trx, recorded: RecordedEvent) {
     const event = { type: recorded.type, data: recorded.data } as AccessKeyEvent;
     const revision = recorded.streamRevision.toString();
+    const { keyId } = event.data;
+    const update = (values: UpdateObject<ReadModelDatabase, 'access_keys'>) => updateOneRow(trx, 'access_keys', { key_id: keyId }, values, `access key ${keyId}`);
     switch (event.type) {
       case 'AccessKeyIssued': {
         const d = event.data;
@@ -46,7 +48,7 @@ export const accessKeysProjection: Projection = {
       }
       case 'AccessKeyRotated': {
         const d = event.data;
-        await update(trx, d.keyId, {
+        await update({
           access_key_id: d.accessKeyId,
           rotated_at: d.rotatedAt,
           previous_access_key_id: d.previousAccessKeyId,
@@ -57,12 +59,12 @@ export const accessKeysProjection: Projection = {
         return;
       }
       case 'AccessKeyRevoked':
-        await update(trx, event.data.keyId, { status: 'revoked', revoked_at: event.data.revokedAt, revision });
+        await update({ status: 'revoked', revoked_at: event.data.revokedAt, revision });
         return;
       case 'AccessKeyProvisioned': {
         const d = event.data;
         // Only the current credentials' provisioning shows; the previous ones are on their way out.
-        await update(trx, d.keyId, { revision });
+        await update({ revision });
         await trx.updateTable('access_keys').set({ provisioned_at: d.provisionedAt }).where('key_id', '=', d.keyId).where('access_key_id', '=', d.accessKeyId).execute();
         return;
       }
@@ -71,9 +73,3 @@ export const accessKeysProjection: Projection = {
     }
   },
 };
-
-async function update(trx: Trx, keyId: string, values: Partial<AccessKeysTable>): Promise<void> {
-  const { numUpdatedRows } = await trx.updateTable('access_keys').set(values).where('key_id', '=', keyId).executeTakeFirst();
-  // An update that finds no row means the log and the read model disagree: stop loudly.
-  if (numUpdatedRows === 0n) throw new Error(`access key ${keyId} is not in the read model`);
-}

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Transaction, UpdateObject } from 'kysely';
 import type { AccountEvent, MemberEvent } from '../../domain/account/account-events.ts';
 
 type AccountLifecycleEvent = Exclude<AccountEvent, MemberEvent>;
@@ -7,6 +7,7 @@ import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
+import { updateOneRow } from '../update-one-row.ts';
 
 /** One row per account, as the portal and the operator console list and show them. */
 export const accountsProjection: Projection = {
@@ -17,6 +18,8 @@ export const accountsProjection: Projection = {
   async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
     const event = { type: recorded.type, data: recorded.data } as AccountLifecycleEvent;
     const revision = recorded.streamRevision.toString();
+    const { accountId } = event.data;
+    const update = (values: UpdateObject<ReadModelDatabase, 'accounts'>) => updateOneRow(trx, 'accounts', { account_id: accountId }, values, `account ${accountId}`);
     switch (event.type) {
       case 'AccountOpened': {
         const d = event.data;
@@ -43,29 +46,25 @@ export const accountsProjection: Projection = {
         return;
       }
       case 'BillingProfileUpdated': {
-        const { changes, accountId, updatedAt } = event.data;
-        await trx
-          .updateTable('accounts')
-          .set({
-            ...(changes.name !== undefined && { name: changes.name }),
-            ...(changes.billingEmail !== undefined && { billing_email: changes.billingEmail }),
-            ...(changes.billingDay !== undefined && { billing_day: changes.billingDay }),
-            ...(changes.document !== undefined && { document_kind: changes.document.kind, document_number: changes.document.number }),
-            updated_at: updatedAt,
-            revision,
-          })
-          .where('account_id', '=', accountId)
-          .execute();
+        const { changes, updatedAt } = event.data;
+        await update({
+          ...(changes.name !== undefined && { name: changes.name }),
+          ...(changes.billingEmail !== undefined && { billing_email: changes.billingEmail }),
+          ...(changes.billingDay !== undefined && { billing_day: changes.billingDay }),
+          ...(changes.document !== undefined && { document_kind: changes.document.kind, document_number: changes.document.number }),
+          updated_at: updatedAt,
+          revision,
+        });
         return;
       }
       case 'AccountSuspended':
-        await setStatus(trx, event.data.accountId, { status: 'suspended', status_reason: event.data.reason, updated_at: event.data.suspendedAt, revision });
+        await update({ status: 'suspended', status_reason: event.data.reason, updated_at: event.data.suspendedAt, revision });
         return;
       case 'AccountReactivated':
-        await setStatus(trx, event.data.accountId, { status: 'active', status_reason: null, updated_at: event.data.reactivatedAt, revision });
+        await update({ status: 'active', status_reason: null, updated_at: event.data.reactivatedAt, revision });
         return;
       case 'AccountClosed':
-        await setStatus(trx, event.data.accountId, {
+        await update({
           status: 'closed',
           status_reason: event.data.reason,
           updated_at: event.data.closedAt,
@@ -78,13 +77,3 @@ export const accountsProjection: Projection = {
     }
   },
 };
-
-async function setStatus(
-  trx: Transaction<ReadModelDatabase>,
-  accountId: string,
-  values: Partial<ReadModelDatabase['accounts']>,
-): Promise<void> {
-  const { numUpdatedRows } = await trx.updateTable('accounts').set(values).where('account_id', '=', accountId).executeTakeFirst();
-  // An update that finds no row means the log and the read model disagree: stop loudly.
-  if (numUpdatedRows === 0n) throw new Error(`account ${accountId} is not in the read model`);
-}

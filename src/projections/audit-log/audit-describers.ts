@@ -6,6 +6,7 @@ import { describeBucketEvent } from '../../domain/bucket/bucket-audit.ts';
 import { describeInvoiceEvent } from '../../domain/invoice/invoice-audit.ts';
 import { describeQuotaEvent } from '../../domain/quota/quota-audit.ts';
 import { describeSftpUserEvent } from '../../domain/sftp-user/sftp-user-audit.ts';
+import { describeSubscriptionEvent } from '../../domain/subscription/subscription-audit.ts';
 
 /** Every module's describer; an event none of them knows is not an account's business. */
 const describers: AuditDescriber[] = [
@@ -16,6 +17,7 @@ const describers: AuditDescriber[] = [
   describeAccessKeyEvent,
   describeSftpUserEvent,
   describeInvoiceEvent,
+  describeSubscriptionEvent,
 ];
 
 export function describeForAudit(type: string, data: unknown): AuditDescription | null {

@@ -5,6 +5,7 @@ import type { ApiTokenEvent } from '../../domain/api-token/api-token.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
+import { updateOneRow } from '../update-one-row.ts';
 
 type Trx = Transaction<ReadModelDatabase>;
 
@@ -30,20 +31,22 @@ const membersProjection: Projection = {
       }
       case 'InvitationAccepted': {
         const d = event.data;
-        await trx.updateTable('invitations').set({ status: 'accepted', accepted_at: d.acceptedAt, member_id: d.memberId }).where('invitation_id', '=', d.invitationId).execute();
+        await updateOneRow(trx, 'invitations', { invitation_id: d.invitationId }, { status: 'accepted', accepted_at: d.acceptedAt, member_id: d.memberId }, `invitation ${d.invitationId}`);
         await trx.insertInto('members').values({ account_id: d.accountId, member_id: d.memberId, email: d.email, role: d.role, joined_at: d.acceptedAt }).execute();
         return;
       }
-      case 'MemberRoleChanged':
-        await trx.updateTable('members').set({ role: event.data.toRole }).where('account_id', '=', event.data.accountId).where('member_id', '=', event.data.memberId).execute();
+      case 'MemberRoleChanged': {
+        const { accountId, memberId, toRole } = event.data;
+        await updateOneRow(trx, 'members', { account_id: accountId, member_id: memberId }, { role: toRole }, `member ${memberId} of account ${accountId}`);
         return;
+      }
       case 'MemberRemoved':
         await trx.deleteFrom('members').where('account_id', '=', event.data.accountId).where('member_id', '=', event.data.memberId).execute();
         return;
       case 'OwnershipTransferred': {
         const { accountId, fromMemberId, toMemberId } = event.data;
-        await trx.updateTable('members').set({ role: 'admin' }).where('account_id', '=', accountId).where('member_id', '=', fromMemberId).execute();
-        await trx.updateTable('members').set({ role: 'owner' }).where('account_id', '=', accountId).where('member_id', '=', toMemberId).execute();
+        await updateOneRow(trx, 'members', { account_id: accountId, member_id: fromMemberId }, { role: 'admin' }, `member ${fromMemberId} of account ${accountId}`);
+        await updateOneRow(trx, 'members', { account_id: accountId, member_id: toMemberId }, { role: 'owner' }, `member ${toMemberId} of account ${accountId}`);
         return;
       }
     }
@@ -77,8 +80,9 @@ const apiTokensProjection: Projection = {
         return;
       }
       case 'ApiTokenRevoked':
-        await trx.updateTable('api_tokens').set({ status: 'revoked', revoked_at: event.data.revokedAt }).where('token_id', '=', event.data.tokenId).execute();
+        await updateOneRow(trx, 'api_tokens', { token_id: event.data.tokenId }, { status: 'revoked', revoked_at: event.data.revokedAt }, `API token ${event.data.tokenId}`);
         return;
+      // A member may have no active tokens: this one finds any number of rows.
       case 'MemberRemoved':
         await trx
           .updateTable('api_tokens')

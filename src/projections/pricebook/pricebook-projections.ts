@@ -1,3 +1,32 @@
+import type { Transaction } from 'kysely';
+import type { PricebookEvent } from '../../domain/pricebook/pricebook-events.ts';
+import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
+import type { ReadModelDatabase } from '../read-model-database.ts';
 
-export const pricebookProjections: Projection[] = [];
+/** Plans and every version of each, as operators list and read them. */
+export const pricebookProjection: Projection = {
+  name: 'pricebook',
+  eventTypes: new Set(['PlanVersionPublished'] satisfies PricebookEvent['type'][]),
+  tables: ['plans', 'plan_versions'],
+
+  async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
+    const event = { type: recorded.type, data: recorded.data } as PricebookEvent;
+    const d = event.data;
+    const revision = recorded.streamRevision.toString();
+    await trx
+      .insertInto('plan_versions')
+      .values({ plan_id: d.planId, version: d.version, name: d.name, effective_from: d.effectiveFrom, plan: JSON.stringify(d.plan), published_at: d.publishedAt })
+      .execute();
+    const latest = { name: d.name, latest_version: d.version, latest_effective_from: d.effectiveFrom, updated_at: d.publishedAt, revision };
+    if (d.version === 1) {
+      await trx.insertInto('plans').values({ plan_id: d.planId, currency: d.plan.currency, created_at: d.publishedAt, ...latest }).execute();
+      return;
+    }
+    const { numUpdatedRows } = await trx.updateTable('plans').set(latest).where('plan_id', '=', d.planId).executeTakeFirst();
+    // An update that finds no row means the log and the read model disagree: stop loudly.
+    if (numUpdatedRows === 0n) throw new Error(`plan ${d.planId} is not in the read model`);
+  },
+};
+
+export const pricebookProjections: Projection[] = [pricebookProjection];

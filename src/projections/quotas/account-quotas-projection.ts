@@ -1,9 +1,10 @@
-import type { Transaction } from 'kysely';
+import type { Transaction, UpdateObject } from 'kysely';
 import { assertNever } from '../../domain/decider.ts';
 import { QUOTA_EVENT_TYPES, type QuotaEvent } from '../../domain/quota/quota-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
+import { updateOneRow } from '../update-one-row.ts';
 
 /**
  * Each account's quota and the request waiting on it. An account without a row, or with a
@@ -18,6 +19,8 @@ export const accountQuotasProjection: Projection = {
     const event = { type: recorded.type, data: recorded.data } as QuotaEvent;
     const revision = recorded.streamRevision.toString();
     const { accountId } = event.data;
+    const update = (values: UpdateObject<ReadModelDatabase, 'account_quotas'>) =>
+      updateOneRow(trx, 'account_quotas', { account_id: accountId }, values, `the quota row of account ${accountId}`);
     switch (event.type) {
       case 'QuotaIncreaseRequested': {
         const values = { pending_request_id: event.data.requestId, updated_at: event.data.requestedAt, revision };
@@ -30,16 +33,11 @@ export const accountQuotasProjection: Projection = {
         return;
       }
       case 'QuotaRequestApproved':
-        return update(trx, accountId, { quota_gib: event.data.toGiB, pending_request_id: null, updated_at: event.data.approvedAt, revision });
+        return update({ quota_gib: event.data.toGiB, pending_request_id: null, updated_at: event.data.approvedAt, revision });
       case 'QuotaRequestRejected':
-        return update(trx, accountId, { pending_request_id: null, updated_at: event.data.rejectedAt, revision });
+        return update({ pending_request_id: null, updated_at: event.data.rejectedAt, revision });
       default:
         assertNever(event);
     }
   },
 };
-
-async function update(trx: Transaction<ReadModelDatabase>, accountId: string, values: Partial<ReadModelDatabase['account_quotas']>): Promise<void> {
-  const { numUpdatedRows } = await trx.updateTable('account_quotas').set(values).where('account_id', '=', accountId).executeTakeFirst();
-  if (numUpdatedRows === 0n) throw new Error(`account ${accountId} has no quota row in the read model`);
-}

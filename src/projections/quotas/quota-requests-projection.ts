@@ -1,9 +1,10 @@
-import type { Transaction } from 'kysely';
+import type { Transaction, UpdateObject } from 'kysely';
 import { assertNever } from '../../domain/decider.ts';
 import { QUOTA_EVENT_TYPES, type QuotaEvent } from '../../domain/quota/quota-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
+import { updateOneRow } from '../update-one-row.ts';
 
 /** Every quota increase request, with who asked and who decided (the events' actors). */
 export const quotaRequestsProjection: Projection = {
@@ -14,6 +15,9 @@ export const quotaRequestsProjection: Projection = {
   async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
     const event = { type: recorded.type, data: recorded.data } as QuotaEvent;
     const actor = recorded.metadata.actor;
+    const { requestId } = event.data;
+    const decide = (values: UpdateObject<ReadModelDatabase, 'quota_requests'>) =>
+      updateOneRow(trx, 'quota_requests', { request_id: requestId }, values, `quota request ${requestId}`);
     switch (event.type) {
       case 'QuotaIncreaseRequested': {
         const d = event.data;
@@ -36,16 +40,11 @@ export const quotaRequestsProjection: Projection = {
         return;
       }
       case 'QuotaRequestApproved':
-        return decide(trx, event.data.requestId, { status: 'approved', note: event.data.note, decided_at: event.data.approvedAt, decided_by: actor });
+        return decide({ status: 'approved', note: event.data.note, decided_at: event.data.approvedAt, decided_by: actor });
       case 'QuotaRequestRejected':
-        return decide(trx, event.data.requestId, { status: 'rejected', note: event.data.note, decided_at: event.data.rejectedAt, decided_by: actor });
+        return decide({ status: 'rejected', note: event.data.note, decided_at: event.data.rejectedAt, decided_by: actor });
       default:
         assertNever(event);
     }
   },
 };
-
-async function decide(trx: Transaction<ReadModelDatabase>, requestId: string, values: Partial<ReadModelDatabase['quota_requests']>): Promise<void> {
-  const { numUpdatedRows } = await trx.updateTable('quota_requests').set(values).where('request_id', '=', requestId).executeTakeFirst();
-  if (numUpdatedRows === 0n) throw new Error(`quota request ${requestId} is not in the read model`);
-}

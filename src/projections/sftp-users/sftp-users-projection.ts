@@ -5,6 +5,7 @@ import { SFTP_USER_EVENT_TYPES } from '../../domain/sftp-user/sftp-user-events.t
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
+import { updateOneRow } from '../update-one-row.ts';
 
 type Trx = Transaction<ReadModelDatabase>;
 
@@ -18,6 +19,8 @@ export const sftpUsersProjection: Projection = {
     const event = { type: recorded.type, data: recorded.data } as SftpUserEvent;
     const revision = recorded.streamRevision.toString();
     const { accountId } = event.data;
+    const update = (values: UpdateObject<ReadModelDatabase, 'sftp_users'>) =>
+      updateOneRow(trx, 'sftp_users', { account_id: accountId }, values, `the SFTP user of account ${accountId}`);
     switch (event.type) {
       case 'SftpUserCreated': {
         const d = event.data;
@@ -39,36 +42,30 @@ export const sftpUsersProjection: Projection = {
         return;
       }
       case 'SftpPasswordReset':
-        await update(trx, accountId, { password_reset_at: event.data.resetAt, provisioned_at: null, updated_at: event.data.resetAt, revision });
+        await update({ password_reset_at: event.data.resetAt, provisioned_at: null, updated_at: event.data.resetAt, revision });
         return;
       case 'SftpBucketMapped':
-        await update(trx, accountId, {
+        await update({
           bucket_ids: sql<string[]>`array_append(bucket_ids, ${event.data.bucketId})`,
           updated_at: event.data.mappedAt,
           revision,
         });
         return;
       case 'SftpBucketUnmapped':
-        await update(trx, accountId, {
+        await update({
           bucket_ids: sql<string[]>`array_remove(bucket_ids, ${event.data.bucketId})`,
           updated_at: event.data.unmappedAt,
           revision,
         });
         return;
       case 'SftpUserDisabled':
-        await update(trx, accountId, { status: 'disabled', disabled_at: event.data.disabledAt, updated_at: event.data.disabledAt, revision });
+        await update({ status: 'disabled', disabled_at: event.data.disabledAt, updated_at: event.data.disabledAt, revision });
         return;
       case 'SftpUserProvisioned':
-        await update(trx, accountId, { provisioned_at: event.data.provisionedAt, updated_at: event.data.provisionedAt, revision });
+        await update({ provisioned_at: event.data.provisionedAt, updated_at: event.data.provisionedAt, revision });
         return;
       default:
         assertNever(event);
     }
   },
 };
-
-async function update(trx: Trx, accountId: string, values: UpdateObject<ReadModelDatabase, 'sftp_users'>): Promise<void> {
-  const { numUpdatedRows } = await trx.updateTable('sftp_users').set(values).where('account_id', '=', accountId).executeTakeFirst();
-  // An update that finds no row means the log and the read model disagree: stop loudly.
-  if (numUpdatedRows === 0n) throw new Error(`the SFTP user of account ${accountId} is not in the read model`);
-}
