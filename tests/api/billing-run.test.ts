@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditInvoice } from '../../src/commands/invoice-audit.ts';
-import type { EventToAppend } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
+import { accountWithWorkedExampleUsage as withUsage, GIB, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
 
 /**
  * The worked example of issue 4, through a billing run over HTTP. Plans, subscriptions and
@@ -14,76 +13,17 @@ type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
 let operator: string;
 
-const GIB = 2n ** 30n;
-const meta = { actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: '2026-07-01T12:00:00.000Z' };
-const event = (type: string, data: unknown): EventToAppend => ({ eventId: randomUUID(), type, data, metadata: meta });
-
-const PLAN = {
-  planId: 'storage-basic',
-  version: 1,
-  currency: 'BRL',
-  monthlyFee: '0',
-  monthlyMinimum: '10.00',
-  taxRate: '0.05',
-  meters: {
-    storage_gib_month: { model: 'per_unit', unitPrice: '0.15' },
-    egress_gib: { model: 'per_unit', unitPrice: '0.40' },
-    requests_a: { model: 'per_unit', unitPrice: '0.01' },
-    requests_b: { model: 'per_unit', unitPrice: '0.01' },
-  },
-};
-
 beforeAll(async () => {
   app = await startTestApp();
   operator = await app.tokenFor({ kind: 'operator' });
-  await app.infrastructure.eventStore.append(
-    'pricebook-storage-basic',
-    [event('PlanVersionPublished', { planId: 'storage-basic', version: 1, name: 'Storage basic', effectiveFrom: '2026-01', plan: PLAN, publishedAt: '2026-01-01T00:00:00.000Z' })],
-    { expectedRevision: 'no_stream' },
-  );
+  await publishWorkedExamplePlan(app);
 });
 afterAll(async () => {
   await app.close();
 });
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-async function accountWithWorkedExampleUsage(slug: string) {
-  const opened = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document: '529.982.247-25' },
-  });
-  const { accountId } = opened.json<{ accountId: string }>();
-  const store = app.infrastructure.eventStore;
-  await store.append(
-    `subscription-${accountId}`,
-    [event('SubscriptionChanged', { accountId, planId: 'storage-basic', effectiveAt: '2026-05-01T00:00:00-03:00', changedAt: '2026-05-01T00:00:00-03:00', previousPlanId: null })],
-    { expectedRevision: 'no_stream' },
-  );
-  const bucketId = randomUUID();
-  const usage = (type: string, data: Record<string, string>) => event(type, { accountId, bucketId, contentDigest: 'x', ...data });
-  await store.append(
-    `usage-${accountId}:2026-06`,
-    [
-      usage('StorageMeasured', { sampleKey: 's1', bytes: String(100n * GIB), at: '2026-06-01T00:00:00-03:00' }),
-      usage('StorageMeasured', { sampleKey: 's2', bytes: String(200n * GIB), at: '2026-06-16T00:00:00-03:00' }),
-      usage('TrafficMeasured', {
-        sampleKey: 't1',
-        windowStart: '2026-06-10T00:00:00-03:00',
-        windowEnd: '2026-06-10T01:00:00-03:00',
-        egressBytes: String(50n * GIB),
-        ingressBytes: '0',
-        requestsA: '1234567',
-        requestsB: '0',
-      }),
-    ],
-    { expectedRevision: 'no_stream' },
-  );
-  await app.runner.catchUp();
-  return accountId;
-}
+const accountWithWorkedExampleUsage = (slug: string) => withUsage(app, operator, slug);
 
 const runBilling = (period: string) =>
   app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: bearer(operator), payload: { period } });
