@@ -17,6 +17,7 @@ const MATRIX: Record<string, Row> = {
   'GET /docs': { public: true },
   'POST /invitations/accept': { public: true },
   'POST /accounts': { operatorOnly: true },
+  'POST /usage': { operatorOnly: true },
 
   'GET /accounts/{accountId}': { roles: ALL },
   'PATCH /accounts/{accountId}/billing-profile': { roles: ['owner', 'admin', 'billing'] },

@@ -1,4 +1,31 @@
+import { createUsageIngestion } from '../../commands/usage-ingestion.ts';
+import { ValidationError } from '../../domain/errors.ts';
 import type { ModuleDeps } from '../module-deps.ts';
 import type { RouteRegistry } from '../route.ts';
+import { UsageBatchBody, UsageBatchResult } from '../schemas/usage-schemas.ts';
 
-export function registerUsageRoutes(_routes: RouteRegistry, _deps: ModuleDeps): void {}
+const tags = ['usage'];
+
+export function registerUsageRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  // One per API: it keeps the hot usage streams' ledgers in memory.
+  const ingestion = createUsageIngestion(deps.eventStore);
+
+  routes.add({
+    method: 'POST',
+    url: '/usage',
+    summary: 'Record a batch of usage samples (storage, traffic windows, counter readings); operators and metering tokens',
+    tags,
+    access: 'metering',
+    body: UsageBatchBody,
+    responses: { 200: UsageBatchResult },
+    async handler({ body, context }) {
+      try {
+        return { status: 200, body: await ingestion.ingest(body.samples, context) };
+      } catch (error) {
+        // The domain names items `samples[3].bytes`; in the request they are under `body`.
+        if (error instanceof ValidationError) throw new ValidationError(error.issues.map((i) => ({ ...i, path: `body.${i.path}` })), error.code);
+        throw error;
+      }
+    },
+  });
+}

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../../src/domain/errors.ts';
+import {
+  counterLedgerFromEvents,
+  decideCounterReadings,
+  decideSamples,
+  emptyCounterLedger,
+  emptyLedger,
+  ledgerFromEvents,
+  recordInLedger,
+  SampleConflictError,
+} from '../../src/domain/usage/usage-ledger.ts';
+import { canonicalSampleContent, parseUsageBatch, sampleInstant } from '../../src/domain/usage/usage-samples.ts';
+
+const storage = (over: Record<string, unknown> = {}) => ({ kind: 'storage', sampleKey: 's-1', bucket: 'acme-photos', bytes: '107374182400', at: '2026-06-01T00:00:00-03:00', ...over });
+const traffic = (over: Record<string, unknown> = {}) => ({
+  kind: 'traffic',
+  sampleKey: 't-1',
+  bucket: 'acme-photos',
+  windowStart: '2026-06-01T00:00:00-03:00',
+  windowEnd: '2026-06-01T01:00:00-03:00',
+  egressBytes: '10',
+  ingressBytes: '20',
+  requestsA: '3',
+  requestsB: '4',
+  ...over,
+});
+const counters = (over: Record<string, unknown> = {}) => ({
+  kind: 'counters',
+  sampleKey: 'c-1',
+  bucket: 'acme-photos',
+  source: 'minio-1',
+  at: '2026-06-01T00:00:00Z',
+  sentBytes: '100',
+  receivedBytes: '200',
+  requestsA: '5',
+  requestsB: '6',
+  ...over,
+});
+
+describe('parseUsageBatch', () => {
+  it('accepts the three kinds and carries instants in canonical UTC', () => {
+    const parsed = parseUsageBatch([storage(), traffic(), counters()]);
+    expect(parsed.issues).toEqual([]);
+    expect(parsed.samples).toEqual([
+      { kind: 'storage', sampleKey: 's-1', bucket: 'acme-photos', bytes: '107374182400', at: '2026-06-01T03:00:00.000Z' },
+      { ...traffic(), windowStart: '2026-06-01T03:00:00.000Z', windowEnd: '2026-06-01T04:00:00.000Z' },
+      { ...counters(), at: '2026-06-01T00:00:00.000Z' },
+    ]);
+    expect(parsed.references).toEqual([
+      { index: 0, bucket: 'acme-photos', instantMs: Date.UTC(2026, 5, 1, 3) },
+      { index: 1, bucket: 'acme-photos', instantMs: Date.UTC(2026, 5, 1, 3) },
+      { index: 2, bucket: 'acme-photos', instantMs: Date.UTC(2026, 5, 1, 0) },
+    ]);
+    expect(sampleInstant(parsed.samples[1]!)).toBe('2026-06-01T03:00:00.000Z');
+  });
+
+  it('lists every bad item with its index and field, all at once', () => {
+    const parsed = parseUsageBatch([
+      storage(),
+      storage({ bytes: '-1' }),
+      traffic({ windowEnd: '2026-06-01T00:00:00-03:00', egressBytes: 12 }),
+      storage({ bytes: '9223372036854775808' }),
+      counters({ source: 'minio 1', at: '2026-06-01 00:00' }),
+      { kind: 'cpu', sampleKey: 'x' },
+      storage({ sampleKey: '', extra: true }),
+      storage({ bytes: '007', sampleKey: 'x'.repeat(201) }),
+      'not an object',
+      storage({ at: '2026-06-01T00:00:00' }),
+      storage({ bytes: '9223372036854775807', at: '2026-06-31T00:00:00Z' }),
+    ]);
+    expect(parsed.issues.map((i) => i.path)).toEqual([
+      'samples[1].bytes',
+      'samples[2].windowEnd',
+      'samples[2].egressBytes',
+      'samples[3].bytes',
+      'samples[4].source',
+      'samples[4].at',
+      'samples[5].kind',
+      'samples[6].extra',
+      'samples[6].sampleKey',
+      'samples[7].sampleKey',
+      'samples[7].bytes',
+      'samples[8]',
+      'samples[9].at',
+      'samples[10].at',
+    ]);
+    expect(parsed.issues[1]!.message).toBe('must be later than windowStart');
+    expect(parsed.samples.map((s) => s !== null)).toEqual([true, false, false, false, false, false, false, false, false, false, false]);
+    // the bucket of a bad item is still resolved, so an unknown name is reported beside its other faults
+    expect(parsed.references.map((r) => r.index)).toEqual([0, 1, 2, 3, 6, 7]);
+  });
+
+  it('takes 2^63 − 1, and refuses an empty batch or more than 1,000 samples', () => {
+    expect(parseUsageBatch([storage({ bytes: '9223372036854775807' })]).issues).toEqual([]);
+    expect(parseUsageBatch([]).issues).toEqual([{ path: 'samples', message: 'must hold 1 to 1000 samples (has 0)' }]);
+    expect(parseUsageBatch(Array.from({ length: 1001 }, (_, i) => storage({ sampleKey: `k${i}` }))).issues).toHaveLength(1);
+    expect(parseUsageBatch(Array.from({ length: 1000 }, (_, i) => storage({ sampleKey: `k${i}` }))).issues).toEqual([]);
+  });
+
+  it('gives one canonical content whatever the offset or field order the instant was written in', () => {
+    const a = parseUsageBatch([storage({ at: '2026-06-01T00:00:00-03:00' })]).samples[0]!;
+    const b = parseUsageBatch([{ at: '2026-06-01T03:00:00.000Z', bytes: '107374182400', bucket: 'acme-photos', sampleKey: 's-1', kind: 'storage' }]).samples[0]!;
+    expect(canonicalSampleContent(a)).toBe(canonicalSampleContent(b));
+    expect(canonicalSampleContent(a)).toBe('{"at":"2026-06-01T03:00:00.000Z","bucket":"acme-photos","bytes":"107374182400","kind":"storage","sampleKey":"s-1"}');
+  });
+});
+
+describe('usage ledger', () => {
+  const c = (index: number, sampleKey: string, contentDigest: string) => ({ index, sampleKey, contentDigest });
+
+  it('accepts new keys, finds duplicates and conflicts against the stream and inside the batch', () => {
+    const ledger = ledgerFromEvents([
+      { data: { sampleKey: 'a', contentDigest: 'da' }, streamRevision: 0n },
+      { data: { sampleKey: 'b', contentDigest: 'db' }, streamRevision: 1n },
+    ]);
+    expect(ledger.revision).toBe(1n);
+    const decision = decideSamples(ledger, [c(0, 'a', 'da'), c(1, 'b', 'XX'), c(2, 'n', 'dn'), c(3, 'n', 'dn'), c(4, 'n', 'other')]);
+    expect(decision.accept).toEqual([c(2, 'n', 'dn')]);
+    expect(decision.duplicates).toEqual([c(0, 'a', 'da'), c(3, 'n', 'dn')]);
+    expect(decision.conflicts).toEqual([
+      { index: 1, sampleKey: 'b' },
+      { index: 4, sampleKey: 'n', clashesWith: 2 },
+    ]);
+    recordInLedger(ledger, decision.accept, 2n);
+    expect(ledger).toEqual({ revision: 2n, digests: new Map([['a', 'da'], ['b', 'db'], ['n', 'dn']]) });
+    expect(decideSamples(emptyLedger(), [c(0, 'a', 'da')]).accept).toHaveLength(1);
+  });
+
+  it('names the conflicting items in a 409', () => {
+    const error = new SampleConflictError([{ index: 3, sampleKey: 'k' }]);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.code).toBe('sample_conflict');
+    expect(error.message).toContain('samples[3] (sampleKey "k")');
+  });
+});
+
+describe('counter readings', () => {
+  const reading = (at: string, sent: string, received = '0', a = '0', b = '0') => ({ at, sentBytes: sent, receivedBytes: received, requestsA: a, requestsB: b });
+  const cand = (index: number, key: string, r: ReturnType<typeof reading>) => ({ index, sampleKey: key, contentDigest: `d-${key}`, reading: r });
+  const p = (i: number) => `samples[${i}]`;
+
+  it('takes readings in time order: baseline, increase, restart', () => {
+    // sent in another order than measured
+    const decision = decideCounterReadings(
+      emptyCounterLedger(),
+      [
+        cand(0, 'r2', reading('2026-06-01T02:00:00.000Z', '300', '50', '7', '1')),
+        cand(1, 'r0', reading('2026-06-01T00:00:00.000Z', '1000', '500', '10', '10')),
+        cand(2, 'r1', reading('2026-06-01T01:00:00.000Z', '1600', '700', '15', '12')),
+      ],
+      p,
+    );
+    expect(decision.issues).toEqual([]);
+    expect(decision.accept.map((a) => [a.candidate.sampleKey, a.window])).toEqual([
+      ['r0', null],
+      ['r1', { windowStart: '2026-06-01T00:00:00.000Z', windowEnd: '2026-06-01T01:00:00.000Z', egressBytes: '600', ingressBytes: '200', requestsA: '5', requestsB: '2', restarted: false }],
+      // 300 < 1600: a restart; the usage is the new reading itself
+      ['r2', { windowStart: '2026-06-01T01:00:00.000Z', windowEnd: '2026-06-01T02:00:00.000Z', egressBytes: '300', ingressBytes: '50', requestsA: '7', requestsB: '1', restarted: true }],
+    ]);
+  });
+
+  it('re-derives a recorded reading’s window, and refuses a new reading not later than the last', () => {
+    const data = (key: string, r: ReturnType<typeof reading>) => ({ accountId: 'a', bucketId: 'b', source: 'm', sampleKey: key, contentDigest: `d-${key}`, ...r });
+    const ledger = counterLedgerFromEvents([
+      { data: data('r0', reading('2026-06-01T00:00:00.000Z', '10')), streamRevision: 0n },
+      { data: data('r1', reading('2026-06-01T01:00:00.000Z', '25')), streamRevision: 1n },
+    ]);
+    const decision = decideCounterReadings(ledger, [cand(0, 'r1', reading('2026-06-01T01:00:00.000Z', '25')), cand(1, 'late', reading('2026-06-01T00:30:00.000Z', '20'))], p);
+    expect(decision.accept).toEqual([]);
+    expect(decision.duplicates.map((d) => d.window?.egressBytes)).toEqual(['15']);
+    expect(decision.issues).toEqual([{ path: 'samples[1].at', message: 'must be later than the last reading of this source and bucket (2026-06-01T01:00:00.000Z)' }]);
+  });
+});
