@@ -26,6 +26,8 @@ const ConfigSchema = z.object({
   /** a drafted invoice waits this long after its period ends for late usage, then is issued */
   BILLING_GRACE_HOURS: z.coerce.number().int().min(0).default(24),
   BILLING_CONCURRENCY: positive(4),
+  /** cron expression (UTC) of the daily billing run for the month before; "off" disables it */
+  BILLING_CRON: z.string().trim().min(1).default('30 3 * * *'),
 });
 
 function decodeKey(value: string): Buffer | null {
@@ -48,6 +50,7 @@ export type Config = Readonly<{
   accessKeyRotationGraceHours: number;
   billingGraceHours: number;
   billingConcurrency: number;
+  billingCron: string;
 }>;
 
 export class ConfigError extends Error {
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessKeyRotationGraceHours: c.ACCESS_KEY_ROTATION_GRACE_HOURS,
     billingGraceHours: c.BILLING_GRACE_HOURS,
     billingConcurrency: c.BILLING_CONCURRENCY,
+    billingCron: c.BILLING_CRON,
   });
 }
 

@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { startSchedules, type ScheduledJob } from './adapters/scheduler/cron-scheduler.ts';
+import { runBilling } from './commands/billing-run.ts';
+import type { RatingPlanLoader } from './commands/invoice-inputs.ts';
+import { periodOf, previousPeriod } from './domain/rating/index.ts';
 import { openInfrastructure, type Infrastructure } from './adapters/infrastructure.ts';
 import { buildApi } from './api/server.ts';
 import { createAccountCommands, memberRoleLookup } from './commands/account-commands.ts';
@@ -41,6 +46,7 @@ export interface Application {
   infrastructure: Infrastructure;
   runner: ProjectionRunner;
   api: ReturnType<typeof buildApi>;
+  loadRatingPlan: RatingPlanLoader;
   close(): Promise<void>;
 }
 
@@ -48,6 +54,10 @@ export interface Application {
 export async function compose(config: Config, options: { log?: (line: string) => void; httpLogs?: boolean; logStream?: NodeJS.WritableStream } = {}): Promise<Application> {
   const infrastructure = await openInfrastructure(config, options.log);
   const { eventStore, readModels } = infrastructure;
+  const ratingPlans: RatingPlanLoader = async (accountId, period, timeZone) => {
+    const plan = await loadRatingPlan(eventStore, accountId, period, timeZone);
+    return plan.segments.length > 0 ? plan : null;
+  };
   const api = buildApi({
     accounts: createAccountCommands(eventStore),
     modules: {
@@ -60,10 +70,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
         billingGraceHours: config.billingGraceHours,
         billingConcurrency: config.billingConcurrency,
       },
-      loadRatingPlan: async (accountId, period, timeZone) => {
-        const plan = await loadRatingPlan(eventStore, accountId, period, timeZone);
-        return plan.segments.length > 0 ? plan : null;
-      },
+      loadRatingPlan: ratingPlans,
     },
     readModels,
     authenticate: (token) => authenticateToken(eventStore, memberRoleLookup(eventStore), token),
@@ -87,12 +94,40 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     infrastructure,
     runner,
     api,
+    loadRatingPlan: ratingPlans,
     async close() {
       await api.close();
       await runner.stop();
       await infrastructure.close();
     },
   };
+}
+
+/** Every scheduled job, with its schedule from config. */
+function scheduledJobs(app: Application): ScheduledJob[] {
+  const { config } = app;
+  if (config.billingCron === 'off') return [];
+  const billing = {
+    eventStore: app.infrastructure.eventStore,
+    readModels: app.infrastructure.readModels,
+    loadRatingPlan: app.loadRatingPlan,
+    graceHours: config.billingGraceHours,
+    concurrency: config.billingConcurrency,
+  };
+  return [
+    {
+      name: 'billing-run',
+      schedule: config.billingCron,
+      configuredBy: 'BILLING_CRON',
+      async run(now) {
+        // The month before, in UTC: every account's zone has closed it by now, or will by a later day's run.
+        const period = previousPeriod(periodOf(now.toISOString(), 'UTC'));
+        const id = randomUUID();
+        const summary = await runBilling(billing, period, now, { actor: 'system:billing-run', correlationId: id, causationId: id, occurredAt: now.toISOString() });
+        return `${period}: ${summary.issued} issued, ${summary.drafted} drafted, ${summary.alreadyIssued} already issued, ${summary.skipped} skipped, ${summary.failed} failed`;
+      },
+    },
+  ];
 }
 
 async function start(): Promise<void> {
@@ -106,6 +141,7 @@ async function start(): Promise<void> {
   }
   const app = await compose(config, { log: say });
   app.runner.start();
+  const schedules = startSchedules(scheduledJobs(app), say);
   const address = await app.api.listen({ host: config.host, port: config.port });
   say(`read models: ${app.infrastructure.description.postgres}`);
   say(`events: ${app.infrastructure.description.eventStore}`);
@@ -116,6 +152,7 @@ async function start(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping`);
+    await schedules.stop();
     await app.close();
     say('stopped');
     process.exit(0);
