@@ -86,6 +86,15 @@ describe('billing flow through HTTP', () => {
     expect(resent.json()).toMatchObject({ accepted: 0, duplicates: 3 });
     await app.runner.catchUp();
 
+    const usage = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}/usage?period=2026-06`, headers: bearer(owner) });
+    expect(usage.statusCode, usage.body).toBe(200);
+    expect(usage.json()).toMatchObject({
+      storageGibMonthsToDate: '150.000000',
+      egressGib: '50.000000',
+      requestsA: '1234567',
+      estimatedInvoice: { total: '57.59', subtotal: '54.85' },
+    });
+
     const run = await app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: bearer(operator), payload: { period: '2026-06' } });
     expect(run.json()).toMatchObject({ issued: 1, failed: 0 });
     await app.runner.catchUp();

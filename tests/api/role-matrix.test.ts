@@ -38,6 +38,7 @@ const MATRIX: Record<string, Row> = {
   'GET /accounts/{accountId}/audit-log': { roles: ALL },
 
   'POST /operator/billing-runs': { operatorOnly: true },
+  'GET /accounts/{accountId}/usage': { roles: ALL },
   'GET /accounts/{accountId}/invoices': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'GET /accounts/{accountId}/invoices/{invoiceId}': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'GET /invoices/{invoiceId}/audit': { operatorOnly: true },

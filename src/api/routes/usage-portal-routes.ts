@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { carriedInStorage, readPeriodUsage, toPeriodUsage } from '../../commands/invoice-inputs.ts';
+import { accountDecider } from '../../domain/account/account-decider.ts';
+import { accountStream } from '../../domain/account/account-streams.ts';
+import { NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
+import { gib, meterSegments, parseUsage, periodBounds, periodOf, rateInvoice } from '../../domain/rating/index.ts';
+import { loadAggregate } from '../../commands/command-handler.ts';
+import type { ModuleDeps } from '../module-deps.ts';
+import type { RouteRegistry } from '../route.ts';
+import { AccountIdParams } from '../schemas/account-schemas.ts';
+
+const UsageView = z.object({
+  period: z.string(),
+  periodStart: z.string(),
+  periodEnd: z.string(),
+  asOf: z.string(),
+  storageGibMonthsToDate: z.string().describe('GiB-month so far: bytes × time held up to now, over the whole period'),
+  egressGib: z.string(),
+  ingressGib: z.string(),
+  requestsA: z.string(),
+  requestsB: z.string(),
+  estimatedInvoice: z
+    .object({ currency: z.string(), subtotal: z.string(), tax: z.string(), total: z.string(), lines: z.array(z.object({ kind: z.string(), quantity: z.string(), amount: z.string() })) })
+    .nullable()
+    .describe('the period rated as if the storage in force now held to its end and no more traffic came; null without a plan'),
+});
+
+export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/usage',
+    summary: 'The period so far (GiB-month to date, transfer, requests) with an estimated invoice',
+    tags: ['usage'],
+    access: 'usage:read',
+    params: AccountIdParams,
+    query: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').optional().describe('the current period when absent') }),
+    responses: { 200: UsageView },
+    async handler({ params, query, context }) {
+      const { state: account } = await loadAggregate(deps.eventStore, accountDecider, accountStream(params.accountId));
+      if (account.status === 'none') throw new NotFoundError('account_not_found', `account ${params.accountId} does not exist`);
+      const now = Date.parse(context.occurredAt);
+      const period = query.period ?? periodOf(context.occurredAt, account.timeZone);
+      const bounds = periodBounds(period, account.timeZone);
+      const startMs = Date.parse(bounds.start);
+      const endMs = Date.parse(bounds.end);
+      const asOfMs = Math.min(Math.max(now, startMs), endMs);
+
+      const usage = await readPeriodUsage(deps.eventStore, params.accountId, period);
+      const carriedIn = await carriedInStorage(deps.eventStore, params.accountId, period);
+      const periodUsage = toPeriodUsage(usage.events);
+      const issues: FieldIssue[] = [];
+      const parsed = parseUsage(periodUsage, carriedIn, startMs, endMs, issues);
+      if (issues.length > 0) throw new ValidationError(issues);
+      const boundaries = asOfMs > startMs && asOfMs < endMs ? [startMs, asOfMs, endMs] : [startMs, endMs];
+      const [toDate] = meterSegments(parsed, boundaries);
+      const sofar = asOfMs > startMs ? toDate! : { ...toDate!, storageGibMonths: gib(0n), egressBytes: 0n, ingressBytes: 0n, requestsA: 0n, requestsB: 0n };
+
+      const plan = await deps.loadRatingPlan(params.accountId, period, account.timeZone);
+      const estimate =
+        plan && Date.parse(plan.segments[0]!.from) <= startMs
+          ? rateInvoice({ period, timeZone: account.timeZone, currency: account.currency, segments: plan.segments, usage: periodUsage, carriedInStorage: carriedIn, creditAvailable: '0' })
+          : null;
+      return {
+        status: 200,
+        body: {
+          period,
+          periodStart: bounds.start,
+          periodEnd: bounds.end,
+          asOf: new Date(asOfMs).toISOString(),
+          storageGibMonthsToDate: sofar.storageGibMonths.toFixed(6),
+          egressGib: gib(sofar.egressBytes).toFixed(6),
+          ingressGib: gib(sofar.ingressBytes).toFixed(6),
+          requestsA: sofar.requestsA.toString(),
+          requestsB: sofar.requestsB.toString(),
+          estimatedInvoice: estimate && {
+            currency: estimate.currency,
+            subtotal: estimate.subtotal,
+            tax: estimate.tax,
+            total: estimate.total,
+            lines: estimate.lines.map((l) => ({ kind: l.kind, quantity: l.quantity, amount: l.amount })),
+          },
+        },
+      };
+    },
+  });
+}
