@@ -54,5 +54,15 @@ export function keysetAfter<DB, TB extends keyof DB>(
   return eb(eb.refTuple(first, second), order === 'asc' ? '>' : '<', eb.tuple(after[0], after[1]));
 }
 
+/**
+ * One page of a query that asked for `limit + 1` rows: the first `limit` as items, and the
+ * cursor (`keyOf` the last of them) only if the extra row shows that more follow.
+ */
+export function pageFrom<R, V>(rows: readonly R[], limit: number, keyOf: (last: R) => readonly (string | number)[], view: (row: R) => V) {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page.map((row) => view(row)), nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
+}
+
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last') });

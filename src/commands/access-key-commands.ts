@@ -1,9 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AccessKeyPermission, BucketScope } from '../domain/access-key/access-key-rules.ts';
 import type { AccessKeyEvent } from '../domain/access-key/access-key-events.ts';
 import { accessKeyDecider, validateIssueAccessKey, type AccessKeyState } from '../domain/access-key/access-key-decider.ts';
 import { requireAccountAcceptsWork } from '../domain/account/account-guard.ts';
-import type { IssueAccessKey } from '../domain/access-key/access-key-commands.ts';
 import { accessKeyStream } from '../domain/access-key/access-key-streams.ts';
 import { bucketDecider } from '../domain/bucket/bucket-decider.ts';
 import { bucketStream } from '../domain/bucket/bucket-streams.ts';
@@ -12,32 +11,12 @@ import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
 import { loadAccountStatus } from './account-guard.ts';
 import { handleCommand, loadAggregate, type CommandContext, type CommandResult } from './command-handler.ts';
+import { ALPHANUMERIC, randomString, withSealedSecret } from './random-secrets.ts';
 
 export type AccessKeyCommands = ReturnType<typeof createAccessKeyCommands>;
 export type AccessKeyResult = CommandResult<AccessKeyEvent, AccessKeyState>;
 
 const UPPERCASE_ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-export const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/**
- * `length` characters drawn uniformly from `alphabet` with the CSPRNG. A byte is used only
- * when it falls below the largest multiple of the alphabet's size (rejection sampling);
- * `byte % size` on every byte would favour the first characters.
- */
-export function randomString(alphabet: string, length: number): string {
-  const size = alphabet.length;
-  if (size < 2 || size > 256) throw new RangeError('the alphabet needs 2 to 256 characters');
-  const limit = 256 - (256 % size);
-  let out = '';
-  while (out.length < length) {
-    for (const byte of randomBytes(length - out.length + 16)) {
-      if (byte >= limit) continue;
-      out += alphabet[byte % size];
-      if (out.length === length) break;
-    }
-  }
-  return out;
-}
 
 /** 20 uppercase letters and digits, the shape S3 clients expect of an access key id. */
 export const newAccessKeyId = () => randomString(UPPERCASE_ALPHANUMERIC, 20);
@@ -75,17 +54,6 @@ export function createAccessKeyCommands({ eventStore, secrets, keyRotationGraceH
   const run = (command: Parameters<typeof accessKeyDecider.decide>[0], context: CommandContext) =>
     handleCommand(eventStore, accessKeyDecider, accessKeyStream(command.data.keyId), command, context);
 
-  /** Seal, run, and destroy the fresh data key again if the command was not recorded. */
-  async function withSealedSecret(secret: string, record: (sealed: IssueAccessKey['data']['sealedSecret']) => Promise<AccessKeyResult>) {
-    const sealed = await secrets.seal(secret);
-    try {
-      return await record(sealed);
-    } catch (error) {
-      await secrets.shred(sealed.dataKeyId).catch(() => undefined);
-      throw error;
-    }
-  }
-
   return {
     async issue(
       input: { accountId: string; name: string; buckets: BucketScope; permission: AccessKeyPermission; expiresAt?: string | null },
@@ -107,7 +75,7 @@ export function createAccessKeyCommands({ eventStore, secrets, keyRotationGraceH
       const issues = validateIssueAccessKey({ ...data, sealedSecret: { dataKeyId: '', ciphertext: '', iv: '', authTag: '' } });
       if (issues.length > 0) throw new ValidationError(issues);
       requireAccountAcceptsWork(accountStatus, input.accountId);
-      const result = await withSealedSecret(secretAccessKey, (sealedSecret) => run({ type: 'IssueAccessKey', data: { ...data, sealedSecret } }, context));
+      const result = await withSealedSecret(secrets, secretAccessKey, (sealedSecret) => run({ type: 'IssueAccessKey', data: { ...data, sealedSecret } }, context));
       return { result, accessKeyId, secretAccessKey };
     },
 
@@ -119,7 +87,7 @@ export function createAccessKeyCommands({ eventStore, secrets, keyRotationGraceH
       const accountStatus = await loadAccountStatus(eventStore, input.accountId);
       const accessKeyId = newAccessKeyId();
       const secretAccessKey = newSecretAccessKey();
-      const result = await withSealedSecret(secretAccessKey, (sealedSecret) =>
+      const result = await withSealedSecret(secrets, secretAccessKey, (sealedSecret) =>
         run(
           {
             type: 'RotateAccessKey',

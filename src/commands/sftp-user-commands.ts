@@ -7,9 +7,10 @@ import { sftpUserStream } from '../domain/sftp-user/sftp-user-streams.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SealedSecret, SecretSealer } from '../ports/secret-sealer.ts';
-import { ALPHANUMERIC, randomString, usableBucketIds } from './access-key-commands.ts';
+import { usableBucketIds } from './access-key-commands.ts';
 import { loadAccountStatus } from './account-guard.ts';
 import { handleCommand, loadAggregate, type CommandContext, type CommandResult } from './command-handler.ts';
+import { ALPHANUMERIC, randomString, withSealedSecret } from './random-secrets.ts';
 
 export type SftpUserCommands = ReturnType<typeof createSftpUserCommands>;
 export type SftpUserResult = CommandResult<SftpUserEvent, SftpUserState>;
@@ -27,16 +28,10 @@ export function createSftpUserCommands({ eventStore, secrets }: { eventStore: Ev
   const run = (command: SftpUserCommand, context: CommandContext) =>
     handleCommand(eventStore, sftpUserDecider, sftpUserStream(command.data.accountId), command, context);
 
-  /** Seal a fresh password, run, and destroy its data key again if the command was not recorded. */
+  /** A fresh password, sealed for `record` (see withSealedSecret). */
   async function withNewPassword(record: (sealed: SealedSecret) => Promise<SftpUserResult>): Promise<SftpUserWithPassword> {
     const password = newSftpPassword();
-    const sealed = await secrets.seal(password);
-    try {
-      return { result: await record(sealed), password };
-    } catch (error) {
-      await secrets.shred(sealed.dataKeyId).catch(() => undefined);
-      throw error;
-    }
+    return { result: await withSealedSecret(secrets, password, record), password };
   }
 
   /** A password nobody will ever hand to SFTPGo (replaced, or its user disabled) loses its data key. */

@@ -139,7 +139,8 @@ const scenario = fc
     const inside = offsets
       .map(([f, planId]) => ({ planId, ms: bounds.startMs + Math.floor(f * length) }))
       .sort((a, b) => a.ms - b.ms);
-    const changes = [...(subscribedBefore ? [{ planId: 'basic', ms: bounds.startMs - 86_400_000 }] : []), ...inside];
+    // sorted as a whole: an offset below zero can fall before the day-early subscription
+    const changes = [...(subscribedBefore ? [{ planId: 'basic', ms: bounds.startMs - 86_400_000 }] : []), ...inside].sort((a, b) => a.ms - b.ms);
     return { period, timeZone, bounds, changes: changes.map((c) => ({ planId: c.planId, effectiveAt: new Date(c.ms).toISOString() })) };
   });
 
@@ -188,7 +189,12 @@ describe('planSegments: properties', () => {
       fc.property(scenario, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), ({ period, timeZone, bounds, changes }, f) => {
         const result = planSegments({ period, timeZone, subscriptionChanges: changes, planVersionsByPlan: ALL_VERSIONS });
         const at = bounds.startMs + Math.floor(f * (bounds.endMs - bounds.startMs));
-        const inForce = changes.filter((c) => Date.parse(c.effectiveAt) <= at).pop();
+        // the latest change at or before the instant, by time (of equal instants, the last recorded)
+        const inForce = changes
+          .map((c, i) => ({ ...c, ms: Date.parse(c.effectiveAt), i }))
+          .filter((c) => c.ms <= at)
+          .sort((a, b) => a.ms - b.ms || a.i - b.i)
+          .pop();
         const segment = result.find((s) => Date.parse(s.from) <= at && at < Date.parse(s.to));
         if (!inForce) {
           expect(segment).toBeUndefined();

@@ -3,7 +3,7 @@ import { accessKeyStatusAt, type AccessKeyState } from '../../domain/access-key/
 import { NotFoundError } from '../../domain/errors.ts';
 import type { AccessKeysTable } from '../../projections/access-keys/access-key-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, encodeCursor, keysetAfter, PageQuery, pageOf } from '../pagination.ts';
+import { decodeCursor, keysetAfter, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
@@ -104,14 +104,9 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
       if (query.status === 'expired') q = q.where('status', '=', 'active').where('expires_at', '<=', now);
       if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'key_id'], 'desc', [String(after[0]), String(after[1])]));
       const rows = await q.orderBy('issued_at', 'desc').orderBy('key_id', 'desc').limit(query.limit + 1).execute();
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
       return {
         status: 200,
-        body: {
-          items: page.map((row) => accessKeyViewFromRow(row, now)),
-          nextCursor: rows.length > query.limit && last ? encodeCursor([iso(last.issued_at), last.key_id]) : null,
-        },
+        body: pageFrom(rows, query.limit, (last) => [iso(last.issued_at), last.key_id], (row) => accessKeyViewFromRow(row, now)),
       };
     },
   });

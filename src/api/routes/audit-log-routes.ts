@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, encodeCursor, PageQuery, pageOf } from '../pagination.ts';
+import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import { iso } from './iso.ts';
@@ -49,24 +49,19 @@ export function registerAuditLogRoutes(routes: RouteRegistry, deps: ModuleDeps):
       if (query.to) q = q.where('occurred_at', '<', query.to);
       if (after) q = q.where('position', '<', String(after[0]));
       const rows = await q.orderBy('position', 'desc').limit(query.limit + 1).execute();
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
       return {
         status: 200,
-        body: {
-          items: page.map((r) => ({
-            eventId: r.event_id,
-            type: r.event_type,
-            summary: r.summary,
-            resourceType: r.resource_type,
-            resourceId: r.resource_id,
-            actor: r.actor,
-            ip: r.ip,
-            occurredAt: iso(r.occurred_at),
-            correlationId: r.correlation_id,
-          })),
-          nextCursor: rows.length > query.limit && last ? encodeCursor([last.position]) : null,
-        },
+        body: pageFrom(rows, query.limit, (last) => [last.position], (r) => ({
+          eventId: r.event_id,
+          type: r.event_type,
+          summary: r.summary,
+          resourceType: r.resource_type,
+          resourceId: r.resource_id,
+          actor: r.actor,
+          ip: r.ip,
+          occurredAt: iso(r.occurred_at),
+          correlationId: r.correlation_id,
+        })),
       };
     },
   });

@@ -5,7 +5,7 @@ import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
 import { findBucket } from '../../projections/buckets/bucket-queries.ts';
 import type { BucketsTable } from '../../projections/buckets/bucket-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeTimestampCursor, encodeCursor, keysetAfter, pageOf } from '../pagination.ts';
+import { decodeTimestampCursor, keysetAfter, pageFrom, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
@@ -97,10 +97,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
       if (query.name) q = q.where('name', 'like', `${query.name}%`);
       if (after) q = q.where((eb) => keysetAfter(eb, ['requested_at', 'bucket_id'], 'desc', [after.at, after.id]));
       const rows = await q.orderBy('requested_at', 'desc').orderBy('bucket_id', 'desc').limit(query.limit + 1).execute();
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      const nextCursor = rows.length > query.limit && last ? encodeCursor([iso(last.requested_at), last.bucket_id]) : null;
-      return { status: 200, body: { items: page.map(bucketViewFromRow), nextCursor } };
+      return { status: 200, body: pageFrom(rows, query.limit, (last) => [iso(last.requested_at), last.bucket_id], bucketViewFromRow) };
     },
   });
 

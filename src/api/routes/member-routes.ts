@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createMemberCommands } from '../../commands/member-commands.ts';
 import { ROLES } from '../../domain/access/permissions.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, encodeCursor, keysetAfter, PageQuery, pageOf } from '../pagination.ts';
+import { decodeCursor, keysetAfter, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams, AccountView } from '../schemas/account-schemas.ts';
 import {
@@ -44,14 +44,9 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
       if (query.role) q = q.where('role', '=', query.role);
       if (after) q = q.where((eb) => keysetAfter(eb, ['email', 'member_id'], 'asc', [String(after[0]), String(after[1])]));
       const rows = await q.orderBy('email').orderBy('member_id').limit(query.limit + 1).execute();
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
       return {
         status: 200,
-        body: {
-          items: page.map((r) => ({ memberId: r.member_id, email: r.email, role: r.role, joinedAt: iso(r.joined_at) })),
-          nextCursor: rows.length > query.limit && last ? encodeCursor([last.email, last.member_id]) : null,
-        },
+        body: pageFrom(rows, query.limit, (last) => [last.email, last.member_id], (r) => ({ memberId: r.member_id, email: r.email, role: r.role, joinedAt: iso(r.joined_at) })),
       };
     },
   });
@@ -89,21 +84,16 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
       if (query.status === 'expired') q = q.where('status', '=', 'pending').where('expires_at', '<=', now);
       if (after) q = q.where((eb) => keysetAfter(eb, ['invited_at', 'invitation_id'], 'desc', [String(after[0]), String(after[1])]));
       const rows = await q.orderBy('invited_at', 'desc').orderBy('invitation_id', 'desc').limit(query.limit + 1).execute();
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
       return {
         status: 200,
-        body: {
-          items: page.map((r) => ({
-            invitationId: r.invitation_id,
-            email: r.email,
-            role: r.role,
-            status: r.status === 'pending' && iso(r.expires_at) <= now ? 'expired' : r.status,
-            invitedAt: iso(r.invited_at),
-            expiresAt: iso(r.expires_at),
-          })),
-          nextCursor: rows.length > query.limit && last ? encodeCursor([iso(last.invited_at), last.invitation_id]) : null,
-        },
+        body: pageFrom(rows, query.limit, (last) => [iso(last.invited_at), last.invitation_id], (r) => ({
+          invitationId: r.invitation_id,
+          email: r.email,
+          role: r.role,
+          status: r.status === 'pending' && iso(r.expires_at) <= now ? 'expired' : r.status,
+          invitedAt: iso(r.invited_at),
+          expiresAt: iso(r.expires_at),
+        })),
       };
     },
   });
@@ -202,23 +192,18 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
       if (query.memberId) q = q.where('member_id', '=', query.memberId);
       if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'token_id'], 'desc', [String(after[0]), String(after[1])]));
       const rows = await q.orderBy('issued_at', 'desc').orderBy('token_id', 'desc').limit(query.limit + 1).execute();
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
       return {
         status: 200,
-        body: {
-          items: page.map((r) => ({
-            tokenId: r.token_id,
-            name: r.name,
-            kind: r.kind,
-            memberId: r.member_id,
-            role: r.role,
-            status: r.status,
-            issuedAt: iso(r.issued_at),
-            revokedAt: r.revoked_at ? iso(r.revoked_at) : null,
-          })),
-          nextCursor: rows.length > query.limit && last ? encodeCursor([iso(last.issued_at), last.token_id]) : null,
-        },
+        body: pageFrom(rows, query.limit, (last) => [iso(last.issued_at), last.token_id], (r) => ({
+          tokenId: r.token_id,
+          name: r.name,
+          kind: r.kind,
+          memberId: r.member_id,
+          role: r.role,
+          status: r.status,
+          issuedAt: iso(r.issued_at),
+          revokedAt: r.revoked_at ? iso(r.revoked_at) : null,
+        })),
       };
     },
   });

@@ -7,7 +7,7 @@ import type { PlanVersion } from '../../domain/rating/plan.ts';
 import { findPlan, listPlans, listPlanVersions } from '../../projections/pricebook/pricebook-queries.ts';
 import type { PlansTable, PlanVersionsTable } from '../../projections/pricebook/pricebook-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, encodeCursor, pageOf } from '../pagination.ts';
+import { decodeCursor, pageFrom, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import {
   ListPlansQuery,
@@ -120,10 +120,7 @@ export function registerPricebookRoutes(routes: RouteRegistry, deps: ModuleDeps)
     responses: { 200: pageOf(PlanSummaryView) },
     async handler({ query }) {
       const rows = await listPlans(deps.readModels, { limit: query.limit, afterPlanId: decodePlanCursor(query.cursor) });
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      const nextCursor = rows.length > query.limit && last ? encodeCursor([last.plan_id]) : null;
-      return { status: 200, body: { items: page.map(summaryFromRow), nextCursor } };
+      return { status: 200, body: pageFrom(rows, query.limit, (last) => [last.plan_id], summaryFromRow) };
     },
   });
 

@@ -5,7 +5,7 @@ import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
 import { findAccountQuota, findQuotaRequest } from '../../projections/quotas/quota-queries.ts';
 import type { QuotaRequestsTable } from '../../projections/quotas/quota-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeTimestampCursor, encodeCursor, keysetAfter, pageOf } from '../pagination.ts';
+import { decodeTimestampCursor, keysetAfter, pageFrom, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
@@ -118,10 +118,7 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): vo
       if (query.status) q = q.where('status', '=', query.status);
       if (after) q = q.where((eb) => keysetAfter(eb, ['requested_at', 'request_id'], 'desc', [after.at, after.id]));
       const rows = await q.orderBy('requested_at', 'desc').orderBy('request_id', 'desc').limit(query.limit + 1).execute();
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      const nextCursor = rows.length > query.limit && last ? encodeCursor([iso(last.requested_at), last.request_id]) : null;
-      return { status: 200, body: { items: page.map(requestViewFromRow), nextCursor } };
+      return { status: 200, body: pageFrom(rows, query.limit, (last) => [iso(last.requested_at), last.request_id], requestViewFromRow) };
     },
   });
 

@@ -3,6 +3,7 @@ import type { PricebookEvent } from '../../domain/pricebook/pricebook-events.ts'
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
+import { updateOneRow } from '../update-one-row.ts';
 
 /** Plans and every version of each, as operators list and read them. */
 export const pricebookProjection: Projection = {
@@ -23,9 +24,7 @@ export const pricebookProjection: Projection = {
       await trx.insertInto('plans').values({ plan_id: d.planId, currency: d.plan.currency, created_at: d.publishedAt, ...latest }).execute();
       return;
     }
-    const { numUpdatedRows } = await trx.updateTable('plans').set(latest).where('plan_id', '=', d.planId).executeTakeFirst();
-    // An update that finds no row means the log and the read model disagree: stop loudly.
-    if (numUpdatedRows === 0n) throw new Error(`plan ${d.planId} is not in the read model`);
+    await updateOneRow(trx, 'plans', { plan_id: d.planId }, latest, `plan ${d.planId}`);
   },
 };
 
