@@ -28,6 +28,9 @@ const ConfigSchema = z.object({
   BILLING_CONCURRENCY: positive(4),
   /** cron expression (UTC) of the daily billing run for the month before; "off" disables it */
   BILLING_CRON: z.string().trim().min(1).default('30 3 * * *'),
+  DUNNING_SUSPEND_AFTER_DAYS: positive(30),
+  /** cron expression (UTC) of the daily dunning run; "off" disables it */
+  DUNNING_CRON: z.string().trim().min(1).default('0 4 * * *'),
 });
 
 function decodeKey(value: string): Buffer | null {
@@ -51,6 +54,8 @@ export type Config = Readonly<{
   billingGraceHours: number;
   billingConcurrency: number;
   billingCron: string;
+  dunningSuspendAfterDays: number;
+  dunningCron: string;
 }>;
 
 export class ConfigError extends Error {
@@ -83,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     billingGraceHours: c.BILLING_GRACE_HOURS,
     billingConcurrency: c.BILLING_CONCURRENCY,
     billingCron: c.BILLING_CRON,
+    dunningSuspendAfterDays: c.DUNNING_SUSPEND_AFTER_DAYS,
+    dunningCron: c.DUNNING_CRON,
   });
 }
 

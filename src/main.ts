@@ -21,6 +21,9 @@ import { pricebookProjections } from './projections/pricebook/pricebook-projecti
 import { subscriptionProjections } from './projections/subscriptions/subscription-projections.ts';
 import { usageProjections } from './projections/usage/usage-projections.ts';
 import { invoiceProjections } from './projections/invoices/invoice-projections.ts';
+import { paymentProjections } from './projections/payments/payment-projections.ts';
+import { runDunning } from './commands/dunning.ts';
+import { DEFAULT_DUNNING_CONFIG } from './domain/invoice/dunning-rules.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
 import type { Projection } from './projections/projection.ts';
 
@@ -38,6 +41,7 @@ export const projections: readonly Projection[] = [
   ...pricebookProjections,
   ...subscriptionProjections,
   ...invoiceProjections,
+  ...paymentProjections,
   ...auditLogProjections,
 ];
 
@@ -69,6 +73,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
         keyRotationGraceHours: config.accessKeyRotationGraceHours,
         billingGraceHours: config.billingGraceHours,
         billingConcurrency: config.billingConcurrency,
+        dunningSuspendAfterDays: config.dunningSuspendAfterDays,
       },
       loadRatingPlan: ratingPlans,
     },
@@ -106,15 +111,13 @@ export async function compose(config: Config, options: { log?: (line: string) =>
 /** Every scheduled job, with its schedule from config. */
 function scheduledJobs(app: Application): ScheduledJob[] {
   const { config } = app;
-  if (config.billingCron === 'off') return [];
-  const billing = {
-    eventStore: app.infrastructure.eventStore,
-    readModels: app.infrastructure.readModels,
-    loadRatingPlan: app.loadRatingPlan,
-    graceHours: config.billingGraceHours,
-    concurrency: config.billingConcurrency,
+  const { eventStore, readModels } = app.infrastructure;
+  const context = (job: string, now: Date) => {
+    const id = randomUUID();
+    return { actor: `system:${job}`, correlationId: id, causationId: id, occurredAt: now.toISOString() };
   };
-  return [
+  const billing = { eventStore, readModels, loadRatingPlan: app.loadRatingPlan, graceHours: config.billingGraceHours, concurrency: config.billingConcurrency };
+  const jobs: ScheduledJob[] = [
     {
       name: 'billing-run',
       schedule: config.billingCron,
@@ -122,12 +125,21 @@ function scheduledJobs(app: Application): ScheduledJob[] {
       async run(now) {
         // The month before, in UTC: every account's zone has closed it by now, or will by a later day's run.
         const period = previousPeriod(periodOf(now.toISOString(), 'UTC'));
-        const id = randomUUID();
-        const summary = await runBilling(billing, period, now, { actor: 'system:billing-run', correlationId: id, causationId: id, occurredAt: now.toISOString() });
+        const summary = await runBilling(billing, period, now, context('billing-run', now));
         return `${period}: ${summary.issued} issued, ${summary.drafted} drafted, ${summary.alreadyIssued} already issued, ${summary.skipped} skipped, ${summary.failed} failed`;
       },
     },
+    {
+      name: 'dunning',
+      schedule: config.dunningCron,
+      configuredBy: 'DUNNING_CRON',
+      async run(now) {
+        const summary = await runDunning({ eventStore, readModels, config: { ...DEFAULT_DUNNING_CONFIG, suspendAfterDays: config.dunningSuspendAfterDays } }, now, context('dunning', now));
+        return JSON.stringify(summary).slice(0, 300);
+      },
+    },
   ];
+  return jobs.filter((job) => job.schedule !== 'off');
 }
 
 async function start(): Promise<void> {

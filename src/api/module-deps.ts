@@ -16,6 +16,8 @@ export interface ModuleDeps {
     keyRotationGraceHours: number;
     billingGraceHours: number;
     billingConcurrency: number;
+    /** days overdue before dunning suspends the account */
+    dunningSuspendAfterDays: number;
   };
   /** the plan segments of an account's period, from its subscription and the price book */
   loadRatingPlan: RatingPlanLoader;

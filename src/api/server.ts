@@ -19,6 +19,7 @@ import { registerPricebookRoutes } from './routes/pricebook-routes.ts';
 import { registerSubscriptionRoutes } from './routes/subscription-routes.ts';
 import { registerUsageRoutes } from './routes/usage-routes.ts';
 import { registerInvoiceRoutes } from './routes/invoice-routes.ts';
+import { registerPaymentRoutes } from './routes/payment-routes.ts';
 import { registerUsagePortalRoutes } from './routes/usage-portal-routes.ts';
 import { registerSystemRoutes, type HealthCheck } from './routes/system-routes.ts';
 
@@ -66,6 +67,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerSubscriptionRoutes(routes, deps.modules);
   registerUsagePortalRoutes(routes, deps.modules);
   registerInvoiceRoutes(routes, deps.modules);
+  registerPaymentRoutes(routes, deps.modules);
   registerAuditLogRoutes(routes, deps.modules);
   routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels) });
 

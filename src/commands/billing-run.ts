@@ -7,7 +7,8 @@ import { ValidationError, type FieldIssue } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { handleCommand, type CommandContext } from './command-handler.ts';
-import { carriedInStorage, digestOf, readPeriodUsage, toPeriodUsage, type RatingPlanLoader } from './invoice-inputs.ts';
+import { carriedInStorage, creditAvailableFor, digestOf, readPeriodUsage, toPeriodUsage, type RatingPlanLoader } from './invoice-inputs.ts';
+import { applyInvoiceCredit } from './payment-commands.ts';
 
 export interface BillingRunDeps {
   eventStore: EventStore;
@@ -133,8 +134,8 @@ async function closeAccountPeriod(
     carriedInStorage: carriedIn,
     planVersions: plan.planVersions,
     segments: plan.segments.map((s) => ({ from: s.from, to: s.to, planId: s.plan.planId, version: s.plan.version })),
-    // Account credit (overpayments) comes with payments; until then there is none to apply.
-    creditAvailable: '0',
+    // Account credit (overpayments, credit notes on paid invoices): `credit-<accountId>`.
+    creditAvailable: await creditAvailableFor(deps.eventStore, accountId, period, account.currency as Currency),
     engineVersion: ENGINE_VERSION,
   };
   const rated = rateInvoice({
@@ -164,6 +165,14 @@ async function closeAccountPeriod(
   if (now.getTime() < issuableAt) {
     return { accountId, outcome: 'drafted', invoiceId: state.draft.invoiceId, total: state.draft.rated.total, issuableAt: new Date(issuableAt).toISOString() };
   }
+
+  // The credit the invoice was rated with comes off the account's credit before it is issued
+  // (once per period; refused if no longer available, and the next run re-rates).
+  await applyInvoiceCredit(
+    deps.eventStore,
+    { accountId, period, invoiceId: state.draft.invoiceId, amount: state.draft.rated.creditApplied, currency: state.draft.rated.currency, appliedAt: now.toISOString() },
+    context,
+  );
 
   const issueDate = localDate(now, account.time_zone);
   const year = Number(issueDate.slice(0, 4));

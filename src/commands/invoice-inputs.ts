@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
-import { previousPeriod, type PeriodUsage, type PlanSegment, type PlanVersion } from '../domain/rating/index.ts';
+import { availableCredit, creditDecider } from '../domain/credit/credit-decider.ts';
+import { creditStream } from '../domain/credit/credit-events.ts';
+import { ZERO, maxOf } from '../domain/rating/exact-decimal.ts';
+import { formatMoney, previousPeriod, type Currency, type PeriodUsage, type PlanSegment, type PlanVersion } from '../domain/rating/index.ts';
 import { usageStream, type UsageEvent } from '../domain/usage/usage-events.ts';
 import type { EventStore } from '../ports/event-store.ts';
+import { loadAggregate } from './command-handler.ts';
 
 /** How far back the bytes in force at a period's start are looked for. */
 const CARRY_IN_LOOKBACK_PERIODS = 24;
@@ -73,6 +77,15 @@ export async function carriedInStorage(eventStore: EventStore, accountId: string
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([bucket, { bytes }]) => [bucket, bytes]),
   );
+}
+
+/**
+ * Account credit available to the period's invoice: Σ credited − Σ applied to other periods'
+ * invoices (what this period's own draft already took, if anything, is available to it again).
+ */
+export async function creditAvailableFor(eventStore: EventStore, accountId: string, period: string, currency: Currency): Promise<string> {
+  const { state } = await loadAggregate(eventStore, creditDecider, creditStream(accountId));
+  return formatMoney(maxOf(ZERO, availableCredit(state, period)), currency);
 }
 
 /** Canonical JSON (keys sorted) so the digest depends on content only. */

@@ -10,6 +10,7 @@ import type { PricebookTables } from './pricebook/pricebook-tables.ts';
 import type { SubscriptionTables } from './subscriptions/subscription-tables.ts';
 import type { UsageTables } from './usage/usage-tables.ts';
 import type { InvoiceTables } from './invoices/invoice-tables.ts';
+import type { PaymentTables } from './payments/payment-tables.ts';
 
 export interface ProjectionCheckpointsTable {
   projection: string;
@@ -40,7 +41,8 @@ export interface ReadModelDatabase
     UsageTables,
     PricebookTables,
     SubscriptionTables,
-    InvoiceTables {
+    InvoiceTables,
+    PaymentTables {
   accounts: AccountsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   idempotency_keys: IdempotencyKeysTable;

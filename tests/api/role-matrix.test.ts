@@ -42,6 +42,11 @@ const MATRIX: Record<string, Row> = {
   'GET /accounts/{accountId}/invoices': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'GET /accounts/{accountId}/invoices/{invoiceId}': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'GET /invoices/{invoiceId}/audit': { operatorOnly: true },
+  'POST /invoices/{invoiceId}/payments': { operatorOnly: true },
+  'POST /invoices/{invoiceId}/credit-notes': { operatorOnly: true },
+  'POST /invoices/{invoiceId}/void': { operatorOnly: true },
+  'GET /accounts/{accountId}/balance': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'POST /operator/dunning-runs': { operatorOnly: true },
 
   'POST /operator/plans': { operatorOnly: true },
   'POST /operator/plans/{planId}/versions': { operatorOnly: true },

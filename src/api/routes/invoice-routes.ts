@@ -4,12 +4,12 @@ import { runBilling } from '../../commands/billing-run.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { InvoicesTable } from '../../projections/invoices/invoice-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, encodeCursor, PageQuery, pageOf } from '../pagination.ts';
+import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
+import { iso, isoOrNull } from './iso.ts';
 
 const tags = ['invoices'];
-const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
 const InvoiceSummaryView = z
   .object({
@@ -50,8 +50,8 @@ function summary(row: InvoicesTable) {
     total: row.total,
     issueDate: row.issue_date,
     dueDate: row.due_date,
-    draftedAt: iso(row.drafted_at)!,
-    issuedAt: iso(row.issued_at),
+    draftedAt: iso(row.drafted_at),
+    issuedAt: isoOrNull(row.issued_at),
   };
 }
 
@@ -96,9 +96,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
       if (query.status) q = q.where('status', '=', query.status);
       if (after) q = q.where('period', '<', String(after[0]));
       const rows = await q.orderBy('period', 'desc').limit(query.limit + 1).execute();
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      return { status: 200, body: { items: page.map(summary), nextCursor: rows.length > query.limit && last ? encodeCursor([last.period]) : null } };
+      return { status: 200, body: pageFrom(rows, query.limit, (last) => [last.period], summary) };
     },
   });
 

@@ -1,35 +1,50 @@
 import { assertNever, type Decider } from '../decider.ts';
-import { IllegalStateError } from '../errors.ts';
-import type { InvoiceDrafted, InvoiceEvent, InvoiceIssued, InvoiceNumberAssigned } from './invoice-events.ts';
+import { IllegalStateError, NotFoundError } from '../errors.ts';
+import { decideIssueCreditNote, decideVoid, type IssueCreditNote, type VoidInvoice } from './credit-note-corrections.ts';
+import { decideMarkOverdue, decideReminder, type MarkInvoiceOverdue, type RecordPaymentReminder } from './dunning-rules.ts';
+import type { InvoiceDrafted, InvoiceIssued, InvoiceNumberAssigned, InvoiceStreamEvent, InvoiceVoided } from './invoice-events.ts';
+import { decideRecordPayment, evolveSettlement, openSettlement, type InvoiceSettlement, type RecordPayment } from './payment-settlement.ts';
 
 export type DraftInvoice = { type: 'DraftInvoice'; data: InvoiceDrafted['data'] };
 export type IssueInvoice = {
   type: 'IssueInvoice';
   data: { accountId: string; period: string; invoiceId: string; number: string; issueDate: string; dueDate: string; issuedAt: string };
 };
-export type InvoiceCommand = DraftInvoice | IssueInvoice;
+/** Commands on an issued invoice (payments, corrections, dunning): each names the invoice it means. */
+export type SettlementCommand = RecordPayment | IssueCreditNote | VoidInvoice | MarkInvoiceOverdue | RecordPaymentReminder;
+export type InvoiceCommand = DraftInvoice | IssueInvoice | SettlementCommand;
+
+/** Invoices of this period voided (and replaced) before the current one: history, taking nothing more. */
+type Replacing = { voidedInvoiceIds?: readonly string[] };
 
 export type InvoiceState =
   | { status: 'none' }
-  | { status: 'draft'; draft: InvoiceDrafted['data'] }
-  | { status: 'issued'; draft: InvoiceDrafted['data']; issued: InvoiceIssued['data'] };
+  | ({ status: 'draft'; draft: InvoiceDrafted['data'] } & Replacing)
+  /** issued; paid, overdue and the rest are in `settlement` */
+  | ({ status: 'issued'; draft: InvoiceDrafted['data']; issued: InvoiceIssued['data']; settlement: InvoiceSettlement } & Replacing)
+  /** voided: the next billing run of the period drafts a replacement (a new invoice id and number) */
+  | ({ status: 'void'; draft: InvoiceDrafted['data']; issued: InvoiceIssued['data']; settlement: InvoiceSettlement; voided: InvoiceVoided['data'] } & Replacing);
 
 /**
  * One invoice per account and period. A draft may be replaced while the period's usage can
- * still change (the grace period); once issued, an invoice never changes.
+ * still change (the grace period); once issued, an invoice never changes: payments, credit
+ * notes and dunning are recorded beside it, and a void lets the period's next billing run
+ * draft a replacement (a new invoice id, and a new number when it is issued).
  */
-export const invoiceDecider: Decider<InvoiceCommand, InvoiceEvent, InvoiceState> = {
+export const invoiceDecider: Decider<InvoiceCommand, InvoiceStreamEvent, InvoiceState> = {
   initialState: () => ({ status: 'none' }),
   decide(command, state) {
     switch (command.type) {
       case 'DraftInvoice':
         // Late usage after issue is billed on a later invoice, never by changing this one.
         if (state.status === 'issued') return [];
+        // A voided invoice is replaced by a new draft with the command's (new) invoice id.
+        if (state.status === 'void') return [{ type: 'InvoiceDrafted', data: command.data }];
         if (state.status === 'draft' && state.draft.digest === command.data.digest) return [];
         return [{ type: 'InvoiceDrafted', data: state.status === 'draft' ? { ...command.data, invoiceId: state.draft.invoiceId } : command.data }];
       case 'IssueInvoice': {
         if (state.status === 'issued') return [];
-        if (state.status === 'none') throw new IllegalStateError('invoice_not_drafted', `no draft invoice for ${command.data.period}`);
+        if (state.status === 'none' || state.status === 'void') throw new IllegalStateError('invoice_not_drafted', `no draft invoice for ${command.data.period}`);
         const { draft } = state;
         return [
           {
@@ -44,21 +59,81 @@ export const invoiceDecider: Decider<InvoiceCommand, InvoiceEvent, InvoiceState>
           },
         ];
       }
+      case 'RecordPayment':
+      case 'IssueCreditNote':
+      case 'VoidInvoice':
+      case 'MarkInvoiceOverdue':
+      case 'RecordPaymentReminder':
+        return decideSettlement(command, state);
       default:
         return assertNever(command);
     }
   },
   evolve(state, event) {
     switch (event.type) {
-      case 'InvoiceDrafted':
-        return { status: 'draft', draft: event.data };
+      case 'InvoiceDrafted': {
+        if (state.status === 'none' || (state.status !== 'void' && !state.voidedInvoiceIds)) return { status: 'draft', draft: event.data };
+        const voidedInvoiceIds = [...(state.voidedInvoiceIds ?? []), ...(state.status === 'void' ? [state.voided.invoiceId] : [])];
+        return { status: 'draft', draft: event.data, voidedInvoiceIds };
+      }
       case 'InvoiceIssued':
-        return state.status === 'none' ? state : { status: 'issued', draft: state.draft, issued: event.data };
+        if (state.status === 'none') return state;
+        return {
+          status: 'issued',
+          draft: state.draft,
+          issued: event.data,
+          settlement: openSettlement(event.data),
+          ...(state.voidedInvoiceIds ? { voidedInvoiceIds: state.voidedInvoiceIds } : {}),
+        };
+      case 'InvoiceVoided':
+        return state.status === 'issued' ? { ...state, status: 'void', voided: event.data } : state;
+      case 'PaymentRecorded':
+      case 'InvoicePaid':
+      case 'CreditNoteIssued':
+      case 'InvoiceOverdue':
+      case 'PaymentReminderDue':
+        return state.status === 'issued' ? { ...state, settlement: evolveSettlement(state.settlement, event) } : state;
       default:
         return assertNever(event);
     }
   },
 };
+
+/**
+ * Payments, corrections and dunning apply to the issued invoice the command names. A void
+ * invoice takes nothing more (voiding it again records nothing); a draft is not yet an
+ * invoice anyone owes.
+ */
+function decideSettlement(command: SettlementCommand, state: InvoiceState): InvoiceStreamEvent[] {
+  const { invoiceId } = command.data;
+  if (state.status !== 'none' && state.voidedInvoiceIds?.includes(invoiceId)) {
+    if (command.type === 'VoidInvoice') return [];
+    throw new IllegalStateError('invoice_void', `invoice ${invoiceId} was voided and replaced`);
+  }
+  if (state.status === 'none' || (state.status === 'draft' && state.draft.invoiceId !== invoiceId)) {
+    throw new NotFoundError('invoice_not_found', `invoice ${invoiceId} does not exist`);
+  }
+  if (state.status === 'draft') throw new IllegalStateError('invoice_not_issued', `invoice ${invoiceId} is a draft; only issued invoices take payments and corrections`);
+  if (state.issued.invoiceId !== invoiceId) throw new NotFoundError('invoice_not_found', `invoice ${invoiceId} does not exist`);
+  if (state.status === 'void') {
+    if (command.type === 'VoidInvoice') return [];
+    throw new IllegalStateError('invoice_void', `invoice ${state.issued.number} was voided: ${state.voided.reason}`);
+  }
+  switch (command.type) {
+    case 'RecordPayment':
+      return decideRecordPayment(command, state);
+    case 'IssueCreditNote':
+      return decideIssueCreditNote(command, state);
+    case 'VoidInvoice':
+      return decideVoid(command, state);
+    case 'MarkInvoiceOverdue':
+      return decideMarkOverdue(command, state);
+    case 'RecordPaymentReminder':
+      return decideReminder(command, state);
+    default:
+      return assertNever(command);
+  }
+}
 
 export type AssignInvoiceNumber = {
   type: 'AssignInvoiceNumber';

@@ -59,3 +59,101 @@ export type InvoiceNumberAssigned = DomainEvent<
 >;
 
 export const invoiceNumberStream = (year: number) => `invoicenumbers-${year}`;
+
+// ---- Settlement: payments, credit notes, void, dunning (issue 4, items 5–7) ----
+// They live in the invoice's own stream, so every rule about one invoice (what is still
+// due, Σ credit notes ≤ total, void only without payments, each reminder once) is decided
+// on one stream's state and guarded by its expected revision.
+
+export const PAYMENT_METHODS = ['pix', 'boleto', 'card', 'transfer'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/**
+ * A payment received against an issued invoice. `appliedAmount` went to the invoice;
+ * `excessAmount` (an overpayment) became account credit (`AccountCredited`, `credit-<accountId>`).
+ */
+export type PaymentRecorded = DomainEvent<
+  'PaymentRecorded',
+  {
+    accountId: string;
+    period: string;
+    invoiceId: string;
+    number: string;
+    paymentId: string;
+    externalRef: string;
+    amount: string;
+    currency: string;
+    method: PaymentMethod;
+    /** when the money arrived, as the payment provider says (UTC ISO) */
+    receivedAt: string;
+    recordedAt: string;
+    appliedAmount: string;
+    excessAmount: string;
+    amountPaidAfter: string;
+    amountDueAfter: string;
+  }
+>;
+
+/** Nothing is due any more: payments (and credit notes) cover the total. */
+export type InvoicePaid = DomainEvent<
+  'InvoicePaid',
+  { accountId: string; period: string; invoiceId: string; number: string; total: string; amountPaid: string; amountCredited: string; currency: string; paidAt: string }
+>;
+
+/**
+ * A correction of an issued invoice, which itself never changes. `appliedAmount` reduced
+ * what was due; `excessAmount` (the part of the invoice already paid) became account credit.
+ */
+export type CreditNoteIssued = DomainEvent<
+  'CreditNoteIssued',
+  {
+    accountId: string;
+    period: string;
+    invoiceId: string;
+    number: string;
+    creditNoteId: string;
+    amount: string;
+    currency: string;
+    reason: string;
+    issuedAt: string;
+    appliedAmount: string;
+    excessAmount: string;
+    amountCreditedAfter: string;
+    amountDueAfter: string;
+  }
+>;
+
+/** Cancelled as a whole (only with no payment recorded); the next billing run drafts a replacement. */
+export type InvoiceVoided = DomainEvent<
+  'InvoiceVoided',
+  { accountId: string; period: string; invoiceId: string; number: string; total: string; creditApplied: string; currency: string; reason: string; voidedAt: string }
+>;
+
+/** Unpaid after the end of its due date in the account's time zone. */
+export type InvoiceOverdue = DomainEvent<
+  'InvoiceOverdue',
+  { accountId: string; period: string; invoiceId: string; number: string; dueDate: string; amountDue: string; currency: string; overdueAt: string }
+>;
+
+/** A reminder to send (by the email reactor) on day 1, 7 or 14 after the due date; recorded once each. */
+export type PaymentReminderDue = DomainEvent<
+  'PaymentReminderDue',
+  { accountId: string; period: string; invoiceId: string; number: string; dueDate: string; day: number; amountDue: string; currency: string; remindedAt: string }
+>;
+
+export type InvoiceSettlementEvent = PaymentRecorded | InvoicePaid | CreditNoteIssued | InvoiceVoided | InvoiceOverdue | PaymentReminderDue;
+
+/** Every event of an invoice stream (the drafted/issued ones above, and settlement). */
+export type InvoiceStreamEvent = InvoiceEvent | InvoiceSettlementEvent;
+
+export const INVOICE_SETTLEMENT_EVENT_TYPES = [
+  'PaymentRecorded',
+  'InvoicePaid',
+  'CreditNoteIssued',
+  'InvoiceVoided',
+  'InvoiceOverdue',
+  'PaymentReminderDue',
+] as const satisfies readonly InvoiceSettlementEvent['type'][];
+
+/** `paymentref-<externalRef>`: makes an external reference unique on the whole platform. */
+export const paymentReferenceStream = (externalRef: string) => `paymentref-${externalRef}`;

@@ -1,13 +1,41 @@
-import type { InvoiceEvent } from '../../domain/invoice/invoice-events.ts';
-import { INVOICE_EVENT_TYPES } from '../../domain/invoice/invoice-events.ts';
+import type { InvoiceStreamEvent } from '../../domain/invoice/invoice-events.ts';
+import { INVOICE_EVENT_TYPES, INVOICE_SETTLEMENT_EVENT_TYPES } from '../../domain/invoice/invoice-events.ts';
+import { exact } from '../../domain/rating/exact-decimal.ts';
+import type { RatedInvoice, RatedLine } from '../../domain/rating/index.ts';
 import type { Projection } from '../projection.ts';
+import { updateOneRow } from '../update-one-row.ts';
+
+/**
+ * Account credit applied to an invoice, shown as the invoice's last line (negative). It is
+ * not one of the rated lines (those are what the digest and the audit cover, and what tax
+ * is computed on): credit comes off after tax, total = subtotal + tax − credit applied.
+ */
+function withCreditLine(rated: RatedInvoice): RatedLine[] {
+  if (!exact(rated.creditApplied).gt(0)) return rated.lines;
+  const credit = {
+    kind: 'credit_applied',
+    segment: null,
+    planId: null,
+    planVersion: null,
+    from: rated.periodStart,
+    to: rated.periodEnd,
+    quantity: '1',
+    unit: 'credit',
+    pricing: { model: 'credit' },
+    amount: `-${rated.creditApplied}`,
+    unroundedAmount: `-${rated.creditApplied}`,
+    explanation: `Account credit (overpayments and credit notes on paid invoices) applied after tax: ${rated.subtotal} + ${rated.tax} − ${rated.creditApplied} = ${rated.total} ${rated.currency}.`,
+  };
+  return [...rated.lines, credit as unknown as RatedLine];
+}
 
 const invoicesProjection: Projection = {
   name: 'invoices',
-  eventTypes: new Set(INVOICE_EVENT_TYPES),
+  eventTypes: new Set([...INVOICE_EVENT_TYPES, ...INVOICE_SETTLEMENT_EVENT_TYPES]),
   tables: ['invoices'],
   async apply(trx, recorded) {
-    const event = { type: recorded.type, data: recorded.data } as InvoiceEvent;
+    const event = { type: recorded.type, data: recorded.data } as InvoiceStreamEvent;
+    const invoice = (invoiceId: string) => ({ invoice_id: invoiceId });
     switch (event.type) {
       case 'InvoiceDrafted': {
         const { invoiceId, accountId, period, rated, digest, draftedAt } = event.data;
@@ -17,7 +45,7 @@ const invoicesProjection: Projection = {
           tax: rated.tax,
           credit_applied: rated.creditApplied,
           total: rated.total,
-          lines: JSON.stringify(rated.lines) as never,
+          lines: JSON.stringify(withCreditLine(rated)) as never,
           digest,
           drafted_at: draftedAt,
         };
@@ -37,6 +65,19 @@ const invoicesProjection: Projection = {
           .execute();
         return;
       }
+      case 'PaymentRecorded':
+        return updateOneRow(trx, 'invoices', invoice(event.data.invoiceId), { amount_paid: event.data.amountPaidAfter }, `invoice ${event.data.invoiceId}`);
+      case 'CreditNoteIssued':
+        return updateOneRow(trx, 'invoices', invoice(event.data.invoiceId), { amount_credited: event.data.amountCreditedAfter }, `invoice ${event.data.invoiceId}`);
+      case 'InvoicePaid':
+        return updateOneRow(trx, 'invoices', invoice(event.data.invoiceId), { status: 'paid', paid_at: event.data.paidAt }, `invoice ${event.data.invoiceId}`);
+      case 'InvoiceVoided':
+        return updateOneRow(trx, 'invoices', invoice(event.data.invoiceId), { status: 'void', voided_at: event.data.voidedAt, void_reason: event.data.reason }, `invoice ${event.data.invoiceId}`);
+      case 'InvoiceOverdue':
+        // Recorded only while something is due, so the invoice is not paid yet when it arrives.
+        return updateOneRow(trx, 'invoices', invoice(event.data.invoiceId), { status: 'overdue', overdue_at: event.data.overdueAt }, `invoice ${event.data.invoiceId}`);
+      case 'PaymentReminderDue':
+        return updateOneRow(trx, 'invoices', invoice(event.data.invoiceId), { last_reminder_day: event.data.day }, `invoice ${event.data.invoiceId}`);
     }
   },
 };

@@ -5,7 +5,8 @@ export interface InvoicesTable {
   invoice_id: string;
   account_id: string;
   period: string;
-  status: 'draft' | 'issued';
+  /** issued and nothing else yet; overdue: past its due date with something due; paid: nothing due any more */
+  status: InvoiceStatus;
   number: string | null;
   currency: string;
   subtotal: string;
@@ -18,7 +19,19 @@ export interface InvoicesTable {
   due_date: string | null;
   drafted_at: Date | string;
   issued_at: Date | string | null;
+  // Settlement (migration 0015): amount due = total − amount_paid − amount_credited. Both are
+  // `not null default 0`; optional here only so that inserts may leave them to the default.
+  amount_paid?: string;
+  amount_credited?: string;
+  paid_at: Date | string | null;
+  overdue_at: Date | string | null;
+  last_reminder_day: number | null;
+  voided_at: Date | string | null;
+  void_reason: string | null;
 }
+
+export const INVOICE_STATUSES = ['draft', 'issued', 'overdue', 'paid', 'void'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 export interface InvoiceTables {
   invoices: InvoicesTable;

@@ -12,6 +12,8 @@ import * as auditLog from './0010-audit-log.ts';
 import * as usage from './0011-usage.ts';
 import * as pricebook from './0012-pricebook.ts';
 import * as invoices from './0013-invoices.ts';
+import * as payments from './0014-payments.ts';
+import * as invoicePayments from './0015-invoice-payments.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -29,5 +31,7 @@ export const readModelMigrations: MigrationProvider = {
     '0011-usage': usage,
     '0012-pricebook': pricebook,
     '0013-invoices': invoices,
+    '0014-payments': payments,
+    '0015-invoice-payments': invoicePayments,
   }),
 };

@@ -1,0 +1,166 @@
+import type { Kysely } from 'kysely';
+import { accountDecider } from '../domain/account/account-decider.ts';
+import { accountStream } from '../domain/account/account-streams.ts';
+import { invoiceDecider } from '../domain/invoice/invoice-decider.ts';
+import { invoiceStream } from '../domain/invoice/invoice-events.ts';
+import {
+  daysOverdue,
+  DEFAULT_DUNNING_CONFIG,
+  DUNNING_SUSPENSION_PREFIX,
+  dunningActions,
+  dunningSuspensionReason,
+  type DunningAccount,
+  type DunningAction,
+  type DunningConfig,
+  type DunningInvoice,
+} from '../domain/invoice/dunning-rules.ts';
+import { exact } from '../domain/rating/exact-decimal.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import { createAccountCommands } from './account-commands.ts';
+import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+
+export interface DunningDeps {
+  eventStore: EventStore;
+  readModels: Kysely<ReadModelDatabase>;
+  config?: DunningConfig;
+}
+
+export type DunningOutcome = DunningAction & { outcome: 'recorded' | 'unchanged' | 'failed'; error?: string };
+
+export interface DunningSummary {
+  asOf: string;
+  invoicesConsidered: number;
+  markedOverdue: number;
+  reminders: number;
+  suspended: number;
+  reactivated: number;
+  unchanged: number;
+  failed: number;
+  outcomes: DunningOutcome[];
+}
+
+/** Every event dunning records carries this actor. */
+export const DUNNING_ACTOR = 'system:dunning';
+
+/**
+ * One dunning pass at `now` (daily, or `POST /operator/dunning-runs`): reads the issued,
+ * unpaid invoices and the suspended accounts from the read models, asks the pure
+ * `dunningActions` what is due, and carries each action out as a command on the write model,
+ * which decides again on the stream itself: an overdue mark and each reminder are recorded
+ * once, suspending a suspended account or reactivating an active one records nothing. So a
+ * second run, even on a stale read model, records nothing twice.
+ */
+export async function runDunning(deps: DunningDeps, now: Date, context: CommandContext): Promise<DunningSummary> {
+  const config = deps.config ?? DEFAULT_DUNNING_CONFIG;
+  const ctx: CommandContext = { ...context, actor: DUNNING_ACTOR };
+  const accounts = createAccountCommands(deps.eventStore);
+
+  const rows = await deps.readModels
+    .selectFrom('invoices')
+    .innerJoin('accounts', 'accounts.account_id', 'invoices.account_id')
+    .select([
+      'invoices.invoice_id',
+      'invoices.account_id',
+      'invoices.period',
+      'invoices.number',
+      'invoices.due_date',
+      'invoices.total',
+      'invoices.amount_paid',
+      'invoices.amount_credited',
+      'invoices.overdue_at',
+      'invoices.last_reminder_day',
+      'accounts.time_zone',
+      'accounts.status as account_status',
+      'accounts.status_reason',
+    ])
+    .where('invoices.status', 'in', ['issued', 'overdue'])
+    .execute();
+  const suspendedRows = await deps.readModels.selectFrom('accounts').select(['account_id', 'status', 'status_reason']).where('status', '=', 'suspended').execute();
+
+  const invoices: DunningInvoice[] = [];
+  const accountRows = new Map<string, DunningAccount>();
+  const asAccount = (accountId: string, status: DunningAccount['status'], reason: string | null): DunningAccount => ({
+    accountId,
+    status,
+    suspendedByDunning: status === 'suspended' && (reason ?? '').startsWith(DUNNING_SUSPENSION_PREFIX),
+  });
+  for (const row of rows) {
+    if (row.number === null || row.due_date === null) continue;
+    const amountDue = exact(row.total).minus(row.amount_paid ?? '0').minus(row.amount_credited ?? '0');
+    invoices.push({
+      invoiceId: row.invoice_id,
+      accountId: row.account_id,
+      period: row.period,
+      number: row.number,
+      dueDate: row.due_date,
+      timeZone: row.time_zone,
+      amountDue: amountDue.toFixed(),
+      overdue: row.overdue_at !== null,
+      reminderDays: row.last_reminder_day === null ? [] : [row.last_reminder_day],
+    });
+    accountRows.set(row.account_id, asAccount(row.account_id, row.account_status, row.status_reason));
+  }
+  for (const row of suspendedRows) accountRows.set(row.account_id, asAccount(row.account_id, row.status, row.status_reason));
+
+  const outcomes: DunningOutcome[] = [];
+  for (const action of dunningActions(invoices, now, config, [...accountRows.values()])) {
+    try {
+      const recorded = await carryOut(action);
+      outcomes.push({ ...action, outcome: recorded ? 'recorded' : 'unchanged' });
+    } catch (error) {
+      outcomes.push({ ...action, outcome: 'failed', error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  const count = (type: DunningAction['type']) => outcomes.filter((o) => o.type === type && o.outcome === 'recorded').length;
+  return {
+    asOf: now.toISOString(),
+    invoicesConsidered: invoices.length,
+    markedOverdue: count('mark_overdue'),
+    reminders: count('remind'),
+    suspended: count('suspend'),
+    reactivated: count('reactivate'),
+    unchanged: outcomes.filter((o) => o.outcome === 'unchanged').length,
+    failed: outcomes.filter((o) => o.outcome === 'failed').length,
+    outcomes,
+  };
+
+  async function carryOut(action: DunningAction): Promise<boolean> {
+    const at = now.toISOString();
+    switch (action.type) {
+      case 'mark_overdue': {
+        const { accountId, period, invoiceId, asOfDate } = action;
+        const result = await handleCommand(deps.eventStore, invoiceDecider, invoiceStream(accountId, period), { type: 'MarkInvoiceOverdue', data: { accountId, period, invoiceId, asOfDate, overdueAt: at } }, ctx);
+        return result.events.length > 0;
+      }
+      case 'remind': {
+        const { accountId, period, invoiceId, day, asOfDate } = action;
+        const result = await handleCommand(deps.eventStore, invoiceDecider, invoiceStream(accountId, period), { type: 'RecordPaymentReminder', data: { accountId, period, invoiceId, day, asOfDate, remindedAt: at } }, ctx);
+        return result.events.length > 0;
+      }
+      case 'suspend': {
+        // The read model may lag a payment: suspend only if an invoice's own stream agrees.
+        const stillOverdue = [];
+        for (const invoice of invoices.filter((i) => i.accountId === action.accountId && action.invoiceNumbers.includes(i.number))) {
+          const { state } = await loadAggregate(deps.eventStore, invoiceDecider, invoiceStream(invoice.accountId, invoice.period));
+          if (state.status !== 'issued' || !exact(state.settlement.amountDue).gt(0)) continue;
+          if (daysOverdue(state.issued.dueDate, now, invoice.timeZone) >= config.suspendAfterDays) stillOverdue.push(state.issued.number);
+        }
+        if (stillOverdue.length === 0) return false;
+        const result = await accounts.execute(
+          { type: 'SuspendAccount', data: { accountId: action.accountId, reason: dunningSuspensionReason(stillOverdue, action.daysOverdue), suspendedAt: at } },
+          ctx,
+        );
+        return result.events.length > 0;
+      }
+      case 'reactivate': {
+        // Only a suspension dunning made itself; an operator's stays until an operator lifts it.
+        const { state } = await loadAggregate(deps.eventStore, accountDecider, accountStream(action.accountId));
+        if (state.status !== 'suspended' || !(state.statusReason ?? '').startsWith(DUNNING_SUSPENSION_PREFIX)) return false;
+        const result = await accounts.execute({ type: 'ReactivateAccount', data: { accountId: action.accountId, reactivatedAt: at } }, ctx);
+        return result.events.length > 0;
+      }
+    }
+  }
+}

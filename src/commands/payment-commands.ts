@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { creditDecider } from '../domain/credit/credit-decider.ts';
+import { creditStream, type CreditSource } from '../domain/credit/credit-events.ts';
+import { IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
+import { invoiceDecider, type InvoiceState } from '../domain/invoice/invoice-decider.ts';
+import {
+  invoiceStream,
+  PAYMENT_METHODS,
+  paymentReferenceStream,
+  type CreditNoteIssued,
+  type PaymentMethod,
+  type PaymentRecorded,
+} from '../domain/invoice/invoice-events.ts';
+import { PAYMENT_REFERENCE, paymentReferenceDecider } from '../domain/invoice/payment-reference.ts';
+import { exact } from '../domain/rating/exact-decimal.ts';
+import { checkInstant, formatInstant } from '../domain/rating/instant.ts';
+import { checkDecimal, formatMoney, isCurrency, MINOR_UNITS, type Currency } from '../domain/rating/money.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+
+export interface PaymentDeps {
+  eventStore: EventStore;
+  readModels: Kysely<ReadModelDatabase>;
+}
+
+export interface RecordPaymentInput {
+  externalRef: string;
+  amount: string;
+  method: PaymentMethod;
+  receivedAt: string;
+}
+
+/** A recorded payment, as its event has it: the same every time it is asked for. */
+export interface PaymentView {
+  paymentId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  externalRef: string;
+  amount: string;
+  currency: string;
+  method: PaymentMethod;
+  receivedAt: string;
+  recordedAt: string;
+  /** the part that went to the invoice */
+  appliedAmount: string;
+  /** an overpayment: credited to the account, applied to its next invoice */
+  excessAmount: string;
+  /** still due on the invoice right after this payment */
+  amountDueAfter: string;
+}
+
+export interface CreditNoteView {
+  creditNoteId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  amount: string;
+  currency: string;
+  reason: string;
+  issuedAt: string;
+  appliedAmount: string;
+  excessAmount: string;
+  amountDueAfter: string;
+}
+
+/** Where an invoice lives: its account and period name its stream (`invoice-<accountId>:<YYYY-MM>`). */
+async function locateInvoice(readModels: Kysely<ReadModelDatabase>, invoiceId: string) {
+  const row = await readModels
+    .selectFrom('invoices')
+    .select(['invoice_id', 'account_id', 'period', 'status', 'currency', 'number'])
+    .where('invoice_id', '=', invoiceId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('invoice_not_found', `invoice ${invoiceId} does not exist`);
+  if (!isCurrency(row.currency)) throw new Error(`invoice ${invoiceId} has an unknown currency ${row.currency}`);
+  return { ...row, currency: row.currency as Currency, stream: invoiceStream(row.account_id, row.period) };
+}
+
+/** The invoice a command names must be the stream's current, issued one. */
+function requireIssued(state: InvoiceState, invoiceId: string) {
+  if (state.status === 'none') throw new NotFoundError('invoice_not_found', `invoice ${invoiceId} does not exist`);
+  if (state.status === 'draft') {
+    if (state.draft.invoiceId === invoiceId) throw new IllegalStateError('invoice_not_issued', `invoice ${invoiceId} is a draft; only issued invoices take payments and corrections`);
+    throw new IllegalStateError('invoice_void', `invoice ${invoiceId} was voided and replaced`);
+  }
+  if (state.issued.invoiceId !== invoiceId || state.status === 'void') throw new IllegalStateError('invoice_void', `invoice ${invoiceId} was voided`);
+  return state;
+}
+
+function creditAccount(eventStore: EventStore, accountId: string, creditId: string, amount: string, currency: string, source: CreditSource, creditedAt: string, context: CommandContext) {
+  return handleCommand(eventStore, creditDecider, creditStream(accountId), { type: 'CreditAccount', data: { accountId, creditId, amount, currency, source, creditedAt } }, context);
+}
+
+const paymentView = (p: PaymentRecorded['data']): PaymentView => ({
+  paymentId: p.paymentId,
+  invoiceId: p.invoiceId,
+  invoiceNumber: p.number,
+  externalRef: p.externalRef,
+  amount: p.amount,
+  currency: p.currency,
+  method: p.method,
+  receivedAt: p.receivedAt,
+  recordedAt: p.recordedAt,
+  appliedAmount: p.appliedAmount,
+  excessAmount: p.excessAmount,
+  amountDueAfter: p.amountDueAfter,
+});
+
+/**
+ * Records a payment against an issued invoice, once per `externalRef` on the whole platform:
+ * 1. the reference is claimed in `paymentref-<externalRef>` with what the payment is (the same
+ *    reference with other content: 409 `payment_conflict`);
+ * 2. the payment is recorded in the invoice's stream under the claim's payment id (a second
+ *    attempt finds it there and records nothing); the one reaching the total records `InvoicePaid`;
+ * 3. an overpayment's excess is credited to the account (`credit-<accountId>`, once per payment).
+ * Each step is idempotent, so a retry after a crash between two of them completes the rest.
+ * `created` is false when the payment was already recorded: the caller answers 200 with it.
+ */
+export async function recordPayment(deps: PaymentDeps, invoiceId: string, input: RecordPaymentInput, context: CommandContext): Promise<{ created: boolean; payment: PaymentView }> {
+  const issues: FieldIssue[] = [];
+  if (typeof input.externalRef !== 'string' || !PAYMENT_REFERENCE.test(input.externalRef)) {
+    issues.push({ path: 'externalRef', message: 'must be 1 to 128 characters: letters, digits and . _ : / + = -, starting with a letter or digit' });
+  }
+  if (!(PAYMENT_METHODS as readonly string[]).includes(input.method)) issues.push({ path: 'method', message: `must be one of ${PAYMENT_METHODS.join(', ')}` });
+  const receivedAtMs = checkInstant(input.receivedAt, 'receivedAt', issues);
+  checkDecimal(input.amount, 'amount', issues, { positive: true });
+  if (issues.length > 0) throw new ValidationError(issues);
+
+  const invoice = await locateInvoice(deps.readModels, invoiceId);
+  checkDecimal(input.amount, 'amount', issues, { positive: true, maxDecimals: MINOR_UNITS[invoice.currency] });
+  if (issues.length > 0) throw new ValidationError(issues);
+  const content = { invoiceId, amount: formatMoney(input.amount, invoice.currency), method: input.method, receivedAt: formatInstant(receivedAtMs!) };
+
+  // Refuse before claiming the reference when the invoice cannot take it anyway.
+  const { state: before } = await loadAggregate(deps.eventStore, invoiceDecider, invoice.stream);
+  const alreadyThere = before.status === 'issued' && before.issued.invoiceId === invoiceId && before.settlement.payments.find((p) => p.externalRef === input.externalRef);
+  if (!alreadyThere) requireIssued(before, invoiceId);
+
+  const claim = await handleCommand(
+    deps.eventStore,
+    paymentReferenceDecider,
+    paymentReferenceStream(input.externalRef),
+    { type: 'ReservePaymentReference', data: { ...content, externalRef: input.externalRef, paymentId: randomUUID(), reservedAt: context.occurredAt } },
+    context,
+  );
+  const { paymentId } = claim.state.reserved!;
+
+  const recorded = await handleCommand(
+    deps.eventStore,
+    invoiceDecider,
+    invoice.stream,
+    { type: 'RecordPayment', data: { accountId: invoice.account_id, period: invoice.period, invoiceId, paymentId, externalRef: input.externalRef, amount: content.amount, method: content.method, receivedAt: content.receivedAt, recordedAt: context.occurredAt } },
+    context,
+  );
+  const state = requireIssued(recorded.state, invoiceId);
+  const payment = state.settlement.payments.find((p) => p.paymentId === paymentId)!;
+
+  if (exact(payment.excessAmount).gt(0)) {
+    const source: CreditSource = { kind: 'overpayment', invoiceId, paymentId, externalRef: payment.externalRef };
+    await creditAccount(deps.eventStore, invoice.account_id, `payment:${paymentId}`, payment.excessAmount, payment.currency, source, payment.recordedAt, context);
+  }
+  return { created: recorded.events.length > 0, payment: paymentView(payment) };
+}
+
+/**
+ * A credit note against an issued invoice (never changing it): Σ credit notes ≤ the total
+ * (409 `credit_notes_exceed_total`). What it credits beyond what was still due (the invoice
+ * was already paid) becomes account credit.
+ */
+export async function issueCreditNote(deps: PaymentDeps, invoiceId: string, input: { amount: string; reason: string }, context: CommandContext): Promise<CreditNoteView> {
+  const issues: FieldIssue[] = [];
+  checkReason(input.reason, issues);
+  checkDecimal(input.amount, 'amount', issues, { positive: true });
+  if (issues.length > 0) throw new ValidationError(issues);
+  const invoice = await locateInvoice(deps.readModels, invoiceId);
+  checkDecimal(input.amount, 'amount', issues, { positive: true, maxDecimals: MINOR_UNITS[invoice.currency] });
+  if (issues.length > 0) throw new ValidationError(issues);
+
+  const creditNoteId = randomUUID();
+  const result = await handleCommand(
+    deps.eventStore,
+    invoiceDecider,
+    invoice.stream,
+    { type: 'IssueCreditNote', data: { accountId: invoice.account_id, period: invoice.period, invoiceId, creditNoteId, amount: input.amount, reason: input.reason.trim(), issuedAt: context.occurredAt } },
+    context,
+  );
+  const issued = result.events.find((e): e is CreditNoteIssued => e.type === 'CreditNoteIssued')!.data;
+  if (exact(issued.excessAmount).gt(0)) {
+    await creditAccount(deps.eventStore, invoice.account_id, `creditnote:${creditNoteId}`, issued.excessAmount, issued.currency, { kind: 'credit_note', invoiceId, creditNoteId }, issued.issuedAt, context);
+  }
+  return {
+    creditNoteId,
+    invoiceId,
+    invoiceNumber: issued.number,
+    amount: issued.amount,
+    currency: issued.currency,
+    reason: issued.reason,
+    issuedAt: issued.issuedAt,
+    appliedAmount: issued.appliedAmount,
+    excessAmount: issued.excessAmount,
+    amountDueAfter: issued.amountDueAfter,
+  };
+}
+
+/**
+ * Voids an issued invoice with no payment recorded (409 `invoice_has_payments` otherwise) and
+ * gives back the account credit it took. The period's next billing run drafts a replacement
+ * from a fresh replay and issues it with a new number. Voiding again changes nothing.
+ */
+export async function voidInvoice(deps: PaymentDeps, invoiceId: string, input: { reason: string }, context: CommandContext) {
+  const issues: FieldIssue[] = [];
+  checkReason(input.reason, issues);
+  if (issues.length > 0) throw new ValidationError(issues);
+  const invoice = await locateInvoice(deps.readModels, invoiceId);
+  const command = { type: 'VoidInvoice' as const, data: { accountId: invoice.account_id, period: invoice.period, invoiceId, reason: input.reason.trim(), voidedAt: context.occurredAt } };
+  const { state } = await loadAggregate(deps.eventStore, invoiceDecider, invoice.stream);
+  // Voided and replaced since (the stream now holds the replacement): the void stands as recorded.
+  const replaced = invoice.status === 'void' && state.status !== 'void';
+  const result = replaced ? null : await handleCommand(deps.eventStore, invoiceDecider, invoice.stream, command, context);
+  // Idempotent: also completes a void whose credit release was interrupted.
+  await handleCommand(
+    deps.eventStore,
+    creditDecider,
+    creditStream(invoice.account_id),
+    { type: 'ReleaseCredit', data: { accountId: invoice.account_id, period: invoice.period, invoiceId, releasedAt: context.occurredAt } },
+    context,
+  );
+  if (result) {
+    if (result.state.status !== 'void') throw new Error(`invoice ${invoiceId} was not voided`);
+    const { voided } = result.state;
+    return { invoiceId, number: voided.number, status: 'void' as const, reason: voided.reason, voidedAt: voided.voidedAt, creditReleased: voided.creditApplied };
+  }
+  const row = await deps.readModels.selectFrom('invoices').select(['number', 'void_reason', 'voided_at', 'credit_applied']).where('invoice_id', '=', invoiceId).executeTakeFirstOrThrow();
+  return {
+    invoiceId,
+    number: row.number ?? '',
+    status: 'void' as const,
+    reason: row.void_reason ?? '',
+    voidedAt: row.voided_at === null ? '' : new Date(row.voided_at).toISOString(),
+    creditReleased: formatMoney(row.credit_applied, invoice.currency),
+  };
+}
+
+function checkReason(reason: unknown, issues: FieldIssue[]) {
+  if (typeof reason !== 'string' || reason.trim().length === 0 || reason.length > 500) issues.push({ path: 'reason', message: 'must be 1 to 500 characters' });
+}
+
+/**
+ * Applies the credit an invoice was rated with (`rated.creditApplied`) to the account's
+ * credit, before the invoice is issued: once per invoice period, never more than available
+ * (`insufficient_credit` otherwise: the billing run then fails that account and the next run
+ * re-rates it on the credit there is).
+ */
+export function applyInvoiceCredit(
+  eventStore: EventStore,
+  data: { accountId: string; period: string; invoiceId: string; amount: string; currency: string; appliedAt: string },
+  context: CommandContext,
+) {
+  return handleCommand(eventStore, creditDecider, creditStream(data.accountId), { type: 'ApplyCredit', data }, context);
+}

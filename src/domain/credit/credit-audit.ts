@@ -1,0 +1,20 @@
+import type { AuditDescriber } from '../audit/audit-description.ts';
+import type { CreditEvent } from './credit-events.ts';
+
+/** How account-credit events read in the account's audit log. */
+export const describeCreditEvent: AuditDescriber = (type, data) => {
+  const event = { type, data } as CreditEvent;
+  switch (event.type) {
+    case 'AccountCredited': {
+      const { source } = event.data;
+      const why = source.kind === 'overpayment' ? `overpayment ${source.externalRef} on invoice ${source.invoiceId}` : `credit note ${source.creditNoteId} on invoice ${source.invoiceId}`;
+      return { accountId: event.data.accountId, resourceType: 'account_credit', resourceId: event.data.creditId, summary: `Account credited ${event.data.amount} ${event.data.currency} (${why})` };
+    }
+    case 'CreditApplied':
+      return { accountId: event.data.accountId, resourceType: 'account_credit', resourceId: event.data.invoiceId, summary: `Account credit of ${event.data.amount} ${event.data.currency} applied to the invoice for ${event.data.period}` };
+    case 'CreditReleased':
+      return { accountId: event.data.accountId, resourceType: 'account_credit', resourceId: event.data.invoiceId, summary: `Account credit of ${event.data.amount} ${event.data.currency} given back: the invoice for ${event.data.period} was voided` };
+    default:
+      return null;
+  }
+};

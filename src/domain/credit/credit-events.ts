@@ -1,0 +1,33 @@
+import type { DomainEvent } from '../decider.ts';
+
+/**
+ * Account credit, one stream per account: `credit-<accountId>`. Credit comes from
+ * overpayments and from credit notes on what was already paid; the billing run applies it
+ * to the account's next invoice. Available = Σ credited − Σ applied.
+ */
+export type CreditSource =
+  | { kind: 'overpayment'; invoiceId: string; paymentId: string; externalRef: string }
+  | { kind: 'credit_note'; invoiceId: string; creditNoteId: string };
+
+export type AccountCredited = DomainEvent<
+  'AccountCredited',
+  { accountId: string; creditId: string; amount: string; currency: string; source: CreditSource; creditedAt: string }
+>;
+
+/** Taken off an invoice (its `creditApplied`), when the billing run issues it. One per invoice period. */
+export type CreditApplied = DomainEvent<
+  'CreditApplied',
+  { accountId: string; period: string; invoiceId: string; amount: string; currency: string; appliedAt: string }
+>;
+
+/** Given back when the invoice it was applied to is voided; its replacement applies credit afresh. */
+export type CreditReleased = DomainEvent<
+  'CreditReleased',
+  { accountId: string; period: string; invoiceId: string; amount: string; currency: string; releasedAt: string }
+>;
+
+export type CreditEvent = AccountCredited | CreditApplied | CreditReleased;
+
+export const CREDIT_EVENT_TYPES = ['AccountCredited', 'CreditApplied', 'CreditReleased'] as const satisfies readonly CreditEvent['type'][];
+
+export const creditStream = (accountId: string) => `credit-${accountId}`;

@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../domain/errors.ts';
+import { ZERO, exact } from '../../domain/rating/exact-decimal.ts';
+import { formatMoney, isCurrency, type Currency } from '../../domain/rating/money.ts';
+import type { ReadModelDatabase } from '../read-model-database.ts';
+import type { PaymentTables } from './payment-tables.ts';
+
+export interface AccountBalance {
+  accountId: string;
+  currency: string;
+  /** issued invoices with something still due, oldest period first */
+  openInvoices: {
+    invoiceId: string;
+    number: string;
+    period: string;
+    status: 'issued' | 'overdue';
+    dueDate: string;
+    total: string;
+    amountPaid: string;
+    amountCredited: string;
+    amountDue: string;
+  }[];
+  /** Σ the open invoices' amounts due */
+  amountDue: string;
+  /** account credit (overpayments, credit notes on paid invoices) waiting for the next invoice */
+  creditAvailable: string;
+}
+
+/** What the account owes now and what credit it has, from the invoices and account-balances read models. */
+export async function accountBalance(readModels: Kysely<ReadModelDatabase>, accountId: string): Promise<AccountBalance> {
+  const db = readModels as unknown as Kysely<ReadModelDatabase & PaymentTables>;
+  const account = await db.selectFrom('accounts').select(['currency']).where('account_id', '=', accountId).executeTakeFirst();
+  if (!account) throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
+  const currency = (isCurrency(account.currency) ? account.currency : 'BRL') as Currency;
+  const rows = await db
+    .selectFrom('invoices')
+    .select(['invoice_id', 'number', 'period', 'status', 'due_date', 'total', 'amount_paid', 'amount_credited'])
+    .where('account_id', '=', accountId)
+    .where('status', 'in', ['issued', 'overdue'])
+    .orderBy('period')
+    .execute();
+  const balance = await db.selectFrom('account_balances').select(['credit_available']).where('account_id', '=', accountId).executeTakeFirst();
+
+  const money = (value: string | null | undefined) => formatMoney(exact(value ?? '0'), currency);
+  const openInvoices = rows
+    .map((row) => {
+      const due = exact(row.total).minus(row.amount_paid ?? '0').minus(row.amount_credited ?? '0');
+      return {
+        invoiceId: row.invoice_id,
+        number: row.number ?? '',
+        period: row.period,
+        status: row.status as 'issued' | 'overdue',
+        dueDate: row.due_date ?? '',
+        total: money(row.total),
+        amountPaid: money(row.amount_paid),
+        amountCredited: money(row.amount_credited),
+        amountDue: formatMoney(due, currency),
+      };
+    })
+    .filter((invoice) => exact(invoice.amountDue).gt(0));
+  return {
+    accountId,
+    currency,
+    openInvoices,
+    amountDue: formatMoney(openInvoices.reduce((sum, i) => sum.plus(i.amountDue), ZERO), currency),
+    creditAvailable: money(balance?.credit_available),
+  };
+}

@@ -1,0 +1,46 @@
+/** Read models of payments, credit notes and account credit (migration 0014). Amounts are numeric, read back as decimal strings. */
+export interface PaymentsTable {
+  payment_id: string;
+  invoice_id: string;
+  account_id: string;
+  period: string;
+  invoice_number: string;
+  external_ref: string;
+  amount: string;
+  currency: string;
+  method: string;
+  applied_amount: string;
+  excess_amount: string;
+  received_at: Date | string;
+  recorded_at: Date | string;
+}
+
+export interface CreditNotesTable {
+  credit_note_id: string;
+  invoice_id: string;
+  account_id: string;
+  period: string;
+  invoice_number: string;
+  amount: string;
+  currency: string;
+  reason: string;
+  applied_amount: string;
+  excess_amount: string;
+  issued_at: Date | string;
+}
+
+/** One row per account with credit history: credit available = credited − applied. */
+export interface AccountBalancesTable {
+  account_id: string;
+  currency: string;
+  credited: string;
+  applied: string;
+  credit_available: string;
+  updated_at: Date | string;
+}
+
+export interface PaymentTables {
+  payments: PaymentsTable;
+  credit_notes: CreditNotesTable;
+  account_balances: AccountBalancesTable;
+}
