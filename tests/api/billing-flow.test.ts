@@ -119,5 +119,18 @@ describe('billing flow through HTTP', () => {
     expect(again.json()).toMatchObject({ issued: 0, alreadyIssued: 1 });
     const audit = await app.api.inject({ method: 'GET', url: `/invoices/${invoices[0]!.invoiceId}/audit`, headers: bearer(operator) });
     expect(audit.json()).toMatchObject({ identical: true });
+
+    const paid = await app.api.inject({
+      method: 'POST',
+      url: `/invoices/${invoices[0]!.invoiceId}/payments`,
+      headers: bearer(operator),
+      payload: { externalRef: 'pix-e2e-0001', amount: '57.59', method: 'pix', receivedAt: '2026-07-05T10:00:00-03:00' },
+    });
+    expect(paid.statusCode, paid.body).toBe(201);
+    await app.runner.catchUp();
+    const after = (await app.api.inject({ method: 'GET', url: `/accounts/${accountId}/invoices/${invoices[0]!.invoiceId}`, headers: bearer(operator) })).json();
+    expect(after).toMatchObject({ status: 'paid', total: '57.59' });
+    const balance = (await app.api.inject({ method: 'GET', url: `/accounts/${accountId}/balance`, headers: bearer(operator) })).json();
+    expect(balance).toMatchObject({ amountDue: '0.00', creditAvailable: '0.00', openInvoices: [] });
   });
 });

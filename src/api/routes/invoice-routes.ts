@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { auditInvoice } from '../../commands/invoice-audit.ts';
 import { runBilling } from '../../commands/billing-run.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { InvoicesTable } from '../../projections/invoices/invoice-tables.ts';
+import { INVOICE_STATUSES, type InvoicesTable } from '../../projections/invoices/invoice-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
 import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
@@ -15,7 +15,7 @@ const InvoiceSummaryView = z
   .object({
     invoiceId: z.string(),
     period: z.string(),
-    status: z.enum(['draft', 'issued']),
+    status: z.enum(INVOICE_STATUSES),
     number: z.string().nullable(),
     currency: z.string(),
     subtotal: z.string(),
@@ -88,7 +88,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     tags,
     access: 'invoices:read',
     params: AccountIdParams,
-    query: PageQuery.extend({ status: z.enum(['draft', 'issued']).optional() }),
+    query: PageQuery.extend({ status: z.enum(INVOICE_STATUSES).optional() }),
     responses: { 200: pageOf(InvoiceSummaryView) },
     async handler({ params, query }) {
       const after = decodeCursor(query.cursor, 1);
