@@ -3,8 +3,8 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDunning } from '../../src/commands/dunning.ts';
 import { Exact } from '../../src/domain/rating/exact-decimal.ts';
-import type { EventToAppend } from '../../src/ports/event-store.ts';
 import { startTestApp, testContext } from '../support/app.ts';
+import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
 
 /**
  * Payments, corrections, balance and dunning through HTTP, on invoices issued by a real
@@ -14,33 +14,10 @@ type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
 let operator: string;
 
-const GIB = 2n ** 30n;
-const meta = { actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: '2026-07-01T12:00:00.000Z' };
-const event = (type: string, data: unknown): EventToAppend => ({ eventId: randomUUID(), type, data, metadata: meta });
-const PLAN = {
-  planId: 'storage-basic',
-  version: 1,
-  currency: 'BRL',
-  monthlyFee: '0',
-  monthlyMinimum: '10.00',
-  taxRate: '0.05',
-  meters: {
-    storage_gib_month: { model: 'per_unit', unitPrice: '0.15' },
-    egress_gib: { model: 'per_unit', unitPrice: '0.40' },
-    requests_a: { model: 'per_unit', unitPrice: '0.01' },
-    requests_b: { model: 'per_unit', unitPrice: '0.01' },
-  },
-};
-
 beforeAll(async () => {
   app = await startTestApp();
-  const { eventStore } = app.infrastructure;
   operator = await app.tokenFor({ kind: 'operator' });
-  await eventStore.append(
-    'pricebook-storage-basic',
-    [event('PlanVersionPublished', { planId: 'storage-basic', version: 1, name: 'Storage basic', effectiveFrom: '2026-01', plan: PLAN, publishedAt: '2026-01-01T00:00:00.000Z' })],
-    { expectedRevision: 'no_stream' },
-  );
+  await publishWorkedExamplePlan(app);
 });
 afterAll(async () => {
   await app.close();
@@ -56,25 +33,7 @@ const streamLength = async (stream: string) => (await app.infrastructure.eventSt
 
 /** An account on the worked example (2026-06: 57.59), with its June invoice issued; returns the ids. */
 async function accountWithIssuedJune(slug: string) {
-  const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document: '529.982.247-25' } });
-  const { accountId } = opened.json<{ accountId: string }>();
-  const store = app.infrastructure.eventStore;
-  await store.append(
-    `subscription-${accountId}`,
-    [event('SubscriptionChanged', { accountId, planId: 'storage-basic', effectiveAt: '2026-05-01T00:00:00-03:00', changedAt: '2026-05-01T00:00:00-03:00', previousPlanId: null })],
-    { expectedRevision: 'no_stream' },
-  );
-  const bucketId = randomUUID();
-  const usage = (type: string, data: Record<string, string>) => event(type, { accountId, bucketId, contentDigest: 'x', ...data });
-  await store.append(
-    `usage-${accountId}:2026-06`,
-    [
-      usage('StorageMeasured', { sampleKey: 's1', bytes: String(100n * GIB), at: '2026-06-01T00:00:00-03:00' }),
-      usage('StorageMeasured', { sampleKey: 's2', bytes: String(200n * GIB), at: '2026-06-16T00:00:00-03:00' }),
-      usage('TrafficMeasured', { sampleKey: 't1', windowStart: '2026-06-10T00:00:00-03:00', windowEnd: '2026-06-10T01:00:00-03:00', egressBytes: String(50n * GIB), ingressBytes: '0', requestsA: '1234567', requestsB: '0' }),
-    ],
-    { expectedRevision: 'no_stream' },
-  );
+  const accountId = await accountWithWorkedExampleUsage(app, operator, slug);
   await catchUp();
   const run = await billing('2026-06');
   const mine = run.outcomes.find((o) => o.accountId === accountId)!;
