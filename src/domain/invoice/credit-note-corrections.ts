@@ -1,8 +1,8 @@
 import { ConflictError, IllegalStateError } from '../errors.ts';
 import { exact } from '../rating/exact-decimal.ts';
 import { formatMoney, type Currency } from '../rating/money.ts';
-import type { InvoiceDrafted, InvoiceIssued, InvoiceSettlementEvent } from './invoice-events.ts';
-import { paidEvent, splitAgainstDue, type InvoiceSettlement } from './payment-settlement.ts';
+import type { InvoiceSettlementEvent } from './invoice-events.ts';
+import { paidEvent, splitAgainstDue, type IssuedView } from './payment-settlement.ts';
 
 /**
  * Corrections of an issued invoice, which never changes its lines: credit notes (their sum
@@ -17,12 +17,6 @@ export type VoidInvoice = {
   type: 'VoidInvoice';
   data: { accountId: string; period: string; invoiceId: string; reason: string; voidedAt: string };
 };
-
-interface IssuedView {
-  draft: InvoiceDrafted['data'];
-  issued: InvoiceIssued['data'];
-  settlement: InvoiceSettlement;
-}
 
 /**
  * A credit note first reduces what is still due; the part of it the customer already paid

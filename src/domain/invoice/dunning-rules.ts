@@ -1,7 +1,7 @@
 import { IllegalStateError } from '../errors.ts';
 import { exact } from '../rating/exact-decimal.ts';
-import type { InvoiceDrafted, InvoiceIssued, InvoiceSettlementEvent } from './invoice-events.ts';
-import type { InvoiceSettlement } from './payment-settlement.ts';
+import type { InvoiceSettlementEvent } from './invoice-events.ts';
+import type { IssuedView } from './payment-settlement.ts';
 
 /**
  * Dunning, day by day. Days are calendar days in the account's time zone: an invoice due
@@ -129,12 +129,6 @@ export type RecordPaymentReminder = {
   type: 'RecordPaymentReminder';
   data: { accountId: string; period: string; invoiceId: string; day: number; asOfDate: string; remindedAt: string };
 };
-
-interface IssuedView {
-  draft: InvoiceDrafted['data'];
-  issued: InvoiceIssued['data'];
-  settlement: InvoiceSettlement;
-}
 
 /** Once; nothing when the invoice was paid (or settled) in the meantime. */
 export function decideMarkOverdue(command: MarkInvoiceOverdue, invoice: IssuedView): InvoiceSettlementEvent[] {

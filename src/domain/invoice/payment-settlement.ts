@@ -65,7 +65,8 @@ export type RecordPayment = {
   };
 };
 
-interface IssuedView {
+/** An issued invoice as the settlement, correction and dunning rules see it. */
+export interface IssuedView {
   draft: InvoiceDrafted['data'];
   issued: InvoiceIssued['data'];
   settlement: InvoiceSettlement;
