@@ -53,12 +53,19 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
     app.runner.projection(name);
     const started = Date.now();
     let last = 0;
+    let read = { applied: 0, total: 0n };
+    const report = () => {
+      const percent = read.total === 0n ? 100 : Number((BigInt(read.applied) * 100n) / read.total);
+      process.stderr.write(`\r${name}: ${read.applied} of ${read.total} events read (${percent}%)   `);
+    };
     await app.runner.rebuild(name, (applied, total) => {
+      read = { applied, total };
       if (Date.now() - last < 500 && BigInt(applied) < total) return;
       last = Date.now();
-      const percent = total === 0n ? 100 : Number((BigInt(applied) * 100n) / total);
-      process.stderr.write(`\r${name}: ${applied} of ${total} events read (${percent}%)   `);
+      report();
     });
+    // Said once more at the end: a read model with no events of its types gets no progress call.
+    report();
     const seconds = (Date.now() - started) / 1000;
     process.stderr.write('\n');
     console.log(`rebuilt ${name} in ${seconds.toFixed(1)} s`);

@@ -53,10 +53,23 @@ export interface ReadStreamOptions {
   maxCount?: number;
 }
 
+/**
+ * Which event types a reader of the log wants. A reader that handles a handful of types
+ * should not pull millions of usage samples through its process only to skip them.
+ */
+export type EventTypeFilter = { only: readonly string[] } | { except: readonly string[] };
+
+export function matchesEventType(filter: EventTypeFilter | undefined, type: string): boolean {
+  if (!filter) return true;
+  return 'only' in filter ? filter.only.includes(type) : !filter.except.includes(type);
+}
+
 export interface ReadAllOptions {
   /** exclusive; absent means from the beginning of the log */
   fromPosition?: Position | null;
   maxCount?: number;
+  /** absent: every event; maxCount counts matching events only */
+  filter?: EventTypeFilter;
 }
 
 export interface SubscribeOptions {
@@ -64,6 +77,8 @@ export interface SubscribeOptions {
   fromPosition?: Position | null;
   /** upper bound on the size of one yielded batch */
   maxBatch?: number;
+  /** absent: every event */
+  filter?: EventTypeFilter;
   signal: AbortSignal;
 }
 
@@ -81,8 +96,8 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up from `fromPosition`, then live; ends when the signal aborts. Batches are never empty. */
   subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
-  /** Number of committed events after `fromPosition` (for lag reports). */
-  countAfter(fromPosition: Position | null): Promise<bigint>;
+  /** Number of committed events after `fromPosition` that the filter lets through (for lag reports). */
+  countAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<bigint>;
   /** Cheap round trip that proves the store answers. */
   ping(): Promise<void>;
   close(): Promise<void>;

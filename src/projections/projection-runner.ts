@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position, RecordedEvent } from '../ports/event-store.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import { ProjectionFailure, type Projection } from './projection.ts';
+import { eventTypeFilterOf, handlesEventType, ProjectionFailure, type Projection } from './projection.ts';
 import type { ReadModelDatabase } from './read-model-database.ts';
 
 export interface ProjectionStatus {
@@ -10,7 +10,7 @@ export interface ProjectionStatus {
   eventsApplied: bigint;
   status: 'running' | 'failed' | 'new';
   error: string | null;
-  /** committed events after the checkpoint */
+  /** committed events of the projection's types after its checkpoint */
   lag: bigint;
 }
 
@@ -103,7 +103,7 @@ export class ProjectionRunner {
       let applied = 0;
       for (;;) {
         const checkpoint = await this.readCheckpoint(projection.name);
-        const batch = await this.eventStore.readAll({ fromPosition: checkpoint, maxCount: this.batchSize });
+        const batch = await this.eventStore.readAll({ fromPosition: checkpoint, maxCount: this.batchSize, filter: eventTypeFilterOf(projection) });
         if (batch.length === 0) break;
         try {
           await this.applyBatch(projection, checkpoint, batch);
@@ -120,7 +120,7 @@ export class ProjectionRunner {
   /** Empties the projection's tables and its checkpoint in one transaction, then replays the log. */
   async rebuild(name: string, onProgress?: (applied: number, total: bigint) => void): Promise<void> {
     const projection = this.projection(name);
-    const total = await this.eventStore.countAfter(null);
+    const total = await this.eventStore.countAfter(null, eventTypeFilterOf(projection));
     await this.db.transaction().execute(async (trx) => {
       await this.lockCheckpoint(trx, projection.name);
       for (const table of projection.tables) await sql`TRUNCATE TABLE ${sql.table(table)}`.execute(trx);
@@ -145,7 +145,7 @@ export class ProjectionRunner {
           eventsApplied: BigInt(row?.events_applied ?? '0'),
           status: row ? row.status : 'new',
           error: row?.error ?? null,
-          lag: await this.eventStore.countAfter(position),
+          lag: await this.eventStore.countAfter(position, eventTypeFilterOf(projection)),
         };
       }),
     );
@@ -157,7 +157,8 @@ export class ProjectionRunner {
       try {
         const checkpoint = await this.readCheckpoint(projection.name);
         let expected = checkpoint;
-        for await (const batch of this.eventStore.subscribeToAll({ fromPosition: checkpoint, maxBatch: this.batchSize, signal })) {
+        const filter = eventTypeFilterOf(projection);
+        for await (const batch of this.eventStore.subscribeToAll({ fromPosition: checkpoint, maxBatch: this.batchSize, filter, signal })) {
           await this.applyBatch(projection, expected, batch);
           expected = batch[batch.length - 1]!.position;
           retryDelayMs = RETRY_MIN_MS;
@@ -190,7 +191,8 @@ export class ProjectionRunner {
       if (current !== expected) throw new CheckpointMoved();
       let applied = 0;
       for (const event of batch) {
-        if (projection.eventTypes !== 'all' && !projection.eventTypes.has(event.type)) continue;
+        // The store filtered already; an adapter that could not is caught here.
+        if (!handlesEventType(projection, event.type)) continue;
         try {
           await projection.apply(trx, event);
         } catch (cause) {

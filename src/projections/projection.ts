@@ -1,16 +1,29 @@
 import type { Transaction } from 'kysely';
-import type { RecordedEvent } from '../ports/event-store.ts';
+import type { EventTypeFilter, RecordedEvent } from '../ports/event-store.ts';
 import type { ReadModelDatabase } from './read-model-database.ts';
 
 export interface Projection {
   /** the checkpoint's name, and what `ops rebuild` is given */
   readonly name: string;
-  /** event types this projection reads ('all': every one); others only move its checkpoint */
-  readonly eventTypes: ReadonlySet<string> | 'all';
+  /**
+   * Event types this projection reads, or every type but some. The store filters by
+   * them, so the checkpoint only ever stops at an event the projection handled.
+   */
+  readonly eventTypes: ReadonlySet<string> | { readonly except: ReadonlySet<string> };
   /** tables it owns and fills alone: emptied on rebuild */
   readonly tables: readonly string[];
   /** applies one event inside its batch's transaction; the runner calls it in log order */
   apply(trx: Transaction<ReadModelDatabase>, event: RecordedEvent): Promise<void>;
+}
+
+export function eventTypeFilterOf(projection: Pick<Projection, 'eventTypes'>): EventTypeFilter {
+  const { eventTypes } = projection;
+  return 'except' in eventTypes ? { except: [...eventTypes.except] } : { only: [...eventTypes] };
+}
+
+export function handlesEventType(projection: Pick<Projection, 'eventTypes'>, type: string): boolean {
+  const { eventTypes } = projection;
+  return 'except' in eventTypes ? !eventTypes.except.has(type) : eventTypes.has(type);
 }
 
 /** Names the event a projection could not apply: what ops needs to find and fix it. */

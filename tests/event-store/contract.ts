@@ -208,6 +208,84 @@ export function eventStoreContract(name: string, getStore: () => EventStore) {
       });
     });
 
+    describe('type filters', () => {
+      /** Two types of our own, unique to this test, among others' events. */
+      async function writeMixed(prefix: string) {
+        const wanted = `Wanted${randomUUID().slice(0, 8)}`;
+        const other = `Other${randomUUID().slice(0, 8)}`;
+        const written: { id: string; type: string }[] = [];
+        for (let i = 0; i < 5; i++) {
+          const batch = [event(other, { i }), event(wanted, { i }), event(other, { i })];
+          await getStore().append(`${prefix}${i % 2}`, batch, { expectedRevision: 'any' });
+          written.push(...batch.map((e) => ({ id: e.eventId, type: e.type })));
+        }
+        return { wanted, other, written };
+      }
+
+      it('only: readAll returns the listed types in log order, maxCount counts them, pages join up', async () => {
+        const store = getStore();
+        const prefix = streamOf('only');
+        const { wanted, written } = await writeMixed(prefix);
+        const expected = written.filter((w) => w.type === wanted).map((w) => w.id);
+        const first = await readAllOf(prefix);
+        const found: string[] = [];
+        let position: Position | null = null;
+        for (;;) {
+          const page = await store.readAll({ fromPosition: position, maxCount: 2, filter: { only: [wanted] } });
+          if (page.length === 0) break;
+          expect(page.length).toBeLessThanOrEqual(2);
+          for (const e of page) expect(e.type).toBe(wanted);
+          found.push(...page.map((e) => e.eventId));
+          position = page[page.length - 1]!.position;
+        }
+        expect(found).toEqual(expected);
+        // counted from our first event, which is not a wanted one
+        expect(first[0]!.type).not.toBe(wanted);
+        expect(await store.countAfter(first[0]!.position, { only: [wanted] })).toBe(BigInt(expected.length));
+      });
+
+      it('except: readAll leaves out the listed types and nothing else', async () => {
+        const store = getStore();
+        const prefix = streamOf('except');
+        const { other, written } = await writeMixed(prefix);
+        const first = await readAllOf(prefix);
+        const found: RecordedEvent[] = [];
+        for (let position: Position | null = first[0]!.position; ; ) {
+          const page = await store.readAll({ fromPosition: position, maxCount: 1000, filter: { except: [other] } });
+          if (page.length === 0) break;
+          found.push(...page.filter((e) => e.streamName.startsWith(prefix)));
+          for (const e of page) expect(e.type).not.toBe(other);
+          position = page[page.length - 1]!.position;
+        }
+        expect(found.map((e) => e.eventId)).toEqual(written.filter((w) => w.type !== other).map((w) => w.id));
+      });
+
+      it('subscribeToAll delivers only the listed types, catching up and live', async () => {
+        const store = getStore();
+        const prefix = streamOf('subfilter');
+        const { wanted, written } = await writeMixed(prefix);
+        const late = [event(wanted), event('Unwanted'), event(wanted)];
+        setTimeout(() => void store.append(`${prefix}late`, late, { expectedRevision: 'no_stream' }), 200);
+        const expected = [...written.filter((w) => w.type === wanted).map((w) => w.id), late[0]!.eventId, late[2]!.eventId];
+        const controller = new AbortController();
+        const timeout = setTimeout(() => controller.abort(), 15_000);
+        const seen: string[] = [];
+        try {
+          for await (const batch of store.subscribeToAll({ fromPosition: null, signal: controller.signal, maxBatch: 3, filter: { only: [wanted] } })) {
+            for (const e of batch) {
+              expect(e.type).toBe(wanted);
+              seen.push(e.eventId);
+            }
+            if (seen.length >= expected.length) break;
+          }
+        } finally {
+          clearTimeout(timeout);
+          controller.abort();
+        }
+        expect(seen).toEqual(expected);
+      });
+    });
+
     describe('subscribeToAll', () => {
       async function collect(prefix: string, from: Position | null, until: (seen: RecordedEvent[]) => boolean) {
         const controller = new AbortController();

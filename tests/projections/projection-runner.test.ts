@@ -144,4 +144,30 @@ describe('projection runner', () => {
     expect(after).toEqual(before);
     expect(progress.length).toBeGreaterThan(1);
   });
+
+  it('a projection reads only its event types: its checkpoint, applied count and lag ignore the others', async () => {
+    const noise = (n: number): EventToAppend => ({ ...tick(n), type: 'Noise' });
+    const stream = `mixed-${randomUUID()}`;
+    const wanted = [tick(1), tick(2), tick(3)];
+    await store.append(stream, [noise(0), wanted[0]!, noise(0), noise(0), wanted[1]!, wanted[2]!, noise(0)], { expectedRevision: 'no_stream' });
+    const seenTypes: string[] = [];
+    const picky: Projection = {
+      name: `picky-${randomUUID()}`,
+      eventTypes: new Set(['Ticked']),
+      tables: [],
+      async apply(_trx, event) {
+        if (event.streamName === stream) seenTypes.push(event.type);
+      },
+    };
+    const runner = new ProjectionRunner({ db, eventStore: store, projections: [picky], batchSize: 2 });
+    const ticksBefore = await store.countAfter(null, { only: ['Ticked'] });
+    expect((await runner.status())[0]!.lag).toBe(ticksBefore);
+    await runner.catchUp();
+    expect(seenTypes).toEqual(['Ticked', 'Ticked', 'Ticked']);
+    const [status] = await runner.status();
+    expect(status!.lag).toBe(0n);
+    expect(status!.eventsApplied).toBe(ticksBefore);
+    // the checkpoint stops at the last event it handled, not at the noise after it
+    expect(status!.position).toBe((await store.readStream(stream))[5]!.position);
+  });
 });

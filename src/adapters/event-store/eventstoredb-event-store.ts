@@ -20,7 +20,9 @@ import {
   type EventMetadata,
   type EventStore,
   type EventToAppend,
+  type EventTypeFilter,
   type ExpectedRevision,
+  matchesEventType,
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -168,6 +170,7 @@ export class EventStoreDbEventStore implements EventStore {
     if (maxCount <= 0) return events;
     // One extra per page because the driver's start is inclusive and the first event may be dropped.
     for await (const event of this.eventsAfter(options.fromPosition ?? null, maxCount + 1)) {
+      if (!matchesEventType(options.filter, event.type)) continue;
       events.push(event);
       if (events.length >= maxCount) break;
     }
@@ -209,6 +212,9 @@ export class EventStoreDbEventStore implements EventStore {
       // The server's start is exclusive already; this also guards against a replayed event.
       if (!event || isSystemEvent(event) || (last !== null && event.position <= last)) return;
       last = event.position;
+      // Filtered here rather than by the server: its filters match prefixes and regular
+      // expressions, and an exact list is what the port promises.
+      if (!matchesEventType(options.filter, event.type)) return;
       buffer.push(event);
       // Let gRPC flow control hold the server back while the consumer is behind.
       if (buffer.length >= maxBatch) subscription.pause();
@@ -247,9 +253,9 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async countAfter(fromPosition: Position | null): Promise<bigint> {
+  async countAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<bigint> {
     let count = 0n;
-    for await (const _event of this.eventsAfter(fromPosition, COUNT_PAGE_SIZE)) count++;
+    for await (const event of this.eventsAfter(fromPosition, COUNT_PAGE_SIZE)) if (matchesEventType(filter, event.type)) count++;
     return count;
   }
 

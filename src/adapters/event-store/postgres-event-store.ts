@@ -4,6 +4,7 @@ import {
   type AppendResult,
   type EventMetadata,
   type EventStore,
+  type EventTypeFilter,
   type EventToAppend,
   type ExpectedRevision,
   type Position,
@@ -129,13 +130,15 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.fromPosition ? decodePgPosition(options.fromPosition) : { transactionId: '0', globalPosition: '0' };
+    const typeFilter = typeFilterSql(options.filter, 4);
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM es_events e
         WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
           AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          ${typeFilter.condition}
         ORDER BY e.transaction_id, e.global_position
         LIMIT $3`,
-      [after.transactionId, after.globalPosition, options.maxCount ?? DEFAULT_READ_COUNT],
+      [after.transactionId, after.globalPosition, options.maxCount ?? DEFAULT_READ_COUNT, ...typeFilter.parameters],
     );
     return rows.map(toRecordedEvent);
   }
@@ -147,7 +150,7 @@ export class PostgresEventStore implements EventStore {
     const wakeUp = await this.listenForAppends(signal);
     try {
       while (!signal.aborted) {
-        const batch = await this.readAll({ fromPosition: position, maxCount: maxBatch });
+        const batch = await this.readAll({ fromPosition: position, maxCount: maxBatch, filter: options.filter });
         if (batch.length > 0) {
           position = batch[batch.length - 1]!.position;
           yield batch;
@@ -160,13 +163,15 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async countAfter(fromPosition: Position | null): Promise<bigint> {
+  async countAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<bigint> {
     const after = fromPosition ? decodePgPosition(fromPosition) : { transactionId: '0', globalPosition: '0' };
+    const typeFilter = typeFilterSql(filter, 3);
     const { rows } = await this.pool.query<{ count: string }>(
-      `SELECT count(*)::text AS count FROM es_events
-        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
-      [after.transactionId, after.globalPosition],
+      `SELECT count(*)::text AS count FROM es_events e
+        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          ${typeFilter.condition}`,
+      [after.transactionId, after.globalPosition, ...typeFilter.parameters],
     );
     return BigInt(rows[0]!.count);
   }
@@ -229,6 +234,14 @@ export class PostgresEventStore implements EventStore {
       },
     };
   }
+}
+
+/** The filter as a WHERE condition on `e.event_type`, its types passed as parameter `$index`. */
+function typeFilterSql(filter: EventTypeFilter | undefined, index: number): { condition: string; parameters: unknown[] } {
+  if (!filter) return { condition: '', parameters: [] };
+  return 'only' in filter
+    ? { condition: `AND e.event_type = ANY($${index}::text[])`, parameters: [filter.only] }
+    : { condition: `AND e.event_type <> ALL($${index}::text[])`, parameters: [filter.except] };
 }
 
 interface PgError extends Error {

@@ -32,6 +32,10 @@ CREATE TABLE IF NOT EXISTS es_events (
   CONSTRAINT es_events_stream_revision_unique UNIQUE (stream_name, stream_revision)
 );
 
+-- Readers that want a few event types (most projections) follow this index instead of
+-- scanning past millions of usage samples.
+CREATE INDEX IF NOT EXISTS es_events_type_order ON es_events (event_type, transaction_id, global_position);
+
 -- Appends one batch to one stream in a single round trip.
 -- p_expected: 'any' | 'no_stream' | 'stream_exists' | a decimal revision.
 -- Raises SQLSTATE ES409 with DETAIL = actual revision ('' when no stream) on a mismatch.

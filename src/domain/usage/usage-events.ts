@@ -56,3 +56,6 @@ export type CounterRead = DomainEvent<
 >;
 
 export const counterStream = (source: string, bucketId: string) => `counter-${source}:${bucketId}`;
+
+/** Measurements: billed by replaying usage streams, never an audit-log entry. */
+export const USAGE_EVENT_TYPES = ['StorageMeasured', 'TrafficMeasured', 'CounterRead'] as const satisfies readonly (UsageEvent | CounterRead)['type'][];

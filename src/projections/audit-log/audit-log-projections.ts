@@ -1,10 +1,12 @@
+import { USAGE_EVENT_TYPES } from '../../domain/usage/usage-events.ts';
 import type { Projection } from '../projection.ts';
 import { describeForAudit } from './audit-describers.ts';
 
 /** Built only from the event log: the metadata says who and from where, the describers say what. */
 const auditLogProjection: Projection = {
   name: 'audit-log',
-  eventTypes: 'all',
+  // Every event but usage samples: they are millions and none is an account's business.
+  eventTypes: { except: new Set(USAGE_EVENT_TYPES) },
   tables: ['audit_log'],
   async apply(trx, event) {
     const description = describeForAudit(event.type, event.data);
