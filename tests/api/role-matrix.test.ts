@@ -46,6 +46,10 @@ const MATRIX: Record<string, Row> = {
   'POST /invoices/{invoiceId}/credit-notes': { operatorOnly: true },
   'POST /invoices/{invoiceId}/void': { operatorOnly: true },
   'GET /accounts/{accountId}/balance': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'GET /accounts/{accountId}/payments': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'GET /accounts/{accountId}/invoices/{invoiceId}/payments': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'GET /accounts/{accountId}/credit-notes': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'GET /accounts/{accountId}/invoices/{invoiceId}/credit-notes': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'POST /operator/dunning-runs': { operatorOnly: true },
 
   'POST /operator/plans': { operatorOnly: true },
