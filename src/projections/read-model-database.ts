@@ -11,6 +11,7 @@ import type { SubscriptionTables } from './subscriptions/subscription-tables.ts'
 import type { UsageTables } from './usage/usage-tables.ts';
 import type { InvoiceTables } from './invoices/invoice-tables.ts';
 import type { PaymentTables } from './payments/payment-tables.ts';
+import type { ReactorTables } from '../reactors/reactor-tables.ts';
 
 export interface ProjectionCheckpointsTable {
   projection: string;
@@ -42,7 +43,8 @@ export interface ReadModelDatabase
     PricebookTables,
     SubscriptionTables,
     InvoiceTables,
-    PaymentTables {
+    PaymentTables,
+    ReactorTables {
   accounts: AccountsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -1,0 +1,39 @@
+import type { Generated } from 'kysely';
+
+export type ReactorJobStatus = 'pending' | 'done' | 'failed';
+
+export interface ReactorJobsTable {
+  reactor: string;
+  job_id: string;
+  /** jobs of one subject (a bucket, a key, an account) run one at a time, in log order */
+  subject: string;
+  account_id: string | null;
+  kind: string;
+  /** position of the event that asked for the job: the order jobs of a subject run in */
+  position: string;
+  payload: unknown;
+  status: Generated<ReactorJobStatus>;
+  attempts: Generated<number>;
+  not_before: Generated<Date>;
+  leased_until: Date | null;
+  /** set before an at-most-once side effect (a mail): a job found started was maybe done */
+  started_at: Date | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  done_at: Date | null;
+}
+
+export interface CollectorRunsTable {
+  collector: string;
+  last_run_at: Date;
+  last_success_at: Date | null;
+  last_error: string | null;
+  samples_recorded: Generated<string>;
+  buckets_read: Generated<number>;
+}
+
+export interface ReactorTables {
+  reactor_jobs: ReactorJobsTable;
+  collector_runs: CollectorRunsTable;
+}
