@@ -11,6 +11,9 @@ export interface ReactorJobsTable {
   kind: string;
   /** position of the event that asked for the job: the order jobs of a subject run in */
   position: string;
+  /** the event that asked for it: the outcome event's causation */
+  event_id: string;
+  correlation_id: string;
   payload: unknown;
   status: Generated<ReactorJobStatus>;
   attempts: Generated<number>;

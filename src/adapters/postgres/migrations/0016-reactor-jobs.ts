@@ -14,6 +14,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('account_id', 'uuid')
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('position', 'text', (c) => c.notNull())
+    .addColumn('event_id', 'uuid', (c) => c.notNull())
+    .addColumn('correlation_id', 'text', (c) => c.notNull())
     .addColumn('payload', 'jsonb', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending'))
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))

@@ -1,0 +1,347 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { DomainError, NotFoundError } from '../domain/errors.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import { RemoteError } from '../ports/remote-error.ts';
+import type { Projection } from '../projections/projection.ts';
+import { ProjectionRunner, type RunnerLogger } from '../projections/projection-runner.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { Reactor, ReactorContext, ReactorJob } from './reactor.ts';
+import type { ReactorJobsTable } from './reactor-tables.ts';
+
+export interface ReactorRunnerOptions {
+  db: Kysely<ReadModelDatabase>;
+  eventStore: EventStore;
+  reactors: readonly Reactor[];
+  clock?: () => Date;
+  /** tries before a job is failed for good; default 8 */
+  maxAttempts?: number;
+  /** first retry delay; doubles each try up to retryMaxMs; default 2 s */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** how long a claimed job is ours before another worker may take it; default 5 min */
+  leaseMs?: number;
+  /** how often an idle worker looks for due jobs; default 1 s */
+  pollMs?: number;
+  batchSize?: number;
+  logger?: RunnerLogger;
+}
+
+export interface ReactorFailure {
+  jobId: string;
+  kind: string;
+  subject: string;
+  attempts: number;
+  error: string | null;
+  failedAt: Date;
+}
+
+export interface ReactorStatus {
+  reactor: string;
+  /** null when it can work; otherwise why its jobs wait */
+  unavailable: string | null;
+  /** events of its types not yet taken in */
+  lag: bigint;
+  pending: number;
+  /** pending jobs that already failed at least once and wait for their next try */
+  retrying: number;
+  failed: number;
+  done: number;
+  /** the most recent failures, newest first */
+  failures: ReactorFailure[];
+}
+
+type JobRow = Selectable<ReactorJobsTable>;
+
+const intakeName = (reactor: Reactor) => `reactor:${reactor.name}`;
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 1000 ? `${message.slice(0, 997)}...` : message;
+}
+
+/** A remote's "no" (bad request, forbidden) or a rule of ours refusing: trying again cannot help. */
+function isPermanent(error: unknown): boolean {
+  if (error instanceof RemoteError) return !error.retryable;
+  return error instanceof DomainError;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+
+/**
+ * Takes each reactor's work in from the log (a projection writing job rows, so the job and
+ * the checkpoint that covers its event commit together: no job lost, none taken twice) and
+ * works the jobs off: claimed under a lease, one subject at a time in log order, retried
+ * with exponential backoff, failed for good after `maxAttempts` or a permanent refusal.
+ */
+export class ReactorRunner {
+  private readonly db: Kysely<ReadModelDatabase>;
+  private readonly reactors: readonly Reactor[];
+  private readonly intake: ProjectionRunner;
+  private readonly clock: () => Date;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly logger: RunnerLogger;
+  private controller: AbortController | null = null;
+  private loops: Promise<void>[] = [];
+
+  constructor(options: ReactorRunnerOptions) {
+    this.db = options.db;
+    this.reactors = options.reactors;
+    this.clock = options.clock ?? (() => new Date());
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.retryBaseMs = options.retryBaseMs ?? 2_000;
+    this.retryMaxMs = options.retryMaxMs ?? 15 * 60_000;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.logger = options.logger ?? { info: () => undefined, error: () => undefined };
+    this.intake = new ProjectionRunner({
+      db: options.db,
+      eventStore: options.eventStore,
+      projections: this.reactors.map((reactor) => this.intakeProjection(reactor)),
+      batchSize: options.batchSize,
+      logger: this.logger,
+    });
+  }
+
+  reactor(name: string): Reactor {
+    const found = this.reactors.find((r) => r.name === name);
+    if (!found) throw new NotFoundError('reactor_not_found', `no reactor named "${name}"; known: ${this.reactors.map((r) => r.name).join(', ')}`);
+    return found;
+  }
+
+  start(): void {
+    if (this.controller) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    for (const reactor of this.reactors) {
+      const reason = reactor.unavailable();
+      if (reason) this.logger.info(`reactor ${reactor.name}: ${reason}; its jobs wait until it is configured`);
+    }
+    this.intake.start();
+    this.loops = this.reactors.map((reactor) => this.work(reactor, controller.signal));
+  }
+
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await Promise.allSettled(this.loops);
+    await this.intake.stop();
+    this.controller = null;
+    this.loops = [];
+  }
+
+  /** Takes in every event committed so far (tests and ops). */
+  async catchUp(names?: readonly string[]): Promise<void> {
+    await this.intake.catchUp(names?.map((name) => intakeName(this.reactor(name))));
+  }
+
+  /**
+   * Works off every job due now, for the named reactors (all by default), until none is
+   * due; returns how many tries were made. Jobs waiting for a retry later are left alone.
+   */
+  async drain(names?: readonly string[]): Promise<number> {
+    const selected = names ? names.map((n) => this.reactor(n)) : this.reactors;
+    let tries = 0;
+    for (const reactor of selected) {
+      if (reactor.unavailable()) continue;
+      for (;;) {
+        const done = await this.runDue(reactor);
+        if (done === 0) break;
+        tries += done;
+      }
+    }
+    return tries;
+  }
+
+  async status(): Promise<ReactorStatus[]> {
+    const intake = await this.intake.status();
+    const counts = await this.db
+      .selectFrom('reactor_jobs')
+      .select(['reactor', 'status'])
+      .select((eb) => [eb.fn.countAll<string>().as('jobs'), eb.fn.sum<string>(sql`case when attempts > 0 and status = 'pending' then 1 else 0 end`).as('retrying')])
+      .groupBy(['reactor', 'status'])
+      .execute();
+    const failures = await this.db
+      .selectFrom('reactor_jobs')
+      .selectAll()
+      .where('status', '=', 'failed')
+      .orderBy('updated_at', 'desc')
+      .limit(50)
+      .execute();
+    return this.reactors.map((reactor) => {
+      const of = (status: string) => Number(counts.find((c) => c.reactor === reactor.name && c.status === status)?.jobs ?? 0);
+      return {
+        reactor: reactor.name,
+        unavailable: reactor.unavailable(),
+        lag: intake.find((s) => s.projection === intakeName(reactor))?.lag ?? 0n,
+        pending: of('pending'),
+        retrying: Number(counts.find((c) => c.reactor === reactor.name && c.status === 'pending')?.retrying ?? 0),
+        failed: of('failed'),
+        done: of('done'),
+        failures: failures
+          .filter((f) => f.reactor === reactor.name)
+          .slice(0, 10)
+          .map((f) => ({ jobId: f.job_id, kind: f.kind, subject: f.subject, attempts: f.attempts, error: f.last_error, failedAt: f.updated_at })),
+      };
+    });
+  }
+
+  /** Puts a failed job back in line for another round of tries (`ops retry`). */
+  async retry(reactorName: string, jobId: string): Promise<void> {
+    const reactor = this.reactor(reactorName);
+    const updated = await this.db
+      .updateTable('reactor_jobs')
+      .set({ status: 'pending', attempts: 0, not_before: this.clock(), leased_until: null, started_at: null, updated_at: this.clock() })
+      .where('reactor', '=', reactor.name)
+      .where('job_id', '=', jobId)
+      .where('status', '=', 'failed')
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) {
+      const job = await this.db.selectFrom('reactor_jobs').select('status').where('reactor', '=', reactor.name).where('job_id', '=', jobId).executeTakeFirst();
+      throw new NotFoundError(
+        'reactor_job_not_found',
+        job ? `job ${jobId} of reactor ${reactor.name} is ${job.status}, not failed: nothing to retry` : `reactor ${reactor.name} has no job ${jobId}`,
+      );
+    }
+  }
+
+  private intakeProjection(reactor: Reactor): Projection {
+    return {
+      name: intakeName(reactor),
+      eventTypes: reactor.eventTypes,
+      // Never rebuilt: emptying the job table would forget what was already done.
+      tables: [],
+      async apply(trx, event) {
+        for (const job of reactor.jobsFor(event)) {
+          await trx
+            .insertInto('reactor_jobs')
+            .values({
+              reactor: reactor.name,
+              job_id: job.jobId,
+              subject: job.subject,
+              account_id: job.accountId,
+              kind: job.kind,
+              position: event.position,
+              event_id: event.eventId,
+              correlation_id: event.metadata.correlationId,
+              payload: JSON.stringify(job.payload),
+              ...(job.notBefore ? { not_before: new Date(job.notBefore) } : {}),
+            })
+            .onConflict((oc) => oc.columns(['reactor', 'job_id']).doNothing())
+            .execute();
+        }
+      },
+    };
+  }
+
+  private async work(reactor: Reactor, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let tried = 0;
+      try {
+        if (!reactor.unavailable()) tried = await this.runDue(reactor);
+      } catch (error) {
+        // The job table itself failed (database down): wait and look again.
+        this.logger.error(`reactor ${reactor.name}: ${reasonOf(error)}`);
+      }
+      if (tried === 0) await sleep(this.pollMs, signal);
+    }
+  }
+
+  /** Claims the due jobs (the first open job of each subject) and tries each once. */
+  private async runDue(reactor: Reactor): Promise<number> {
+    const now = this.clock();
+    const leasedUntil = new Date(now.getTime() + this.leaseMs);
+    const claimed = await sql<JobRow>`
+      UPDATE reactor_jobs j SET leased_until = ${leasedUntil}, attempts = j.attempts + 1, updated_at = ${now}
+       WHERE (j.reactor, j.job_id) IN (
+         SELECT c.reactor, c.job_id FROM reactor_jobs c
+          WHERE c.reactor = ${reactor.name} AND c.status = 'pending' AND c.not_before <= ${now}
+            AND (c.leased_until IS NULL OR c.leased_until < ${now})
+            AND NOT EXISTS (
+              SELECT 1 FROM reactor_jobs e
+               WHERE e.reactor = c.reactor AND e.subject = c.subject AND e.status <> 'done'
+                 AND (e.position, e.job_id) < (c.position, c.job_id))
+          ORDER BY c.position, c.job_id
+          LIMIT 20
+          FOR UPDATE SKIP LOCKED)
+      RETURNING j.*`.execute(this.db);
+    for (const row of claimed.rows) await this.tryJob(reactor, row, now);
+    return claimed.rows.length;
+  }
+
+  private async tryJob(reactor: Reactor, row: JobRow, now: Date): Promise<void> {
+    const job: ReactorJob = {
+      reactor: reactor.name,
+      jobId: row.job_id,
+      subject: row.subject,
+      accountId: row.account_id,
+      kind: row.kind,
+      payload: row.payload as Record<string, unknown>,
+      position: row.position,
+      attempt: row.attempts,
+    };
+    const context: ReactorContext = {
+      now,
+      command: { actor: `system:reactor:${reactor.name}`, correlationId: row.correlation_id, causationId: row.event_id, occurredAt: now.toISOString() },
+    };
+    if (reactor.atMostOnce) {
+      if (row.started_at) {
+        await this.fail(reactor, job, context, 'outcome unknown: the service stopped while this was being sent; not sent again automatically (ops retry sends it again)');
+        return;
+      }
+      await this.update(row, { started_at: now });
+    }
+    try {
+      await reactor.perform(job, context);
+    } catch (error) {
+      const reason = reasonOf(error);
+      if (isPermanent(error) || row.attempts >= this.maxAttempts) {
+        await this.fail(reactor, job, context, row.attempts >= this.maxAttempts && !isPermanent(error) ? `gave up after ${row.attempts} tries: ${reason}` : reason);
+        return;
+      }
+      const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (row.attempts - 1));
+      // Jitter keeps a fleet of failed jobs from coming back in lockstep.
+      const notBefore = new Date(now.getTime() + delay * (0.75 + Math.random() * 0.5));
+      this.logger.error(`reactor ${reactor.name} job ${job.jobId} (${job.kind}) try ${row.attempts} failed, next at ${notBefore.toISOString()}: ${reason}`);
+      await this.update(row, { status: 'pending', not_before: notBefore, leased_until: null, started_at: null, last_error: reason });
+      return;
+    }
+    await this.update(row, { status: 'done', done_at: now, leased_until: null, last_error: null });
+  }
+
+  private async fail(reactor: Reactor, job: ReactorJob, context: ReactorContext, reason: string): Promise<void> {
+    this.logger.error(`reactor ${reactor.name} job ${job.jobId} (${job.kind}) failed: ${reason}`);
+    let recorded = reason;
+    try {
+      await reactor.giveUp(job, reason, context);
+    } catch (error) {
+      recorded = `${reason} (and recording the failure failed: ${reasonOf(error)})`;
+    }
+    await this.db
+      .updateTable('reactor_jobs')
+      .set({ status: 'failed', leased_until: null, last_error: recorded, updated_at: context.now })
+      .where('reactor', '=', job.reactor)
+      .where('job_id', '=', job.jobId)
+      .execute();
+  }
+
+  private async update(row: JobRow, changes: Partial<Omit<JobRow, 'reactor' | 'job_id'>>): Promise<void> {
+    await this.db
+      .updateTable('reactor_jobs')
+      .set({ ...changes, updated_at: this.clock() } as never)
+      .where('reactor', '=', row.reactor)
+      .where('job_id', '=', row.job_id)
+      .execute();
+  }
+}

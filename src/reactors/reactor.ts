@@ -1,0 +1,61 @@
+import type { RecordedEvent } from '../ports/event-store.ts';
+
+/**
+ * A reactor turns events into work on the outside world (MinIO, SFTPGo, SMTP) and records
+ * the outcome as events. It is fed from the log like a projection, with its own checkpoint,
+ * but the log only tells it what to do: the doing happens in jobs, retried with backoff,
+ * one subject at a time, so a slow or absent remote never holds the log back.
+ */
+export interface Reactor {
+  /** its checkpoint's name (`reactor:<name>`), and what `ops retry <reactor> <job>` names */
+  readonly name: string;
+  readonly eventTypes: ReadonlySet<string>;
+  /** the work an event asks for (often one job, sometimes none). Pure: reads only the event. */
+  jobsFor(event: RecordedEvent): ReactorJobRequest[];
+  /**
+   * Why the reactor cannot work now (its remote is not configured), or null. Its jobs then
+   * wait, pending and visible in `ops status`; nothing pretends they were done.
+   */
+  unavailable(): string | null;
+  /**
+   * Does the job: checks the remote's state first and does only what is missing, so doing
+   * a job twice (after a crash before its outcome was recorded) changes nothing more; then
+   * records the outcome event. Throws on failure; a RemoteError says whether to retry.
+   */
+  perform(job: ReactorJob, context: ReactorContext): Promise<void>;
+  /** Records that the job failed for good (e.g. BucketProvisioningFailed), with the remote's reason. */
+  giveUp(job: ReactorJob, reason: string, context: ReactorContext): Promise<void>;
+  /**
+   * true for side effects the remote cannot be asked about (a sent mail): a job found
+   * started but not finished after a crash is failed as "outcome unknown", never redone.
+   */
+  readonly atMostOnce?: boolean;
+}
+
+export interface ReactorJobRequest {
+  /** unique within the reactor; usually the event id, plus a suffix when one event asks for several jobs */
+  jobId: string;
+  /** jobs of one subject run in log order, one at a time */
+  subject: string;
+  accountId: string | null;
+  /** what to do, e.g. 'create-bucket' */
+  kind: string;
+  payload: Record<string, unknown>;
+  /** not before this instant (ISO), e.g. deleting an old key once its grace ends */
+  notBefore?: string;
+}
+
+export interface ReactorJob extends ReactorJobRequest {
+  reactor: string;
+  /** the position of the event that asked for it */
+  position: string;
+  /** 1 on the first try */
+  attempt: number;
+}
+
+export interface ReactorContext {
+  /** the instant of this try: becomes the outcome event's time */
+  now: Date;
+  /** metadata for the outcome events: actor `system:reactor:<name>`, caused by the job's event */
+  command: { actor: string; correlationId: string; causationId: string; occurredAt: string };
+}

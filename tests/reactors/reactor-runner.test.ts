@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresEventStore } from '../../src/adapters/event-store/postgres-event-store.ts';
+import { createKysely, createPool } from '../../src/adapters/postgres/database.ts';
+import { migrateReadModels } from '../../src/adapters/postgres/migrate.ts';
+import type { EventToAppend, RecordedEvent } from '../../src/ports/event-store.ts';
+import { RemoteError } from '../../src/ports/remote-error.ts';
+import type { ReadModelDatabase } from '../../src/projections/read-model-database.ts';
+import type { Reactor, ReactorJob } from '../../src/reactors/reactor.ts';
+import { ReactorRunner } from '../../src/reactors/reactor-runner.ts';
+import { createTestDatabase } from '../support/database.ts';
+
+let db: Kysely<ReadModelDatabase>;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  const pool = createPool(await createTestDatabase('reactors'));
+  db = createKysely<ReadModelDatabase>(pool);
+  store = new PostgresEventStore(pool);
+  await store.migrate();
+  await migrateReadModels(db);
+});
+afterAll(async () => {
+  await db.destroy();
+});
+
+/**
+ * A remote that keeps "things" by name, counts the calls that change it, and fails on
+ * demand: what a reactor talks to, reduced to what the runner's guarantees are about.
+ */
+class ThingRemote {
+  readonly things = new Set<string>();
+  creates = 0;
+  failures: (RemoteError | Error)[] = [];
+  hangNext = false;
+  async create(name: string): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    if (this.hangNext) {
+      this.hangNext = false;
+      this.creates++;
+      this.things.add(name);
+      // The process "dies" here: the side effect happened, nothing after it ever runs.
+      await new Promise(() => undefined);
+    }
+    this.creates++;
+    this.things.add(name);
+  }
+}
+
+function thingReactor(name: string, remote: ThingRemote, options: { configured?: () => boolean; atMostOnce?: boolean } = {}) {
+  const outcomes: { jobId: string; outcome: string }[] = [];
+  const reactor: Reactor = {
+    name,
+    eventTypes: new Set([`${name}:ThingRequested`]),
+    atMostOnce: options.atMostOnce,
+    jobsFor: (event: RecordedEvent) => {
+      const data = event.data as { thing: string; subject: string };
+      return [{ jobId: event.eventId, subject: data.subject, accountId: null, kind: 'create-thing', payload: { thing: data.thing } }];
+    },
+    unavailable: () => (options.configured?.() ?? true ? null : 'the thing server is not configured'),
+    async perform(job: ReactorJob) {
+      const thing = String(job.payload.thing);
+      // Checks first, as every reactor must: a thing already there counts as done.
+      if (!options.atMostOnce && remote.things.has(thing)) {
+        outcomes.push({ jobId: job.jobId, outcome: 'done' });
+        return;
+      }
+      await remote.create(thing);
+      outcomes.push({ jobId: job.jobId, outcome: 'done' });
+    },
+    async giveUp(job: ReactorJob, reason: string) {
+      outcomes.push({ jobId: job.jobId, outcome: `failed: ${reason}` });
+    },
+  };
+  return { reactor, outcomes };
+}
+
+function request(reactorName: string, thing: string, subject = thing): EventToAppend {
+  return {
+    eventId: randomUUID(),
+    type: `${reactorName}:ThingRequested`,
+    data: { thing, subject },
+    metadata: { actor: 'test', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2026-12-03T10:00:00.000Z' },
+  };
+}
+
+/** A clock the test moves by hand. */
+function manualClock(start = '2026-12-03T10:00:00.000Z') {
+  let now = new Date(start).getTime();
+  return { now: () => new Date(now), advance: (ms: number) => (now += ms) };
+}
+
+async function jobs(reactor: string) {
+  return db.selectFrom('reactor_jobs').selectAll().where('reactor', '=', reactor).orderBy('position').execute();
+}
+
+describe('reactor runner', () => {
+  it('takes each event in once, does the work, and counts it done; taking in again adds nothing', async () => {
+    const name = `things-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    const { reactor, outcomes } = thingReactor(name, remote);
+    await store.append(`thing-${randomUUID()}`, [request(name, 'a'), request(name, 'b')], { expectedRevision: 'no_stream' });
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor] });
+    await runner.catchUp();
+    await runner.catchUp();
+    expect((await jobs(name)).map((j) => j.status)).toEqual(['pending', 'pending']);
+    expect((await runner.status())[0]).toMatchObject({ reactor: name, lag: 0n, pending: 2, done: 0, failed: 0, unavailable: null });
+    expect(await runner.drain()).toBe(2);
+    expect([...remote.things].sort()).toEqual(['a', 'b']);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['done', 'done']);
+    expect((await runner.status())[0]).toMatchObject({ pending: 0, done: 2 });
+    expect(await runner.drain()).toBe(0);
+  });
+
+  it('retries a retryable failure with growing delays, never before its time, then succeeds', async () => {
+    const name = `retry-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    remote.failures.push(new RemoteError('things', 'connection reset', true), new RemoteError('things', 'server busy', true));
+    const { reactor } = thingReactor(name, remote);
+    await store.append(`thing-${randomUUID()}`, [request(name, 'x')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, retryBaseMs: 1_000 });
+    await runner.catchUp();
+    expect(await runner.drain()).toBe(1);
+    let [job] = await jobs(name);
+    expect(job).toMatchObject({ status: 'pending', attempts: 1, last_error: 'connection reset' });
+    // first delay: 1 s ± 25 %
+    expect(job!.not_before.getTime() - clock.now().getTime()).toBeGreaterThanOrEqual(750);
+    expect(job!.not_before.getTime() - clock.now().getTime()).toBeLessThanOrEqual(1_250);
+    expect(await runner.drain()).toBe(0);
+    clock.advance(1_300);
+    expect(await runner.drain()).toBe(1);
+    [job] = await jobs(name);
+    expect(job).toMatchObject({ status: 'pending', attempts: 2, last_error: 'server busy' });
+    // second delay: 2 s ± 25 %
+    expect(job!.not_before.getTime() - clock.now().getTime()).toBeGreaterThanOrEqual(1_500);
+    clock.advance(1_400);
+    expect(await runner.drain()).toBe(0);
+    clock.advance(1_200);
+    expect(await runner.drain()).toBe(1);
+    [job] = await jobs(name);
+    expect(job).toMatchObject({ status: 'done', attempts: 3, last_error: null });
+    expect(remote.creates).toBe(1);
+    expect((await runner.status())[0]!.retrying).toBe(0);
+  });
+
+  it('a permanent refusal fails the job at once with the remote reason; ops retry puts it back and it succeeds', async () => {
+    const name = `refuse-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    remote.failures.push(new RemoteError('things', 'Access Denied.', false));
+    const { reactor, outcomes } = thingReactor(name, remote);
+    await store.append(`thing-${randomUUID()}`, [request(name, 'y')], { expectedRevision: 'no_stream' });
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor] });
+    await runner.catchUp();
+    await runner.drain();
+    const [status] = await runner.status();
+    expect(status).toMatchObject({ failed: 1, pending: 0 });
+    expect(status!.failures[0]).toMatchObject({ kind: 'create-thing', subject: 'y', error: 'Access Denied.', attempts: 1 });
+    expect(outcomes).toEqual([{ jobId: status!.failures[0]!.jobId, outcome: 'failed: Access Denied.' }]);
+
+    await expect(runner.retry(name, 'no-such-job')).rejects.toThrow(/has no job no-such-job/);
+    await runner.retry(name, status!.failures[0]!.jobId);
+    await expect(runner.retry(name, status!.failures[0]!.jobId)).rejects.toThrow(/is pending, not failed/);
+    await runner.drain();
+    expect((await runner.status())[0]).toMatchObject({ failed: 0, done: 1 });
+    expect(remote.things.has('y')).toBe(true);
+  });
+
+  it('gives up after the configured number of tries, saying so', async () => {
+    const name = `giveup-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    remote.failures.push(...Array.from({ length: 5 }, () => new RemoteError('things', 'timed out', true)));
+    const { reactor } = thingReactor(name, remote);
+    await store.append(`thing-${randomUUID()}`, [request(name, 'z')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, maxAttempts: 3, retryBaseMs: 10 });
+    await runner.catchUp();
+    for (let i = 0; i < 5; i++) {
+      await runner.drain();
+      clock.advance(1_000);
+    }
+    const [job] = await jobs(name);
+    expect(job).toMatchObject({ status: 'failed', attempts: 3, last_error: 'gave up after 3 tries: timed out' });
+    expect(remote.things.size).toBe(0);
+  });
+
+  it('jobs of one subject run in log order: a later one waits while an earlier one is failing', async () => {
+    const name = `order-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    remote.failures.push(new RemoteError('things', 'busy', true));
+    const { reactor } = thingReactor(name, remote);
+    await store.append(`thing-${randomUUID()}`, [request(name, 'first', 's1'), request(name, 'second', 's1'), request(name, 'other', 's2')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, retryBaseMs: 1_000 });
+    await runner.catchUp();
+    await runner.drain();
+    // s1's first job failed and waits; s1's second may not overtake it; s2 is independent
+    expect((await jobs(name)).map((j) => `${(j.payload as { thing: string }).thing}:${j.status}`)).toEqual(['first:pending', 'second:pending', 'other:done']);
+    clock.advance(2_000);
+    await runner.drain();
+    expect((await jobs(name)).map((j) => j.status)).toEqual(['done', 'done', 'done']);
+  });
+
+  it('an unconfigured remote leaves the jobs pending and says why', async () => {
+    const name = `absent-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    let configured = false;
+    const { reactor } = thingReactor(name, remote, { configured: () => configured });
+    await store.append(`thing-${randomUUID()}`, [request(name, 'p')], { expectedRevision: 'no_stream' });
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor] });
+    await runner.catchUp();
+    expect(await runner.drain()).toBe(0);
+    expect((await runner.status())[0]).toMatchObject({ pending: 1, done: 0, unavailable: 'the thing server is not configured' });
+    configured = true;
+    await runner.drain();
+    expect((await runner.status())[0]).toMatchObject({ pending: 0, done: 1, unavailable: null });
+  });
+
+  it('after a crash between the side effect and its record, the next worker finds the work done remotely and does not redo it', async () => {
+    const name = `crash-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    remote.hangNext = true;
+    const { reactor } = thingReactor(name, remote);
+    await store.append(`thing-${randomUUID()}`, [request(name, 'c')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const dying = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 });
+    await dying.catchUp();
+    void dying.drain();
+    await waitFor(() => remote.creates === 1);
+    // another worker (the restarted service) may take the job once the dead one's lease ends
+    const restarted = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 });
+    expect(await restarted.drain()).toBe(0);
+    clock.advance(61_000);
+    expect(await restarted.drain()).toBe(1);
+    expect((await jobs(name))[0]).toMatchObject({ status: 'done', attempts: 2 });
+    expect(remote.creates).toBe(1);
+  });
+
+  it('an at-most-once job found started after a crash is failed as "outcome unknown", never done twice', async () => {
+    const name = `mail-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    remote.hangNext = true;
+    const { reactor, outcomes } = thingReactor(name, remote, { atMostOnce: true });
+    await store.append(`thing-${randomUUID()}`, [request(name, 'm')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const dying = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 });
+    await dying.catchUp();
+    void dying.drain();
+    await waitFor(() => remote.creates === 1);
+    clock.advance(61_000);
+    const restarted = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 });
+    await restarted.drain();
+    expect(remote.creates).toBe(1);
+    const [job] = await jobs(name);
+    expect(job!.status).toBe('failed');
+    expect(job!.last_error).toMatch(/^outcome unknown/);
+    expect(outcomes[0]!.outcome).toMatch(/^failed: outcome unknown/);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!condition()) throw new Error('condition not reached');
+}
