@@ -1,0 +1,100 @@
+import type { BucketCommands } from '../commands/bucket-commands.ts';
+import type { BucketEvent } from '../domain/bucket/bucket-events.ts';
+import type { ObjectStorage } from '../ports/object-storage.ts';
+import { RemoteError } from '../ports/remote-error.ts';
+import type { StorageAdmin } from '../ports/storage-admin.ts';
+import type { Reactor, ReactorJobRequest } from './reactor.ts';
+
+export interface BucketProvisioningDeps {
+  /** null: no S3 server configured; bucket work waits */
+  objectStorage: ObjectStorage | null;
+  /** null: the S3 server is not MinIO (no admin API); quotas cannot be enforced there */
+  storageAdmin: StorageAdmin | null;
+  buckets: BucketCommands;
+}
+
+type BucketJob =
+  | { kind: 'create'; payload: { accountId: string; bucketId: string; name: string } }
+  | { kind: 'quota'; payload: { name: string; quotaBytes: string | null } }
+  | { kind: 'versioning'; payload: { name: string; versioning: 'enabled' | 'suspended' } }
+  | { kind: 'lifecycle'; payload: { name: string; expirationDays: number | null; noncurrentVersionExpirationDays: number | null } }
+  | { kind: 'delete'; payload: { accountId: string; bucketId: string; name: string } };
+
+function jobOf(event: BucketEvent): BucketJob | null {
+  const { name } = event.data;
+  switch (event.type) {
+    case 'BucketRequested':
+      return { kind: 'create', payload: { accountId: event.data.accountId, bucketId: event.data.bucketId, name } };
+    case 'BucketQuotaSet':
+      return { kind: 'quota', payload: { name, quotaBytes: event.data.quotaBytes } };
+    case 'BucketVersioningSet':
+      return { kind: 'versioning', payload: { name, versioning: event.data.versioning } };
+    case 'BucketLifecycleSet':
+      return {
+        kind: 'lifecycle',
+        payload: { name, expirationDays: event.data.expirationDays, noncurrentVersionExpirationDays: event.data.noncurrentVersionExpirationDays },
+      };
+    case 'BucketDeletionRequested':
+      return { kind: 'delete', payload: { accountId: event.data.accountId, bucketId: event.data.bucketId, name } };
+    case 'BucketProvisioned':
+    case 'BucketProvisioningFailed':
+    case 'BucketDeleted':
+      return null;
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}
+
+/** Buckets on the S3 server: created, configured and deleted as their events ask. */
+export function bucketProvisioningReactor({ objectStorage, storageAdmin, buckets }: BucketProvisioningDeps): Reactor {
+  return {
+    name: 'minio-buckets',
+    eventTypes: new Set(['BucketRequested', 'BucketQuotaSet', 'BucketVersioningSet', 'BucketLifecycleSet', 'BucketDeletionRequested'] satisfies BucketEvent['type'][]),
+    jobsFor(event): ReactorJobRequest[] {
+      const bucketEvent = event as unknown as BucketEvent;
+      const job = jobOf(bucketEvent);
+      if (!job) return [];
+      return [{ jobId: event.eventId, subject: bucketEvent.data.bucketId, accountId: bucketEvent.data.accountId, kind: job.kind, payload: job.payload }];
+    },
+    unavailable: () => (objectStorage ? null : 'no S3 server configured (MINIO_ENDPOINT)'),
+    async perform(job, context) {
+      const storage = objectStorage!;
+      const { kind, payload } = job as unknown as BucketJob;
+      switch (kind) {
+        case 'create': {
+          // A bucket that already exists (made before a crash) counts as done.
+          if (!(await storage.bucketExists(payload.name))) await storage.createBucket(payload.name);
+          await buckets.recordProvisioned({ accountId: payload.accountId, bucketId: payload.bucketId }, context.command);
+          return;
+        }
+        case 'quota':
+          if (!storageAdmin) throw new RemoteError('minio', 'the S3 server is not MinIO (no admin API configured): bucket quotas cannot be enforced there', false);
+          await storageAdmin.setBucketQuota(payload.name, payload.quotaBytes === null ? null : BigInt(payload.quotaBytes));
+          return;
+        case 'versioning':
+          await storage.setVersioning(payload.name, payload.versioning);
+          return;
+        case 'lifecycle':
+          await storage.setLifecycle(payload.name, { expirationDays: payload.expirationDays, noncurrentVersionExpirationDays: payload.noncurrentVersionExpirationDays });
+          return;
+        case 'delete': {
+          if (await storage.bucketExists(payload.name)) await storage.deleteBucket(payload.name);
+          await buckets.recordDeleted({ accountId: payload.accountId, bucketId: payload.bucketId }, context.command);
+          return;
+        }
+        default: {
+          const unknown: never = kind;
+          throw new Error(`unknown bucket job kind ${String(unknown)}`);
+        }
+      }
+    },
+    async giveUp(job, reason, context) {
+      // Only a creation has a failure event the portal shows; other failures stay in ops status.
+      if (job.kind !== 'create') return;
+      const { accountId, bucketId } = (job as unknown as Extract<BucketJob, { kind: 'create' }>).payload;
+      await buckets.recordProvisioningFailed({ accountId, bucketId, reason }, context.command);
+    },
+  };
+}

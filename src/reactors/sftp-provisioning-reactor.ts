@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { loadAccountStatus } from '../commands/account-guard.ts';
+import { loadAggregate } from '../commands/command-handler.ts';
+import type { SftpUserCommands } from '../commands/sftp-user-commands.ts';
+import type { AccountEvent } from '../domain/account/account-events.ts';
+import { keyPolicy } from '../domain/access-key/access-key-policy.ts';
+import type { BucketEvent } from '../domain/bucket/bucket-events.ts';
+import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
+import { sftpUserDecider } from '../domain/sftp-user/sftp-user-decider.ts';
+import type { SftpUserEvent } from '../domain/sftp-user/sftp-user-events.ts';
+import { sftpUserStream } from '../domain/sftp-user/sftp-user-streams.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import { SecretShreddedError, type SecretSealer } from '../ports/secret-sealer.ts';
+import type { SftpServer } from '../ports/sftp-server.ts';
+import type { StorageAdmin } from '../ports/storage-admin.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { Reactor } from './reactor.ts';
+
+export interface SftpProvisioningDeps {
+  sftpServer: SftpServer | null;
+  storageAdmin: StorageAdmin | null;
+  /** the S3 endpoint as SFTPGo reaches it, and its region */
+  s3: { endpoint: string; region: string } | null;
+  secrets: SecretSealer;
+  sftpUsers: SftpUserCommands;
+  eventStore: EventStore;
+  readModels: Kysely<ReadModelDatabase>;
+}
+
+type Handled =
+  | SftpUserEvent
+  | Extract<AccountEvent, { type: 'AccountSuspended' | 'AccountReactivated' | 'AccountClosed' }>
+  // a mapped bucket becomes reachable once provisioned, and is dropped once deleted
+  | Extract<BucketEvent, { type: 'BucketProvisioned' | 'BucketDeleted' }>;
+
+/** The MinIO user SFTPGo reaches the account's buckets with; its secret lives only in MinIO and SFTPGo. */
+export const sftpStorageUser = (accountId: string) => `sftp-${accountId}`;
+const sftpPolicyName = (accountId: string) => `cloudpro-sftp-${accountId}`;
+
+/**
+ * The account's SFTP user in SFTPGo, kept equal to its stream: every change is one "sync"
+ * job that reads the user's and the account's state from their streams (no read-model lag)
+ * and puts the whole description, so a repeated sync changes nothing.
+ */
+export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
+  const { sftpServer, storageAdmin, s3, secrets, sftpUsers, eventStore, readModels } = deps;
+  return {
+    name: 'sftpgo-users',
+    eventTypes: new Set([
+      'SftpUserCreated',
+      'SftpPasswordReset',
+      'SftpBucketMapped',
+      'SftpBucketUnmapped',
+      'SftpUserDisabled',
+      'AccountSuspended',
+      'AccountReactivated',
+      'AccountClosed',
+      'BucketProvisioned',
+      'BucketDeleted',
+    ] satisfies Handled['type'][]),
+    jobsFor(event) {
+      const handled = event as unknown as Handled;
+      const sealedPassword: SealedSecret | null =
+        handled.type === 'SftpUserCreated' || handled.type === 'SftpPasswordReset' ? handled.data.sealedPassword : null;
+      const bucketId = handled.type === 'BucketProvisioned' || handled.type === 'BucketDeleted' ? handled.data.bucketId : null;
+      return [
+        { jobId: event.eventId, subject: `sftp:${handled.data.accountId}`, accountId: handled.data.accountId, kind: 'sync', payload: { accountId: handled.data.accountId, sealedPassword, bucketId } },
+      ];
+    },
+    unavailable() {
+      if (!sftpServer) return 'SFTPGo not configured (SFTPGO_URL, SFTPGO_ADMIN_USER, SFTPGO_ADMIN_PASSWORD)';
+      if (!storageAdmin || !s3) return 'MinIO admin API not configured: SFTP users reach their buckets with MinIO credentials';
+      return null;
+    },
+    async perform(job, context) {
+      const accountId = job.payload.accountId as string;
+      const sealedPassword = job.payload.sealedPassword as SealedSecret | null;
+      const { state: user } = await loadAggregate(eventStore, sftpUserDecider, sftpUserStream(accountId));
+      if (user.status === 'none') return;
+      // A bucket event matters only for a bucket the SFTP user has mapped.
+      const bucketId = job.payload.bucketId as string | null;
+      if (bucketId !== null && !user.bucketIds.includes(bucketId)) return;
+      const accountStatus = await loadAccountStatus(eventStore, accountId);
+      if (accountStatus === 'closed') {
+        await sftpServer!.deleteUser(user.username);
+        await storageAdmin!.removeUser(sftpStorageUser(accountId));
+        await storageAdmin!.removePolicy(sftpPolicyName(accountId));
+        return;
+      }
+
+      const buckets =
+        user.bucketIds.length === 0
+          ? []
+          : await readModels.selectFrom('buckets').select('name').where('bucket_id', 'in', user.bucketIds).where('status', '=', 'provisioned').execute();
+      const bucketNames = buckets.map((b) => b.name);
+
+      // A fresh MinIO secret on every sync: handed to MinIO and SFTPGo only, kept nowhere.
+      const storageUser = sftpStorageUser(accountId);
+      const storageSecret = randomBytes(30).toString('base64url');
+      await storageAdmin!.putUser(storageUser, storageSecret);
+      const policy = keyPolicy('read-write', bucketNames);
+      if (policy) await storageAdmin!.putPolicy(sftpPolicyName(accountId), policy);
+      await storageAdmin!.setUserPolicies(storageUser, policy ? [sftpPolicyName(accountId)] : []);
+
+      let password: string | undefined;
+      if (sealedPassword && user.password.dataKeyId === sealedPassword.dataKeyId && user.password.provisionedAt === null) {
+        try {
+          password = await secrets.open(sealedPassword);
+        } catch (error) {
+          // Destroyed by an earlier try that got through: SFTPGo has it already.
+          if (!(error instanceof SecretShreddedError)) throw error;
+        }
+      }
+      const enabled = user.status === 'active' && accountStatus === 'active';
+      await sftpServer!.putUser({
+        username: user.username,
+        ...(password ? { password } : {}),
+        status: enabled ? 'enabled' : 'disabled',
+        s3: { endpoint: s3!.endpoint, region: s3!.region, accessKey: storageUser, secretKey: storageSecret },
+        buckets: bucketNames,
+      });
+      if (password) await sftpUsers.recordProvisioned({ accountId, dataKeyId: sealedPassword!.dataKeyId }, context.command);
+    },
+    async giveUp() {},
+  };
+}
