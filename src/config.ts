@@ -31,7 +31,51 @@ const ConfigSchema = z.object({
   DUNNING_SUSPEND_AFTER_DAYS: positive(30),
   /** cron expression (UTC) of the daily dunning run; "off" disables it */
   DUNNING_CRON: z.string().trim().min(1).default('0 4 * * *'),
+
+  /** the S3 server (MinIO); absent: bucket and key work waits, nothing is metered */
+  MINIO_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  MINIO_ACCESS_KEY: z.string().trim().min(1).optional(),
+  MINIO_SECRET_KEY: z.string().min(1).optional(),
+  MINIO_REGION: z.string().trim().min(1).default('us-east-1'),
+  /** "off" for an S3-compatible server that is not MinIO: no admin API (users, quotas, metrics) */
+  MINIO_ADMIN: z.enum(['on', 'off']).default('on'),
+  /** cron (UTC) of the MinIO metrics collector; "off" disables it */
+  METERING_CRON: z.string().trim().min(1).default('*/5 * * * *'),
+  /** cron (UTC) of the listing collector (any S3 server, storage only); "off" disables it */
+  LISTING_METERING_CRON: z.string().trim().min(1).default('off'),
+
+  SFTPGO_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  SFTPGO_ADMIN_USER: z.string().trim().min(1).optional(),
+  SFTPGO_ADMIN_PASSWORD: z.string().min(1).optional(),
+  /** the S3 endpoint as SFTPGo reaches it (inside compose, not localhost); default MINIO_ENDPOINT */
+  SFTPGO_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+
+  /** the platform's SMTP server; absent: mail waits (accounts with their own server still get theirs) */
+  SMTP_HOST: z.string().trim().min(1).optional(),
+  SMTP_PORT: port(587),
+  /** "true": TLS from the first byte (port 465); otherwise STARTTLS when offered */
+  SMTP_SECURE: z.enum(['true', 'false']).default('false'),
+  SMTP_USER: z.string().trim().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  /** e.g. "CloudPro <billing@example.com>" */
+  SMTP_FROM: z.string().trim().min(3).optional(),
+  /** base of links in mail (invitations); default http://HOST:PORT */
+  PORTAL_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** cron (UTC) of the check for keys expiring within 7 days; "off" disables it */
+  KEY_EXPIRY_CRON: z.string().trim().min(1).default('0 6 * * *'),
+  /** cron (UTC) of the quota warning check (80 % and 100 %); "off" disables it */
+  QUOTA_CHECK_CRON: z.string().trim().min(1).default('*/15 * * * *'),
+  REACTOR_MAX_ATTEMPTS: positive(8),
+  REACTOR_RETRY_BASE_MS: positive(2000),
 });
+
+/** Variables that only make sense together: all of them, or none. */
+const GROUPS: Record<string, readonly string[]> = {
+  MinIO: ['MINIO_ENDPOINT', 'MINIO_ACCESS_KEY', 'MINIO_SECRET_KEY'],
+  SFTPGo: ['SFTPGO_URL', 'SFTPGO_ADMIN_USER', 'SFTPGO_ADMIN_PASSWORD'],
+  SMTP: ['SMTP_HOST', 'SMTP_FROM'],
+  'SMTP login': ['SMTP_USER', 'SMTP_PASSWORD'],
+};
 
 function decodeKey(value: string): Buffer | null {
   const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
@@ -56,6 +100,16 @@ export type Config = Readonly<{
   billingCron: string;
   dunningSuspendAfterDays: number;
   dunningCron: string;
+  minio: { endpoint: string; accessKey: string; secretKey: string; region: string; admin: boolean } | null;
+  meteringCron: string;
+  listingMeteringCron: string;
+  sftpgo: { url: string; adminUser: string; adminPassword: string; s3Endpoint: string | null } | null;
+  smtp: { host: string; port: number; secure: boolean; auth: { user: string; pass: string } | null; from: string } | null;
+  portalUrl: string;
+  keyExpiryCron: string;
+  quotaCheckCron: string;
+  reactorMaxAttempts: number;
+  reactorRetryBaseMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -72,6 +126,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const c = parsed.data;
+  for (const [name, variables] of Object.entries(GROUPS)) {
+    const set = variables.filter((v) => v in present);
+    if (set.length > 0 && set.length < variables.length) {
+      const missing = variables.filter((v) => !(v in present));
+      throw new ConfigError(`invalid configuration:\n  ${missing.join(', ')}: needed with ${set.join(', ')} (${name} takes ${variables.join(', ')})`);
+    }
+  }
   return Object.freeze({
     host: c.HOST,
     port: c.PORT,
@@ -90,6 +151,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     billingCron: c.BILLING_CRON,
     dunningSuspendAfterDays: c.DUNNING_SUSPEND_AFTER_DAYS,
     dunningCron: c.DUNNING_CRON,
+    minio:
+      c.MINIO_ENDPOINT && c.MINIO_ACCESS_KEY && c.MINIO_SECRET_KEY
+        ? { endpoint: c.MINIO_ENDPOINT, accessKey: c.MINIO_ACCESS_KEY, secretKey: c.MINIO_SECRET_KEY, region: c.MINIO_REGION, admin: c.MINIO_ADMIN === 'on' }
+        : null,
+    meteringCron: c.METERING_CRON,
+    listingMeteringCron: c.LISTING_METERING_CRON,
+    sftpgo:
+      c.SFTPGO_URL && c.SFTPGO_ADMIN_USER && c.SFTPGO_ADMIN_PASSWORD
+        ? { url: c.SFTPGO_URL, adminUser: c.SFTPGO_ADMIN_USER, adminPassword: c.SFTPGO_ADMIN_PASSWORD, s3Endpoint: c.SFTPGO_S3_ENDPOINT ?? c.MINIO_ENDPOINT ?? null }
+        : null,
+    smtp:
+      c.SMTP_HOST && c.SMTP_FROM
+        ? {
+            host: c.SMTP_HOST,
+            port: c.SMTP_PORT,
+            secure: c.SMTP_SECURE === 'true',
+            auth: c.SMTP_USER && c.SMTP_PASSWORD ? { user: c.SMTP_USER, pass: c.SMTP_PASSWORD } : null,
+            from: c.SMTP_FROM,
+          }
+        : null,
+    portalUrl: c.PORTAL_URL ?? `http://${c.HOST}:${c.PORT}`,
+    keyExpiryCron: c.KEY_EXPIRY_CRON,
+    quotaCheckCron: c.QUOTA_CHECK_CRON,
+    reactorMaxAttempts: c.REACTOR_MAX_ATTEMPTS,
+    reactorRetryBaseMs: c.REACTOR_RETRY_BASE_MS,
   });
 }
 

@@ -1,0 +1,164 @@
+import type { Kysely } from 'kysely';
+import { SampleConflictError } from '../domain/usage/usage-ledger.ts';
+import { MAX_SAMPLES_PER_BATCH, type UsageSample } from '../domain/usage/usage-samples.ts';
+import type { ObjectStorage } from '../ports/object-storage.ts';
+import type { StorageAdmin } from '../ports/storage-admin.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { CommandContext } from './command-handler.ts';
+import type { UsageIngestion } from './usage-ingestion.ts';
+
+export interface CollectorSummary {
+  collector: string;
+  bucketsRead: number;
+  samplesRecorded: number;
+  /** samples of this minute already recorded by an earlier run: left as they were */
+  alreadyRecorded: number;
+  /** buckets of ours the source did not report, or could not be read */
+  unread: string[];
+}
+
+export interface CollectorDeps {
+  ingestion: UsageIngestion;
+  readModels: Kysely<ReadModelDatabase>;
+}
+
+/**
+ * The minute of a run: part of every sample key, so a run repeated after a crash (in the
+ * same minute) names the same samples and records nothing twice.
+ */
+function minuteOf(now: Date): string {
+  const minute = new Date(now);
+  minute.setUTCSeconds(0, 0);
+  return minute.toISOString();
+}
+
+/** Buckets MinIO holds for us now, by their S3 name. */
+async function ourBuckets(readModels: Kysely<ReadModelDatabase>): Promise<string[]> {
+  const rows = await readModels.selectFrom('buckets').select('name').where('status', 'in', ['provisioned', 'deleting']).orderBy('name').execute();
+  return rows.map((r) => r.name);
+}
+
+/**
+ * Records samples in batches. A sample key already recorded with other content (the same
+ * minute read again after a crash, with bytes that moved since) keeps its first reading:
+ * the clash is dropped and the rest of the batch recorded.
+ */
+async function record(ingestion: UsageIngestion, samples: UsageSample[], context: CommandContext): Promise<{ recorded: number; already: number }> {
+  let recorded = 0;
+  let already = 0;
+  for (let start = 0; start < samples.length; start += MAX_SAMPLES_PER_BATCH) {
+    let batch = samples.slice(start, start + MAX_SAMPLES_PER_BATCH);
+    while (batch.length > 0) {
+      try {
+        const result = await ingestion.ingest(batch, context);
+        recorded += result.accepted;
+        already += result.duplicates;
+        break;
+      } catch (error) {
+        if (!(error instanceof SampleConflictError)) throw error;
+        const clashing = new Set(error.conflicts.map((c) => c.index));
+        already += clashing.size;
+        batch = batch.filter((_, index) => !clashing.has(index));
+      }
+    }
+  }
+  return { recorded, already };
+}
+
+async function saveRun(readModels: Kysely<ReadModelDatabase>, collector: string, now: Date, outcome: { summary: CollectorSummary } | { error: string }) {
+  const values =
+    'summary' in outcome
+      ? {
+          last_run_at: now,
+          last_success_at: now,
+          last_error: outcome.summary.unread.length > 0 ? `not read: ${outcome.summary.unread.slice(0, 20).join(', ')}` : null,
+          buckets_read: outcome.summary.bucketsRead,
+        }
+      : { last_run_at: now, last_error: outcome.error };
+  const added = 'summary' in outcome ? String(outcome.summary.samplesRecorded) : '0';
+  await readModels
+    .insertInto('collector_runs')
+    .values({ collector, ...values, samples_recorded: added })
+    .onConflict((oc) =>
+      oc.column('collector').doUpdateSet((eb) => ({ ...values, samples_recorded: eb(eb.ref('collector_runs.samples_recorded'), '+', eb.val(added)) }) as never),
+    )
+    .execute();
+}
+
+/** Runs one collector, remembering its outcome for `ops status`; a failure records no sample. */
+async function tracked(readModels: Kysely<ReadModelDatabase>, collector: string, now: Date, run: () => Promise<CollectorSummary>): Promise<CollectorSummary> {
+  try {
+    const summary = await run();
+    await saveRun(readModels, collector, now, { summary });
+    return summary;
+  } catch (error) {
+    await saveRun(readModels, collector, now, { error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}
+
+/**
+ * MinIO's bucket metrics: stored bytes become a `storage` sample, the cumulative traffic
+ * and request counters a `counters` sample (turned into usage by increase at ingestion).
+ */
+export function collectMinioMetrics(deps: CollectorDeps & { storageAdmin: StorageAdmin | null }, now: Date, context: CommandContext): Promise<CollectorSummary> {
+  const collector = 'minio-metrics';
+  return tracked(deps.readModels, collector, now, async () => {
+    if (!deps.storageAdmin) throw new Error('MinIO admin API not configured (MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY): nothing measured');
+    const [readings, buckets] = await Promise.all([deps.storageAdmin.bucketMetrics(), ourBuckets(deps.readModels)]);
+    const byName = new Map(readings.map((r) => [r.bucket, r]));
+    const at = minuteOf(now);
+    const samples: UsageSample[] = [];
+    const unread: string[] = [];
+    for (const bucket of buckets) {
+      const reading = byName.get(bucket);
+      if (!reading) {
+        // MinIO reports a bucket once it has usage data; never invent a zero for it.
+        unread.push(bucket);
+        continue;
+      }
+      samples.push({ kind: 'storage', sampleKey: `minio-metrics:storage:${bucket}:${at}`, bucket, bytes: reading.storedBytes.toString(), at });
+      samples.push({
+        kind: 'counters',
+        sampleKey: `minio-metrics:counters:${bucket}:${at}`,
+        bucket,
+        source: 'minio',
+        at,
+        sentBytes: reading.sentBytes.toString(),
+        receivedBytes: reading.receivedBytes.toString(),
+        requestsA: reading.requestsA.toString(),
+        requestsB: reading.requestsB.toString(),
+      });
+    }
+    const { recorded, already } = await record(deps.ingestion, samples, context);
+    return { collector, bucketsRead: buckets.length - unread.length, samplesRecorded: recorded, alreadyRecorded: already, unread };
+  });
+}
+
+/**
+ * Any S3 server: stored bytes measured by listing each bucket. Slower and heavier, so it
+ * runs on its own, slower schedule; it measures storage only (a listing shows no traffic).
+ */
+export function collectByListing(
+  deps: CollectorDeps & { objectStorage: ObjectStorage | null; onProgress?: (bucket: string, objects: bigint) => void },
+  now: Date,
+  context: CommandContext,
+): Promise<CollectorSummary> {
+  const collector = 'bucket-listing';
+  return tracked(deps.readModels, collector, now, async () => {
+    if (!deps.objectStorage) throw new Error('no S3 server configured (MINIO_ENDPOINT): nothing measured');
+    const at = minuteOf(now);
+    const samples: UsageSample[] = [];
+    const unread: string[] = [];
+    for (const bucket of await ourBuckets(deps.readModels)) {
+      try {
+        const measured = await deps.objectStorage.measureBucket(bucket, { onPage: (objects) => deps.onProgress?.(bucket, objects) });
+        samples.push({ kind: 'storage', sampleKey: `listing:storage:${bucket}:${at}`, bucket, bytes: measured.bytes.toString(), at });
+      } catch (error) {
+        unread.push(`${bucket} (${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+    const { recorded, already } = await record(deps.ingestion, samples, context);
+    return { collector, bucketsRead: samples.length, samplesRecorded: recorded, alreadyRecorded: already, unread };
+  });
+}

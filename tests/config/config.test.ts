@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+describe('configuration of the integrations', () => {
+  it('nothing set: every integration is off, and the schedules have their defaults', () => {
+    const config = loadConfig({});
+    expect(config.minio).toBeNull();
+    expect(config.sftpgo).toBeNull();
+    expect(config.smtp).toBeNull();
+    expect(config.meteringCron).toBe('*/5 * * * *');
+    expect(config.listingMeteringCron).toBe('off');
+    expect(config.portalUrl).toBe('http://127.0.0.1:3000');
+  });
+
+  it('a group set in part names the missing variables', () => {
+    expect(() => loadConfig({ MINIO_ENDPOINT: 'http://127.0.0.1:9000', MINIO_ACCESS_KEY: 'admin' })).toThrow(
+      /MINIO_SECRET_KEY: needed with MINIO_ENDPOINT, MINIO_ACCESS_KEY/,
+    );
+    expect(() => loadConfig({ SFTPGO_URL: 'http://127.0.0.1:8080' })).toThrow(/SFTPGO_ADMIN_USER, SFTPGO_ADMIN_PASSWORD: needed with SFTPGO_URL/);
+    expect(() => loadConfig({ SMTP_HOST: 'mail', SMTP_FROM: 'a <a@b.c>', SMTP_USER: 'u' })).toThrow(/SMTP_PASSWORD: needed with SMTP_USER/);
+    expect(() => loadConfig({ SMTP_HOST: 'mail' })).toThrow(ConfigError);
+  });
+
+  it('a bad URL is named', () => {
+    expect(() => loadConfig({ MINIO_ENDPOINT: 'ftp://x', MINIO_ACCESS_KEY: 'a', MINIO_SECRET_KEY: 'b' })).toThrow(/MINIO_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/);
+  });
+
+  it('complete groups come out typed, SFTPGo reaching S3 at MinIO unless told otherwise', () => {
+    const config = loadConfig({
+      MINIO_ENDPOINT: 'http://minio:9000',
+      MINIO_ACCESS_KEY: 'admin',
+      MINIO_SECRET_KEY: 'secret-secret',
+      MINIO_ADMIN: 'off',
+      SFTPGO_URL: 'http://sftpgo:8080',
+      SFTPGO_ADMIN_USER: 'admin',
+      SFTPGO_ADMIN_PASSWORD: 'pw',
+      SMTP_HOST: 'mail',
+      SMTP_PORT: '465',
+      SMTP_SECURE: 'true',
+      SMTP_FROM: 'CloudPro <billing@example.com>',
+    });
+    expect(config.minio).toEqual({ endpoint: 'http://minio:9000', accessKey: 'admin', secretKey: 'secret-secret', region: 'us-east-1', admin: false });
+    expect(config.sftpgo).toEqual({ url: 'http://sftpgo:8080', adminUser: 'admin', adminPassword: 'pw', s3Endpoint: 'http://minio:9000' });
+    expect(config.smtp).toEqual({ host: 'mail', port: 465, secure: true, auth: null, from: 'CloudPro <billing@example.com>' });
+  });
+});
