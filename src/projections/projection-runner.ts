@@ -189,17 +189,24 @@ export class ProjectionRunner {
     await this.db.transaction().execute(async (trx) => {
       const current = await this.lockCheckpoint(trx, projection.name);
       if (current !== expected) throw new CheckpointMoved();
-      let applied = 0;
-      for (const event of batch) {
-        // The store filtered already; an adapter that could not is caught here.
-        if (!handlesEventType(projection, event.type)) continue;
+      // The store filtered already; an adapter that could not is caught here.
+      const handled = batch.filter((event) => handlesEventType(projection, event.type));
+      if (projection.applyBatch && handled.length > 0) {
         try {
-          await projection.apply(trx, event);
+          await projection.applyBatch(trx, handled);
         } catch (cause) {
-          throw new ProjectionFailure(projection.name, event, cause);
+          throw new ProjectionFailure(projection.name, handled[0]!, cause, handled[handled.length - 1]!);
         }
-        applied++;
+      } else {
+        for (const event of handled) {
+          try {
+            await projection.apply(trx, event);
+          } catch (cause) {
+            throw new ProjectionFailure(projection.name, event, cause);
+          }
+        }
       }
+      const applied = handled.length;
       await trx
         .updateTable('projection_checkpoints')
         .set({

@@ -14,6 +14,12 @@ export interface Projection {
   readonly tables: readonly string[];
   /** applies one event inside its batch's transaction; the runner calls it in log order */
   apply(trx: Transaction<ReadModelDatabase>, event: RecordedEvent): Promise<void>;
+  /**
+   * Applies a whole batch (the events of its types, in log order) in one go, where
+   * set-based SQL beats a round trip per event. When present the runner calls it instead
+   * of `apply`; it must give the same rows as applying the events one by one.
+   */
+  applyBatch?(trx: Transaction<ReadModelDatabase>, events: readonly RecordedEvent[]): Promise<void>;
 }
 
 export function eventTypeFilterOf(projection: Pick<Projection, 'eventTypes'>): EventTypeFilter {
@@ -33,10 +39,12 @@ export class ProjectionFailure extends Error {
     readonly projection: string,
     readonly event: Pick<RecordedEvent, 'position' | 'streamName' | 'type' | 'eventId'>,
     override readonly cause: unknown,
+    /** set when a whole batch failed at once: the last event of it (the first is `event`) */
+    readonly lastEvent?: Pick<RecordedEvent, 'position'>,
   ) {
     super(
-      `projection "${projection}" failed on event ${event.eventId} at position ${event.position} ` +
-        `(stream ${event.streamName}, type ${event.type}): ${cause instanceof Error ? cause.message : String(cause)}`,
+      `projection "${projection}" failed on ${lastEvent ? 'the batch from ' : ''}event ${event.eventId} at position ${event.position} ` +
+        `(stream ${event.streamName}, type ${event.type})${lastEvent ? ` to position ${lastEvent.position}` : ''}: ${cause instanceof Error ? cause.message : String(cause)}`,
     );
   }
 }
