@@ -1,0 +1,64 @@
+import { RemoteError } from '../../ports/remote-error.ts';
+import type { SmtpSettings } from '../../ports/mailer.ts';
+
+/** What nodemailer attaches to the errors it throws (its own type, restated to keep this file driver-free). */
+interface SmtpErrorFields {
+  code?: string;
+  originalCode?: string;
+  command?: string;
+  response?: string;
+  responseCode?: number;
+  message?: string;
+}
+
+/** The connection broke or never came up: another attempt may well get through. */
+const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/**
+ * A certificate the client will not trust, or TLS spoken to a plain port (or the reverse):
+ * configuration, not luck; retrying gives the same answer.
+ */
+const TLS_MISCONFIGURED = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|certificate|ERR_SSL_|SSL routines/i;
+
+/**
+ * A send that failed, as a RemoteError. An SMTP reply decides by its class: 4xx is
+ * transient (greylisting, mailbox busy, rate limit), 5xx permanent, except 503 (bad
+ * sequence of commands), which says the session went wrong rather than that the message
+ * was refused. Without a reply, a broken connection is worth retrying; anything else
+ * (credentials missing, TLS refused, a malformed message) is not.
+ */
+export function smtpFailure(error: unknown, via: SmtpSettings): RemoteError {
+  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as SmtpErrorFields;
+  const where = `${via.host}:${via.port}`;
+  let reason: string;
+  let retryable: boolean;
+  if (typeof e.responseCode === 'number' && e.responseCode >= 400) {
+    const reply = e.response?.trim() || String(e.responseCode);
+    reason = `${where} refused${e.command ? ` ${e.command}` : ''}: ${reply}`;
+    retryable = e.responseCode < 500 || e.responseCode === 503;
+  } else {
+    const code = e.originalCode ?? e.code ?? '';
+    const message = (e.message ?? 'unknown failure').replace(/\s+/g, ' ').trim();
+    reason = `${where}: ${code ? `${code} ` : ''}${message}`;
+    retryable = (CONNECTION_CODES.has(code) || CONNECTION_CODES.has(e.code ?? '')) && !TLS_MISCONFIGURED.test(`${code} ${message}`);
+  }
+  return new RemoteError('smtp', redactCredentials(reason, via), retryable);
+}
+
+/**
+ * A server may echo what it was sent; the password must not reach a log or an event even
+ * then, neither plain nor in the base64 forms AUTH PLAIN and AUTH LOGIN send it in.
+ */
+export function redactCredentials(text: string, via: SmtpSettings): string {
+  if (!via.auth || via.auth.pass === '') return text;
+  const { user, pass } = via.auth;
+  const forms = [
+    Buffer.from(`\u0000${user}\u0000${pass}`).toString('base64'),
+    Buffer.from(`${user}\u0000${user}\u0000${pass}`).toString('base64'),
+    Buffer.from(pass).toString('base64'),
+    pass,
+  ];
+  let out = text;
+  for (const form of forms) out = out.split(form).join('[redacted]');
+  return out;
+}
