@@ -5,7 +5,7 @@ import { RemoteError } from '../ports/remote-error.ts';
 import type { Projection } from '../projections/projection.ts';
 import { ProjectionRunner, type RunnerLogger } from '../projections/projection-runner.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
-import type { Reactor, ReactorContext, ReactorJob } from './reactor.ts';
+import { ReactorWaiting, type Reactor, type ReactorContext, type ReactorJob } from './reactor.ts';
 import type { ReactorJobsTable } from './reactor-tables.ts';
 
 export interface ReactorRunnerOptions {
@@ -22,6 +22,8 @@ export interface ReactorRunnerOptions {
   leaseMs?: number;
   /** how often an idle worker looks for due jobs; default 1 s */
   pollMs?: number;
+  /** how long a job that waits for configuration waits before it looks again; default 60 s */
+  waitMs?: number;
   batchSize?: number;
   logger?: RunnerLogger;
 }
@@ -92,6 +94,7 @@ export class ReactorRunner {
   private readonly retryMaxMs: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
+  private readonly waitMs: number;
   private readonly logger: RunnerLogger;
   private controller: AbortController | null = null;
   private loops: Promise<void>[] = [];
@@ -105,6 +108,7 @@ export class ReactorRunner {
     this.retryMaxMs = options.retryMaxMs ?? 15 * 60_000;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.pollMs = options.pollMs ?? 1_000;
+    this.waitMs = options.waitMs ?? 60_000;
     this.logger = options.logger ?? { info: () => undefined, error: () => undefined };
     this.intake = new ProjectionRunner({
       db: options.db,
@@ -306,6 +310,10 @@ export class ReactorRunner {
       await reactor.perform(job, context);
     } catch (error) {
       const reason = reasonOf(error);
+      if (error instanceof ReactorWaiting) {
+        await this.update(row, { status: 'pending', attempts: row.attempts - 1, not_before: new Date(now.getTime() + this.waitMs), leased_until: null, started_at: null, last_error: `waiting: ${reason}` });
+        return;
+      }
       if (isPermanent(error) || row.attempts >= this.maxAttempts) {
         await this.fail(reactor, job, context, row.attempts >= this.maxAttempts && !isPermanent(error) ? `gave up after ${row.attempts} tries: ${reason}` : reason);
         return;

@@ -59,3 +59,12 @@ export interface ReactorContext {
   /** metadata for the outcome events: actor `system:reactor:<name>`, caused by the job's event */
   command: { actor: string; correlationId: string; causationId: string; occurredAt: string };
 }
+
+/**
+ * Thrown by `perform` when this one job cannot be done until something is configured (an
+ * account without its own SMTP server while the platform has none either). The job waits,
+ * pending, with the reason shown in `ops status`; waiting does not count as a try.
+ */
+export class ReactorWaiting extends Error {
+  override readonly name = 'ReactorWaiting';
+}

@@ -7,7 +7,7 @@ import { migrateReadModels } from '../../src/adapters/postgres/migrate.ts';
 import type { EventToAppend, RecordedEvent } from '../../src/ports/event-store.ts';
 import { RemoteError } from '../../src/ports/remote-error.ts';
 import type { ReadModelDatabase } from '../../src/projections/read-model-database.ts';
-import type { Reactor, ReactorJob } from '../../src/reactors/reactor.ts';
+import { ReactorWaiting, type Reactor, type ReactorJob } from '../../src/reactors/reactor.ts';
 import { ReactorRunner } from '../../src/reactors/reactor-runner.ts';
 import { createTestDatabase } from '../support/database.ts';
 
@@ -216,6 +216,25 @@ describe('reactor runner', () => {
     configured = true;
     await runner.drain();
     expect((await runner.status())[0]).toMatchObject({ pending: 0, done: 1, unavailable: null });
+  });
+
+  it('a job that waits for configuration keeps its tries and comes back after the wait', async () => {
+    const name = `wait-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    remote.failures.push(new ReactorWaiting('account has no SMTP server and neither has the platform'));
+    const { reactor } = thingReactor(name, remote);
+    await store.append(`thing-${randomUUID()}`, [request(name, 'w')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, waitMs: 60_000, maxAttempts: 1 });
+    await runner.catchUp();
+    await runner.drain();
+    expect((await jobs(name))[0]).toMatchObject({ status: 'pending', attempts: 0, last_error: 'waiting: account has no SMTP server and neither has the platform' });
+    clock.advance(30_000);
+    expect(await runner.drain()).toBe(0);
+    clock.advance(31_000);
+    await runner.drain();
+    // one try allowed, and the wait did not use it up
+    expect((await jobs(name))[0]).toMatchObject({ status: 'done', attempts: 1 });
   });
 
   it('after a crash between the side effect and its record, the next worker finds the work done remotely and does not redo it', async () => {
