@@ -56,7 +56,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     checks: deps.healthChecks,
     openApi: () => (openApi ??= buildOpenApiDocument(routes, { title: 'CloudPro Ledger', version: deps.version })),
   });
-  registerAccountRoutes(routes, { accounts: deps.accounts, readModels: deps.readModels });
+  registerAccountRoutes(routes, { accounts: deps.accounts, readModels: deps.readModels, secrets: deps.modules.secrets });
   registerMemberRoutes(routes, deps.modules);
   registerBucketRoutes(routes, deps.modules);
   registerQuotaRoutes(routes, deps.modules);

@@ -10,6 +10,7 @@ export type AccountCommands = ReturnType<typeof createAccountCommands>;
 
 export function createAccountCommands(eventStore: EventStore) {
   return {
+    eventStore,
     async execute(command: AccountCommand, context: CommandContext) {
       if (command.type === 'OpenAccount') {
         // Validate before reserving, so bad input never leaves a slug taken.

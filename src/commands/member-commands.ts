@@ -6,8 +6,10 @@ import { accountStream } from '../domain/account/account-streams.ts';
 import { apiTokenDecider, apiTokenStream } from '../domain/api-token/api-token.ts';
 import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
+import type { SecretSealer } from '../ports/secret-sealer.ts';
 import { issueApiToken, revokeApiToken, type IssuedToken, type Principal } from './api-token-commands.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+import { withSealedSecret } from './random-secrets.ts';
 
 /** `cpi_<account id><invitation id>_<secret>`: the ids let acceptance find the account without a lookup table. */
 const INVITATION_TOKEN = /^cpi_([0-9a-f]{32})([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
@@ -16,7 +18,11 @@ const sha256Hex = (value: string) => createHash('sha256').update(value).digest('
 const hex = (uuid: string) => uuid.replaceAll('-', '');
 const uuidOf = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 
-export function createMemberCommands(eventStore: EventStore) {
+/**
+ * `secrets` seals each invitation token into its MemberInvited event, for the email reactor
+ * to open once and send; acceptance destroys that copy.
+ */
+export function createMemberCommands(eventStore: EventStore, secrets: SecretSealer) {
   const onAccount = (accountId: string, command: Parameters<typeof accountDecider.decide>[0], context: CommandContext) =>
     handleCommand(eventStore, accountDecider, accountStream(accountId), command, context);
 
@@ -25,13 +31,15 @@ export function createMemberCommands(eventStore: EventStore) {
       const invitationId = randomUUID();
       const invitationToken = `cpi_${hex(input.accountId)}${hex(invitationId)}_${randomBytes(32).toString('base64url')}`;
       const expiresAt = new Date(Date.parse(context.occurredAt) + INVITATION_TTL_DAYS * 86_400_000).toISOString();
-      const { events } = await onAccount(
-        input.accountId,
-        {
-          type: 'InviteMember',
-          data: { ...input, invitationId, tokenSha256: sha256Hex(invitationToken), invitedAt: context.occurredAt, expiresAt },
-        },
-        context,
+      const { events } = await withSealedSecret(secrets, invitationToken, (sealedToken) =>
+        onAccount(
+          input.accountId,
+          {
+            type: 'InviteMember',
+            data: { ...input, invitationId, tokenSha256: sha256Hex(invitationToken), sealedToken, invitedAt: context.occurredAt, expiresAt },
+          },
+          context,
+        ),
       );
       const invited = events[0]!.data as { email: string };
       return { invitationId, email: invited.email, role: input.role, expiresAt, invitationToken };
@@ -54,6 +62,9 @@ export function createMemberCommands(eventStore: EventStore) {
         actor,
       );
       if (state.status === 'none') throw new NotFoundError('invitation_not_found', 'no such invitation');
+      // Used: the sealed copy has nothing left to deliver.
+      const sealedTokenKeyId = state.invitations[invitationId]?.sealedTokenKeyId;
+      if (sealedTokenKeyId) await secrets.shred(sealedTokenKeyId);
       const member = state.members[memberId]!;
       return { accountId, memberId, email: member.email, role: member.role, apiToken };
     },

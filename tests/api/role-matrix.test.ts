@@ -24,6 +24,8 @@ const MATRIX: Record<string, Row> = {
   'POST /accounts/{accountId}/suspend': { roles: NONE },
   'POST /accounts/{accountId}/reactivate': { roles: NONE },
   'POST /accounts/{accountId}/close': { roles: ['owner'] },
+  'PUT /accounts/{accountId}/smtp': { roles: ['owner', 'admin'] },
+  'DELETE /accounts/{accountId}/smtp': { roles: ['owner', 'admin'] },
 
   'GET /accounts/{accountId}/members': { roles: ALL },
   'POST /accounts/{accountId}/invitations': { roles: ['owner', 'admin'] },

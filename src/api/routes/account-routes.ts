@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AccountCommands } from '../../commands/account-commands.ts';
+import { createAccountSmtpCommands } from '../../commands/account-smtp.ts';
+import type { SecretSealer } from '../../ports/secret-sealer.ts';
 import type { AccountCommand } from '../../domain/account/account-commands.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { CommandContext } from '../../commands/command-handler.ts';
 import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
 import type { ReadModelDatabase } from '../../projections/read-model-database.ts';
 import type { RouteRegistry } from '../route.ts';
-import { AccountIdParams, AccountView, OpenAccountBody, ReasonBody, UpdateBillingProfileBody } from '../schemas/account-schemas.ts';
+import { AccountIdParams, AccountView, OpenAccountBody, ReasonBody, SmtpSettingsBody, UpdateBillingProfileBody } from '../schemas/account-schemas.ts';
 import { accountViewFromRow, accountViewFromState } from './account-views.ts';
 
 export interface AccountRouteDeps {
   accounts: AccountCommands;
   readModels: Kysely<ReadModelDatabase>;
+  /** seals the SMTP password of an account's own mail server */
+  secrets: SecretSealer;
 }
 
 const tags = ['accounts'];
@@ -23,6 +27,11 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
     if (state.status === 'none') throw new NotFoundError('account_not_found', `account ${command.data.accountId} does not exist`);
     // The position lets a client wait for the read model to catch up with its own write.
     return { view: accountViewFromState(state), headers: position ? { 'event-position': position } : undefined };
+  };
+  const smtp = createAccountSmtpCommands(deps.accounts.eventStore, deps.secrets);
+  const answer = ({ state, position }: Awaited<ReturnType<typeof smtp.clear>>, accountId: string) => {
+    if (state.status === 'none') throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
+    return { status: 200, body: accountViewFromState(state), headers: position ? { 'event-position': position } : undefined };
   };
 
   routes.add({
@@ -60,7 +69,7 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
   routes.add({
     method: 'PATCH',
     url: '/accounts/:accountId/billing-profile',
-    summary: 'Change the billing profile (name, billing email, document, billing day)',
+    summary: 'Change the billing profile (name, billing email, document, billing day) or the locale (pt-BR, en)',
     tags,
     access: 'account:update-billing',
     params: AccountIdParams,
@@ -125,6 +134,33 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
         context,
       );
       return { status: 200, body: view, headers };
+    },
+  });
+
+  routes.add({
+    method: 'PUT',
+    url: '/accounts/:accountId/smtp',
+    summary: "Send the account's mail through its own SMTP server (white-label); the password is stored sealed and never shown",
+    tags,
+    access: 'account:configure-mail',
+    params: AccountIdParams,
+    body: SmtpSettingsBody,
+    responses: { 200: AccountView },
+    async handler({ params, body, context }) {
+      return answer(await smtp.configure({ accountId: params.accountId, ...body }, context), params.accountId);
+    },
+  });
+
+  routes.add({
+    method: 'DELETE',
+    url: '/accounts/:accountId/smtp',
+    summary: "Remove the account's own SMTP server: its mail goes through the platform's again",
+    tags,
+    access: 'account:configure-mail',
+    params: AccountIdParams,
+    responses: { 200: AccountView },
+    async handler({ params, context }) {
+      return answer(await smtp.clear({ accountId: params.accountId }, context), params.accountId);
     },
   });
 }

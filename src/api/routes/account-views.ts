@@ -1,7 +1,7 @@
 import type { AccountState } from '../../domain/account/account-decider.ts';
 import { formatTaxDocument } from '../../domain/account/tax-document.ts';
-import type { AccountsTable } from '../../projections/accounts/accounts-table.ts';
-import type { AccountView } from '../schemas/account-schemas.ts';
+import type { AccountRow } from '../../projections/accounts/accounts-table.ts';
+import type { AccountView, SmtpView } from '../schemas/account-schemas.ts';
 import { iso } from './iso.ts';
 
 /** After a command: the account as the write model now knows it. */
@@ -15,6 +15,16 @@ export function accountViewFromState(state: Exclude<AccountState, { status: 'non
     currency: state.currency,
     timeZone: state.timeZone,
     billingDay: state.profile.billingDay,
+    locale: state.locale,
+    smtp: state.smtp && {
+      host: state.smtp.host,
+      port: state.smtp.port,
+      secure: state.smtp.secure,
+      username: state.smtp.username,
+      passwordSet: state.smtp.sealedPassword !== null,
+      fromName: state.smtp.fromName,
+      fromAddress: state.smtp.fromAddress,
+    },
     status: state.status,
     statusReason: state.statusReason,
     openedAt: iso(state.openedAt),
@@ -24,7 +34,7 @@ export function accountViewFromState(state: Exclude<AccountState, { status: 'non
 }
 
 /** For reads: the account as the read model has it. */
-export function accountViewFromRow(row: AccountsTable): AccountView {
+export function accountViewFromRow(row: AccountRow): AccountView {
   const document = { kind: row.document_kind, number: row.document_number };
   return {
     accountId: row.account_id,
@@ -35,10 +45,25 @@ export function accountViewFromRow(row: AccountsTable): AccountView {
     currency: row.currency,
     timeZone: row.time_zone,
     billingDay: row.billing_day,
+    locale: row.locale,
+    smtp: smtpViewFromRow(row),
     status: row.status,
     statusReason: row.status_reason,
     openedAt: iso(row.opened_at),
     updatedAt: iso(row.updated_at),
     closedAt: row.closed_at ? iso(row.closed_at) : null,
+  };
+}
+
+function smtpViewFromRow(row: AccountRow): SmtpView {
+  if (row.smtp_host === null) return null;
+  return {
+    host: row.smtp_host,
+    port: row.smtp_port!,
+    secure: row.smtp_secure!,
+    username: row.smtp_username,
+    passwordSet: row.smtp_password_set === true,
+    fromName: row.smtp_from_name!,
+    fromAddress: row.smtp_from_address!,
   };
 }

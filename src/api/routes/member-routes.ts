@@ -26,7 +26,7 @@ import { iso } from './iso.ts';
 const tags = ['members'];
 
 export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  const members = createMemberCommands(deps.eventStore);
+  const members = createMemberCommands(deps.eventStore, deps.secrets);
   const db = deps.readModels;
 
   routes.add({

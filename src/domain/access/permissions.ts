@@ -16,9 +16,13 @@ export const PERMISSIONS = {
   'usage:read': ['owner', 'admin', 'billing', 'developer', 'read-only'],
   'audit:read': ['owner', 'admin', 'billing', 'developer', 'read-only'],
   'invoices:read': ['owner', 'admin', 'billing', 'read-only'],
+  'notifications:read': ['owner', 'admin', 'billing', 'developer', 'read-only'],
   // acting
   'account:update-billing': ['owner', 'admin', 'billing'],
   'account:close': ['owner'],
+  'account:configure-mail': ['owner', 'admin'],
+  // the account's notifications are everyone's: any member may mark them read
+  'notifications:mark-read': ['owner', 'admin', 'billing', 'developer', 'read-only'],
   'members:manage': ['owner', 'admin'],
   'ownership:transfer': ['owner'],
   'tokens:manage-own': ['owner', 'admin', 'billing', 'developer', 'read-only'],

@@ -17,6 +17,13 @@ export const describeAccountEvent: AuditDescriber = (type, data) => {
       return account('Account reactivated');
     case 'AccountClosed':
       return account(`Account closed: ${event.data.reason}`);
+    case 'AccountSmtpConfigured': {
+      const { host, port, secure, username, fromAddress } = event.data;
+      const login = username === null ? 'no login' : `login ${username}`;
+      return account(`Own mail server set: ${host}:${port} (${secure ? 'TLS' : 'STARTTLS'}, ${login}), sending as ${fromAddress}`);
+    }
+    case 'AccountSmtpCleared':
+      return account(`Own mail server ${event.data.host} removed: mail goes through the platform's server`);
     case 'MemberInvited':
       return { accountId: event.data.accountId, resourceType: 'invitation', resourceId: event.data.invitationId, summary: `${event.data.email} invited as ${event.data.role}` };
     case 'InvitationAccepted':

@@ -1,4 +1,5 @@
 import type { Role } from '../access/permissions.ts';
+import type { SealedSecret } from '../shared/sealed-secret.ts';
 import type { BillingProfile } from './account-events.ts';
 
 export type OpenAccount = {
@@ -18,6 +19,8 @@ export type OpenAccount = {
     ownerMemberId: string;
     /** the owner's email; the billing email when absent */
     ownerEmail?: string;
+    /** 'pt-BR' or 'en'; DEFAULT_LOCALE when absent */
+    locale?: string;
   };
 };
 
@@ -25,7 +28,7 @@ export type UpdateBillingProfile = {
   type: 'UpdateBillingProfile';
   data: {
     accountId: string;
-    changes: Partial<Omit<BillingProfile, 'document'> & { document: string }>;
+    changes: Partial<Omit<BillingProfile, 'document'> & { document: string; locale: string }>;
     updatedAt: string;
   };
 };
@@ -34,9 +37,35 @@ export type SuspendAccount = { type: 'SuspendAccount'; data: { accountId: string
 export type ReactivateAccount = { type: 'ReactivateAccount'; data: { accountId: string; reactivatedAt: string } };
 export type CloseAccount = { type: 'CloseAccount'; data: { accountId: string; reason: string; closedAt: string } };
 
+/** The password arrives sealed by the command layer, or null for a relay that needs no login. */
+export type ConfigureAccountSmtp = {
+  type: 'ConfigureAccountSmtp';
+  data: {
+    accountId: string;
+    host: string;
+    port: number;
+    secure: boolean;
+    username: string | null;
+    sealedPassword: SealedSecret | null;
+    fromName: string;
+    fromAddress: string;
+    configuredAt: string;
+  };
+};
+export type ClearAccountSmtp = { type: 'ClearAccountSmtp'; data: { accountId: string; clearedAt: string } };
+
 export type InviteMember = {
   type: 'InviteMember';
-  data: { accountId: string; invitationId: string; email: string; role: Role; tokenSha256: string; invitedAt: string; expiresAt: string };
+  data: {
+    accountId: string;
+    invitationId: string;
+    email: string;
+    role: Role;
+    tokenSha256: string;
+    sealedToken?: SealedSecret;
+    invitedAt: string;
+    expiresAt: string;
+  };
 };
 export type AcceptInvitation = {
   type: 'AcceptInvitation';
@@ -48,6 +77,14 @@ export type TransferOwnership = { type: 'TransferOwnership'; data: { accountId: 
 
 export type MemberCommand = InviteMember | AcceptInvitation | ChangeMemberRole | RemoveMember | TransferOwnership;
 
-export type AccountCommand = OpenAccount | UpdateBillingProfile | SuspendAccount | ReactivateAccount | CloseAccount | MemberCommand;
+export type AccountCommand =
+  | OpenAccount
+  | UpdateBillingProfile
+  | SuspendAccount
+  | ReactivateAccount
+  | CloseAccount
+  | ConfigureAccountSmtp
+  | ClearAccountSmtp
+  | MemberCommand;
 
 export type ReserveAccountSlug = { type: 'ReserveAccountSlug'; data: { slug: string; accountId: string; reservedAt: string } };

@@ -1,8 +1,10 @@
 import type { Role } from '../access/permissions.ts';
 import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
-import type { AccountCommand, OpenAccount, ReserveAccountSlug, UpdateBillingProfile } from './account-commands.ts';
-import type { AccountEvent, AccountSlugReserved, BillingProfile } from './account-events.ts';
+import type { AccountCommand, ConfigureAccountSmtp, OpenAccount, ReserveAccountSlug, UpdateBillingProfile } from './account-commands.ts';
+import type { AccountEvent, AccountProfileChanges, AccountSlugReserved, BillingProfile } from './account-events.ts';
+import { checkLocale, DEFAULT_LOCALE, type Locale } from './account-locale.ts';
+import { validateSmtpSettings, type AccountSmtp } from './account-smtp.ts';
 import { acceptInvitation, changeMemberRole, evolveMembers, inviteMember, removeMember, transferOwnership } from './account-members.ts';
 import {
   ACCOUNT_DEFAULTS,
@@ -28,6 +30,10 @@ export type AccountState =
       currency: Currency;
       timeZone: string;
       profile: BillingProfile;
+      /** the language its mail and notifications are written in */
+      locale: Locale;
+      /** its own SMTP server; null: the platform's */
+      smtp: AccountSmtp | null;
       openedAt: string;
       updatedAt: string;
       /** why it is suspended or closed; null while active */
@@ -43,6 +49,8 @@ export interface PendingInvitation {
   email: string;
   role: Role;
   tokenSha256: string;
+  /** the data key sealing the token for the email reactor; absent for invitations recorded before it was sealed */
+  sealedTokenKeyId?: string;
   expiresAt: string;
   status: 'pending' | 'accepted';
 }
@@ -64,6 +72,7 @@ export function validateOpenAccount(data: OpenAccount['data']): FieldIssue[] {
   if (data.currency !== undefined) checkCurrency(data.currency, 'currency', issues);
   if (data.timeZone !== undefined) checkTimeZone(data.timeZone, 'timeZone', issues);
   if (data.billingDay !== undefined) checkBillingDay(data.billingDay, 'billingDay', issues);
+  if (data.locale !== undefined) checkLocale(data.locale, 'locale', issues);
   return issues;
 }
 
@@ -73,6 +82,7 @@ export function validateBillingProfileChanges(changes: UpdateBillingProfile['dat
   if (changes.billingEmail !== undefined) checkEmail(changes.billingEmail, 'billingEmail', issues);
   if (changes.document !== undefined) checkDocument(changes.document, 'document', issues);
   if (changes.billingDay !== undefined) checkBillingDay(changes.billingDay, 'billingDay', issues);
+  if (changes.locale !== undefined) checkLocale(changes.locale, 'locale', issues);
   if (Object.values(changes).every((value) => value === undefined)) issues.push({ path: '', message: 'nothing to change' });
   return issues;
 }
@@ -95,6 +105,7 @@ function openAccount({ data }: OpenAccount, state: AccountState): AccountEvent[]
         billingDay: data.billingDay ?? ACCOUNT_DEFAULTS.billingDay,
         openedAt: data.openedAt,
         owner: { memberId: data.ownerMemberId, email: (data.ownerEmail ?? data.billingEmail).trim().toLowerCase() },
+        locale: (data.locale ?? DEFAULT_LOCALE) as Locale,
       },
     },
   ];
@@ -105,17 +116,32 @@ function updateBillingProfile({ data }: UpdateBillingProfile, state: AccountStat
   const issues = validateBillingProfileChanges(data.changes);
   if (issues.length > 0) throw new ValidationError(issues);
   // Only what actually differs is recorded, so repeating an update records nothing.
-  const changes: Partial<BillingProfile> = {};
-  const { name, billingEmail, document, billingDay } = data.changes;
+  const changes: AccountProfileChanges = {};
+  const { name, billingEmail, document, billingDay, locale } = data.changes;
   if (name !== undefined && name.trim() !== account.profile.name) changes.name = name.trim();
   if (billingEmail !== undefined && billingEmail !== account.profile.billingEmail) changes.billingEmail = billingEmail;
   if (billingDay !== undefined && billingDay !== account.profile.billingDay) changes.billingDay = billingDay;
+  if (locale !== undefined && locale !== account.locale) changes.locale = locale as Locale;
   if (document !== undefined) {
     const parsed = checkDocument(document, 'document', [])!;
     if (parsed.number !== account.profile.document.number) changes.document = parsed;
   }
   if (Object.keys(changes).length === 0) return [];
   return [{ type: 'BillingProfileUpdated', data: { accountId: data.accountId, changes, updatedAt: data.updatedAt } }];
+}
+
+function configureSmtp({ data }: ConfigureAccountSmtp, state: AccountState): AccountEvent[] {
+  requireOpen(state, data.accountId, 'configure mail for');
+  // The password's own rules were checked before it was sealed; here only its presence counts.
+  const issues = validateSmtpSettings({ ...data, password: data.sealedPassword === null ? null : 'sealed' });
+  if (issues.length > 0) throw new ValidationError(issues);
+  const { accountId, host, port, secure, username, sealedPassword, fromName, fromAddress, configuredAt } = data;
+  return [
+    {
+      type: 'AccountSmtpConfigured',
+      data: { accountId, host: host.toLowerCase(), port, secure, username, sealedPassword, fromName: fromName.trim(), fromAddress, configuredAt },
+    },
+  ];
 }
 
 function requireExisting(state: AccountState, accountId: string) {
@@ -153,6 +179,13 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
         if (account.status === 'closed') return [];
         return [{ type: 'AccountClosed', data: command.data }];
       }
+      case 'ConfigureAccountSmtp':
+        return configureSmtp(command, state);
+      case 'ClearAccountSmtp': {
+        const account = requireOpen(state, command.data.accountId, 'configure mail for');
+        if (account.smtp === null) return [];
+        return [{ type: 'AccountSmtpCleared', data: { accountId: command.data.accountId, host: account.smtp.host, clearedAt: command.data.clearedAt } }];
+      }
       case 'InviteMember':
         return inviteMember(command, requireOpen(state, command.data.accountId, 'invite members to'));
       case 'AcceptInvitation':
@@ -182,6 +215,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           timeZone,
           openedAt,
           profile,
+          locale: event.data.locale ?? DEFAULT_LOCALE,
+          smtp: null,
           updatedAt: openedAt,
           statusReason: null,
           closedAt: null,
@@ -190,9 +225,19 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           invitations: {},
         };
       }
-      case 'BillingProfileUpdated':
+      case 'BillingProfileUpdated': {
         if (state.status === 'none') return state;
-        return { ...state, profile: { ...state.profile, ...event.data.changes }, updatedAt: event.data.updatedAt };
+        const { locale, ...profile } = event.data.changes;
+        return { ...state, profile: { ...state.profile, ...profile }, locale: locale ?? state.locale, updatedAt: event.data.updatedAt };
+      }
+      case 'AccountSmtpConfigured': {
+        if (state.status === 'none') return state;
+        const { host, port, secure, username, sealedPassword, fromName, fromAddress, configuredAt } = event.data;
+        return { ...state, smtp: { host, port, secure, username, sealedPassword, fromName, fromAddress }, updatedAt: configuredAt };
+      }
+      case 'AccountSmtpCleared':
+        if (state.status === 'none') return state;
+        return { ...state, smtp: null, updatedAt: event.data.clearedAt };
       case 'AccountSuspended':
         if (state.status === 'none') return state;
         return { ...state, status: 'suspended', statusReason: event.data.reason, updatedAt: event.data.suspendedAt };

@@ -1,6 +1,9 @@
 import type { Role } from '../access/permissions.ts';
 import type { DomainEvent } from '../decider.ts';
+import type { SealedSecret } from '../shared/sealed-secret.ts';
+import type { Locale } from './account-locale.ts';
 import type { Currency } from './account-rules.ts';
+import type { AccountSmtp } from './account-smtp.ts';
 import type { TaxDocument } from './tax-document.ts';
 
 export interface BillingProfile {
@@ -20,19 +23,42 @@ export type AccountOpened = DomainEvent<
     openedAt: string;
     /** the account's first member, its owner */
     owner: { memberId: string; email: string };
+    /** absent in accounts opened before locales existed: they read as DEFAULT_LOCALE */
+    locale?: Locale;
   }
 >;
+/** The billing profile's fields, and the locale the account is written to in. */
+export type AccountProfileChanges = Partial<BillingProfile & { locale: Locale }>;
 export type BillingProfileUpdated = DomainEvent<
   'BillingProfileUpdated',
-  { accountId: string; changes: Partial<BillingProfile>; updatedAt: string }
+  { accountId: string; changes: AccountProfileChanges; updatedAt: string }
 >;
 export type AccountSuspended = DomainEvent<'AccountSuspended', { accountId: string; reason: string; suspendedAt: string }>;
 export type AccountReactivated = DomainEvent<'AccountReactivated', { accountId: string; reactivatedAt: string }>;
 export type AccountClosed = DomainEvent<'AccountClosed', { accountId: string; reason: string; closedAt: string }>;
 
+/** The account's mail goes through its own server from now on; the password is sealed, never in clear. */
+export type AccountSmtpConfigured = DomainEvent<'AccountSmtpConfigured', AccountSmtp & { accountId: string; configuredAt: string }>;
+/** Back to the platform's server; the old password's data key is destroyed. */
+export type AccountSmtpCleared = DomainEvent<'AccountSmtpCleared', { accountId: string; host: string; clearedAt: string }>;
+
 export type MemberInvited = DomainEvent<
   'MemberInvited',
-  { accountId: string; invitationId: string; email: string; role: Role; tokenSha256: string; invitedAt: string; expiresAt: string }
+  {
+    accountId: string;
+    invitationId: string;
+    email: string;
+    role: Role;
+    /** acceptance compares against this digest */
+    tokenSha256: string;
+    /**
+     * The token itself, sealed, for the email reactor to open once and send. Absent in
+     * invitations recorded before it existed (no mail for those); destroyed on acceptance.
+     */
+    sealedToken?: SealedSecret;
+    invitedAt: string;
+    expiresAt: string;
+  }
 >;
 export type InvitationAccepted = DomainEvent<
   'InvitationAccepted',
@@ -56,6 +82,8 @@ export type AccountEvent =
   | AccountSuspended
   | AccountReactivated
   | AccountClosed
+  | AccountSmtpConfigured
+  | AccountSmtpCleared
   | MemberEvent;
 
 export const MEMBER_EVENT_TYPES = [
@@ -73,6 +101,8 @@ export const ACCOUNT_EVENT_TYPES = [
   'AccountSuspended',
   'AccountReactivated',
   'AccountClosed',
+  'AccountSmtpConfigured',
+  'AccountSmtpCleared',
 ] as const satisfies readonly AccountEvent['type'][];
 
 /** A slug names one account for good; the reservation stream is what makes two opens race safely. */

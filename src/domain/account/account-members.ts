@@ -110,7 +110,11 @@ export function evolveMembers(state: OpenAccountState, event: MemberEvent): Open
   switch (event.type) {
     case 'MemberInvited': {
       const { invitationId, email, role, tokenSha256, expiresAt } = event.data;
-      return { ...state, invitations: { ...state.invitations, [invitationId]: { invitationId, email, role, tokenSha256, expiresAt, status: 'pending' } } };
+      const sealed = event.data.sealedToken ? { sealedTokenKeyId: event.data.sealedToken.dataKeyId } : {};
+      return {
+        ...state,
+        invitations: { ...state.invitations, [invitationId]: { invitationId, email, role, tokenSha256, ...sealed, expiresAt, status: 'pending' } },
+      };
     }
     case 'InvitationAccepted': {
       const { invitationId, memberId, email, role, acceptedAt } = event.data;

@@ -1,13 +1,24 @@
 import type { Transaction, UpdateObject } from 'kysely';
 import type { AccountEvent, MemberEvent } from '../../domain/account/account-events.ts';
-
-type AccountLifecycleEvent = Exclude<AccountEvent, MemberEvent>;
 import { ACCOUNT_EVENT_TYPES } from '../../domain/account/account-events.ts';
+import { DEFAULT_LOCALE } from '../../domain/account/account-locale.ts';
 import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
+
+type AccountLifecycleEvent = Exclude<AccountEvent, MemberEvent>;
+
+const NO_SMTP = {
+  smtp_host: null,
+  smtp_port: null,
+  smtp_secure: null,
+  smtp_username: null,
+  smtp_password_set: null,
+  smtp_from_name: null,
+  smtp_from_address: null,
+} as const;
 
 /** One row per account, as the portal and the operator console list and show them. */
 export const accountsProjection: Projection = {
@@ -40,6 +51,8 @@ export const accountsProjection: Projection = {
             opened_at: d.openedAt,
             updated_at: d.openedAt,
             closed_at: null,
+            locale: d.locale ?? DEFAULT_LOCALE,
+            ...NO_SMTP,
             revision,
           })
           .execute();
@@ -52,11 +65,30 @@ export const accountsProjection: Projection = {
           ...(changes.billingEmail !== undefined && { billing_email: changes.billingEmail }),
           ...(changes.billingDay !== undefined && { billing_day: changes.billingDay }),
           ...(changes.document !== undefined && { document_kind: changes.document.kind, document_number: changes.document.number }),
+          ...(changes.locale !== undefined && { locale: changes.locale }),
           updated_at: updatedAt,
           revision,
         });
         return;
       }
+      case 'AccountSmtpConfigured': {
+        const d = event.data;
+        await update({
+          smtp_host: d.host,
+          smtp_port: d.port,
+          smtp_secure: d.secure,
+          smtp_username: d.username,
+          smtp_password_set: d.sealedPassword !== null,
+          smtp_from_name: d.fromName,
+          smtp_from_address: d.fromAddress,
+          updated_at: d.configuredAt,
+          revision,
+        });
+        return;
+      }
+      case 'AccountSmtpCleared':
+        await update({ ...NO_SMTP, updated_at: event.data.clearedAt, revision });
+        return;
       case 'AccountSuspended':
         await update({ status: 'suspended', status_reason: event.data.reason, updated_at: event.data.suspendedAt, revision });
         return;

@@ -14,6 +14,7 @@ import * as pricebook from './0012-pricebook.ts';
 import * as invoices from './0013-invoices.ts';
 import * as payments from './0014-payments.ts';
 import * as invoicePayments from './0015-invoice-payments.ts';
+import * as accountSettings from './0017-account-settings.ts';
 import * as reactorJobs from './0016-reactor-jobs.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
@@ -34,6 +35,7 @@ export const readModelMigrations: MigrationProvider = {
     '0013-invoices': invoices,
     '0014-payments': payments,
     '0015-invoice-payments': invoicePayments,
+    '0017-account-settings': accountSettings,
     '0016-reactor-jobs': reactorJobs,
   }),
 };
