@@ -1,0 +1,182 @@
+import { loadAccountMailSettings } from '../commands/account-smtp.ts';
+import { loadAggregate } from '../commands/command-handler.ts';
+import { uuidV5 } from '../commands/usage-ingestion.ts';
+import { accountDecider } from '../domain/account/account-decider.ts';
+import type { MemberInvited } from '../domain/account/account-events.ts';
+import { accountStream } from '../domain/account/account-streams.ts';
+import { emailMessageId, emailStream, type EmailEvent } from '../domain/email/email-events.ts';
+import { renderEmail, type EmailInputs, type EmailKind } from '../domain/email/index.ts';
+import type { InvoiceDrafted, InvoiceIssued, PaymentRecorded, PaymentReminderDue } from '../domain/invoice/invoice-events.ts';
+import { invoiceStream } from '../domain/invoice/invoice-events.ts';
+import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { Mailer, SmtpSettings } from '../ports/mailer.ts';
+import { RemoteError } from '../ports/remote-error.ts';
+import { SecretShreddedError, type SecretSealer } from '../ports/secret-sealer.ts';
+import { ReactorWaiting, type Reactor, type ReactorJob } from './reactor.ts';
+
+export interface EmailReactorDeps {
+  mailer: Mailer;
+  /** null: only accounts with their own SMTP server get mail; the others' wait */
+  platformSmtp: SmtpSettings | null;
+  eventStore: EventStore;
+  secrets: SecretSealer;
+  /** base of the links in mail (invitation acceptance) */
+  portalUrl: string;
+}
+
+const EMAIL_OUTCOME_NAMESPACE = '2d7f5e0a-83c4-4b1e-a6f2-0c9d41e7b358';
+
+type Asking = InvoiceIssued | PaymentRecorded | PaymentReminderDue | MemberInvited;
+
+const KIND_OF: Record<Asking['type'], EmailKind> = {
+  InvoiceIssued: 'invoice_issued',
+  PaymentRecorded: 'payment_received',
+  PaymentReminderDue: 'payment_reminder',
+  MemberInvited: 'invitation',
+};
+
+/** `"Acme Storage" <billing@acme.example>` → `Acme Storage`; the brand a message is signed with. */
+export function brandOf(from: string): string {
+  const display = /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1]?.trim();
+  return display && display.length > 0 ? display : 'CloudPro';
+}
+
+/**
+ * Mail the account is owed: invoice issued (with the invoice attached), payment received,
+ * payment reminders, invitations. Through the account's own SMTP server when it has one
+ * (white-label), else the platform's. A mail cannot be taken back or asked about, so a job
+ * found half-done after a crash is reported, never sent a second time (at most once).
+ */
+export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portalUrl }: EmailReactorDeps): Reactor {
+  async function record(event: EmailEvent, job: ReactorJob, command: { actor: string; correlationId: string; causationId: string; occurredAt: string }) {
+    await eventStore.append(
+      emailStream(event.data.accountId),
+      [{ eventId: uuidV5(`${job.jobId}:${event.type}`, EMAIL_OUTCOME_NAMESPACE), type: event.type, data: event.data, metadata: command }],
+      { expectedRevision: 'any' },
+    );
+  }
+
+  async function invoiceDraft(accountId: string, period: string, invoiceId: string): Promise<InvoiceDrafted['data']> {
+    const events = await eventStore.readStream(invoiceStream(accountId, period));
+    const drafted = events.filter((e) => e.type === 'InvoiceDrafted' && (e.data as InvoiceDrafted['data']).invoiceId === invoiceId).at(-1);
+    if (!drafted) throw new RemoteError('smtp', `invoice ${invoiceId} has no draft in ${invoiceStream(accountId, period)}`, false);
+    return drafted.data as InvoiceDrafted['data'];
+  }
+
+  return {
+    name: 'email',
+    atMostOnce: true,
+    eventTypes: new Set(Object.keys(KIND_OF)),
+    jobsFor(event) {
+      const asking = event as unknown as Asking;
+      return [{ jobId: event.eventId, subject: `mail:${event.eventId}`, accountId: asking.data.accountId, kind: KIND_OF[asking.type], payload: { ...asking.data } }];
+    },
+    // Each job finds its own server (the account's, else the platform's) when it runs.
+    unavailable: () => null,
+    async perform(job, context) {
+      const kind = job.kind as EmailKind;
+      const accountId = job.accountId!;
+      const { state: account } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
+      if (account.status === 'none') throw new RemoteError('smtp', `account ${accountId} does not exist`, false);
+      const accountSmtp = await loadAccountMailSettings(eventStore, secrets, accountId);
+      const via = accountSmtp ?? platformSmtp;
+      if (!via) throw new ReactorWaiting('no SMTP server: the platform has none configured (SMTP_HOST, SMTP_FROM) and the account has none of its own');
+      const parties = { brandName: brandOf(via.from), accountName: account.profile.name };
+      let to = account.profile.billingEmail;
+      let input: EmailInputs[EmailKind];
+      let shredAfterSending: string | null = null;
+
+      switch (kind) {
+        case 'invoice_issued': {
+          const issued = job.payload as unknown as InvoiceIssued['data'];
+          const { rated } = await invoiceDraft(accountId, issued.period, issued.invoiceId);
+          input = {
+            ...parties,
+            number: issued.number,
+            period: issued.period,
+            issueDate: issued.issueDate,
+            dueDate: issued.dueDate,
+            currency: issued.currency,
+            lines: rated.lines,
+            subtotal: rated.subtotal,
+            tax: rated.tax,
+            creditApplied: rated.creditApplied,
+            total: rated.total,
+          } satisfies EmailInputs['invoice_issued'];
+          break;
+        }
+        case 'payment_received': {
+          const payment = job.payload as unknown as PaymentRecorded['data'];
+          input = {
+            ...parties,
+            timeZone: account.timeZone,
+            number: payment.number,
+            currency: payment.currency,
+            amount: payment.amount,
+            method: payment.method,
+            receivedAt: payment.receivedAt,
+            excessAmount: payment.excessAmount,
+            amountDueAfter: payment.amountDueAfter,
+          } satisfies EmailInputs['payment_received'];
+          break;
+        }
+        case 'payment_reminder': {
+          const reminder = job.payload as unknown as PaymentReminderDue['data'];
+          input = { ...parties, number: reminder.number, dueDate: reminder.dueDate, day: reminder.day, amountDue: reminder.amountDue, currency: reminder.currency } satisfies EmailInputs['payment_reminder'];
+          break;
+        }
+        case 'invitation': {
+          const invited = job.payload as unknown as MemberInvited['data'] & { sealedToken?: SealedSecret };
+          if (!invited.sealedToken) throw new RemoteError('smtp', 'the invitation was recorded before tokens were kept for mail: send the link by hand or invite again', false);
+          let token: string;
+          try {
+            token = await secrets.open(invited.sealedToken);
+          } catch (error) {
+            if (error instanceof SecretShreddedError) throw new RemoteError('smtp', 'the invitation token was destroyed (accepted, revoked or already mailed): invite again', false);
+            throw error;
+          }
+          to = invited.email;
+          shredAfterSending = invited.sealedToken.dataKeyId;
+          input = { ...parties, timeZone: account.timeZone, email: invited.email, role: invited.role, expiresAt: invited.expiresAt, acceptBaseUrl: portalUrl, token } satisfies EmailInputs['invitation'];
+          break;
+        }
+        default:
+          throw new RemoteError('smtp', `no email for job kind ${kind}`, false);
+      }
+
+      const rendered = renderEmail(kind, input as never, account.locale);
+      const messageId = emailMessageId(job.jobId, kind);
+      await mailer.send({ to, subject: rendered.subject, text: rendered.text, html: rendered.html, messageId, attachments: rendered.attachments }, via);
+      // The link was mailed: nothing needs the token in clear any more.
+      if (shredAfterSending) await secrets.shred(shredAfterSending);
+      await record(
+        {
+          type: 'EmailSent',
+          data: { accountId, kind, to, subject: rendered.subject, messageId, causationEventId: job.jobId, viaAccountServer: accountSmtp !== null, sentAt: context.now.toISOString() },
+        },
+        job,
+        context.command,
+      );
+    },
+    async giveUp(job, reason, context) {
+      const kind = job.kind as EmailKind;
+      await record(
+        {
+          type: 'EmailFailed',
+          data: {
+            accountId: job.accountId!,
+            kind,
+            to: kind === 'invitation' ? String(job.payload.email) : null,
+            messageId: emailMessageId(job.jobId, kind),
+            causationEventId: job.jobId,
+            reason,
+            failedAt: context.now.toISOString(),
+          },
+        },
+        job,
+        context.command,
+      );
+    },
+  };
+}
