@@ -1,9 +1,37 @@
 import type { DomainEvent } from '../decider.ts';
+import type { BilledLine } from '../rating/adjustments.ts';
 import type { RatedInvoice } from '../rating/rate-invoice.ts';
+
+/** An issued invoice, named. */
+export interface InvoiceReference {
+  period: string;
+  invoiceId: string;
+  number: string;
+}
+
+/**
+ * An earlier period whose late usage an invoice bills as adjustment lines: what the period
+ * was rated again from (its usage stream up to a revision, and the carried-in storage and
+ * plan segments its own issued invoice was rated with), and what the issued invoices named
+ * in `billedOn` had billed for it before (per line), which the adjustment is the difference from.
+ */
+export interface AdjustedPeriodInputs {
+  period: string;
+  usageStream: string;
+  usageStreamRevision: string | null;
+  carriedInStorage: Record<string, string>;
+  planVersions: { planId: string; version: number }[];
+  segments: { from: string; to: string; planId: string; version: number }[];
+  billedBefore: BilledLine[];
+  billedOn: InvoiceReference[];
+}
 
 /**
  * What an invoice was computed from: enough to replay it exactly (audit by replay).
  * Usage is the period's stream up to `usageStreamRevision` (null: the stream was empty).
+ * `adjustedPeriods` and `billedElsewhere` are present only when the invoice has adjustment
+ * lines (late usage of earlier periods; a replacement taking off what later invoices already
+ * billed for its period), so invoices without them record, and digest, what they always did.
  */
 export interface InvoiceInputs {
   usageStream: string;
@@ -13,6 +41,8 @@ export interface InvoiceInputs {
   segments: { from: string; to: string; planId: string; version: number }[];
   creditAvailable: string;
   engineVersion: string;
+  adjustedPeriods?: AdjustedPeriodInputs[];
+  billedElsewhere?: { lines: BilledLine[]; billedOn: InvoiceReference[] };
 }
 
 export type InvoiceDrafted = DomainEvent<

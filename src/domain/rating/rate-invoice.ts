@@ -1,4 +1,5 @@
 import { ValidationError, type FieldIssue } from '../errors.ts';
+import { adjustmentLines, billedLinesIssues, type AdjustmentLine, type AdjustmentPricing, type BilledLine, type PeriodAdjustment } from './adjustments.ts';
 import { checkPeriod, checkTimeZone, periodBounds, type BillingPeriod } from './billing-period.ts';
 import { charge, type ChargeResult } from './charge-models.ts';
 import { ZERO, exact, maxOf, minOf, plain, readable, settled, type ExactDecimal } from './exact-decimal.ts';
@@ -10,7 +11,11 @@ import { gib, meterSegments, parseUsage, thousands, type PeriodUsage, type Segme
 /** Recorded on every invoice: replaying its inputs with this engine must give the same lines. */
 export const ENGINE_VERSION = 'rating-1';
 
-/** The plan in force over [from, to); the segments cover the period, in order, without gaps. */
+/**
+ * The plan in force over [from, to); the segments are in order, without gaps, and run to the
+ * period's end. The first may start after the period's start (a first subscription inside the
+ * period): the time before it has no plan, and nothing in it is billed.
+ */
 export interface PlanSegment {
   from: string;
   to: string;
@@ -27,9 +32,19 @@ export interface RatingInput {
   carriedInStorage: Record<string, string>;
   /** account credit available, major units, at most the currency's minor-unit digits */
   creditAvailable: string;
+  /** earlier periods whose late usage this invoice bills (see adjustments.ts), oldest first */
+  adjustments?: PeriodAdjustment[];
+  /**
+   * For an invoice replacing a voided one: what later invoices already billed for THIS period
+   * as late-usage adjustments. Its own lines bill the whole period again, so that is taken off.
+   */
+  billedElsewhere?: BilledLine[];
 }
 
-export type LineKind = Meter | 'monthly_fee' | 'minimum_true_up';
+/** The lines rating a period gives. */
+export type RatedLineKind = Meter | 'monthly_fee' | 'minimum_true_up';
+/** ... and the adjustment lines an invoice adds for an earlier period's late usage. */
+export type LineKind = RatedLineKind | 'adjustment';
 
 export type LinePricing =
   | (ChargeModel & { share: string })
@@ -40,11 +55,14 @@ export type LinePricing =
       minimum: string;
       segments: { segment: number; planId: string; planVersion: number; monthlyMinimum: string; share: string; proratedMinimum: string }[];
       subtotalBeforeTrueUp: string;
-    };
+    }
+  | AdjustmentPricing;
 
 export interface RatedLine {
   kind: LineKind;
-  /** index into the input's segments; null for the invoice-wide minimum true-up */
+  /** adjustment lines only: the earlier period's line this adjusts */
+  adjusts?: { period: BillingPeriod; kind: RatedLineKind; segment: number | null };
+  /** index into the input's segments; null for the invoice-wide minimum true-up and for adjustments */
   segment: number | null;
   planId: string | null;
   planVersion: number | null;
@@ -71,7 +89,7 @@ export interface RatedInvoice {
   periodSeconds: string;
   currency: Currency;
   lines: RatedLine[];
-  /** Σ rounded lines, the true-up included */
+  /** Σ rounded lines, the true-up and adjustments included */
   subtotal: string;
   minimumTrueUp: string;
   tax: string;
@@ -85,14 +103,23 @@ export interface RatedInvoice {
  *
  * Per segment, on its own plan, prorated by its share of the period's seconds: a monthly
  * fee line, then one line per priced meter in the order of METERS. Then one invoice-wide
- * minimum true-up line. Lines are rounded once each; the subtotal is their sum; tax is the
- * subtotal times the tax rate, rounded once; credit applied is min(credit, subtotal + tax);
- * total = subtotal + tax − credit applied.
+ * minimum true-up line. Then the adjustment lines of earlier periods' late usage (see
+ * adjustments.ts), which the minimum does not see. Lines are rounded once each; the
+ * subtotal is their sum; tax is each line times its plan's tax rate, summed, rounded once;
+ * credit applied is min(credit, subtotal + tax); total = subtotal + tax − credit applied.
+ *
+ * A first segment that starts after the period's start (a first subscription inside the
+ * period) leaves the time before it unbilled: usage measured then is not charged, storage
+ * in force when the segment starts counts from then, and the segment's fee, minimum, free
+ * units and tier bounds are its share of the period's seconds, as for any segment.
  */
 export function rateInvoice(input: RatingInput): RatedInvoice {
-  const { bounds, currency, segments, parsedUsage, credit } = validate(input);
-  const boundaries = [...segments.map((s) => s.fromMs), bounds.endMs];
-  const metered = meterSegments(parsedUsage, boundaries);
+  const { bounds, currency, segments, parsedUsage, credit, adjustments, billedElsewhere } = validate(input);
+  // Before the first subscription there is no plan: that stretch is metered (so storage in
+  // force at the subscription's start is known) and dropped.
+  const unplanned = segments[0]!.fromMs > bounds.startMs;
+  const boundaries = [...(unplanned ? [bounds.startMs] : []), ...segments.map((s) => s.fromMs), bounds.endMs];
+  const metered = meterSegments(parsedUsage, boundaries).slice(unplanned ? 1 : 0);
   const periodMs = bounds.endMs - bounds.startMs;
 
   const lines: RatedLine[] = [];
@@ -170,7 +197,7 @@ export function rateInvoice(input: RatingInput): RatedInvoice {
         segment: null,
         planId: null,
         planVersion: null,
-        from: bounds.start,
+        from: unplanned ? formatInstant(segments[0]!.fromMs) : bounds.start,
         to: bounds.end,
         quantity: '1',
         unit: 'minimum',
@@ -183,10 +210,26 @@ export function rateInvoice(input: RatingInput): RatedInvoice {
     }
   }
 
-  const subtotal = subtotalBeforeTrueUp.plus(trueUp);
+  // Late usage of earlier periods, priced and taxed as in their own periods.
+  const adjusted: AdjustmentLine[] = [];
+  for (const { adjustment, rerated } of adjustments) {
+    adjusted.push(
+      ...adjustmentLines({ period: adjustment.period, segments: adjustment.segments, periodStart: rerated.periodStart, periodEnd: rerated.periodEnd, rerated, billedBefore: adjustment.billedBefore, currency }),
+    );
+  }
+  if (billedElsewhere.length > 0) {
+    adjusted.push(...adjustmentLines({ period: input.period, segments: input.segments, periodStart: bounds.start, periodEnd: bounds.end, rerated: null, billedBefore: billedElsewhere, currency }));
+  }
+  for (const { line, taxRate } of adjusted) {
+    lines.push(line);
+    taxable.push({ amount: exact(line.amount), taxRate });
+  }
+
+  const subtotal = taxable.reduce((sum, line) => sum.plus(line.amount), ZERO);
   // Tax on the subtotal, rounded once. With one tax rate this is subtotal × rate; when
   // segments' plans differ in rate, each line is taxed at its own plan's rate (the
-  // true-up at the rate in force at the period's end) and the sum is rounded once.
+  // true-up at the rate in force at the period's end, an adjustment at the rate of the
+  // plan it adjusts) and the sum is rounded once.
   const tax = roundLine(
     taxable.reduce((sum, line) => sum.plus(line.amount.times(line.taxRate)), ZERO),
     currency,
@@ -286,8 +329,10 @@ function validate(input: RatingInput) {
       if (planIssues.length === 0 && currencyOk && (s.plan as PlanVersion).currency !== input.currency) {
         issues.push({ path: `${at}.plan.currency`, message: `must be the invoice's currency (${input.currency})` });
       }
-      if (from !== null && from !== expectedFrom) {
-        issues.push({ path: `${at}.from`, message: i === 0 ? `must be the period's start (${bounds.start})` : `must be the previous segment's end (${formatInstant(expectedFrom)})` });
+      if (i === 0 && from !== null && from < bounds.startMs) {
+        issues.push({ path: `${at}.from`, message: `must not be before the period's start (${bounds.start})` });
+      } else if (i > 0 && from !== null && from !== expectedFrom) {
+        issues.push({ path: `${at}.from`, message: `must be the previous segment's end (${formatInstant(expectedFrom)})` });
       }
       if (from !== null && to !== null && to <= from) issues.push({ path: `${at}.to`, message: 'must be after from' });
       if (to !== null && i === rawSegments.length - 1 && to !== bounds.endMs) issues.push({ path: `${at}.to`, message: `must be the period's end (${bounds.end})` });
@@ -297,6 +342,42 @@ function validate(input: RatingInput) {
   }
   const parsedUsage = parseUsage(raw.usage, raw.carriedInStorage, bounds.startMs, bounds.endMs, issues);
   const credit = currencyOk ? checkDecimal(raw.creditAvailable, 'creditAvailable', issues, { maxDecimals: MINOR_UNITS[input.currency] }) : null;
+
+  // Earlier periods to adjust: each is rated on its own (its paths prefixed here).
+  const adjustments: { adjustment: PeriodAdjustment; rerated: RatedInvoice }[] = [];
+  if (raw.adjustments !== undefined) {
+    if (!Array.isArray(raw.adjustments)) {
+      issues.push({ path: 'adjustments', message: 'must be a list of earlier periods to adjust' });
+    } else {
+      const periods = new Set<unknown>();
+      (raw.adjustments as unknown[]).forEach((item, i) => {
+        const a = (item ?? {}) as Record<string, unknown>;
+        const at = `adjustments[${i}]`;
+        const periodValid = checkPeriod(a.period, `${at}.period`, issues) !== null;
+        if (periodValid && !((a.period as string) < input.period)) issues.push({ path: `${at}.period`, message: `must be a period before ${input.period}` });
+        else if (periodValid && periods.has(a.period)) issues.push({ path: `${at}.period`, message: 'must not repeat an earlier adjustment\'s period' });
+        periods.add(a.period);
+        issues.push(...billedLinesIssues(a.billedBefore, `${at}.billedBefore`, currencyOk ? input.currency : null));
+        if (!periodValid || !currencyOk) return;
+        try {
+          const rerated = rateInvoice({
+            period: a.period as string,
+            timeZone: input.timeZone,
+            currency: input.currency,
+            segments: a.segments as PlanSegment[],
+            usage: a.usage as PeriodUsage,
+            carriedInStorage: a.carriedInStorage as Record<string, string>,
+            creditAvailable: '0',
+          });
+          adjustments.push({ adjustment: a as unknown as PeriodAdjustment, rerated });
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          issues.push(...error.issues.map((issue) => ({ path: `${at}.${issue.path}`, message: issue.message })));
+        }
+      });
+    }
+  }
+  if (raw.billedElsewhere !== undefined) issues.push(...billedLinesIssues(raw.billedElsewhere, 'billedElsewhere', currencyOk ? input.currency : null));
   if (issues.length > 0) throw new ValidationError(issues);
-  return { bounds, currency: input.currency, segments, parsedUsage, credit: credit! };
+  return { bounds, currency: input.currency, segments, parsedUsage, credit: credit!, adjustments, billedElsewhere: input.billedElsewhere ?? [] };
 }

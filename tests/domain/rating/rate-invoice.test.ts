@@ -158,7 +158,8 @@ describe('rating by hand', () => {
           period: '2026-06',
           currency: 'USD',
           segments: [
-            { from: '2026-06-02T00:00:00-03:00', to: '2026-06-20T00:00:00-03:00', plan: WORKED_PLAN },
+            // starting before the period is refused (after its start is a partial first period)
+            { from: '2026-05-31T00:00:00-03:00', to: '2026-06-20T00:00:00-03:00', plan: WORKED_PLAN },
             { from: '2026-06-21T00:00:00-03:00', to: '2026-06-30T00:00:00-03:00', plan: WORKED_PLAN },
           ],
           usage: {
