@@ -6,9 +6,7 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { accountDecider } from '../src/domain/account/account-decider.ts';
 import { accountStream } from '../src/domain/account/account-streams.ts';
 import { DomainError } from '../src/domain/errors.ts';
-import { invoiceDecider } from '../src/domain/invoice/invoice-decider.ts';
-import { invoiceStream } from '../src/domain/invoice/invoice-events.ts';
-import { auditInvoice } from '../src/commands/invoice-audit.ts';
+import { auditInvoice, findInvoice as findInvoiceInStream } from '../src/commands/invoice-audit.ts';
 import { compose, type Application } from '../src/main.ts';
 
 const USAGE = `usage: npm run ops -- <command>
@@ -100,23 +98,30 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
 
   async 'audit-invoice'(app, [number]) {
     const invoice = await findInvoice(app, number);
-    const audit = await auditInvoice(app.infrastructure.eventStore, invoice.account_id, invoice.period);
+    // by its id: a voided number is audited against its own draft and inputs, not its replacement's
+    const audit = await auditInvoice(app.infrastructure.eventStore, invoice.account_id, invoice.period, invoice.invoice_id);
+    const status = audit.voided ? ' (voided)' : '';
     if (audit.identical) {
-      console.log(`${number}: identical. Replaying its inputs gives the same ${audit.replayed.lines.length} lines and total ${audit.replayed.total} ${audit.replayed.currency} (digest ${audit.issuedDigest}).`);
+      console.log(`${number}${status}: identical. Replaying its inputs gives the same ${audit.replayed.lines.length} lines and total ${audit.replayed.total} ${audit.replayed.currency} (digest ${audit.issuedDigest}).`);
       return 0;
     }
-    console.log(`${number}: DIFFERS from a replay of its recorded inputs.`);
+    console.log(`${number}${status}: DIFFERS from a replay of its recorded inputs.`);
     console.table(audit.differences.map((d) => ({ line: d.line ?? 'invoice', kind: d.kind, field: d.field, issued: d.issued, replayed: d.replayed })));
     return 1;
   },
 
   async 'explain-invoice'(app, [number]) {
     const invoice = await findInvoice(app, number);
-    const { state } = await loadAggregate(app.infrastructure.eventStore, invoiceDecider, invoiceStream(invoice.account_id, invoice.period));
-    if (state.status === 'none') throw new UsageError(`no invoice ${number}`);
-    const { rated, inputs } = state.draft;
-    console.log(`Invoice ${number}, account ${invoice.account_id}, period ${rated.period} (${rated.periodStart} to ${rated.periodEnd}, ${rated.timeZone}).`);
+    const { drafted, voided } = await findInvoiceInStream(app.infrastructure.eventStore, invoice.account_id, invoice.period, invoice.invoice_id);
+    const { rated, inputs } = drafted;
+    console.log(`Invoice ${number}${voided ? ' (voided)' : ''}, account ${invoice.account_id}, period ${rated.period} (${rated.periodStart} to ${rated.periodEnd}, ${rated.timeZone}).`);
     console.log(`Computed by ${inputs.engineVersion} from ${inputs.usageStream} up to revision ${inputs.usageStreamRevision ?? '(empty)'}, plans ${inputs.planVersions.map((p) => `${p.planId} v${p.version}`).join(', ')}.`);
+    for (const adjusted of inputs.adjustedPeriods ?? []) {
+      console.log(
+        `Late usage of ${adjusted.period}: rated again from ${adjusted.usageStream} up to revision ${adjusted.usageStreamRevision ?? '(empty)'}, plans ${adjusted.planVersions.map((p) => `${p.planId} v${p.version}`).join(', ')}, against what ${adjusted.billedOn.map((r) => r.number).join(', ')} billed for it.`,
+      );
+    }
+    if (inputs.billedElsewhere) console.log(`Replaces a voided invoice: takes off what ${inputs.billedElsewhere.billedOn.map((r) => r.number).join(', ')} already billed for ${rated.period} as adjustments.`);
     rated.lines.forEach((line, i) => console.log(`\n${i + 1}. ${line.kind}: ${line.amount} ${rated.currency}\n   ${line.explanation}`));
     console.log(`\nSubtotal ${rated.subtotal}; tax ${rated.tax}; credit applied ${rated.creditApplied}; total ${rated.total} ${rated.currency}.`);
     return 0;

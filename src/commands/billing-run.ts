@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { invoiceDecider, invoiceNumbersDecider } from '../domain/invoice/invoice-decider.ts';
 import { invoiceNumberStream, invoiceStream, type InvoiceInputs } from '../domain/invoice/invoice-events.ts';
-import { checkPeriod, ENGINE_VERSION, periodBounds, rateInvoice, type Currency } from '../domain/rating/index.ts';
+import { rateWithLateUsage } from '../domain/invoice/late-usage.ts';
+import { checkPeriod, ENGINE_VERSION, periodBounds, type Currency } from '../domain/rating/index.ts';
 import { ValidationError, type FieldIssue } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
-import { handleCommand, type CommandContext } from './command-handler.ts';
-import { carriedInStorage, creditAvailableFor, digestOf, readPeriodUsage, toPeriodUsage, type RatingPlanLoader } from './invoice-inputs.ts';
+import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+import { carriedInStorage, creditAvailableFor, digestOf, lateUsageFor, readPeriodUsage, toPeriodUsage, type RatingPlanLoader } from './invoice-inputs.ts';
 import { applyInvoiceCredit } from './payment-commands.ts';
 
 export interface BillingRunDeps {
@@ -55,8 +56,10 @@ function dueDateFor(period: string, billingDay: number): string {
 /**
  * Closes one period for every account: rates it from a replay of its usage stream, drafts
  * the invoice (replacing a draft when late usage changed it), and issues it once the grace
- * period has passed, with the next number of the year. Safe to run twice, or twice at once:
- * every step is an append with an expected revision that decides nothing when already done.
+ * period has passed, with the next number of the year. Usage of earlier periods that arrived
+ * after their invoices were issued is billed on it as adjustment lines (see `lateUsageFor`).
+ * Safe to run twice, or twice at once: every step is an append with an expected revision
+ * that decides nothing when already done.
  */
 export async function runBilling(
   deps: BillingRunDeps,
@@ -117,17 +120,35 @@ async function closeAccountPeriod(
   if (now.getTime() < Date.parse(bounds.end)) return { accountId, outcome: 'skipped', reason: 'period_not_ended' };
 
   const stream = invoiceStream(accountId, period);
+  // An issued invoice never changes: nothing to rate (the decider would record nothing anyway).
+  const { state: before } = await loadAggregate(deps.eventStore, invoiceDecider, stream);
+  if (before.status === 'issued') return { accountId, outcome: 'already_issued', invoiceId: before.issued.invoiceId, number: before.issued.number };
+
+  // A subscription that starts inside the period gives segments from its start: the engine
+  // rates the period from there, prorating fee, minimum, free units and tier bounds.
   const plan = await deps.loadRatingPlan(accountId, period, account.time_zone);
   if (!plan) return { accountId, outcome: 'skipped', reason: 'no_plan' };
-  const firstFrom = plan.segments[0]!.from;
-  if (Date.parse(firstFrom) > Date.parse(bounds.start)) {
-    // Said out loud rather than rated as if the plan had always applied: the part of the
-    // period before the first subscription has no price yet (see the README, "left open").
-    return { accountId, outcome: 'failed', error: `the subscription starts at ${firstFrom}, after the period opened (${bounds.start}); a partial first period cannot be rated yet` };
-  }
 
   const usage = await readPeriodUsage(deps.eventStore, accountId, period);
   const carriedIn = await carriedInStorage(deps.eventStore, accountId, period);
+  const late = await lateUsageFor(deps.eventStore, accountId, period, account.time_zone, now);
+  const creditAvailable = await creditAvailableFor(deps.eventStore, accountId, period, account.currency as Currency);
+  const { rated, included } = rateWithLateUsage(
+    {
+      period,
+      timeZone: account.time_zone,
+      currency: account.currency as Currency,
+      segments: plan.segments,
+      usage: toPeriodUsage(usage.events),
+      carriedInStorage: carriedIn,
+      creditAvailable,
+      ...(late.billedElsewhere ? { billedElsewhere: late.billedElsewhere.lines } : {}),
+    },
+    late.adjustments,
+  );
+  if (rated.total.startsWith('-')) {
+    return { accountId, outcome: 'failed', error: `the invoice for ${period} would come to ${rated.total} ${rated.currency}: what later invoices already billed for it exceeds it` };
+  }
   const inputs: InvoiceInputs = {
     usageStream: usage.stream,
     usageStreamRevision: usage.revision === null ? null : usage.revision.toString(),
@@ -135,18 +156,11 @@ async function closeAccountPeriod(
     planVersions: plan.planVersions,
     segments: plan.segments.map((s) => ({ from: s.from, to: s.to, planId: s.plan.planId, version: s.plan.version })),
     // Account credit (overpayments, credit notes on paid invoices): `credit-<accountId>`.
-    creditAvailable: await creditAvailableFor(deps.eventStore, accountId, period, account.currency as Currency),
+    creditAvailable,
     engineVersion: ENGINE_VERSION,
+    ...(included.length > 0 ? { adjustedPeriods: included.map((a) => a.recorded) } : {}),
+    ...(late.billedElsewhere ? { billedElsewhere: late.billedElsewhere } : {}),
   };
-  const rated = rateInvoice({
-    period,
-    timeZone: account.time_zone,
-    currency: account.currency as Currency,
-    segments: plan.segments,
-    usage: toPeriodUsage(usage.events),
-    carriedInStorage: carriedIn,
-    creditAvailable: inputs.creditAvailable,
-  });
   const drafted = await handleCommand(
     deps.eventStore,
     invoiceDecider,

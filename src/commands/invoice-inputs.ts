@@ -1,14 +1,33 @@
 import { createHash } from 'node:crypto';
 import { availableCredit, creditDecider } from '../domain/credit/credit-decider.ts';
 import { creditStream } from '../domain/credit/credit-events.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { invoiceDecider } from '../domain/invoice/invoice-decider.ts';
+import { invoiceStream, type AdjustedPeriodInputs, type InvoiceInputs, type InvoiceReference } from '../domain/invoice/invoice-events.ts';
+import { billedElsewhere, billedForPeriod, type IssuedInvoice } from '../domain/invoice/late-usage.ts';
+import { pricebookStream, type PlanVersionPublished } from '../domain/pricebook/pricebook-events.ts';
 import { ZERO, maxOf } from '../domain/rating/exact-decimal.ts';
-import { formatMoney, previousPeriod, type Currency, type PeriodUsage, type PlanSegment, type PlanVersion } from '../domain/rating/index.ts';
+import {
+  formatMoney,
+  nextPeriod,
+  periodOf,
+  previousPeriod,
+  type BilledLine,
+  type Currency,
+  type PeriodAdjustment,
+  type PeriodUsage,
+  type PlanSegment,
+  type PlanVersion,
+} from '../domain/rating/index.ts';
 import { usageStream, type UsageEvent } from '../domain/usage/usage-events.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { loadAggregate } from './command-handler.ts';
 
 /** How far back the bytes in force at a period's start are looked for. */
 const CARRY_IN_LOOKBACK_PERIODS = 24;
+
+/** How many periods back an invoice looks for late usage to bill as adjustments. */
+export const LATE_USAGE_LOOKBACK_PERIODS = 12;
 
 export interface RatingPlan {
   segments: PlanSegment[];
@@ -101,5 +120,87 @@ export function canonicalJson(value: unknown): string {
 }
 
 export const digestOf = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');
+
+/** One published plan version, exactly as an invoice names it. */
+export async function loadPlanVersion(eventStore: EventStore, planId: string, version: number): Promise<PlanVersion> {
+  const events = await eventStore.readStream(pricebookStream(planId));
+  const published = events.find((e) => e.type === 'PlanVersionPublished' && (e.data as PlanVersionPublished['data']).version === version);
+  if (!published) throw new NotFoundError('plan_version_not_found', `plan ${planId} has no version ${version}`);
+  return (published.data as PlanVersionPublished['data']).plan;
+}
+
+/** The plan segments an invoice recorded, with their plan versions loaded from the price book. */
+export async function loadRecordedSegments(eventStore: EventStore, segments: InvoiceInputs['segments']): Promise<PlanSegment[]> {
+  const loaded: PlanSegment[] = [];
+  for (const segment of segments) loaded.push({ from: segment.from, to: segment.to, plan: await loadPlanVersion(eventStore, segment.planId, segment.version) });
+  return loaded;
+}
+
+/**
+ * The account's issued invoices in force (not voided) for the periods `from` through `to`,
+ * each read from its own stream: the billing record late-usage adjustments are decided on.
+ */
+export async function issuedInvoices(eventStore: EventStore, accountId: string, from: string, to: string): Promise<IssuedInvoice[]> {
+  const periods: string[] = [];
+  for (let period = from; period <= to; period = nextPeriod(period)) periods.push(period);
+  const states = await Promise.all(periods.map(async (period) => ({ period, ...(await loadAggregate(eventStore, invoiceDecider, invoiceStream(accountId, period))) })));
+  return states.flatMap(({ period, state }) =>
+    state.status === 'issued' ? [{ reference: { period, invoiceId: state.issued.invoiceId, number: state.issued.number }, drafted: state.draft }] : [],
+  );
+}
+
+/** What a draft bills of earlier periods' late usage: the engine's input, and what the invoice records. */
+export interface LateUsage {
+  adjustments: { rating: PeriodAdjustment; recorded: AdjustedPeriodInputs }[];
+  billedElsewhere: { lines: BilledLine[]; billedOn: InvoiceReference[] } | null;
+}
+
+/**
+ * Late usage for the invoice of `period`: every one of the LATE_USAGE_LOOKBACK_PERIODS periods
+ * before it whose issued invoice in force was rated from an older revision of its usage
+ * stream than the stream has now (and that no later invoice has adjusted up to it yet) is
+ * rated again, over its whole stream, on the segments and carried-in storage of its own issued
+ * invoice, against what the issued invoices billed for it so far. Invoices up to the period
+ * `now` is in are read, so a draft of an older period (a replacement) sees adjustments on later
+ * invoices too; those of its own period are what `billedElsewhere` takes off.
+ */
+export async function lateUsageFor(eventStore: EventStore, accountId: string, period: string, timeZone: string, now: Date): Promise<LateUsage> {
+  let first = period;
+  for (let i = 0; i < LATE_USAGE_LOOKBACK_PERIODS; i++) first = previousPeriod(first);
+  const current = periodOf(now.toISOString(), timeZone);
+  const issued = (await issuedInvoices(eventStore, accountId, first, current > period ? current : period)).filter((i) => i.reference.period !== period);
+
+  const adjustments: LateUsage['adjustments'] = [];
+  for (let earlier = first; earlier < period; earlier = nextPeriod(earlier)) {
+    const billed = billedForPeriod(earlier, issued);
+    if (!billed) continue;
+    const stream = usageStream(accountId, earlier);
+    const since = billed.coveredRevision === null ? 0n : billed.coveredRevision + 1n;
+    if ((await eventStore.readStream(stream, { fromRevision: since, maxCount: 1 })).length === 0) continue;
+    const usage = await readPeriodUsage(eventStore, accountId, earlier);
+    const { inputs } = billed.own.drafted;
+    adjustments.push({
+      rating: {
+        period: earlier,
+        segments: await loadRecordedSegments(eventStore, inputs.segments),
+        usage: toPeriodUsage(usage.events),
+        carriedInStorage: inputs.carriedInStorage,
+        billedBefore: billed.lines,
+      },
+      recorded: {
+        period: earlier,
+        usageStream: usage.stream,
+        usageStreamRevision: usage.revision === null ? null : usage.revision.toString(),
+        carriedInStorage: inputs.carriedInStorage,
+        planVersions: inputs.planVersions,
+        segments: inputs.segments,
+        billedBefore: billed.lines,
+        billedOn: billed.billedOn,
+      },
+    });
+  }
+  const elsewhere = billedElsewhere(period, issued);
+  return { adjustments, billedElsewhere: elsewhere.lines.length > 0 ? elsewhere : null };
+}
 
 export type { PlanVersion };

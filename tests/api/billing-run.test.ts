@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditInvoice } from '../../src/commands/invoice-audit.ts';
@@ -101,5 +102,34 @@ describe('billing run', () => {
     // 100 GiB × 15/30 + 260 GiB × 15/30 = 180 GiB-month × 0.15 = 27.00
     expect(storage).toMatchObject({ kind: 'storage_gib_month', issued: '22.50', replayed: '27.00' });
     expect(tampered.differences.find((d) => d.line === null && d.field === 'total')).toMatchObject({ issued: '57.59' });
+  });
+
+  it('a subscription from 2026-06-16T00:00-03:00 rates June from then: fee 30.00 → 15.00, minimum 10.00 → 5.00, earlier usage not billed', async () => {
+    // June is 30 days; 16 June to 1 July is 15 of them: share 1/2.
+    // fee 30.00 × 1/2 = 15.00; egress from the 16th: 5 GiB × 0.40 = 2.00 (the 50 GiB of the 10th
+    // came before the subscription: not billed); subtotal 17.00 ≥ minimum 5.00; tax 5% 0.85; total 17.85.
+    const meta = { actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: '2026-06-16T12:00:00.000Z' };
+    const event = (type: string, data: unknown) => ({ eventId: randomUUID(), type, data, metadata: meta });
+    const store = app.infrastructure.eventStore;
+    const starter = { planId: 'starter', version: 1, currency: 'BRL', monthlyFee: '30.00', monthlyMinimum: '10.00', taxRate: '0.05', meters: { egress_gib: { model: 'per_unit', unitPrice: '0.40' } } };
+    await store.append('pricebook-starter', [event('PlanVersionPublished', { planId: 'starter', version: 1, name: 'Starter', effectiveFrom: '2026-01', plan: starter, publishedAt: '2026-01-01T00:00:00.000Z' })], { expectedRevision: 'no_stream' });
+    const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: 'Late starter', slug: 'late-starter', billingEmail: 'b@late.co', document: '529.982.247-25' } });
+    const { accountId: starterId } = opened.json<{ accountId: string }>();
+    await store.append(`subscription-${starterId}`, [event('SubscriptionChanged', { accountId: starterId, planId: 'starter', effectiveAt: '2026-06-16T00:00:00-03:00', changedAt: '2026-06-16T00:00:00-03:00', previousPlanId: null })], { expectedRevision: 'no_stream' });
+    const window = (key: string, start: string, gib: bigint) =>
+      event('TrafficMeasured', { accountId: starterId, bucketId: 'b1', contentDigest: 'x', sampleKey: key, windowStart: start, windowEnd: start.replace('T00:', 'T01:'), egressBytes: String(gib * GIB), ingressBytes: '0', requestsA: '0', requestsB: '0' });
+    await store.append(`usage-${starterId}:2026-06`, [window('before', '2026-06-10T00:00:00-03:00', 50n), window('after', '2026-06-20T00:00:00-03:00', 5n)], { expectedRevision: 'no_stream' });
+    await app.runner.catchUp();
+
+    const summary = (await runBilling('2026-06')).json<{ outcomes: { accountId: string; outcome: string; total?: string; error?: string }[] }>();
+    expect(summary.outcomes.find((o) => o.accountId === starterId)).toMatchObject({ outcome: 'issued', total: '17.85' });
+    const audit = await auditInvoice(store, starterId, '2026-06');
+    expect(audit.identical, JSON.stringify(audit.differences)).toBe(true);
+    const lines = audit.replayed.lines.map((l) => [l.kind, l.from, l.quantity, l.amount]);
+    expect(lines).toEqual([
+      ['monthly_fee', '2026-06-16T03:00:00.000Z', '0.5', '15.00'],
+      ['egress_gib', '2026-06-16T03:00:00.000Z', '5', '2.00'],
+    ]);
+    expect(audit.replayed).toMatchObject({ subtotal: '17.00', minimumTrueUp: '0.00', tax: '0.85', total: '17.85' });
   });
 });

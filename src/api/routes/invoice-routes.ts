@@ -126,7 +126,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     async handler({ params }) {
       const row = await db.selectFrom('invoices').select(['account_id', 'period']).where('invoice_id', '=', params.invoiceId).executeTakeFirst();
       if (!row) throw new NotFoundError('invoice_not_found', `invoice ${params.invoiceId} does not exist`);
-      const audit = await auditInvoice(deps.eventStore, row.account_id, row.period);
+      const audit = await auditInvoice(deps.eventStore, row.account_id, row.period, params.invoiceId);
       const { replayed: _replayed, ...report } = audit;
       return { status: 200, body: report };
     },
