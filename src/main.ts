@@ -22,10 +22,23 @@ import { subscriptionProjections } from './projections/subscriptions/subscriptio
 import { usageProjections } from './projections/usage/usage-projections.ts';
 import { invoiceProjections } from './projections/invoices/invoice-projections.ts';
 import { paymentProjections } from './projections/payments/payment-projections.ts';
+import { notificationProjections } from './projections/notifications/notifications-projection.ts';
 import { runDunning } from './commands/dunning.ts';
 import { DEFAULT_DUNNING_CONFIG } from './domain/invoice/dunning-rules.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
 import type { Projection } from './projections/projection.ts';
+import { openIntegrations, type Integrations } from './adapters/integrations.ts';
+import { createAccessKeyCommands } from './commands/access-key-commands.ts';
+import { createBucketCommands } from './commands/bucket-commands.ts';
+import { collectByListing, collectMinioMetrics } from './commands/metering-collectors.ts';
+import { createSftpUserCommands } from './commands/sftp-user-commands.ts';
+import { createUsageIngestion, type UsageIngestion } from './commands/usage-ingestion.ts';
+import { accessKeyProvisioningReactor } from './reactors/access-key-provisioning-reactor.ts';
+import { bucketProvisioningReactor } from './reactors/bucket-provisioning-reactor.ts';
+import { emailReactor } from './reactors/email-reactor.ts';
+import type { Reactor } from './reactors/reactor.ts';
+import { ReactorRunner } from './reactors/reactor-runner.ts';
+import { sftpProvisioningReactor } from './reactors/sftp-provisioning-reactor.ts';
 
 export const VERSION = '0.1.0';
 
@@ -42,13 +55,17 @@ export const projections: readonly Projection[] = [
   ...subscriptionProjections,
   ...invoiceProjections,
   ...paymentProjections,
+  ...notificationProjections,
   ...auditLogProjections,
 ];
 
 export interface Application {
   config: Config;
   infrastructure: Infrastructure;
+  integrations: Integrations;
   runner: ProjectionRunner;
+  reactors: ReactorRunner;
+  ingestion: UsageIngestion;
   api: ReturnType<typeof buildApi>;
   loadRatingPlan: RatingPlanLoader;
   close(): Promise<void>;
@@ -87,29 +104,66 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     logger: options.httpLogs === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     version: VERSION,
   });
-  const runner = new ProjectionRunner({
+  const logger = { info: (m: string) => api.log.info(m), error: (m: string) => api.log.error(m) };
+  const runner = new ProjectionRunner({ db: readModels, eventStore, projections, batchSize: config.projectionBatchSize, logger });
+  const integrations = openIntegrations(config);
+  const reactors = new ReactorRunner({
     db: readModels,
     eventStore,
-    projections,
+    reactors: reactorsOf(infrastructure, integrations, config),
+    maxAttempts: config.reactorMaxAttempts,
+    retryBaseMs: config.reactorRetryBaseMs,
     batchSize: config.projectionBatchSize,
-    logger: { info: (m) => api.log.info(m), error: (m) => api.log.error(m) },
+    logger,
   });
   return {
     config,
     infrastructure,
+    integrations,
     runner,
+    reactors,
+    ingestion: createUsageIngestion(eventStore),
     api,
     loadRatingPlan: ratingPlans,
     async close() {
       await api.close();
+      await reactors.stop();
       await runner.stop();
+      await integrations.close();
       await infrastructure.close();
     },
   };
 }
 
-/** Every scheduled job, with its schedule from config. */
-function scheduledJobs(app: Application): ScheduledJob[] {
+/** Every reactor: the work the outside world is owed, each fed from the log with its own checkpoint. */
+export function reactorsOf(infrastructure: Infrastructure, integrations: Integrations, config: Config): Reactor[] {
+  const { eventStore, readModels, secrets } = infrastructure;
+  return [
+    bucketProvisioningReactor({ objectStorage: integrations.objectStorage, storageAdmin: integrations.storageAdmin, buckets: createBucketCommands(eventStore) }),
+    accessKeyProvisioningReactor({
+      storageAdmin: integrations.storageAdmin,
+      secrets,
+      accessKeys: createAccessKeyCommands({ eventStore, secrets, keyRotationGraceHours: config.accessKeyRotationGraceHours }),
+      readModels,
+    }),
+    sftpProvisioningReactor({
+      sftpServer: integrations.sftpServer,
+      storageAdmin: integrations.storageAdmin,
+      s3: integrations.sftpS3,
+      secrets,
+      sftpUsers: createSftpUserCommands({ eventStore, secrets }),
+      eventStore,
+      readModels,
+    }),
+    emailReactor({ mailer: integrations.mailer, platformSmtp: integrations.platformSmtp, eventStore, secrets, portalUrl: config.portalUrl }),
+  ];
+}
+
+/**
+ * Every scheduled job, with its schedule from config: the one place that lists them.
+ * `npm run ops -- run-job <name>` runs one now; a schedule of "off" leaves a job out.
+ */
+export function scheduledJobs(app: Application, options: { includeOff?: boolean } = {}): ScheduledJob[] {
   const { config } = app;
   const { eventStore, readModels } = app.infrastructure;
   const context = (job: string, now: Date) => {
@@ -138,8 +192,31 @@ function scheduledJobs(app: Application): ScheduledJob[] {
         return JSON.stringify(summary).slice(0, 300);
       },
     },
+    {
+      name: 'metering',
+      schedule: config.meteringCron,
+      configuredBy: 'METERING_CRON',
+      async run(now) {
+        const summary = await collectMinioMetrics({ ingestion: app.ingestion, readModels, storageAdmin: app.integrations.storageAdmin }, now, context('metering', now));
+        return describeCollection(summary);
+      },
+    },
+    {
+      name: 'listing-metering',
+      schedule: config.listingMeteringCron,
+      configuredBy: 'LISTING_METERING_CRON',
+      async run(now) {
+        const summary = await collectByListing({ ingestion: app.ingestion, readModels, objectStorage: app.integrations.objectStorage }, now, context('listing-metering', now));
+        return describeCollection(summary);
+      },
+    },
   ];
-  return jobs.filter((job) => job.schedule !== 'off');
+  return options.includeOff ? jobs : jobs.filter((job) => job.schedule !== 'off');
+}
+
+function describeCollection(summary: { bucketsRead: number; samplesRecorded: number; alreadyRecorded: number; unread: string[] }): string {
+  const unread = summary.unread.length > 0 ? `; not read: ${summary.unread.slice(0, 5).join(', ')}${summary.unread.length > 5 ? ', …' : ''}` : '';
+  return `${summary.bucketsRead} buckets read, ${summary.samplesRecorded} samples recorded, ${summary.alreadyRecorded} already recorded${unread}`;
 }
 
 async function start(): Promise<void> {
@@ -153,6 +230,8 @@ async function start(): Promise<void> {
   }
   const app = await compose(config, { log: say });
   app.runner.start();
+  app.reactors.start();
+  for (const line of app.integrations.describe()) say(line);
   const schedules = startSchedules(scheduledJobs(app), say);
   const address = await app.api.listen({ host: config.host, port: config.port });
   say(`read models: ${app.infrastructure.description.postgres}`);
