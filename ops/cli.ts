@@ -8,10 +8,13 @@ import { accountStream } from '../src/domain/account/account-streams.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { auditInvoice, findInvoice as findInvoiceInStream } from '../src/commands/invoice-audit.ts';
 import { compose, type Application } from '../src/main.ts';
+import { INTEGRATION_USAGE, integrationCommands, printIntegrationStatus } from './integration-commands.ts';
+import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: npm run ops -- <command>
 
-  status                                   each projection's checkpoint, events applied, lag and errors
+  status                                   each projection's checkpoint, events applied, lag and errors;
+                                           each reactor's lag, waiting work and failures; each collector's last run
   rebuild <projection>                     empty a read model and replay the whole log into it
   create-operator-token <name>             issue a platform operator API token (printed once)
   create-metering-token <name>             issue a token that may only record usage (printed once)
@@ -20,11 +23,10 @@ const USAGE = `usage: npm run ops -- <command>
   audit-invoice <number>                   replay an invoice's recorded inputs and compare, line by line
                                            (exit 0 when identical, 1 with the differences)
   explain-invoice <number>                 how each line of an invoice was computed, in words
+${INTEGRATION_USAGE}
 
 Uses the same configuration as the service (DATABASE_URL, EVENTSTORE_CONNECTION_STRING, DATA_DIR).
 Without DATABASE_URL it shares the embedded PostgreSQL the service runs, or starts it.`;
-
-class UsageError extends Error {}
 
 function opsContext(): CommandContext {
   const id = randomUUID();
@@ -32,6 +34,7 @@ function opsContext(): CommandContext {
 }
 
 const commands: Record<string, (app: Application, args: string[]) => Promise<number>> = {
+  ...integrationCommands,
   async status(app) {
     const rows = await app.runner.status();
     const table = rows.map((r) => ({
@@ -43,7 +46,8 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
     }));
     console.table(table);
     for (const r of rows) if (r.error) console.log(`\n${r.projection} FAILED: ${r.error}`);
-    return rows.some((r) => r.status === 'failed') ? 1 : 0;
+    const reactorFailures = await printIntegrationStatus(app);
+    return rows.some((r) => r.status === 'failed') || reactorFailures ? 1 : 0;
   },
 
   async rebuild(app, [name]) {

@@ -1,9 +1,10 @@
 import type { Application } from '../src/main.ts';
 import { scheduledJobs } from '../src/main.ts';
+import { UsageError } from './usage-error.ts';
 
-export const INTEGRATION_USAGE = `  retry <reactor> <jobId>                  put a failed reactor job back in line (see status for both)
-  run-job <name>                           run a scheduled job now: ${'<names from the list in status>'}
-  jobs                                     every scheduled job with its schedule`;
+export const INTEGRATION_USAGE = `  retry <reactor> <jobId>                  put a failed reactor job back in line (status lists both)
+  jobs                                     every scheduled job and its schedule
+  run-job <name>                           run a scheduled job now (names: see jobs)`;
 
 /** Reactors and collectors in `ops status`: lag, waiting work, failures with the remote's reason. */
 export async function printIntegrationStatus(app: Application): Promise<boolean> {
@@ -40,9 +41,9 @@ export async function printIntegrationStatus(app: Application): Promise<boolean>
 
 export const integrationCommands: Record<string, (app: Application, args: string[]) => Promise<number>> = {
   async retry(app, [reactor, jobId]) {
-    if (!reactor || !jobId) throw new UsageErrorLike('retry needs a reactor and a job id, e.g. retry minio-buckets 0b6c…; `status` lists failed jobs');
+    if (!reactor || !jobId) throw new UsageError('retry needs a reactor and a job id, e.g. retry minio-buckets 0b6c…; `status` lists failed jobs');
     await app.reactors.retry(reactor, jobId);
-    console.log(`job ${jobId} of ${reactor} is pending again; the running service takes it within a second (or now: run-job is not needed)`);
+    console.log(`job ${jobId} of ${reactor} is pending again; the running service takes it within a second`);
     return 0;
   },
 
@@ -54,13 +55,10 @@ export const integrationCommands: Record<string, (app: Application, args: string
   async 'run-job'(app, [name]) {
     const jobs = scheduledJobs(app, { includeOff: true });
     const job = jobs.find((j) => j.name === name);
-    if (!job) throw new UsageErrorLike(`run-job needs one of: ${jobs.map((j) => j.name).join(', ')}`);
+    if (!job) throw new UsageError(`run-job needs one of: ${jobs.map((j) => j.name).join(', ')}`);
     const started = Date.now();
     const summary = await job.run(new Date());
     console.log(`${job.name}: ${summary} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     return 0;
   },
 };
-
-/** Bad arguments: the CLI prints the message and its usage, and exits 2. */
-export class UsageErrorLike extends Error {}
