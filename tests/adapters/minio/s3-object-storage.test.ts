@@ -1,5 +1,7 @@
 import type * as Minio from 'minio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMinioAdapters } from '../../../src/adapters/minio/index.ts';
+import { MinioAdmin } from '../../../src/adapters/minio/minio-admin.ts';
 import { S3ObjectStorage } from '../../../src/adapters/minio/s3-object-storage.ts';
 import { RemoteError } from '../../../src/ports/remote-error.ts';
 import { startS3rver } from './support/s3rver.ts';
@@ -91,6 +93,27 @@ describe('S3ObjectStorage against an S3 server', () => {
     const error = await new S3ObjectStorage(wrong).deleteBucket('acme-full').catch((e: unknown) => e);
     expect(error).toMatchObject({ remote: 's3', retryable: false, message: expect.stringMatching(/SignatureDoesNotMatch/) });
     expect((error as Error).message).not.toContain('not-the-secret');
+  });
+});
+
+describe('createMinioAdapters', () => {
+  it('builds both adapters from one endpoint URL; the S3 one reaches the server', async () => {
+    const s3 = await startS3rver();
+    try {
+      const { objectStorage, storageAdmin } = createMinioAdapters({ endpoint: `http://127.0.0.1:${s3.port}`, accessKey: 'S3RVER', secretKey: 'S3RVER', region: 'us-east-1' });
+      await objectStorage.createBucket('acme-factory');
+      expect(await s3.client.bucketExists('acme-factory')).toBe(true);
+      expect(storageAdmin).toBeInstanceOf(MinioAdmin);
+    } finally {
+      await s3.close();
+    }
+  });
+
+  it('refuses an endpoint that is not a bare http(s) origin', () => {
+    const base = { accessKey: 'a', secretKey: 'b', region: 'us-east-1' };
+    expect(() => createMinioAdapters({ ...base, endpoint: 'http://minio:9000/some/path' })).toThrow(/bare origin/);
+    expect(() => createMinioAdapters({ ...base, endpoint: 'ftp://minio:21' })).toThrow(/http or https/);
+    expect(() => createMinioAdapters({ ...base, endpoint: 'minio:9000' })).toThrow();
   });
 });
 
