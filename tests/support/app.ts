@@ -7,9 +7,9 @@ import type { TokenScope } from '../../src/domain/api-token/api-token.ts';
 import { createTestDatabase } from './database.ts';
 
 /** The whole application on a fresh database of the test run's embedded PostgreSQL. */
-export async function startTestApp(): Promise<Application & { tokenFor(scope: TokenScope): Promise<string> }> {
+export async function startTestApp(env: Record<string, string> = {}): Promise<Application & { tokenFor(scope: TokenScope): Promise<string> }> {
   const url = await createTestDatabase('app');
-  const app = await compose(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64') }), {
+  const app = await compose(loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64'), ...env }), {
     httpLogs: false,
   });
   return {
