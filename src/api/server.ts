@@ -13,6 +13,7 @@ import { registerAccountRoutes } from './routes/account-routes.ts';
 import { registerAuditLogRoutes } from './routes/audit-log-routes.ts';
 import { registerBucketRoutes } from './routes/bucket-routes.ts';
 import { registerMemberRoutes } from './routes/member-routes.ts';
+import { registerNotificationRoutes } from './routes/notification-routes.ts';
 import { registerQuotaRoutes } from './routes/quota-routes.ts';
 import { registerSftpUserRoutes } from './routes/sftp-user-routes.ts';
 import { registerPricebookRoutes } from './routes/pricebook-routes.ts';
@@ -69,6 +70,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerInvoiceRoutes(routes, deps.modules);
   registerPaymentRoutes(routes, deps.modules);
   registerAuditLogRoutes(routes, deps.modules);
+  registerNotificationRoutes(routes, deps.modules);
   routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels) });
 
   app.setErrorHandler((error, request, reply) => {

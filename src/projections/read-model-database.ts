@@ -11,6 +11,7 @@ import type { SubscriptionTables } from './subscriptions/subscription-tables.ts'
 import type { UsageTables } from './usage/usage-tables.ts';
 import type { InvoiceTables } from './invoices/invoice-tables.ts';
 import type { PaymentTables } from './payments/payment-tables.ts';
+import type { NotificationTables } from './notifications/notification-tables.ts';
 import type { ReactorTables } from '../reactors/reactor-tables.ts';
 
 export interface ProjectionCheckpointsTable {
@@ -44,6 +45,7 @@ export interface ReadModelDatabase
     SubscriptionTables,
     InvoiceTables,
     PaymentTables,
+    NotificationTables,
     ReactorTables {
   accounts: AccountsTable;
   projection_checkpoints: ProjectionCheckpointsTable;

@@ -39,6 +39,10 @@ const MATRIX: Record<string, Row> = {
 
   'GET /accounts/{accountId}/audit-log': { roles: ALL },
 
+  'GET /accounts/{accountId}/notifications': { roles: ALL },
+  'GET /accounts/{accountId}/notifications/unread-count': { roles: ALL },
+  'POST /accounts/{accountId}/notifications/read': { roles: ALL },
+
   'POST /operator/billing-runs': { operatorOnly: true },
   'GET /accounts/{accountId}/usage': { roles: ALL },
   'GET /accounts/{accountId}/invoices': { roles: ['owner', 'admin', 'billing', 'read-only'] },

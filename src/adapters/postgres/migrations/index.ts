@@ -15,6 +15,7 @@ import * as invoices from './0013-invoices.ts';
 import * as payments from './0014-payments.ts';
 import * as invoicePayments from './0015-invoice-payments.ts';
 import * as accountSettings from './0017-account-settings.ts';
+import * as notifications from './0018-notifications.ts';
 import * as reactorJobs from './0016-reactor-jobs.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
@@ -36,6 +37,7 @@ export const readModelMigrations: MigrationProvider = {
     '0014-payments': payments,
     '0015-invoice-payments': invoicePayments,
     '0017-account-settings': accountSettings,
+    '0018-notifications': notifications,
     '0016-reactor-jobs': reactorJobs,
   }),
 };

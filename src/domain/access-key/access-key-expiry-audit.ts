@@ -1,0 +1,9 @@
+import type { AuditDescriber } from '../audit/audit-description.ts';
+import type { AccessKeyExpiring } from './access-key-expiry.ts';
+
+/** How an expiry notice reads in the account's audit log. */
+export const describeAccessKeyExpiryEvent: AuditDescriber = (type, data) => {
+  if (type !== 'AccessKeyExpiring') return null;
+  const { accountId, keyId, name, expiresAt } = data as AccessKeyExpiring['data'];
+  return { accountId, resourceType: 'access_key', resourceId: keyId, summary: `Access key "${name}" expires at ${expiresAt}: notice given` };
+};

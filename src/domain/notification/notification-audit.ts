@@ -1,0 +1,10 @@
+import type { AuditDescriber } from '../audit/audit-description.ts';
+import type { NotificationsRead } from './notifications.ts';
+
+/** How marking notifications read shows in the account's audit log. */
+export const describeNotificationEvent: AuditDescriber = (type, data) => {
+  if (type !== 'NotificationsRead') return null;
+  const { accountId, notificationIds, memberId } = data as NotificationsRead['data'];
+  const what = notificationIds === 'all' ? 'All notifications' : `${notificationIds.length} notification${notificationIds.length === 1 ? '' : 's'}`;
+  return { accountId, resourceType: 'notifications', resourceId: accountId, summary: `${what} marked read${memberId ? ` by member ${memberId}` : ''}` };
+};

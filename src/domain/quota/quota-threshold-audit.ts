@@ -1,0 +1,24 @@
+import type { AuditDescriber } from '../audit/audit-description.ts';
+import { QUOTA_THRESHOLD_EVENT_TYPES, type QuotaThresholdEvent } from './quota-thresholds.ts';
+
+const KNOWN: ReadonlySet<string> = new Set(QUOTA_THRESHOLD_EVENT_TYPES);
+const GIB = 2n ** 30n;
+
+/** Bytes as GiB with two decimals, rounded half up: for people, not for billing. */
+export function gibText(bytes: string): string {
+  const hundredths = (BigInt(bytes) * 100n + GIB / 2n) / GIB;
+  return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
+}
+
+/** How quota warnings read in the account's audit log; the resource is the account's quota. */
+export const describeQuotaThresholdEvent: AuditDescriber = (type, data) => {
+  if (!KNOWN.has(type)) return null;
+  const event = { type, data } as QuotaThresholdEvent;
+  const { accountId, usedBytes, quotaBytes } = event.data;
+  const usage = `${gibText(usedBytes)} GiB of ${gibText(quotaBytes)} GiB`;
+  const summary =
+    event.type === 'QuotaThresholdReached'
+      ? `Storage reached ${event.data.thresholdPercent}% of the quota (${usage})`
+      : `Storage back below 80% of the quota (${usage}); warnings re-armed`;
+  return { accountId, resourceType: 'quota', resourceId: accountId, summary };
+};
