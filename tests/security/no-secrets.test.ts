@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { AccessKeyIssued, AccessKeyRotated } from '../../src/domain/access-key/access-key-events.ts';
+import type { AccountSmtpConfigured, MemberInvited } from '../../src/domain/account/account-events.ts';
 import type { SftpPasswordReset, SftpUserCreated } from '../../src/domain/sftp-user/sftp-user-events.ts';
 import { compose, type Application } from '../../src/main.ts';
 import { SecretShreddedError, type SealedSecret } from '../../src/ports/secret-sealer.ts';
@@ -144,5 +145,77 @@ describe('secrets', () => {
     for (const sealed of sealedCopies) await expect(app.infrastructure.secrets.open(sealed)).rejects.toBeInstanceOf(SecretShreddedError);
     const remaining = await app.infrastructure.readModels.selectFrom('sealing_keys' as never).selectAll().execute();
     expect(remaining).toEqual([]);
+  });
+
+  it('invitation tokens and SMTP passwords appear in no event, no table and no log line; their sealed copies open to them until destroyed', async () => {
+    const operator = (await issueApiToken(app.infrastructure.eventStore, { name: 'ops', scope: { kind: 'operator' } }, testContext())).token;
+    const headers = { authorization: `Bearer ${operator}` };
+    const opened = await app.api.inject({
+      method: 'POST',
+      url: '/accounts',
+      headers,
+      payload: { name: 'Mailing Ltda', slug: 'mailing', billingEmail: 'b@mailing.com.br', document: '529.982.247-25', locale: 'en' },
+    });
+    const { accountId } = opened.json<{ accountId: string }>();
+    const base = `/accounts/${accountId}`;
+
+    const tokens: string[] = [];
+    for (const email of ['ana@mailing.com.br', 'bia@mailing.com.br']) {
+      const invited = await app.api.inject({ method: 'POST', url: `${base}/invitations`, headers: { ...headers, 'idempotency-key': `invite-${email}` }, payload: { email, role: 'developer' } });
+      expect(invited.statusCode, invited.body).toBe(201);
+      tokens.push(invited.json<{ invitationToken: string }>().invitationToken);
+    }
+    const accepted = await app.api.inject({ method: 'POST', url: '/invitations/accept', payload: { token: tokens[0] } });
+    expect(accepted.statusCode, accepted.body).toBe(201);
+
+    const passwords = ['first-Smtp-p4ssword!', 'second-Smtp-p4ssword?'];
+    for (const [index, password] of passwords.entries()) {
+      const put = await app.api.inject({
+        method: 'PUT',
+        url: `${base}/smtp`,
+        headers: { ...headers, 'idempotency-key': `smtp-${index}` },
+        payload: { host: 'smtp.mailing.example', port: 587, secure: false, username: 'mailer', password, fromName: 'Mailing', fromAddress: 'billing@mailing.example' },
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      expect(put.body).not.toContain(password);
+    }
+    await app.runner.catchUp();
+    const shown = await app.api.inject({ method: 'GET', url: base, headers });
+    expect(shown.json<{ smtp: { passwordSet: boolean } }>().smtp.passwordSet).toBe(true);
+    await app.api.inject({ method: 'GET', url: `${base}/invitations`, headers });
+    await app.api.inject({ method: 'GET', url: `${base}/audit-log`, headers });
+
+    // Each secret, the token's random part alone, and base64 of each.
+    const secrets = [...tokens, ...tokens.map((t) => t.split('_').at(-1)!), ...passwords];
+    const forms = secrets.flatMap((s) => [s, Buffer.from(s).toString('base64')]);
+    const leaks = (where: string, text: string) => forms.filter((form) => text.includes(form)).map(() => where);
+    const found: string[] = [];
+    const events = await app.infrastructure.eventStore.readAll();
+    for (const event of events) found.push(...leaks(`event ${event.type} in ${event.streamName}`, json({ data: event.data, metadata: event.metadata })));
+    const tables = await sql<{ table_name: string }>`
+      SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`.execute(app.infrastructure.readModels);
+    const names = tables.rows.map((t) => t.table_name);
+    expect(names).toEqual(expect.arrayContaining(['accounts', 'invitations', 'notifications', 'sealing_keys', 'idempotency_keys', 'audit_log']));
+    for (const table of names) {
+      const rows = await sql`SELECT * FROM ${sql.table(table)}`.execute(app.infrastructure.readModels);
+      found.push(...leaks(`table ${table}`, json(rows.rows)));
+    }
+    const logs = logLines.join('') + infrastructureLog.join('\n');
+    expect(logs).toContain('/smtp');
+    expect(logs).toContain('/invitations');
+    found.push(...leaks('the logs', logs));
+    expect(found).toEqual([]);
+
+    // The sealed copies: the pending invitation's opens to its token, the accepted one's is destroyed;
+    // the current SMTP password opens, the replaced one is destroyed.
+    const invitedEvents = events.filter((e) => e.type === 'MemberInvited' && e.streamName === `account-${accountId}`);
+    const sealedTokens = invitedEvents.map((e) => (e.data as MemberInvited['data']).sealedToken!);
+    expect(sealedTokens).toHaveLength(2);
+    await expect(app.infrastructure.secrets.open(sealedTokens[0]!)).rejects.toBeInstanceOf(SecretShreddedError);
+    expect(await app.infrastructure.secrets.open(sealedTokens[1]!)).toBe(tokens[1]);
+    const sealedPasswords = events.filter((e) => e.type === 'AccountSmtpConfigured').map((e) => (e.data as AccountSmtpConfigured['data']).sealedPassword!);
+    expect(sealedPasswords).toHaveLength(2);
+    await expect(app.infrastructure.secrets.open(sealedPasswords[0]!)).rejects.toBeInstanceOf(SecretShreddedError);
+    expect(await app.infrastructure.secrets.open(sealedPasswords[1]!)).toBe(passwords[1]);
   });
 });
