@@ -1,11 +1,13 @@
 import { createCipheriv, createDecipheriv, pbkdf2Sync } from 'node:crypto';
+import { argon2id } from './argon2id.ts';
 
 /**
  * The receiving side of madmin's encrypted bodies, written from madmin-go's DecryptData and
  * sio-go's DecReader, for tests only: it plays the MinIO server. It reads the stream the way
  * sio-go does (a fragment is final when fewer than a full fragment plus one byte remain), so it
- * does not share the encryptor's fragmenting code. Only the PBKDF2 id (0x02) is supported: the
- * Argon2id ids need a KDF Node 20 does not have.
+ * does not share the encryptor's fragmenting code. Besides the PBKDF2 form (id 0x02) it opens
+ * madmin's default Argon2id + AES-GCM form (id 0x00), through the test-only Argon2id, so that
+ * madmin-go's published ciphertexts can be checked.
  */
 
 const TAG = 16;
@@ -56,7 +58,9 @@ export function decryptData(password: string, data: Uint8Array): Buffer {
   const salt = data.subarray(0, 32);
   const id = data[32];
   const nonce = data.subarray(33, 41);
-  if (id !== 0x02) throw new Error(`madmin: algorithm id ${id} is not PBKDF2/AES-GCM`);
-  const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, 8192, 32, 'sha256');
+  let key: Buffer;
+  if (id === 0x02) key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, 8192, 32, 'sha256');
+  else if (id === 0x00) key = argon2id({ password: Buffer.from(password, 'utf8'), salt, passes: 1, memoryKiB: 64 * 1024, lanes: 4, tagLength: 32 });
+  else throw new Error(`madmin: algorithm id ${id} is not supported here`);
   return sioOpen({ algorithm: 'aes-256-gcm', key, nonce }, data.subarray(41));
 }
