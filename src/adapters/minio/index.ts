@@ -31,7 +31,7 @@ export function createMinioAdapters(config: MinioConnection): { objectStorage: O
     pathStyle: true,
   });
   return {
-    objectStorage: new S3ObjectStorage(client),
+    objectStorage: new S3ObjectStorage(client, { region: config.region }),
     storageAdmin: new MinioAdmin({ ...config, endpoint: url.origin }),
   };
 }

@@ -5,6 +5,8 @@ import { s3ErrorCode, toS3RemoteError } from './s3-errors.ts';
 export interface S3ObjectStorageOptions {
   /** objects asked for per listing page; S3 and MinIO answer at most 1000 */
   listPageSize?: number;
+  /** the client's region; a new bucket is created there (no location constraint for us-east-1) */
+  region?: string;
 }
 
 const LIFECYCLE_RULE_ID = 'cloudpro-ledger';
@@ -16,12 +18,14 @@ const LIFECYCLE_RULE_ID = 'cloudpro-ledger';
  */
 export class S3ObjectStorage implements ObjectStorage {
   private readonly pageSize: number;
+  private readonly region: string;
 
   constructor(
     private readonly client: Client,
     options: S3ObjectStorageOptions = {},
   ) {
     this.pageSize = options.listPageSize ?? 1000;
+    this.region = options.region ?? '';
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > 1000) throw new RangeError('listPageSize must be 1 to 1000');
   }
 
@@ -32,7 +36,7 @@ export class S3ObjectStorage implements ObjectStorage {
   async createBucket(bucket: string): Promise<void> {
     if (await this.bucketExists(bucket)) return;
     try {
-      await this.client.makeBucket(bucket);
+      await this.client.makeBucket(bucket, this.region);
     } catch (error) {
       const code = s3ErrorCode(error);
       if (code === 'BucketAlreadyOwnedByYou') return;

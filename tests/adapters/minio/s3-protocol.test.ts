@@ -60,13 +60,17 @@ function listVersions(req: ReceivedRequest, res: ServerResponse) {
   );
 }
 
-describe('S3ObjectStorage requests for versioning, lifecycle and version listings', () => {
+describe('S3ObjectStorage requests that s3rver cannot show', () => {
   let s3: Awaited<ReturnType<typeof startStandIn>>;
   let storage: S3ObjectStorage;
 
   beforeAll(async () => {
     s3 = await startStandIn((req, res) => {
       const sub = [...req.query.keys()];
+      if (req.path === '/fresh' && req.method === 'HEAD') {
+        res.statusCode = 404;
+        return res.end();
+      }
       if (req.path === '/denied') return xml(res, 403, '<Error><Code>AccessDenied</Code><Message>Access Denied.</Message></Error>');
       if (req.path === '/busy') return xml(res, 503, '<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
       if (req.method === 'GET' && sub.includes('versioning')) {
@@ -142,6 +146,14 @@ describe('S3ObjectStorage requests for versioning, lifecycle and version listing
       ['b.txt', 'v9'],
       ['photos/summer 2025.jpg', 'v5'],
     ]);
+  });
+
+  it('creates a bucket in the configured region', async () => {
+    const client = new Minio.Client({ endPoint: '127.0.0.1', port: s3.port, useSSL: false, accessKey: 'AK', secretKey: 'SK', region: 'sa-east-1' });
+    await new S3ObjectStorage(client, { region: 'sa-east-1' }).createBucket('fresh');
+    expect(last()).toMatchObject({ method: 'PUT', path: '/fresh' });
+    expect(last().body.toString()).toMatch(/<CreateBucketConfiguration[^>]*><LocationConstraint>sa-east-1<\/LocationConstraint><\/CreateBucketConfiguration>/);
+    expect(String(last().headers.authorization)).toContain('/sa-east-1/s3/aws4_request');
   });
 
   it('says AccessDenied for good and SlowDown as worth retrying', async () => {
