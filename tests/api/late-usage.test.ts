@@ -105,6 +105,8 @@ describe('late usage through billing runs', () => {
     const old = await auditInvoice(app.infrastructure.eventStore, accountId, '2026-06', voidedJune.invoiceId);
     expect(old).toMatchObject({ identical: true, voided: true, number: voidedJune.number, invoiceId: voidedJune.invoiceId });
     expect(old.replayed.lines.map((l) => l.amount)).toEqual(['22.50', '20.00', '12.35']);
+    const viaApi = await app.api.inject({ method: 'GET', url: `/invoices/${voidedJune.invoiceId}/audit`, headers: { authorization: `Bearer ${operator}` } });
+    expect(viaApi.json()).toMatchObject({ identical: true, voided: true, invoiceId: voidedJune.invoiceId, number: voidedJune.number });
 
     // September: June is billed exactly once over the invoices in force; nothing more for it.
     expect(await bill('2026-09')).toMatchObject({ outcome: 'issued', total: '31.50' });

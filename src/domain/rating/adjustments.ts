@@ -167,10 +167,11 @@ export function adjustmentLines(options: {
     const quantity = nowQuantity.minus(beforeQuantity);
     if (amount.isZero() && quantity.isZero()) continue;
 
-    const source = segment !== null && segment < segments.length ? segments[segment]! : last;
-    const plan = source.plan;
-    const from = line?.from ?? (kind === 'minimum_true_up' || segment === null || segment >= segments.length ? options.periodStart : formatInstant(parseInstant(source.from)!));
-    const to = line?.to ?? (kind === 'minimum_true_up' || segment === null || segment >= segments.length ? options.periodEnd : formatInstant(parseInstant(source.to)!));
+    const own = segment !== null && segment < segments.length ? segments[segment]! : null;
+    const plan = (own ?? last).plan;
+    // the interval the adjusted line covered: the re-rated line's, else its segment's, else the period's
+    const from = line?.from ?? (own ? formatInstant(parseInstant(own.from)!) : options.periodStart);
+    const to = line?.to ?? (own ? formatInstant(parseInstant(own.to)!) : options.periodEnd);
     const unit = line?.unit ?? UNIT_OF[kind];
     const money = (value: ExactDecimal) => formatMoney(value, currency);
     const taxWords = `taxed at its plan's rate for ${period} (${readable(exact(plan.taxRate).times(100))}%)`;
