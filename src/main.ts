@@ -33,6 +33,8 @@ import { createBucketCommands } from './commands/bucket-commands.ts';
 import { collectByListing, collectMinioMetrics } from './commands/metering-collectors.ts';
 import { createSftpUserCommands } from './commands/sftp-user-commands.ts';
 import { createUsageIngestion, type UsageIngestion } from './commands/usage-ingestion.ts';
+import { noticeExpiringAccessKeys } from './commands/access-key-expiry.ts';
+import { checkQuotaThresholds } from './commands/quota-thresholds.ts';
 import { accessKeyProvisioningReactor } from './reactors/access-key-provisioning-reactor.ts';
 import { bucketProvisioningReactor } from './reactors/bucket-provisioning-reactor.ts';
 import { emailReactor } from './reactors/email-reactor.ts';
@@ -208,6 +210,24 @@ export function scheduledJobs(app: Application, options: { includeOff?: boolean 
       async run(now) {
         const summary = await collectByListing({ ingestion: app.ingestion, readModels, objectStorage: app.integrations.objectStorage }, now, context('listing-metering', now));
         return describeCollection(summary);
+      },
+    },
+    {
+      name: 'key-expiry',
+      schedule: config.keyExpiryCron,
+      configuredBy: 'KEY_EXPIRY_CRON',
+      async run(now) {
+        const summary = await noticeExpiringAccessKeys({ eventStore, readModels }, now, context('key-expiry', now));
+        return `${summary.candidates} keys expiring within 7 days, ${summary.noticed.length} noticed now, ${summary.failed.length} failed`;
+      },
+    },
+    {
+      name: 'quota-check',
+      schedule: config.quotaCheckCron,
+      configuredBy: 'QUOTA_CHECK_CRON',
+      async run(now) {
+        const summary = await checkQuotaThresholds({ eventStore, readModels, defaultQuotaGiB: config.defaultAccountQuotaGiB }, now, context('quota-check', now));
+        return `${summary.accountsChecked} accounts checked, ${summary.reached.length} thresholds reached, ${summary.rearmed} re-armed, ${summary.failed.length} failed`;
       },
     },
   ];

@@ -8,6 +8,7 @@ import { emailMessageId, emailStream, type EmailEvent } from '../domain/email/em
 import { renderEmail, type EmailInputs, type EmailKind } from '../domain/email/index.ts';
 import type { InvoiceDrafted, InvoiceIssued, PaymentRecorded, PaymentReminderDue } from '../domain/invoice/invoice-events.ts';
 import { invoiceStream } from '../domain/invoice/invoice-events.ts';
+import type { QuotaThresholdReached } from '../domain/quota/quota-thresholds.ts';
 import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { Mailer, SmtpSettings } from '../ports/mailer.ts';
@@ -27,13 +28,14 @@ export interface EmailReactorDeps {
 
 const EMAIL_OUTCOME_NAMESPACE = '2d7f5e0a-83c4-4b1e-a6f2-0c9d41e7b358';
 
-type Asking = InvoiceIssued | PaymentRecorded | PaymentReminderDue | MemberInvited;
+type Asking = InvoiceIssued | PaymentRecorded | PaymentReminderDue | MemberInvited | QuotaThresholdReached;
 
 const KIND_OF: Record<Asking['type'], EmailKind> = {
   InvoiceIssued: 'invoice_issued',
   PaymentRecorded: 'payment_received',
   PaymentReminderDue: 'payment_reminder',
   MemberInvited: 'invitation',
+  QuotaThresholdReached: 'quota_warning',
 };
 
 /** `"Acme Storage" <billing@acme.example>` → `Acme Storage`; the brand a message is signed with. */
@@ -124,6 +126,19 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
         case 'payment_reminder': {
           const reminder = job.payload as unknown as PaymentReminderDue['data'];
           input = { ...parties, number: reminder.number, dueDate: reminder.dueDate, day: reminder.day, amountDue: reminder.amountDue, currency: reminder.currency } satisfies EmailInputs['payment_reminder'];
+          break;
+        }
+        case 'quota_warning': {
+          const reached = job.payload as unknown as QuotaThresholdReached['data'];
+          input = {
+            ...parties,
+            timeZone: account.timeZone,
+            threshold: reached.thresholdPercent,
+            usedBytes: reached.usedBytes,
+            // Quotas are granted in whole GiB; the mail shows them so.
+            quotaGiB: Number(BigInt(reached.quotaBytes) / 2n ** 30n),
+            measuredAt: reached.reachedAt,
+          } satisfies EmailInputs['quota_warning'];
           break;
         }
         case 'invitation': {

@@ -122,5 +122,12 @@ describe('integrations flow', () => {
 
     const sent = await app.infrastructure.eventStore.readStream(`email-${accountId}`);
     expect(sent.map((e) => e.type)).toEqual(['EmailSent']);
+
+    const notifications = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}/notifications`, headers: bearer(operator) });
+    const items = notifications.json<{ items: { kind: string; title: string; resource: { type: string } }[] }>().items;
+    expect(items.map((n) => n.kind)).toEqual(['invoice_issued']);
+    expect(items[0]!.title).toContain(invoice!.number);
+    const unread = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}/notifications/unread-count`, headers: bearer(operator) });
+    expect(unread.json()).toEqual({ unread: 1 });
   });
 });
