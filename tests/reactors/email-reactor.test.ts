@@ -1,0 +1,131 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretShreddedError } from '../../src/ports/secret-sealer.ts';
+import { startTestApp } from '../support/app.ts';
+import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
+import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.ts';
+
+/**
+ * The email reactor with real SMTP servers in-process: the platform's, and a white-label
+ * account's own. Every message is parsed back and checked against the events it came from.
+ */
+type App = Awaited<ReturnType<typeof startTestApp>>;
+let app: App;
+let platform: SmtpTestServer;
+let whiteLabel: SmtpTestServer;
+let operator: string;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  platform = await startSmtpTestServer();
+  whiteLabel = await startSmtpTestServer({ auth: { user: 'mailer@acme', pass: 'acme-smtp-pass' } });
+  app = await startTestApp({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(platform.port), SMTP_FROM: '"CloudPro" <billing@cloudpro.example>', PORTAL_URL: 'https://portal.cloudpro.example' });
+  operator = await app.tokenFor({ kind: 'operator' });
+  await publishWorkedExamplePlan(app);
+});
+afterAll(async () => {
+  await app?.close();
+  await platform?.close();
+  await whiteLabel?.close();
+});
+
+async function settle() {
+  await app.runner.catchUp();
+  await app.reactors.catchUp(['email']);
+  await app.reactors.drain(['email']);
+}
+
+const parsed = (server: SmtpTestServer): Promise<ParsedMail[]> => Promise.all(server.messages.map((m) => simpleParser(m.raw)));
+
+describe('email reactor', () => {
+  it("a white-label account's invoice and payment mails go through its own server, signed with its name, in its locale", async () => {
+    const accountId = await accountWithWorkedExampleUsage(app, operator, 'acme-mail');
+    const configured = await app.api.inject({
+      method: 'PUT',
+      url: `/accounts/${accountId}/smtp`,
+      headers: bearer(operator),
+      payload: { host: '127.0.0.1', port: whiteLabel.port, secure: false, username: 'mailer@acme', password: 'acme-smtp-pass', fromName: 'Acme Storage', fromAddress: 'billing@acme.example' },
+    });
+    expect(configured.statusCode, configured.body).toBe(200);
+    const english = await app.api.inject({ method: 'PATCH', url: `/accounts/${accountId}/billing-profile`, headers: bearer(operator), payload: { locale: 'en' } });
+    expect(english.statusCode, english.body).toBe(200);
+    const before = platform.messages.length;
+
+    const run = await app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: bearer(operator), payload: { period: '2026-06' } });
+    expect(run.statusCode, run.body).toBe(200);
+    await settle();
+    await app.runner.catchUp();
+    const invoice = (await app.infrastructure.readModels.selectFrom('invoices').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow());
+    const paid = await app.api.inject({
+      method: 'POST',
+      url: `/invoices/${invoice.invoice_id}/payments`,
+      headers: bearer(operator),
+      payload: { externalRef: 'pix-acme-1', amount: '57.59', method: 'pix', receivedAt: '2026-07-05T10:00:00Z' },
+    });
+    expect(paid.statusCode, paid.body).toBe(201);
+    await settle();
+
+    expect(platform.messages.length).toBe(before);
+    const mails = await parsed(whiteLabel);
+    expect(whiteLabel.messages.every((m) => m.user === 'mailer@acme')).toBe(true);
+    expect(mails.map((m) => m.to && 'text' in m.to ? m.to.text : '')).toEqual(['b@acme-mail.co', 'b@acme-mail.co']);
+    const [issued, receipt] = mails;
+    expect(issued!.from?.text).toBe('"Acme Storage" <billing@acme.example>');
+    // the worked example: 22.50 + 20.00 + 12.35 = 54.85, tax 2.74, total 57.59 (English: ISO code)
+    expect(issued!.subject).toContain(invoice.number);
+    expect(issued!.text).toContain('BRL 57.59');
+    expect(issued!.text).toContain('BRL 2.74');
+    expect(issued!.attachments[0]!.filename).toBe(`${invoice.number}.html`);
+    expect(issued!.attachments[0]!.content.toString()).toContain('57.59');
+    expect(receipt!.text).toContain('BRL 57.59');
+    const events = await app.infrastructure.eventStore.readStream(`email-${accountId}`);
+    expect(events.map((e) => [e.type, (e.data as { kind: string; viaAccountServer: boolean }).kind, (e.data as { viaAccountServer: boolean }).viaAccountServer])).toEqual([
+      ['EmailSent', 'invoice_issued', true],
+      ['EmailSent', 'payment_received', true],
+    ]);
+    expect(issued!.messageId).toBe((events[0]!.data as { messageId: string }).messageId);
+  });
+
+  it('an invitation is mailed with the link carrying the token shown to the inviter, and the sealed copy is then destroyed', async () => {
+    const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: 'Beta', slug: 'beta-mail', billingEmail: 'fin@beta.co', document: '529.982.247-25' } });
+    const { accountId } = opened.json<{ accountId: string }>();
+    const invited = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/invitations`, headers: bearer(operator), payload: { email: 'dev@beta.co', role: 'developer' } });
+    expect(invited.statusCode, invited.body).toBe(201);
+    const { invitationToken } = invited.json<{ invitationToken: string }>();
+    const before = platform.messages.length;
+    await settle();
+    const mails = (await parsed(platform)).slice(before);
+    expect(mails).toHaveLength(1);
+    expect(platform.messages[before]!.envelopeTo).toEqual(['dev@beta.co']);
+    expect(mails[0]!.text).toContain(`https://portal.cloudpro.example/invitations/accept#token=${invitationToken}`);
+    // pt-BR is the default locale
+    expect(mails[0]!.subject).toMatch(/convite|convidad/i);
+
+    const [invitedEvent] = (await app.infrastructure.eventStore.readStream(`account-${accountId}`)).filter((e) => e.type === 'MemberInvited');
+    const sealed = (invitedEvent!.data as { sealedToken: Parameters<typeof app.infrastructure.secrets.open>[0] }).sealedToken;
+    await expect(app.infrastructure.secrets.open(sealed)).rejects.toBeInstanceOf(SecretShreddedError);
+  });
+});
+
+describe('email reactor without a platform SMTP server', () => {
+  it("an account without its own server: the mail waits, pending, saying why; nothing is sent or marked sent", async () => {
+    const bare = await startTestApp();
+    try {
+      const op = await bare.tokenFor({ kind: 'operator' });
+      const opened = await bare.api.inject({ method: 'POST', url: '/accounts', headers: bearer(op), payload: { name: 'Gamma', slug: 'gamma-mail', billingEmail: 'fin@gamma.co', document: '529.982.247-25' } });
+      const { accountId } = opened.json<{ accountId: string }>();
+      await bare.api.inject({ method: 'POST', url: `/accounts/${accountId}/invitations`, headers: bearer(op), payload: { email: 'ops@gamma.co', role: 'admin' } });
+      await bare.runner.catchUp();
+      await bare.reactors.catchUp(['email']);
+      await bare.reactors.drain(['email']);
+      const [status] = (await bare.reactors.status()).filter((s) => s.reactor === 'email');
+      expect(status).toMatchObject({ pending: 1, done: 0, failed: 0 });
+      const job = await bare.infrastructure.readModels.selectFrom('reactor_jobs').selectAll().where('reactor', '=', 'email').executeTakeFirstOrThrow();
+      expect(job.attempts).toBe(0);
+      expect(job.last_error).toMatch(/^waiting: no SMTP server/);
+      expect(await bare.infrastructure.eventStore.readStream(`email-${accountId}`)).toEqual([]);
+    } finally {
+      await bare.close();
+    }
+  });
+});
