@@ -198,16 +198,28 @@ async function closeAccountPeriod(
     context,
     { maxAttempts: 50, baseDelayMs: 5 },
   );
-  const number = numbered.state.byInvoice[state.draft.invoiceId]!;
+  const { number, assignedAt } = numbered.state.byInvoice[state.draft.invoiceId]!;
+  // Issued when numbered: an overlapping run may have numbered an invoice after this run
+  // started, and a higher number must not carry an earlier issue time (or date).
+  const numberedIssueDate = localDate(new Date(assignedAt), account.time_zone);
   const issued = await handleCommand(
     deps.eventStore,
     invoiceDecider,
     stream,
     {
       type: 'IssueInvoice',
-      data: { accountId, period, invoiceId: state.draft.invoiceId, number, issueDate, dueDate: dueDateFor(period, account.billing_day), issuedAt: now.toISOString() },
+      data: {
+        accountId,
+        period,
+        invoiceId: state.draft.invoiceId,
+        number,
+        // never into the next year: the number belongs to this year's sequence
+        issueDate: numberedIssueDate.startsWith(`${year}-`) ? numberedIssueDate : issueDate,
+        dueDate: dueDateFor(period, account.billing_day),
+        issuedAt: assignedAt,
+      },
     },
-    context,
+    { ...context, occurredAt: assignedAt },
   );
   if (issued.state.status !== 'issued') throw new Error(`invoice ${stream} was not issued`);
   return { accountId, outcome: 'issued', invoiceId: issued.state.issued.invoiceId, number: issued.state.issued.number, total: issued.state.issued.total };

@@ -139,7 +139,12 @@ export type AssignInvoiceNumber = {
   type: 'AssignInvoiceNumber';
   data: { year: number; invoiceId: string; accountId: string; period: string; assignedAt: string };
 };
-export type InvoiceNumbersState = { lastSequence: number; byInvoice: Record<string, string> };
+export type InvoiceNumbersState = {
+  lastSequence: number;
+  /** the latest instant a number was assigned at: no later number is dated before it */
+  lastAssignedAt: string | null;
+  byInvoice: Record<string, { number: string; assignedAt: string }>;
+};
 
 export const formatInvoiceNumber = (year: number, sequence: number) => `INV-${year}-${String(sequence).padStart(6, '0')}`;
 
@@ -147,16 +152,23 @@ export const formatInvoiceNumber = (year: number, sequence: number) => `INV-${ye
  * The year's numbers, one stream: the next number is the last plus one, and the append's
  * expected revision makes two concurrent runs take turns, so numbers have no gaps and no
  * repeats. An invoice asking again gets the number it already has.
+ *
+ * A number is dated no earlier than the one before it: two billing runs that overlap each
+ * bring the instant they started at, and the later-started one may take its number first.
+ * Recording the later of the two instants keeps numbers and issue times in one order.
  */
 export const invoiceNumbersDecider: Decider<AssignInvoiceNumber, InvoiceNumberAssigned, InvoiceNumbersState> = {
-  initialState: () => ({ lastSequence: 0, byInvoice: {} }),
+  initialState: () => ({ lastSequence: 0, lastAssignedAt: null, byInvoice: {} }),
   decide({ data }, state) {
     if (state.byInvoice[data.invoiceId]) return [];
     const sequence = state.lastSequence + 1;
-    return [{ type: 'InvoiceNumberAssigned', data: { ...data, sequence, number: formatInvoiceNumber(data.year, sequence) } }];
+    const assignedAt = state.lastAssignedAt !== null && Date.parse(state.lastAssignedAt) > Date.parse(data.assignedAt) ? state.lastAssignedAt : data.assignedAt;
+    return [{ type: 'InvoiceNumberAssigned', data: { ...data, assignedAt, sequence, number: formatInvoiceNumber(data.year, sequence) } }];
   },
   evolve: (state, event) => ({
     lastSequence: event.data.sequence,
-    byInvoice: { ...state.byInvoice, [event.data.invoiceId]: event.data.number },
+    lastAssignedAt:
+      state.lastAssignedAt !== null && Date.parse(state.lastAssignedAt) > Date.parse(event.data.assignedAt) ? state.lastAssignedAt : event.data.assignedAt,
+    byInvoice: { ...state.byInvoice, [event.data.invoiceId]: { number: event.data.number, assignedAt: event.data.assignedAt } },
   }),
 };
