@@ -45,6 +45,14 @@ const sftpPolicyName = (accountId: string) => `cloudpro-sftp-${accountId}`;
  */
 export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
   const { sftpServer, storageAdmin, s3, secrets, sftpUsers, eventStore, readModels } = deps;
+
+  async function currentSealedPassword(accountId: string, dataKeyId: string): Promise<SealedSecret | null> {
+    const events = (await eventStore.readStream(sftpUserStream(accountId))) as unknown as SftpUserEvent[];
+    for (const event of [...events].reverse()) {
+      if ((event.type === 'SftpUserCreated' || event.type === 'SftpPasswordReset') && event.data.sealedPassword.dataKeyId === dataKeyId) return event.data.sealedPassword;
+    }
+    return null;
+  }
   return {
     name: 'sftpgo-users',
     eventTypes: new Set([
@@ -61,11 +69,9 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
     ] satisfies Handled['type'][]),
     jobsFor(event) {
       const handled = event as unknown as Handled;
-      const sealedPassword: SealedSecret | null =
-        handled.type === 'SftpUserCreated' || handled.type === 'SftpPasswordReset' ? handled.data.sealedPassword : null;
       const bucketId = handled.type === 'BucketProvisioned' || handled.type === 'BucketDeleted' ? handled.data.bucketId : null;
       return [
-        { jobId: event.eventId, subject: `sftp:${handled.data.accountId}`, accountId: handled.data.accountId, kind: 'sync', payload: { accountId: handled.data.accountId, sealedPassword, bucketId } },
+        { jobId: event.eventId, subject: `sftp:${handled.data.accountId}`, accountId: handled.data.accountId, kind: 'sync', payload: { accountId: handled.data.accountId, bucketId } },
       ];
     },
     unavailable() {
@@ -75,7 +81,6 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
     },
     async perform(job, context) {
       const accountId = job.payload.accountId as string;
-      const sealedPassword = job.payload.sealedPassword as SealedSecret | null;
       const { state: user } = await loadAggregate(eventStore, sftpUserDecider, sftpUserStream(accountId));
       if (user.status === 'none') return;
       // A bucket event matters only for a bucket the SFTP user has mapped.
@@ -103,8 +108,11 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
       if (policy) await storageAdmin!.putPolicy(sftpPolicyName(accountId), policy);
       await storageAdmin!.setUserPolicies(storageUser, policy ? [sftpPolicyName(accountId)] : []);
 
+      // The password SFTPGo has not got yet, whichever job gets there first (the stream, not
+      // the job's own event, says which password is current).
       let password: string | undefined;
-      if (sealedPassword && user.password.dataKeyId === sealedPassword.dataKeyId && user.password.provisionedAt === null) {
+      const sealedPassword = user.password.provisionedAt === null ? await currentSealedPassword(accountId, user.password.dataKeyId) : null;
+      if (sealedPassword) {
         try {
           password = await secrets.open(sealedPassword);
         } catch (error) {
@@ -113,6 +121,8 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
         }
       }
       const enabled = user.status === 'active' && accountStatus === 'active';
+      // MinIO's add-user leaves a user enabled: a suspended account's storage user goes back off.
+      if (!enabled) await storageAdmin!.setUserStatus(storageUser, 'disabled');
       await sftpServer!.putUser({
         username: user.username,
         ...(password ? { password } : {}),
