@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** A real S3 server in this process (s3rver, files in a temporary directory) on 127.0.0.1. */
-export async function startS3rver(): Promise<{ port: number; client: Minio.Client; close: () => Promise<void> }> {
+export async function startS3rver(port = 0): Promise<{ port: number; client: Minio.Client; close: () => Promise<void> }> {
   const directory = mkdtempSync(path.join(tmpdir(), 'cpl-s3rver-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: process.env.S3RVER_LOG !== '1', directory });
+  const server = new S3rver({ port, address: '127.0.0.1', silent: process.env.S3RVER_LOG !== '1', directory });
   const address = (await server.run()) as { port: number };
   const client = new Minio.Client({ endPoint: '127.0.0.1', port: address.port, useSSL: false, accessKey: 'S3RVER', secretKey: 'S3RVER', region: 'us-east-1' });
   return {
