@@ -1,7 +1,8 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretShreddedError } from '../../src/ports/secret-sealer.ts';
-import { startTestApp } from '../support/app.ts';
+import { scheduledJobs } from '../../src/main.ts';
+import { startTestApp, testContext } from '../support/app.ts';
 import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.ts';
 
@@ -104,6 +105,49 @@ describe('email reactor', () => {
     const [invitedEvent] = (await app.infrastructure.eventStore.readStream(`account-${accountId}`)).filter((e) => e.type === 'MemberInvited');
     const sealed = (invitedEvent!.data as { sealedToken: Parameters<typeof app.infrastructure.secrets.open>[0] }).sealedToken;
     await expect(app.infrastructure.secrets.open(sealed)).rejects.toBeInstanceOf(SecretShreddedError);
+  });
+});
+
+describe('email reactor: reminders and quota warnings', () => {
+  it('each payment reminder the dunning run records is mailed once, and a quota crossing is mailed in the account locale', async () => {
+    const accountId = await accountWithWorkedExampleUsage(app, operator, 'late-payer');
+    const run = await app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: bearer(operator), payload: { period: '2026-06' } });
+    expect(run.statusCode, run.body).toBe(200);
+    await settle();
+    const before = platform.messages.length;
+    const jobs = scheduledJobs(app, { includeOff: true });
+    const invoice = await app.infrastructure.readModels.selectFrom('invoices').selectAll().where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    // a day after the due date, then a week after: two reminders (days 1 and 7)
+    const due = new Date(`${String(invoice.due_date).slice(0, 10)}T12:00:00Z`);
+    for (const days of [1, 7]) {
+      await jobs.find((j) => j.name === 'dunning')!.run(new Date(due.getTime() + days * 86_400_000 + 6 * 3_600_000));
+      await settle();
+    }
+    // 120 GiB stored in a bucket of its own against the default 100 GiB quota: the 100 % warning
+    await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/buckets`, headers: bearer(operator), payload: { name: 'late-payer-data' } });
+    await app.ingestion.ingest([{ kind: 'storage', sampleKey: 'late-payer-quota', bucket: 'late-payer-data', bytes: String(120n * 2n ** 30n), at: '2026-07-15T00:00:00Z' }], testContext());
+    await app.runner.catchUp();
+    await jobs.find((j) => j.name === 'quota-check')!.run(new Date('2026-07-20T00:00:00Z'));
+    await settle();
+    // and running everything again sends nothing more
+    await jobs.find((j) => j.name === 'dunning')!.run(new Date(due.getTime() + 7 * 86_400_000 + 7 * 3_600_000));
+    await jobs.find((j) => j.name === 'quota-check')!.run(new Date('2026-07-20T00:15:00Z'));
+    await settle();
+
+    const mails = (await parsed(platform)).slice(before).filter((m) => (m.to && 'text' in m.to ? m.to.text : '') === 'b@late-payer.co');
+    const reminders = (await app.infrastructure.eventStore.readStream(`invoice-${accountId}:2026-06`)).filter((e) => e.type === 'PaymentReminderDue');
+    expect(reminders.map((e) => (e.data as { day: number }).day)).toEqual([1, 7]);
+    const kinds = (await app.infrastructure.eventStore.readStream(`email-${accountId}`)).map((e) => (e.data as { kind: string }).kind);
+    expect(kinds.filter((k) => k === 'payment_reminder')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'quota_warning')).toHaveLength(1);
+    const reminderMails = mails.filter((m) => m.subject?.includes(invoice.number));
+    // two reminders, each naming the amount due (pt-BR)
+    expect(reminderMails).toHaveLength(2);
+    for (const mail of reminderMails) expect(mail.text).toContain('R$ 57,59');
+    const quotaMail = mails.find((m) => !m.subject?.includes(invoice.number))!;
+    expect(quotaMail.subject).toBe('Sua cota de armazenamento foi atingida');
+    // 120 GiB of 100, measured at the check (2026-07-20T00:00Z = 19/07 21:00 in São Paulo)
+    expect(quotaMail.text).toContain('Em 19/07/2026, 21:00 (America/Sao_Paulo), a conta late-payer usava 120,00 GiB dos 100 GiB da sua cota.');
   });
 });
 
