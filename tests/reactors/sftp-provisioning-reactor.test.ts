@@ -106,6 +106,13 @@ describe('SFTP user reactor (SFTPGo OpenAPI spec server, MinIO admin stand-in)',
     // later syncs keep the password SFTPGo has
     expect(sftpgo.users.get(username)!.password).toBe(password);
 
+    const reset = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/sftp-user/reset-password`, headers: bearer(operator), payload: {} });
+    expect(reset.statusCode, reset.body).toBeLessThan(300);
+    const newPassword = reset.json<{ password: string }>().password;
+    expect(newPassword).not.toBe(password);
+    await settle();
+    expect(sftpgo.users.get(username)!.password).toBe(newPassword);
+
     await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/suspend`, headers: bearer(operator), payload: { reason: 'unpaid' } });
     await settle();
     expect(sftpgo.users.get(username)!.record.status).toBe(0);
