@@ -59,6 +59,8 @@ const ConfigSchema = z.object({
   SMTP_PASSWORD: z.string().min(1).optional(),
   /** e.g. "CloudPro <billing@example.com>" */
   SMTP_FROM: z.string().trim().min(3).optional(),
+  /** "allow" lets an account's own SMTP server be an internal address (development, tests) */
+  ACCOUNT_SMTP_INTERNAL_HOSTS: z.enum(['refuse', 'allow']).default('refuse'),
   /** base of links in mail (invitations); default http://HOST:PORT */
   PORTAL_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   /** cron (UTC) of the check for keys expiring within 7 days; "off" disables it */
@@ -105,6 +107,7 @@ export type Config = Readonly<{
   listingMeteringCron: string;
   sftpgo: { url: string; adminUser: string; adminPassword: string; s3Endpoint: string | null } | null;
   smtp: { host: string; port: number; secure: boolean; auth: { user: string; pass: string } | null; from: string } | null;
+  accountSmtpInternalHosts: 'refuse' | 'allow';
   portalUrl: string;
   keyExpiryCron: string;
   quotaCheckCron: string;
@@ -171,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             from: c.SMTP_FROM,
           }
         : null,
+    accountSmtpInternalHosts: c.ACCOUNT_SMTP_INTERNAL_HOSTS,
     portalUrl: c.PORTAL_URL ?? `http://${c.HOST}:${c.PORT}`,
     keyExpiryCron: c.KEY_EXPIRY_CRON,
     quotaCheckCron: c.QUOTA_CHECK_CRON,

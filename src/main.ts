@@ -157,7 +157,14 @@ export function reactorsOf(infrastructure: Infrastructure, integrations: Integra
       eventStore,
       readModels,
     }),
-    emailReactor({ mailer: integrations.mailer, platformSmtp: integrations.platformSmtp, eventStore, secrets, portalUrl: config.portalUrl }),
+    emailReactor({
+      mailer: integrations.mailer,
+      platformSmtp: integrations.platformSmtp,
+      eventStore,
+      secrets,
+      portalUrl: config.portalUrl,
+      checkAccountSmtpHost: integrations.accountSmtpGuard,
+    }),
   ];
 }
 

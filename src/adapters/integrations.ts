@@ -4,6 +4,7 @@ import type { ObjectStorage } from '../ports/object-storage.ts';
 import type { SftpServer } from '../ports/sftp-server.ts';
 import type { StorageAdmin } from '../ports/storage-admin.ts';
 import { createMailer } from './email/index.ts';
+import { createSmtpHostGuard, type SmtpHostGuard } from './email/smtp-host-guard.ts';
 import { createMinioAdapters } from './minio/index.ts';
 import { createSftpgoServer } from './sftpgo/index.ts';
 
@@ -16,6 +17,8 @@ export interface Integrations {
   sftpS3: { endpoint: string; region: string } | null;
   mailer: Mailer & { close(): Promise<void> };
   platformSmtp: SmtpSettings | null;
+  /** refuses an account's own SMTP server on an internal address (unless configured to allow it) */
+  accountSmtpGuard: SmtpHostGuard;
   /** one line per integration, for the start-up log and ops status */
   describe(): string[];
   close(): Promise<void>;
@@ -34,6 +37,7 @@ export function openIntegrations(config: Config): Integrations {
     sftpS3,
     mailer,
     platformSmtp: config.smtp,
+    accountSmtpGuard: createSmtpHostGuard({ allowInternal: config.accountSmtpInternalHosts === 'allow' }),
     describe: () => [
       config.minio
         ? `S3: ${config.minio.endpoint}${storageAdmin ? ' (MinIO admin API: users, quotas, metrics)' : ' (no admin API: metering by listing only)'}`

@@ -24,6 +24,8 @@ export interface EmailReactorDeps {
   secrets: SecretSealer;
   /** base of the links in mail (invitation acceptance) */
   portalUrl: string;
+  /** throws when an account's own SMTP host may not be used (an internal address) */
+  checkAccountSmtpHost: (host: string) => Promise<void>;
 }
 
 const EMAIL_OUTCOME_NAMESPACE = '2d7f5e0a-83c4-4b1e-a6f2-0c9d41e7b358';
@@ -50,7 +52,7 @@ export function brandOf(from: string): string {
  * (white-label), else the platform's. A mail cannot be taken back or asked about, so a job
  * found half-done after a crash is reported, never sent a second time (at most once).
  */
-export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portalUrl }: EmailReactorDeps): Reactor {
+export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portalUrl, checkAccountSmtpHost }: EmailReactorDeps): Reactor {
   async function record(event: EmailEvent, job: ReactorJob, command: { actor: string; correlationId: string; causationId: string; occurredAt: string }) {
     await eventStore.append(
       emailStream(event.data.accountId),
@@ -82,6 +84,7 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
       const { state: account } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
       if (account.status === 'none') throw new RemoteError('smtp', `account ${accountId} does not exist`, false);
       const accountSmtp = await loadAccountMailSettings(eventStore, secrets, accountId);
+      if (accountSmtp) await checkAccountSmtpHost(accountSmtp.host);
       const via = accountSmtp ?? platformSmtp;
       if (!via) throw new ReactorWaiting('no SMTP server: the platform has none configured (SMTP_HOST, SMTP_FROM) and the account has none of its own');
       const parties = { brandName: brandOf(via.from), accountName: account.profile.name };

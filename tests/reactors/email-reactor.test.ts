@@ -20,7 +20,14 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 beforeAll(async () => {
   platform = await startSmtpTestServer();
   whiteLabel = await startSmtpTestServer({ auth: { user: 'mailer@acme', pass: 'acme-smtp-pass' } });
-  app = await startTestApp({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(platform.port), SMTP_FROM: '"CloudPro" <billing@cloudpro.example>', PORTAL_URL: 'https://portal.cloudpro.example' });
+  app = await startTestApp({
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(platform.port),
+    SMTP_FROM: '"CloudPro" <billing@cloudpro.example>',
+    PORTAL_URL: 'https://portal.cloudpro.example',
+    // the white-label server below is on loopback, which production refuses (next describe)
+    ACCOUNT_SMTP_INTERNAL_HOSTS: 'allow',
+  });
   operator = await app.tokenFor({ kind: 'operator' });
   await publishWorkedExamplePlan(app);
 });
@@ -140,14 +147,42 @@ describe('email reactor: reminders and quota warnings', () => {
     const kinds = (await app.infrastructure.eventStore.readStream(`email-${accountId}`)).map((e) => (e.data as { kind: string }).kind);
     expect(kinds.filter((k) => k === 'payment_reminder')).toHaveLength(2);
     expect(kinds.filter((k) => k === 'quota_warning')).toHaveLength(1);
-    const reminderMails = mails.filter((m) => m.subject?.includes(invoice.number));
+    const reminderMails = mails.filter((m) => m.subject?.includes(invoice.number!));
     // two reminders, each naming the amount due (pt-BR)
     expect(reminderMails).toHaveLength(2);
     for (const mail of reminderMails) expect(mail.text).toContain('R$ 57,59');
-    const quotaMail = mails.find((m) => !m.subject?.includes(invoice.number))!;
+    const quotaMail = mails.find((m) => !m.subject?.includes(invoice.number!))!;
     expect(quotaMail.subject).toBe('Sua cota de armazenamento foi atingida');
     // 120 GiB of 100, measured at the check (2026-07-20T00:00Z = 19/07 21:00 in São Paulo)
     expect(quotaMail.text).toContain('Em 19/07/2026, 21:00 (America/Sao_Paulo), a conta late-payer usava 120,00 GiB dos 100 GiB da sua cota.');
+  });
+});
+
+describe("email reactor: an account's own SMTP server on an internal address", () => {
+  it('is refused for good with the reason, recorded as EmailFailed; nothing reaches the server', async () => {
+    const guarded = await startTestApp({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(platform.port), SMTP_FROM: 'CloudPro <billing@cloudpro.example>' });
+    try {
+      const op = await guarded.tokenFor({ kind: 'operator' });
+      const opened = await guarded.api.inject({ method: 'POST', url: '/accounts', headers: bearer(op), payload: { name: 'Delta', slug: 'delta-mail', billingEmail: 'fin@delta.co', document: '529.982.247-25' } });
+      const { accountId } = opened.json<{ accountId: string }>();
+      await guarded.api.inject({
+        method: 'PUT',
+        url: `/accounts/${accountId}/smtp`,
+        headers: bearer(op),
+        payload: { host: '127.0.0.1', port: whiteLabel.port, secure: false, username: 'mailer@acme', password: 'acme-smtp-pass', fromName: 'Delta', fromAddress: 'm@delta.co' },
+      });
+      const before = whiteLabel.messages.length + platform.messages.length;
+      await guarded.api.inject({ method: 'POST', url: `/accounts/${accountId}/invitations`, headers: bearer(op), payload: { email: 'x@delta.co', role: 'admin' } });
+      await guarded.runner.catchUp();
+      await guarded.reactors.catchUp(['email']);
+      await guarded.reactors.drain(['email']);
+      expect(whiteLabel.messages.length + platform.messages.length).toBe(before);
+      const [failed] = await guarded.infrastructure.eventStore.readStream(`email-${accountId}`);
+      expect(failed!.type).toBe('EmailFailed');
+      expect((failed!.data as { reason: string }).reason).toContain('internal address (127.0.0.1)');
+    } finally {
+      await guarded.close();
+    }
   });
 });
 
