@@ -14,6 +14,17 @@ export interface CommandContext {
   ip?: string;
 }
 
+/** The metadata every event a command records carries. */
+export function metadataOf(context: CommandContext): EventMetadata {
+  return {
+    actor: context.actor,
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    occurredAt: context.occurredAt,
+    ...(context.ip ? { ip: context.ip } : {}),
+  };
+}
+
 export interface CommandResult<Event, State> {
   /** the events this command recorded (empty when it changed nothing) */
   events: Event[];
@@ -51,13 +62,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, decidedOn: state, revision, position: null };
 
-    const metadata: EventMetadata = {
-      actor: context.actor,
-      correlationId: context.correlationId,
-      causationId: context.causationId,
-      occurredAt: context.occurredAt,
-      ...(context.ip ? { ip: context.ip } : {}),
-    };
+    const metadata = metadataOf(context);
     try {
       const appended = await eventStore.append(
         streamName,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notificationsDecider, notificationStream, type NotificationSelection, type NotificationsRead } from '../domain/notification/notifications.ts';
-import type { EventMetadata, EventStore, Position } from '../ports/event-store.ts';
-import type { CommandContext } from './command-handler.ts';
+import type { EventStore, Position } from '../ports/event-store.ts';
+import { metadataOf, type CommandContext } from './command-handler.ts';
 
 /**
  * Records that `memberId` read the account's notifications. Appended with no expected
@@ -14,13 +14,7 @@ export async function markNotificationsRead(
   context: CommandContext,
 ): Promise<{ event: NotificationsRead; position: Position | null }> {
   const [event] = notificationsDecider.decide({ type: 'MarkNotificationsRead', data: { ...input, readAt: context.occurredAt } }, notificationsDecider.initialState());
-  const metadata: EventMetadata = {
-    actor: context.actor,
-    correlationId: context.correlationId,
-    causationId: context.causationId,
-    occurredAt: context.occurredAt,
-    ...(context.ip ? { ip: context.ip } : {}),
-  };
+  const metadata = metadataOf(context);
   const appended = await eventStore.append(notificationStream(input.accountId), [{ eventId: randomUUID(), type: event!.type, data: event!.data, metadata }], { expectedRevision: 'any' });
   return { event: event!, position: appended.position };
 }

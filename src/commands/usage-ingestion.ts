@@ -24,8 +24,8 @@ import {
   type SampleLedger,
 } from '../domain/usage/usage-ledger.ts';
 import { canonicalSampleContent, parseUsageBatch, sampleInstant, type BucketReference, type CountersSample, type UsageSample } from '../domain/usage/usage-samples.ts';
-import { ConcurrencyError, type EventMetadata, type EventStore, type EventToAppend } from '../ports/event-store.ts';
-import { loadAggregate, type CommandContext, type RetryPolicy } from './command-handler.ts';
+import { ConcurrencyError, type EventStore, type EventToAppend } from '../ports/event-store.ts';
+import { loadAggregate, metadataOf, type CommandContext, type RetryPolicy } from './command-handler.ts';
 
 /**
  * Usage ingestion (`POST /usage`): a batch of up to 1,000 samples, validated as a whole,
@@ -285,13 +285,7 @@ export function createUsageIngestion(eventStore: EventStore, options: UsageInges
     }
     if (clashes.length > 0) throw new SampleConflictError(clashes);
 
-    const metadata: EventMetadata = {
-      actor: context.actor,
-      correlationId: context.correlationId,
-      causationId: context.causationId,
-      occurredAt: context.occurredAt,
-      ...(context.ip ? { ip: context.ip } : {}),
-    };
+    const metadata = metadataOf(context);
     const own = new Set<number>();
     let recorded = 0;
     /** keys whose event id the store already held outside the stream they belong to */

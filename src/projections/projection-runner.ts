@@ -3,6 +3,7 @@ import type { EventStore, Position, RecordedEvent } from '../ports/event-store.t
 import { NotFoundError } from '../domain/errors.ts';
 import { eventTypeFilterOf, handlesEventType, ProjectionFailure, type Projection } from './projection.ts';
 import type { ReadModelDatabase } from './read-model-database.ts';
+import { abortableSleep } from './abortable-sleep.ts';
 
 export interface ProjectionStatus {
   projection: string;
@@ -29,17 +30,6 @@ export interface ProjectionRunnerOptions {
 
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
-
-const abortableSleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 
 /** Another process (a rebuild) moved the checkpoint under us: start again from where it now is. */
 class CheckpointMoved extends Error {}

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { RemoteError } from '../ports/remote-error.ts';
+import { abortableSleep } from '../projections/abortable-sleep.ts';
 import type { Projection } from '../projections/projection.ts';
 import { ProjectionRunner, type RunnerLogger } from '../projections/projection-runner.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
@@ -66,17 +67,6 @@ function isPermanent(error: unknown): boolean {
   if (error instanceof RemoteError) return !error.retryable;
   return error instanceof DomainError;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 
 /**
  * Takes each reactor's work in from the log (a projection writing job rows, so the job and
@@ -258,7 +248,7 @@ export class ReactorRunner {
         // The job table itself failed (database down): wait and look again.
         this.logger.error(`reactor ${reactor.name}: ${reasonOf(error)}`);
       }
-      if (tried === 0) await sleep(this.pollMs, signal);
+      if (tried === 0) await abortableSleep(this.pollMs, signal);
     }
   }
 
