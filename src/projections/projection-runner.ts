@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type { EventStore, Position, RecordedEvent } from '../ports/event-store.ts';
 import { NotFoundError } from '../domain/errors.ts';
@@ -72,6 +73,8 @@ export class ProjectionRunner {
   start(): void {
     if (this.controller) return;
     const controller = new AbortController();
+    // Every projection's loop and subscription listen on this one signal.
+    setMaxListeners(4 * this.projections.length + 10, controller.signal);
     this.controller = controller;
     this.loops = this.projections.map((projection) => this.runLive(projection, controller.signal));
   }

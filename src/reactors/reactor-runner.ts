@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
@@ -118,6 +119,7 @@ export class ReactorRunner {
   start(): void {
     if (this.controller) return;
     const controller = new AbortController();
+    setMaxListeners(4 * this.reactors.length + 10, controller.signal);
     this.controller = controller;
     for (const reactor of this.reactors) {
       const reason = reactor.unavailable();

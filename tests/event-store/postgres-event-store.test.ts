@@ -198,3 +198,32 @@ describe('PostgreSQL event store: positions', () => {
     expect(events[0]!.position < events[1]!.position).toBe(true);
   });
 });
+
+describe('PostgreSQL event store: live subscriptions share one LISTEN connection', () => {
+  it('twelve subscribers on a pool of four all get a new event fast, and the pool still answers queries', async () => {
+    const small = createPool(url, 4);
+    const shared = new PostgresEventStore(small);
+    const controller = new AbortController();
+    try {
+      const from = (await shared.readAll({ fromPosition: null, maxCount: 1_000_000 })).at(-1)?.position ?? null;
+      const stream = `listen-${randomUUID()}`;
+      const received = Array.from({ length: 12 }, async () => {
+        for await (const batch of shared.subscribeToAll({ fromPosition: from, signal: controller.signal, filter: { only: ['Written'] } })) {
+          if (batch.some((e) => e.streamName === stream)) return true;
+        }
+        return false;
+      });
+      // every subscriber is live (caught up and listening) before the append
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(small.totalCount).toBeLessThanOrEqual(4);
+      const ping = await small.query<{ one: number }>('SELECT 1 AS one');
+      expect(ping.rows[0]!.one).toBe(1);
+      await shared.append(stream, [event({ n: 1 })], { expectedRevision: 'no_stream' });
+      expect(await Promise.all(received)).toEqual(Array.from({ length: 12 }, () => true));
+    } finally {
+      controller.abort();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await small.end();
+    }
+  });
+});

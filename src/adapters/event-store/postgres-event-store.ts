@@ -185,11 +185,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * A dedicated connection LISTENs for appends. `next(ms)` resolves on the first
-   * notification, after `ms`, or when the signal aborts, whichever comes first.
+   * One connection LISTENs for appends on behalf of every subscription of this store (a
+   * connection each would take the pool: twenty subscribers, twenty connections).
+   * `next(ms)` resolves on the first notification, after `ms`, or when the signal aborts,
+   * whichever comes first.
    */
   private async listenForAppends(signal: AbortSignal) {
-    const client = await this.pool.connect();
+    const listener = await this.sharedListener();
     let pending = false;
     let wake: (() => void) | null = null;
     const onNotification = () => {
@@ -197,12 +199,8 @@ export class PostgresEventStore implements EventStore {
       wake?.();
     };
     const onAbort = () => wake?.();
-    // A broken LISTEN connection only costs latency: the poll still finds new events.
-    const onError = () => undefined;
-    client.on('notification', onNotification);
-    client.on('error', onError);
+    listener.wakers.add(onNotification);
     signal.addEventListener('abort', onAbort);
-    await client.query('LISTEN es_events');
     return {
       next: (ms: number) =>
         new Promise<void>((resolve) => {
@@ -222,17 +220,50 @@ export class PostgresEventStore implements EventStore {
         }),
       stop: async () => {
         signal.removeEventListener('abort', onAbort);
-        client.off('notification', onNotification);
+        listener.wakers.delete(onNotification);
+        if (listener.wakers.size > 0) return;
+        // The last subscriber gives the connection back; a later one opens another.
+        if (this.listener === listener.opened) this.listener = null;
+        listener.client.off('notification', listener.notify);
         try {
-          await client.query('UNLISTEN es_events');
-          client.release();
+          await listener.client.query('UNLISTEN es_events');
+          listener.client.release();
         } catch (error) {
-          client.release(error as Error);
+          listener.client.release(error as Error);
         } finally {
-          client.off('error', onError);
+          listener.client.off('error', listener.onError);
         }
       },
     };
+  }
+
+  private listener: Promise<SharedListener> | null = null;
+
+  private sharedListener(): Promise<SharedListener> {
+    if (this.listener) return this.listener;
+    // Assigned below; the handlers inside only run after it is.
+    let opened!: Promise<SharedListener>;
+    opened = (async () => {
+      const client = await this.pool.connect();
+      const wakers = new Set<() => void>();
+      const notify = () => {
+        for (const wakeUp of wakers) wakeUp();
+      };
+      // A broken LISTEN connection only costs latency: subscribers still poll. The next
+      // subscription opens a fresh one.
+      const onError = () => {
+        if (this.listener === opened) this.listener = null;
+      };
+      client.on('notification', notify);
+      client.on('error', onError);
+      await client.query('LISTEN es_events');
+      return { client, wakers, notify, onError, opened };
+    })();
+    this.listener = opened;
+    opened.catch(() => {
+      if (this.listener === opened) this.listener = null;
+    });
+    return opened;
   }
 }
 
@@ -242,6 +273,14 @@ function typeFilterSql(filter: EventTypeFilter | undefined, index: number): { co
   return 'only' in filter
     ? { condition: `AND e.event_type = ANY($${index}::text[])`, parameters: [filter.only] }
     : { condition: `AND e.event_type <> ALL($${index}::text[])`, parameters: [filter.except] };
+}
+
+interface SharedListener {
+  client: pg.PoolClient;
+  wakers: Set<() => void>;
+  notify: () => void;
+  onError: () => void;
+  opened: Promise<SharedListener>;
 }
 
 interface PgError extends Error {
