@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
@@ -198,7 +199,7 @@ export class ReactorRunner {
     const reactor = this.reactor(reactorName);
     const updated = await this.db
       .updateTable('reactor_jobs')
-      .set({ status: 'pending', attempts: 0, not_before: this.clock(), leased_until: null, started_at: null, updated_at: this.clock() })
+      .set({ status: 'pending', attempts: 0, not_before: this.clock(), leased_until: null, lease_token: null, started_at: null, updated_at: this.clock() })
       .where('reactor', '=', reactor.name)
       .where('job_id', '=', jobId)
       .where('status', '=', 'failed')
@@ -254,29 +255,55 @@ export class ReactorRunner {
     }
   }
 
-  /** Claims the due jobs (the first open job of each subject) and tries each once. */
+  /**
+   * Claims the due jobs (the first open job of each subject) and tries each once. The claim
+   * takes a lease under a token of its own; each try renews it first and every write of
+   * the try is conditional on the token, so a worker whose lease ran out (another took the
+   * job) neither does the job nor overwrites what the other recorded.
+   */
   private async runDue(reactor: Reactor): Promise<number> {
     const now = this.clock();
-    const leasedUntil = new Date(now.getTime() + this.leaseMs);
+    const token = randomUUID();
     const claimed = await sql<JobRow>`
-      UPDATE reactor_jobs j SET leased_until = ${leasedUntil}, attempts = j.attempts + 1, updated_at = ${now}
+      UPDATE reactor_jobs j SET leased_until = ${new Date(now.getTime() + this.leaseMs)}, lease_token = ${token}, updated_at = ${now}
        WHERE (j.reactor, j.job_id) IN (
          SELECT c.reactor, c.job_id FROM reactor_jobs c
           WHERE c.reactor = ${reactor.name} AND c.status = 'pending' AND c.not_before <= ${now}
             AND (c.leased_until IS NULL OR c.leased_until < ${now})
+            -- an earlier job of the subject holds this one back while it is still being
+            -- tried; not once it failed for good, nor while it only waits for its time
             AND NOT EXISTS (
               SELECT 1 FROM reactor_jobs e
-               WHERE e.reactor = c.reactor AND e.subject = c.subject AND e.status <> 'done'
+               WHERE e.reactor = c.reactor AND e.subject = c.subject AND e.status = 'pending'
+                 AND (e.attempts > 0 OR e.not_before <= ${now})
                  AND (e.position, e.job_id) < (c.position, c.job_id))
           ORDER BY c.position, c.job_id
-          LIMIT 20
+          LIMIT 10
           FOR UPDATE SKIP LOCKED)
       RETURNING j.*`.execute(this.db);
-    for (const row of claimed.rows) await this.tryJob(reactor, row, now);
-    return claimed.rows.length;
+    let tried = 0;
+    for (const row of claimed.rows) if (await this.tryJob(reactor, row, token)) tried++;
+    return tried;
   }
 
-  private async tryJob(reactor: Reactor, row: JobRow, now: Date): Promise<void> {
+  /** Renews the lease and counts the try; false when the job is no longer ours. */
+  private async renew(row: JobRow, token: string, now: Date): Promise<JobRow | null> {
+    const renewed = await this.db
+      .updateTable('reactor_jobs')
+      .set((eb) => ({ leased_until: new Date(now.getTime() + this.leaseMs), attempts: eb('attempts', '+', 1), updated_at: now }))
+      .where('reactor', '=', row.reactor)
+      .where('job_id', '=', row.job_id)
+      .where('lease_token', '=', token)
+      .where('status', '=', 'pending')
+      .returningAll()
+      .executeTakeFirst();
+    return renewed ?? null;
+  }
+
+  private async tryJob(reactor: Reactor, claimed: JobRow, token: string): Promise<boolean> {
+    const now = this.clock();
+    const row = await this.renew(claimed, token, now);
+    if (!row) return false;
     const job: ReactorJob = {
       reactor: reactor.name,
       jobId: row.job_id,
@@ -291,36 +318,42 @@ export class ReactorRunner {
       now,
       command: { actor: `system:reactor:${reactor.name}`, correlationId: row.correlation_id, causationId: row.event_id, occurredAt: now.toISOString() },
     };
+    const write = (changes: Partial<Omit<JobRow, 'reactor' | 'job_id'>>) => this.update(row, token, changes);
     if (reactor.atMostOnce) {
       if (row.started_at) {
-        await this.fail(reactor, job, context, 'outcome unknown: the service stopped while this was being sent; not sent again automatically (ops retry sends it again)');
-        return;
+        if (await reactor.alreadyDone?.(job)) {
+          await write({ status: 'done', done_at: now, leased_until: null, last_error: null });
+        } else {
+          await this.fail(reactor, job, context, token, 'outcome unknown: the service stopped while this was being sent; not sent again automatically (ops retry sends it again)');
+        }
+        return true;
       }
-      await this.update(row, { started_at: now });
+      await write({ started_at: now });
     }
     try {
       await reactor.perform(job, context);
     } catch (error) {
       const reason = reasonOf(error);
       if (error instanceof ReactorWaiting) {
-        await this.update(row, { status: 'pending', attempts: row.attempts - 1, not_before: new Date(now.getTime() + this.waitMs), leased_until: null, started_at: null, last_error: `waiting: ${reason}` });
-        return;
+        await write({ status: 'pending', attempts: row.attempts - 1, not_before: new Date(now.getTime() + (error.retryInMs ?? this.waitMs)), leased_until: null, started_at: null, last_error: `waiting: ${reason}` });
+        return true;
       }
       if (isPermanent(error) || row.attempts >= this.maxAttempts) {
-        await this.fail(reactor, job, context, row.attempts >= this.maxAttempts && !isPermanent(error) ? `gave up after ${row.attempts} tries: ${reason}` : reason);
-        return;
+        await this.fail(reactor, job, context, token, row.attempts >= this.maxAttempts && !isPermanent(error) ? `gave up after ${row.attempts} tries: ${reason}` : reason);
+        return true;
       }
       const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (row.attempts - 1));
       // Jitter keeps a fleet of failed jobs from coming back in lockstep.
       const notBefore = new Date(now.getTime() + delay * (0.75 + Math.random() * 0.5));
       this.logger.error(`reactor ${reactor.name} job ${job.jobId} (${job.kind}) try ${row.attempts} failed, next at ${notBefore.toISOString()}: ${reason}`);
-      await this.update(row, { status: 'pending', not_before: notBefore, leased_until: null, started_at: null, last_error: reason });
-      return;
+      await write({ status: 'pending', not_before: notBefore, leased_until: null, started_at: null, last_error: reason });
+      return true;
     }
-    await this.update(row, { status: 'done', done_at: now, leased_until: null, last_error: null });
+    await write({ status: 'done', done_at: now, leased_until: null, last_error: null });
+    return true;
   }
 
-  private async fail(reactor: Reactor, job: ReactorJob, context: ReactorContext, reason: string): Promise<void> {
+  private async fail(reactor: Reactor, job: ReactorJob, context: ReactorContext, token: string, reason: string): Promise<void> {
     this.logger.error(`reactor ${reactor.name} job ${job.jobId} (${job.kind}) failed: ${reason}`);
     let recorded = reason;
     try {
@@ -333,15 +366,17 @@ export class ReactorRunner {
       .set({ status: 'failed', leased_until: null, last_error: recorded, updated_at: context.now })
       .where('reactor', '=', job.reactor)
       .where('job_id', '=', job.jobId)
+      .where('lease_token', '=', token)
       .execute();
   }
 
-  private async update(row: JobRow, changes: Partial<Omit<JobRow, 'reactor' | 'job_id'>>): Promise<void> {
+  private async update(row: JobRow, token: string, changes: Partial<Omit<JobRow, 'reactor' | 'job_id'>>): Promise<void> {
     await this.db
       .updateTable('reactor_jobs')
       .set({ ...changes, updated_at: this.clock() } as never)
       .where('reactor', '=', row.reactor)
       .where('job_id', '=', row.job_id)
+      .where('lease_token', '=', token)
       .execute();
   }
 }

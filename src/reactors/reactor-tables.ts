@@ -19,6 +19,8 @@ export interface ReactorJobsTable {
   attempts: Generated<number>;
   not_before: Generated<Date>;
   leased_until: Date | null;
+  /** who holds the lease: every write of a try is conditional on it still being ours */
+  lease_token: string | null;
   /** set before an at-most-once side effect (a mail): a job found started was maybe done */
   started_at: Date | null;
   last_error: string | null;

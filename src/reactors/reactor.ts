@@ -30,6 +30,11 @@ export interface Reactor {
    * started but not finished after a crash is failed as "outcome unknown", never redone.
    */
   readonly atMostOnce?: boolean;
+  /**
+   * For at-most-once jobs found started: whether the outcome was recorded after all (the
+   * crash came between recording it and marking the job done). Then the job is done.
+   */
+  alreadyDone?(job: ReactorJob): Promise<boolean>;
 }
 
 export interface ReactorJobRequest {
@@ -67,4 +72,11 @@ export interface ReactorContext {
  */
 export class ReactorWaiting extends Error {
   override readonly name = 'ReactorWaiting';
+  constructor(
+    message: string,
+    /** when to look again; default: the runner's wait (a minute) */
+    readonly retryInMs?: number,
+  ) {
+    super(message);
+  }
 }

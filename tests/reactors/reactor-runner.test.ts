@@ -34,7 +34,12 @@ class ThingRemote {
   creates = 0;
   failures: (RemoteError | Error)[] = [];
   hangNext = false;
+  /** the next create waits for this before it acts */
+  gate: Promise<void> | null = null;
   async create(name: string): Promise<void> {
+    const gate = this.gate;
+    this.gate = null;
+    if (gate) await gate;
     const failure = this.failures.shift();
     if (failure) throw failure;
     if (this.hangNext) {
@@ -49,15 +54,17 @@ class ThingRemote {
   }
 }
 
-function thingReactor(name: string, remote: ThingRemote, options: { configured?: () => boolean; atMostOnce?: boolean } = {}) {
+function thingReactor(name: string, remote: ThingRemote, options: { configured?: () => boolean; atMostOnce?: boolean; alreadyDone?: () => boolean; notBefore?: (thing: string) => string | undefined } = {}) {
   const outcomes: { jobId: string; outcome: string }[] = [];
   const reactor: Reactor = {
     name,
     eventTypes: new Set([`${name}:ThingRequested`]),
     atMostOnce: options.atMostOnce,
+    ...(options.alreadyDone ? { alreadyDone: async () => options.alreadyDone!() } : {}),
     jobsFor: (event: RecordedEvent) => {
       const data = event.data as { thing: string; subject: string };
-      return [{ jobId: event.eventId, subject: data.subject, accountId: null, kind: 'create-thing', payload: { thing: data.thing } }];
+      const notBefore = options.notBefore?.(data.thing);
+      return [{ jobId: event.eventId, subject: data.subject, accountId: null, kind: 'create-thing', payload: { thing: data.thing }, ...(notBefore ? { notBefore } : {}) }];
     },
     unavailable: () => (options.configured?.() ?? true ? null : 'the thing server is not configured'),
     async perform(job: ReactorJob) {
@@ -201,6 +208,72 @@ describe('reactor runner', () => {
     clock.advance(2_000);
     await runner.drain();
     expect((await jobs(name)).map((j) => j.status)).toEqual(['done', 'done', 'done']);
+  });
+
+  it('a job that failed for good, or one that only waits for its time, does not hold back later jobs of its subject', async () => {
+    const name = `unblock-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    remote.failures.push(new RemoteError('things', 'Forbidden', false));
+    const clock = manualClock();
+    const { reactor } = thingReactor(name, remote, { notBefore: (thing) => (thing === 'later' ? '2027-12-03T10:00:00.000Z' : undefined) });
+    await store.append(
+      `thing-${randomUUID()}`,
+      [request(name, 'refused', 's1'), request(name, 'after-refused', 's1'), request(name, 'later', 's2'), request(name, 'after-later', 's2')],
+      { expectedRevision: 'no_stream' },
+    );
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now });
+    await runner.catchUp();
+    await runner.drain();
+    expect((await jobs(name)).map((j) => `${(j.payload as { thing: string }).thing}:${j.status}`)).toEqual([
+      'refused:failed',
+      'after-refused:done',
+      'later:pending',
+      'after-later:done',
+    ]);
+  });
+
+  it('a worker whose lease ran out and was taken over records nothing over the new owner', async () => {
+    const name = `lease-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    let release!: () => void;
+    remote.gate = new Promise<void>((resolve) => (release = resolve));
+    remote.failures.push(new Error('slow worker finally fails'));
+    const { reactor } = thingReactor(name, remote);
+    await store.append(`thing-${randomUUID()}`, [request(name, 'l')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const slow = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 });
+    await slow.catchUp();
+    const slowRun = slow.drain();
+    await waitFor(() => remote.gate === null);
+    clock.advance(61_000);
+    const other = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 });
+    // the thing is not there yet: the other worker creates it (the failure queued is the slow one's)
+    remote.failures.length = 0;
+    await other.drain();
+    expect((await jobs(name))[0]).toMatchObject({ status: 'done' });
+    remote.failures.push(new Error('slow worker finally fails'));
+    release();
+    await slowRun;
+    // the slow worker's failure did not turn the other's success back into a retry
+    expect((await jobs(name))[0]).toMatchObject({ status: 'done', last_error: null });
+  });
+
+  it('an at-most-once job found started whose outcome was recorded after all is done, not failed', async () => {
+    const name = `recorded-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    remote.hangNext = true;
+    const { reactor, outcomes } = thingReactor(name, remote, { atMostOnce: true, alreadyDone: () => true });
+    await store.append(`thing-${randomUUID()}`, [request(name, 'r')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const dying = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 });
+    await dying.catchUp();
+    void dying.drain();
+    await waitFor(() => remote.creates === 1);
+    clock.advance(61_000);
+    await new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 }).drain();
+    expect((await jobs(name))[0]).toMatchObject({ status: 'done' });
+    expect(remote.creates).toBe(1);
+    expect(outcomes).toEqual([]);
   });
 
   it('an unconfigured remote leaves the jobs pending and says why', async () => {

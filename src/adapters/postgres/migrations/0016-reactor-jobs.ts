@@ -21,6 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('not_before', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('leased_until', 'timestamptz')
+    .addColumn('lease_token', 'uuid')
     .addColumn('started_at', 'timestamptz')
     .addColumn('last_error', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
