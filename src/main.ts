@@ -112,7 +112,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
   const reactors = new ReactorRunner({
     db: readModels,
     eventStore,
-    reactors: reactorsOf(infrastructure, integrations, config),
+    reactors: reactorsOf(infrastructure, integrations, config, runner),
     maxAttempts: config.reactorMaxAttempts,
     retryBaseMs: config.reactorRetryBaseMs,
     batchSize: config.projectionBatchSize,
@@ -138,7 +138,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
 }
 
 /** Every reactor: the work the outside world is owed, each fed from the log with its own checkpoint. */
-export function reactorsOf(infrastructure: Infrastructure, integrations: Integrations, config: Config): Reactor[] {
+export function reactorsOf(infrastructure: Infrastructure, integrations: Integrations, config: Config, runner: ProjectionRunner): Reactor[] {
   const { eventStore, readModels, secrets } = infrastructure;
   return [
     bucketProvisioningReactor({ objectStorage: integrations.objectStorage, storageAdmin: integrations.storageAdmin, buckets: createBucketCommands(eventStore) }),
@@ -146,7 +146,9 @@ export function reactorsOf(infrastructure: Infrastructure, integrations: Integra
       storageAdmin: integrations.storageAdmin,
       secrets,
       accessKeys: createAccessKeyCommands({ eventStore, secrets, keyRotationGraceHours: config.accessKeyRotationGraceHours }),
+      eventStore,
       readModels,
+      projectionLag: (projection) => runner.lagOf(projection),
     }),
     sftpProvisioningReactor({
       sftpServer: integrations.sftpServer,

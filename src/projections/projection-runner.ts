@@ -126,6 +126,12 @@ export class ProjectionRunner {
     await this.catchUp([name], (_, applied) => onProgress?.(applied, total));
   }
 
+  /** Events of the projection's types it has not applied yet: 0n when its read model is current. */
+  async lagOf(name: string): Promise<bigint> {
+    const projection = this.projection(name);
+    return this.eventStore.countAfter(await this.readCheckpoint(projection.name), eventTypeFilterOf(projection));
+  }
+
   async status(): Promise<ProjectionStatus[]> {
     const rows = await this.db.selectFrom('projection_checkpoints').selectAll().execute();
     return Promise.all(

@@ -9,14 +9,24 @@ import { RemoteError } from '../ports/remote-error.ts';
 import { SecretShreddedError, type SecretSealer } from '../ports/secret-sealer.ts';
 import type { StorageAdmin } from '../ports/storage-admin.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
-import type { Reactor, ReactorJobRequest } from './reactor.ts';
+import { ReactorWaiting, type Reactor, type ReactorJobRequest } from './reactor.ts';
+import { loadAccountStatus } from '../commands/account-guard.ts';
+import { loadAggregate } from '../commands/command-handler.ts';
+import { accessKeyDecider, type AccessKeyState } from '../domain/access-key/access-key-decider.ts';
+import { accessKeyStream } from '../domain/access-key/access-key-streams.ts';
+import { bucketDecider } from '../domain/bucket/bucket-decider.ts';
+import { bucketStream } from '../domain/bucket/bucket-streams.ts';
+import type { EventStore } from '../ports/event-store.ts';
 
 export interface AccessKeyProvisioningDeps {
   /** null: MinIO's admin API is not configured; key work waits */
   storageAdmin: StorageAdmin | null;
   secrets: SecretSealer;
   accessKeys: AccessKeyCommands;
+  eventStore: EventStore;
   readModels: Kysely<ReadModelDatabase>;
+  /** events a projection has still to apply: its read model is read only once this is 0 */
+  projectionLag: (projection: string) => Promise<bigint>;
 }
 
 type KeyJob =
@@ -44,7 +54,8 @@ function jobsOf(event: Handled, eventId: string): ReactorJobRequest[] {
       const { accountId, keyId, accessKeyId, sealedSecret, expiresAt } = event.data;
       const jobs = [job(keyId, accountId, { kind: 'provision', payload: { accountId, keyId, accessKeyId, sealedSecret } })];
       // Expiry is a job that waits: MinIO has no expiry of its own for users.
-      if (expiresAt) jobs.push(job(keyId, accountId, { kind: 'expire', payload: { accountId, keyId } }, ':expire', expiresAt));
+      // A subject of its own: waiting for its time, it must not hold back the key's other jobs.
+      if (expiresAt) jobs.push(job(`${keyId}:expire`, accountId, { kind: 'expire', payload: { accountId, keyId } }, ':expire', expiresAt));
       return jobs;
     }
     case 'AccessKeyRotated': {
@@ -52,7 +63,7 @@ function jobsOf(event: Handled, eventId: string): ReactorJobRequest[] {
       return [
         job(keyId, accountId, { kind: 'provision', payload: { accountId, keyId, accessKeyId, sealedSecret } }),
         // Runs after the grace, so the old credentials keep working until then.
-        job(keyId, accountId, { kind: 'remove-credential', payload: { accountId, keyId, accessKeyId: previousAccessKeyId } }, ':previous', previousSecretValidUntil),
+        job(`${keyId}:${previousAccessKeyId}`, accountId, { kind: 'remove-credential', payload: { accountId, keyId, accessKeyId: previousAccessKeyId } }, ':previous', previousSecretValidUntil),
       ];
     }
     case 'AccessKeyRevoked':
@@ -80,38 +91,55 @@ function jobsOf(event: Handled, eventId: string): ReactorJobRequest[] {
  * destroyed), limited by a policy to the key's buckets and permission, disabled on revoke
  * and while the account is suspended, removed when they expire or are rotated out.
  */
-export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys, readModels }: AccessKeyProvisioningDeps): Reactor {
-  async function keyRow(keyId: string) {
-    return readModels.selectFrom('access_keys').selectAll().where('key_id', '=', keyId).executeTakeFirst();
+export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys, eventStore, readModels, projectionLag }: AccessKeyProvisioningDeps): Reactor {
+  // Decisions come from the streams (no read-model lag); a read model is used only for
+  // what no stream lists (an account's keys, an account's buckets), and only once current.
+  async function keyState(keyId: string): Promise<AccessKeyState> {
+    return (await loadAggregate(eventStore, accessKeyDecider, accessKeyStream(keyId))).state;
   }
 
-  async function accountStatus(accountId: string) {
-    const row = await readModels.selectFrom('accounts').select('status').where('account_id', '=', accountId).executeTakeFirst();
-    return row?.status ?? 'active';
+  async function current(projection: string): Promise<void> {
+    const lag = await projectionLag(projection);
+    if (lag > 0n) throw new ReactorWaiting(`the ${projection} read model is ${lag} events behind`, 1_000);
   }
 
-  /** The key's policy from its buckets as they are now; the user gets exactly it (or none). */
-  async function applyPolicy(admin: StorageAdmin, keyId: string, accessKeyIds: readonly string[]): Promise<void> {
-    const key = await keyRow(keyId);
-    if (!key) return;
-    const buckets = await readModels
-      .selectFrom('buckets')
-      .select('name')
-      .where('account_id', '=', key.account_id)
-      .where('status', '=', 'provisioned')
-      .$if(key.bucket_scope === 'listed', (qb) => qb.where('bucket_id', 'in', key.bucket_ids.length > 0 ? key.bucket_ids : ['00000000-0000-0000-0000-000000000000']))
-      .execute();
-    const policy = keyPolicy(key.permission, buckets.map((b) => b.name));
-    const name = keyPolicyName(keyId);
+  /** The S3 names of the buckets the key reaches now. */
+  async function bucketNames(key: Exclude<AccessKeyState, { status: 'none' }>): Promise<string[]> {
+    if (key.buckets === 'all') {
+      await current('buckets');
+      const rows = await readModels.selectFrom('buckets').select('name').where('account_id', '=', key.accountId).where('status', 'in', ['provisioned', 'deleting']).execute();
+      return rows.map((r) => r.name);
+    }
+    const names: string[] = [];
+    for (const bucketId of key.buckets) {
+      const { state } = await loadAggregate(eventStore, bucketDecider, bucketStream(bucketId));
+      if (state.status === 'provisioned' || state.status === 'deleting') names.push(state.name);
+    }
+    return names;
+  }
+
+  /** The key's policy from its buckets as they are now; the listed users get exactly it (or none). */
+  async function applyPolicy(admin: StorageAdmin, key: Exclude<AccessKeyState, { status: 'none' }>, accessKeyIds: readonly string[]): Promise<void> {
+    const policy = keyPolicy(key.permission, await bucketNames(key));
+    const name = keyPolicyName(key.keyId);
     if (policy) await admin.putPolicy(name, policy);
     for (const accessKeyId of accessKeyIds) await admin.setUserPolicies(accessKeyId, policy ? [name] : []);
     if (!policy) await admin.removePolicy(name);
   }
 
-  /** Current and (within its grace) previous credentials of every key of the account still active. */
-  async function liveCredentials(accountId: string) {
-    const keys = await readModels.selectFrom('access_keys').selectAll().where('account_id', '=', accountId).where('status', '=', 'active').execute();
-    return keys.map((key) => ({ keyId: key.key_id, accessKeyIds: [key.access_key_id, ...(key.previous_access_key_id ? [key.previous_access_key_id] : [])] }));
+  const credentialIds = (key: Exclude<AccessKeyState, { status: 'none' }>) => [key.current.accessKeyId, ...(key.previous ? [key.previous.accessKeyId] : [])];
+  const expired = (key: Exclude<AccessKeyState, { status: 'none' }>, now: Date) => key.expiresAt !== null && Date.parse(key.expiresAt) <= now.getTime();
+
+  /** Every key of the account as its stream has it (the read model only lists them). */
+  async function accountKeys(accountId: string) {
+    await current('access-keys');
+    const rows = await readModels.selectFrom('access_keys').select('key_id').where('account_id', '=', accountId).execute();
+    const keys = [];
+    for (const row of rows) {
+      const key = await keyState(row.key_id);
+      if (key.status !== 'none') keys.push(key);
+    }
+    return keys;
   }
 
   return {
@@ -134,6 +162,11 @@ export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys
       switch (kind) {
         case 'provision': {
           const { accountId, keyId, accessKeyId, sealedSecret } = payload as Extract<KeyJob, { kind: 'provision' }>['payload'];
+          const key = await keyState(keyId);
+          if (key.status === 'none') return;
+          // Nothing is owed for credentials rotated away, or a key revoked or expired before
+          // MinIO got it: creating the user now would only open a door to close again.
+          if (!credentialIds(key).includes(accessKeyId) || key.status === 'revoked' || expired(key, context.now)) return;
           // A user already there was created by an earlier try: its secret is the one we sealed.
           if (!(await admin.getUser(accessKeyId))) {
             let secret: string;
@@ -145,50 +178,50 @@ export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys
             }
             await admin.putUser(accessKeyId, secret);
           }
-          await applyPolicy(admin, keyId, [accessKeyId]);
-          const key = await keyRow(keyId);
-          const disabled = key?.status === 'revoked' || (await accountStatus(accountId)) !== 'active';
-          await admin.setUserStatus(accessKeyId, disabled ? 'disabled' : 'enabled');
+          await applyPolicy(admin, key, [accessKeyId]);
+          const accountActive = (await loadAccountStatus(eventStore, accountId)) === 'active';
+          await admin.setUserStatus(accessKeyId, accountActive ? 'enabled' : 'disabled');
           await accessKeys.recordProvisioned({ accountId, keyId, accessKeyId }, context.command);
           return;
         }
         case 'disable': {
-          const key = await keyRow(payload.keyId as string);
-          for (const accessKeyId of [key?.access_key_id, key?.previous_access_key_id]) {
-            if (accessKeyId && (await admin.getUser(accessKeyId))) await admin.setUserStatus(accessKeyId, 'disabled');
-          }
+          const key = await keyState(payload.keyId as string);
+          if (key.status === 'none') return;
+          for (const accessKeyId of credentialIds(key)) if (await admin.getUser(accessKeyId)) await admin.setUserStatus(accessKeyId, 'disabled');
           return;
         }
         case 'remove-credential':
           await admin.removeUser(payload.accessKeyId as string);
           return;
         case 'expire': {
-          const key = await keyRow(payload.keyId as string);
-          for (const accessKeyId of [key?.access_key_id, key?.previous_access_key_id]) if (accessKeyId) await admin.removeUser(accessKeyId);
-          await admin.removePolicy(keyPolicyName(payload.keyId as string));
+          const key = await keyState(payload.keyId as string);
+          if (key.status === 'none') return;
+          for (const accessKeyId of credentialIds(key)) await admin.removeUser(accessKeyId);
+          await admin.removePolicy(keyPolicyName(key.keyId));
           return;
         }
         case 'suspend-account':
         case 'reactivate-account': {
-          const status = kind === 'suspend-account' ? 'disabled' : 'enabled';
-          for (const { accessKeyIds } of await liveCredentials(payload.accountId)) {
-            for (const accessKeyId of accessKeyIds) if (await admin.getUser(accessKeyId)) await admin.setUserStatus(accessKeyId, status);
+          // The account's status now, from its stream: a suspension undone meanwhile is not redone.
+          const active = (await loadAccountStatus(eventStore, payload.accountId)) === 'active';
+          for (const key of await accountKeys(payload.accountId)) {
+            if (key.status === 'revoked' || expired(key, context.now)) continue;
+            for (const accessKeyId of credentialIds(key)) if (await admin.getUser(accessKeyId)) await admin.setUserStatus(accessKeyId, active ? 'enabled' : 'disabled');
           }
           return;
         }
-        case 'close-account': {
-          const keys = await readModels.selectFrom('access_keys').selectAll().where('account_id', '=', payload.accountId).execute();
-          for (const key of keys) {
-            for (const accessKeyId of [key.access_key_id, key.previous_access_key_id]) if (accessKeyId) await admin.removeUser(accessKeyId);
-            await admin.removePolicy(keyPolicyName(key.key_id));
+        case 'close-account':
+          for (const key of await accountKeys(payload.accountId)) {
+            for (const accessKeyId of credentialIds(key)) await admin.removeUser(accessKeyId);
+            await admin.removePolicy(keyPolicyName(key.keyId));
           }
           return;
-        }
         case 'refresh-policies':
-          for (const { keyId, accessKeyIds } of await liveCredentials(payload.accountId)) {
+          for (const key of await accountKeys(payload.accountId)) {
+            if (key.status === 'revoked' || expired(key, context.now)) continue;
             const present = [];
-            for (const accessKeyId of accessKeyIds) if (await admin.getUser(accessKeyId)) present.push(accessKeyId);
-            if (present.length > 0) await applyPolicy(admin, keyId, present);
+            for (const accessKeyId of credentialIds(key)) if (await admin.getUser(accessKeyId)) present.push(accessKeyId);
+            if (present.length > 0) await applyPolicy(admin, key, present);
           }
           return;
         default: {

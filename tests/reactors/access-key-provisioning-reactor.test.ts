@@ -43,7 +43,9 @@ function runner() {
         storageAdmin: new MinioAdmin({ ...ADMIN, endpoint: minio.url }),
         secrets,
         accessKeys: createAccessKeyCommands({ eventStore, secrets, keyRotationGraceHours: 24 }),
+        eventStore,
         readModels,
+        projectionLag: (projection) => app.runner.lagOf(projection),
       }),
     ],
     retryBaseMs: 60_000,
@@ -162,5 +164,30 @@ describe('access key reactor (MinIO admin API stand-in)', () => {
     }
     expect(minio.users.has(key.accessKeyId)).toBe(false);
     expect(minio.users.has(fresh.accessKeyId)).toBe(true);
+  });
+
+  it('a key that expires next year is disabled at once when revoked: its waiting expiry does not hold the revocation back', async () => {
+    const { accountId, bucketId } = await accountWithBucket('expiring-co');
+    const key = await issueKey(accountId, { name: 'yearly', buckets: [bucketId], permission: 'read', expiresAt: '2027-12-01T00:00:00Z' });
+    await settle();
+    expect(minio.users.get(key.accessKeyId)?.status).toBe('enabled');
+    await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/access-keys/${key.keyId}/revoke`, headers: bearer(operator) });
+    await settle();
+    expect(minio.users.get(key.accessKeyId)?.status).toBe('disabled');
+  });
+
+  it('a key rotated twice before MinIO was reached: only the current credentials become a user, nothing fails', async () => {
+    const { accountId, bucketId } = await accountWithBucket('twice-co');
+    const key = await issueKey(accountId, { name: 'busy', buckets: [bucketId], permission: 'read' });
+    const rotate = async () => (await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/access-keys/${key.keyId}/rotate`, headers: bearer(operator) })).json<{ accessKeyId: string; secretAccessKey: string }>();
+    const second = await rotate();
+    const third = await rotate();
+    const r = await settle();
+    expect(minio.users.has(key.accessKeyId)).toBe(false);
+    expect(minio.users.get(third.accessKeyId)).toMatchObject({ secretKey: third.secretAccessKey, status: 'enabled' });
+    // the second credentials are the "previous" ones within their grace: provisioned as well
+    expect(minio.users.get(second.accessKeyId)?.secretKey).toBe(second.secretAccessKey);
+    const [status] = await r.status();
+    expect(status!.failures.filter((f) => f.subject.startsWith(key.keyId))).toEqual([]);
   });
 });
