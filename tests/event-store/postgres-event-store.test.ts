@@ -227,3 +227,46 @@ describe('PostgreSQL event store: live subscriptions share one LISTEN connection
     }
   });
 });
+
+describe('PostgreSQL event store: subscribers coming and going around the shared LISTEN connection', () => {
+  it('subscriptions opened and closed at random moments leave no connection taken and none released twice', async () => {
+    const small = createPool(url, 3);
+    const shared = new PostgresEventStore(small);
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.record({ lifeMs: fc.integer({ min: 0, max: 30 }), startMs: fc.integer({ min: 0, max: 30 }) }), { minLength: 1, maxLength: 12 }), async (subscribers) => {
+          await Promise.all(
+            subscribers.map(async ({ lifeMs, startMs }) => {
+              await new Promise((resolve) => setTimeout(resolve, startMs));
+              const controller = new AbortController();
+              setTimeout(() => controller.abort(), lifeMs);
+              for await (const _batch of shared.subscribeToAll({ fromPosition: null, signal: controller.signal, maxBatch: 1, filter: { only: ['NoSuchType'] } })) {
+                // nothing of that type is ever written
+              }
+            }),
+          );
+          // everyone has left: every connection is back in the pool, and each answers
+          const answers = await Promise.all([1, 2, 3].map(() => small.query<{ one: number }>('SELECT 1 AS one')));
+          expect(answers.map((a) => a.rows[0]!.one)).toEqual([1, 1, 1]);
+          expect(small.waitingCount).toBe(0);
+        }),
+        { numRuns: 30 },
+      );
+      // and a new subscriber still hears appends
+      const controller = new AbortController();
+      const stream = `after-churn-${randomUUID()}`;
+      const from = (await shared.readAll({ fromPosition: null, maxCount: 1_000_000 })).at(-1)?.position ?? null;
+      const heard = (async () => {
+        for await (const batch of shared.subscribeToAll({ fromPosition: from, signal: controller.signal })) if (batch.some((e) => e.streamName === stream)) return true;
+        return false;
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await shared.append(stream, [event({ n: 2 })], { expectedRevision: 'no_stream' });
+      expect(await heard).toBe(true);
+      controller.abort();
+    } finally {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await small.end();
+    }
+  });
+});

@@ -191,7 +191,9 @@ export class PostgresEventStore implements EventStore {
    * whichever comes first.
    */
   private async listenForAppends(signal: AbortSignal) {
-    const listener = await this.sharedListener();
+    // Counted before the first await: a subscriber arriving while the last one leaves keeps
+    // the connection, or gets a fresh one; it never joins one being given back.
+    const listener = this.joinListener();
     let pending = false;
     let wake: (() => void) | null = null;
     const onNotification = () => {
@@ -201,6 +203,13 @@ export class PostgresEventStore implements EventStore {
     const onAbort = () => wake?.();
     listener.wakers.add(onNotification);
     signal.addEventListener('abort', onAbort);
+    try {
+      await listener.ready;
+    } catch (error) {
+      signal.removeEventListener('abort', onAbort);
+      await this.leaveListener(listener, onNotification);
+      throw error;
+    }
     return {
       next: (ms: number) =>
         new Promise<void>((resolve) => {
@@ -220,50 +229,63 @@ export class PostgresEventStore implements EventStore {
         }),
       stop: async () => {
         signal.removeEventListener('abort', onAbort);
-        listener.wakers.delete(onNotification);
-        if (listener.wakers.size > 0) return;
-        // The last subscriber gives the connection back; a later one opens another.
-        if (this.listener === listener.opened) this.listener = null;
-        listener.client.off('notification', listener.notify);
-        try {
-          await listener.client.query('UNLISTEN es_events');
-          listener.client.release();
-        } catch (error) {
-          listener.client.release(error as Error);
-        } finally {
-          listener.client.off('error', listener.onError);
-        }
+        await this.leaveListener(listener, onNotification);
       },
     };
   }
 
-  private listener: Promise<SharedListener> | null = null;
+  private listener: SharedListener | null = null;
 
-  private sharedListener(): Promise<SharedListener> {
-    if (this.listener) return this.listener;
-    // Assigned below; the handlers inside only run after it is.
-    let opened!: Promise<SharedListener>;
-    opened = (async () => {
-      const client = await this.pool.connect();
-      const wakers = new Set<() => void>();
-      const notify = () => {
-        for (const wakeUp of wakers) wakeUp();
-      };
+  private joinListener(): SharedListener {
+    if (this.listener && !this.listener.closed) {
+      this.listener.users++;
+      return this.listener;
+    }
+    const listener: SharedListener = {
+      users: 1,
+      closed: false,
+      wakers: new Set(),
+      client: null,
+      ready: Promise.resolve(),
+      notify: () => {
+        for (const wakeUp of listener.wakers) wakeUp();
+      },
       // A broken LISTEN connection only costs latency: subscribers still poll. The next
-      // subscription opens a fresh one.
-      const onError = () => {
-        if (this.listener === opened) this.listener = null;
-      };
-      client.on('notification', notify);
-      client.on('error', onError);
+      // subscriber opens a fresh one.
+      onError: () => {
+        if (this.listener === listener) this.listener = null;
+      },
+    };
+    listener.ready = (async () => {
+      const client = await this.pool.connect();
+      listener.client = client;
+      client.on('notification', listener.notify);
+      client.on('error', listener.onError);
       await client.query('LISTEN es_events');
-      return { client, wakers, notify, onError, opened };
     })();
-    this.listener = opened;
-    opened.catch(() => {
-      if (this.listener === opened) this.listener = null;
-    });
-    return opened;
+    listener.ready.catch(listener.onError);
+    this.listener = listener;
+    return listener;
+  }
+
+  private async leaveListener(listener: SharedListener, waker: () => void): Promise<void> {
+    listener.wakers.delete(waker);
+    listener.users--;
+    if (listener.users > 0 || listener.closed) return;
+    listener.closed = true;
+    if (this.listener === listener) this.listener = null;
+    await listener.ready.catch(() => undefined);
+    const client = listener.client;
+    if (!client) return;
+    client.off('notification', listener.notify);
+    try {
+      await client.query('UNLISTEN es_events');
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+    } finally {
+      client.off('error', listener.onError);
+    }
   }
 }
 
@@ -276,11 +298,15 @@ function typeFilterSql(filter: EventTypeFilter | undefined, index: number): { co
 }
 
 interface SharedListener {
-  client: pg.PoolClient;
+  /** subscribers counted in, including one still waiting for the connection */
+  users: number;
+  /** given back: no one joins it any more */
+  closed: boolean;
   wakers: Set<() => void>;
+  client: pg.PoolClient | null;
+  ready: Promise<void>;
   notify: () => void;
   onError: () => void;
-  opened: Promise<SharedListener>;
 }
 
 interface PgError extends Error {
