@@ -5,6 +5,7 @@ import type { ObjectStorage } from '../ports/object-storage.ts';
 import type { StorageAdmin } from '../ports/storage-admin.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import type { CommandContext } from './command-handler.ts';
+import { minioNodeName } from './minio-node-names.ts';
 import type { UsageIngestion } from './usage-ingestion.ts';
 
 export interface CollectorSummary {
@@ -98,8 +99,12 @@ async function tracked(readModels: Kysely<ReadModelDatabase>, collector: string,
 }
 
 /**
- * MinIO's bucket metrics: stored bytes become a `storage` sample, the cumulative traffic
- * and request counters a `counters` sample (turned into usage by increase at ingestion).
+ * MinIO's bucket metrics: stored bytes become a `storage` sample, and each node's cumulative
+ * traffic and request counters a `counters` sample of its own source (`minio-<node>`), turned
+ * into usage by increase at ingestion. One source per node because nodes restart on their own:
+ * a node's drop is its restart alone, and the others' counters go on being read by increase.
+ * A node missing from a run records nothing; when it is back, its next reading is compared
+ * with its last one, so what it counted meanwhile is counted once.
  */
 export function collectMinioMetrics(deps: CollectorDeps & { storageAdmin: StorageAdmin | null }, now: Date, context: CommandContext): Promise<CollectorSummary> {
   const collector = 'minio-metrics';
@@ -110,6 +115,7 @@ export function collectMinioMetrics(deps: CollectorDeps & { storageAdmin: Storag
     const at = minuteOf(now);
     const samples: UsageSample[] = [];
     const unread: string[] = [];
+    const servers = new Map<string, string>();
     for (const bucket of buckets) {
       const reading = byName.get(bucket);
       if (!reading) {
@@ -118,17 +124,24 @@ export function collectMinioMetrics(deps: CollectorDeps & { storageAdmin: Storag
         continue;
       }
       samples.push({ kind: 'storage', sampleKey: `minio-metrics:storage:${bucket}:${at}`, bucket, bytes: reading.storedBytes.toString(), at });
-      samples.push({
-        kind: 'counters',
-        sampleKey: `minio-metrics:counters:${bucket}:${at}`,
-        bucket,
-        source: 'minio',
-        at,
-        sentBytes: reading.sentBytes.toString(),
-        receivedBytes: reading.receivedBytes.toString(),
-        requestsA: reading.requestsA.toString(),
-        requestsB: reading.requestsB.toString(),
-      });
+      for (const node of reading.counters) {
+        const name = minioNodeName(node.server);
+        // two nodes under one name would share a stream, each read as the other's restart
+        const other = servers.get(name);
+        if (other !== undefined && other !== node.server) throw new Error(`MinIO nodes ${other} and ${node.server} have the same counter source name minio-${name}`);
+        servers.set(name, node.server);
+        samples.push({
+          kind: 'counters',
+          sampleKey: `minio-metrics:counters:${bucket}:${name}:${at}`,
+          bucket,
+          source: `minio-${name}`,
+          at,
+          sentBytes: node.sentBytes.toString(),
+          receivedBytes: node.receivedBytes.toString(),
+          requestsA: node.requestsA.toString(),
+          requestsB: node.requestsB.toString(),
+        });
+      }
     }
     const { recorded, already } = await record(deps.ingestion, samples, context);
     return { collector, bucketsRead: buckets.length - unread.length, samplesRecorded: recorded, alreadyRecorded: already, unread };

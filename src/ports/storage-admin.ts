@@ -28,11 +28,24 @@ export interface IamPolicyDocument {
   Statement: { Effect: 'Allow' | 'Deny'; Action: string[]; Resource: string[] }[];
 }
 
-/** One bucket's cumulative counters as MinIO reports them (since the server started). */
+/**
+ * One bucket as MinIO's metrics report it: the cluster's stored bytes, and each node's own
+ * cumulative counters (since that node started). Counters are kept per node because nodes
+ * restart on their own: a sum across nodes would drop when one of them restarts and read as
+ * a restart of them all.
+ */
 export interface BucketMetricsReading {
   bucket: string;
-  /** bytes stored now (minio_bucket_usage_total_bytes) */
+  /** bytes stored now (minio_bucket_usage_total_bytes): one figure for the whole cluster */
   storedBytes: bigint;
+  /** one entry per node that reported counters for the bucket; a node that did not is absent */
+  counters: NodeCounters[];
+}
+
+/** One node's cumulative counters for one bucket. */
+export interface NodeCounters {
+  /** MinIO's `server` label (host:port of the node that counted) */
+  server: string;
   /** cumulative bytes sent to clients (minio_bucket_traffic_sent_bytes) */
   sentBytes: bigint;
   /** cumulative bytes received from clients (minio_bucket_traffic_received_bytes) */

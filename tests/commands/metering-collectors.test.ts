@@ -37,20 +37,50 @@ function metrics(m: { stored: bigint; sent: number; received: number; put: numbe
   ].join('\n');
 }
 
-beforeAll(async () => {
-  minio = await startMinioAdminStandIn(served);
-  app = await startTestApp();
+/** Cumulative counters of one MinIO node for one bucket. */
+interface NodeCounters {
+  sent: number;
+  received: number;
+  put: number;
+  get: number;
+}
+
+/** Metrics of a cluster: usage reported once by node1 (the node that answers), counters per node. */
+function clusterMetrics(bucket: string, stored: bigint, nodes: Record<string, NodeCounters>) {
+  const lines = [`minio_bucket_usage_total_bytes{bucket="${bucket}",server="node1:9000"} ${stored}`];
+  for (const [server, c] of Object.entries(nodes)) {
+    const labels = `bucket="${bucket}",server="${server}"`;
+    const series: [string, number][] = [
+      [`minio_bucket_traffic_sent_bytes{${labels}}`, c.sent],
+      [`minio_bucket_traffic_received_bytes{${labels}}`, c.received],
+      [`minio_bucket_requests_total{api="putobject",${labels}}`, c.put],
+      [`minio_bucket_requests_total{api="getobject",${labels}}`, c.get],
+    ];
+    // as MinIO does, a counter still at 0 is left out
+    for (const [name, value] of series) if (value !== 0) lines.push(`${name} ${value}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function openAccountWithBucket(name: string, slug: string, bucket: string): Promise<string> {
   const operator = await app.tokenFor({ kind: 'operator' });
   const opened = await app.api.inject({
     method: 'POST',
     url: '/accounts',
     headers: bearer(operator),
-    payload: { name: 'Meter', slug: 'meter-co', billingEmail: 'f@meter.co', document: '11.222.333/0001-81', timeZone: 'UTC' },
+    payload: { name, slug, billingEmail: `f@${slug}.co`, document: '11.222.333/0001-81', timeZone: 'UTC' },
   });
-  accountId = opened.json<{ accountId: string }>().accountId;
-  const requested = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/buckets`, headers: bearer(operator), payload: { name: 'meter-data' } });
-  await createBucketCommands(app.infrastructure.eventStore).recordProvisioned({ accountId, bucketId: requested.json<{ bucketId: string }>().bucketId }, testContext());
+  const id = opened.json<{ accountId: string }>().accountId;
+  const requested = await app.api.inject({ method: 'POST', url: `/accounts/${id}/buckets`, headers: bearer(operator), payload: { name: bucket } });
+  await createBucketCommands(app.infrastructure.eventStore).recordProvisioned({ accountId: id, bucketId: requested.json<{ bucketId: string }>().bucketId }, testContext());
   await app.runner.catchUp();
+  return id;
+}
+
+beforeAll(async () => {
+  minio = await startMinioAdminStandIn(served);
+  app = await startTestApp();
+  accountId = await openAccountWithBucket('Meter', 'meter-co', 'meter-data');
 });
 afterAll(async () => {
   await app?.close();
@@ -60,16 +90,21 @@ afterAll(async () => {
 const collect = (at: string, storageAdmin: MinioAdmin | null = new MinioAdmin({ ...ADMIN, endpoint: minio.url })) =>
   collectMinioMetrics({ ingestion: app.ingestion, readModels: app.infrastructure.readModels, storageAdmin }, new Date(at), testContext());
 
-async function usage() {
-  const events = await app.infrastructure.eventStore.readStream(`usage-${accountId}:2026-06`);
+async function usage(account = accountId) {
+  const events = await app.infrastructure.eventStore.readStream(`usage-${account}:2026-06`);
   return {
     storage: events.filter((e) => e.type === 'StorageMeasured').map((e) => e.data as StorageMeasured['data']).map((d) => [d.at, d.bytes]),
     traffic: events
       .filter((e) => e.type === 'TrafficMeasured')
       .map((e) => e.data as TrafficMeasured['data'])
-      .map((d) => [d.windowStart, d.windowEnd, d.egressBytes, d.ingressBytes, d.requestsA, d.requestsB]),
+      .map((d) => [d.counterSource, d.windowStart, d.windowEnd, d.egressBytes, d.ingressBytes, d.requestsA, d.requestsB])
+      .sort((x, y) => (String(x) < String(y) ? -1 : 1)),
   };
 }
+
+/** The traffic recorded, added up: [egress, ingress, class A, class B]. */
+const totals = (traffic: unknown[][]) =>
+  traffic.reduce<bigint[]>((sum, t) => sum.map((v, i) => v + BigInt(t[3 + i] as string)), [0n, 0n, 0n, 0n]);
 
 describe('MinIO metrics collector', () => {
   it('stored bytes become storage samples; counters become traffic by increase, a restart counting from zero; a repeated run changes nothing', async () => {
@@ -94,10 +129,11 @@ describe('MinIO metrics collector', () => {
         ['2026-06-10T12:05:00.000Z', (2n ** 31n).toString()],
         ['2026-06-10T12:10:00.000Z', (2n ** 31n).toString()],
       ],
+      // the node's server label node1:9000 names its source
       traffic: [
         // 5000 − 1000 sent, 700 − 500 received, PUTs 15 − 10 (class A), GETs 180 − 100 (class B); deletes are free
-        ['2026-06-10T12:00:00.000Z', '2026-06-10T12:05:00.000Z', '4000', '200', '5', '80'],
-        ['2026-06-10T12:05:00.000Z', '2026-06-10T12:10:00.000Z', '300', '0', '2', '10'],
+        ['minio-node1_9000', '2026-06-10T12:00:00.000Z', '2026-06-10T12:05:00.000Z', '4000', '200', '5', '80'],
+        ['minio-node1_9000', '2026-06-10T12:05:00.000Z', '2026-06-10T12:10:00.000Z', '300', '0', '2', '10'],
       ],
     });
   });
@@ -120,5 +156,92 @@ describe('MinIO metrics collector', () => {
     served.metrics = '';
     const summary = await collect('2026-06-12T00:00:00Z');
     expect(summary).toMatchObject({ bucketsRead: 0, samplesRecorded: 0, unread: ['meter-data'] });
+  });
+});
+
+describe('MinIO metrics collector on a cluster of two nodes', () => {
+  it('one node restarting counts its new reading alone; the other node goes on by increase', async () => {
+    const account = await openAccountWithBucket('Nodes', 'nodes-co', 'nodes-data');
+    served.metrics = clusterMetrics('nodes-data', 1000n, {
+      'node1:9000': { sent: 10_000, received: 2_000, put: 20, get: 300 },
+      'node2:9000': { sent: 50_000, received: 4_000, put: 40, get: 700 },
+    });
+    // a storage sample and one counters sample per node; the first readings are baselines
+    expect(await collect('2026-06-15T08:00:10Z')).toMatchObject({ samplesRecorded: 3 });
+    expect((await usage(account)).traffic).toEqual([]);
+
+    served.metrics = clusterMetrics('nodes-data', 1000n, {
+      'node1:9000': { sent: 16_000, received: 2_500, put: 26, get: 390 },
+      'node2:9000': { sent: 58_000, received: 4_100, put: 41, get: 800 },
+    });
+    await collect('2026-06-15T08:05:10Z');
+
+    // node1 restarted: its counters start again (no byte received yet, so MinIO leaves that
+    // series out); node2 carries on. Summed, the cluster would have gone from 74,000 to 66,200
+    // bytes sent and been read as a restart, billing 66,200.
+    served.metrics = clusterMetrics('nodes-data', 1000n, {
+      'node1:9000': { sent: 1_200, received: 0, put: 2, get: 15 },
+      'node2:9000': { sent: 65_000, received: 4_600, put: 45, get: 950 },
+    });
+    expect(await collect('2026-06-15T08:10:10Z')).toMatchObject({ samplesRecorded: 3 });
+
+    const { traffic } = await usage(account);
+    expect(traffic).toEqual([
+      // 16,000 − 10,000 sent, 2,500 − 2,000 received, PUTs 26 − 20, GETs 390 − 300
+      ['minio-node1_9000', '2026-06-15T08:00:00.000Z', '2026-06-15T08:05:00.000Z', '6000', '500', '6', '90'],
+      // restarted: the new reading is the usage
+      ['minio-node1_9000', '2026-06-15T08:05:00.000Z', '2026-06-15T08:10:00.000Z', '1200', '0', '2', '15'],
+      // 58,000 − 50,000, 4,100 − 4,000, 41 − 40, 800 − 700
+      ['minio-node2_9000', '2026-06-15T08:00:00.000Z', '2026-06-15T08:05:00.000Z', '8000', '100', '1', '100'],
+      // 65,000 − 58,000, 4,600 − 4,100, 45 − 41, 950 − 800
+      ['minio-node2_9000', '2026-06-15T08:05:00.000Z', '2026-06-15T08:10:00.000Z', '7000', '500', '4', '150'],
+    ]);
+    // the window of the restart: node1's 1,200 + node2's 7,000 sent, 0 + 500 received, 2 + 4 A, 15 + 150 B
+    expect(totals(traffic.filter((t) => t[1] === '2026-06-15T08:05:00.000Z'))).toEqual([8_200n, 500n, 6n, 165n]);
+  });
+
+  it('a node missing from one run records nothing; back in the next, its increase since its last reading counts once', async () => {
+    const account = await openAccountWithBucket('Gap', 'gap-co', 'gap-data');
+    served.metrics = clusterMetrics('gap-data', 500n, {
+      'node1:9000': { sent: 1_000, received: 100, put: 5, get: 50 },
+      'node2:9000': { sent: 2_000, received: 200, put: 10, get: 100 },
+    });
+    expect(await collect('2026-06-20T09:00:10Z')).toMatchObject({ samplesRecorded: 3 });
+
+    // node2 did not answer node1: only node1's counters, and no sample for node2
+    served.metrics = clusterMetrics('gap-data', 500n, { 'node1:9000': { sent: 1_500, received: 150, put: 7, get: 60 } });
+    expect(await collect('2026-06-20T09:05:10Z')).toMatchObject({ samplesRecorded: 2 });
+
+    served.metrics = clusterMetrics('gap-data', 500n, {
+      'node1:9000': { sent: 1_800, received: 150, put: 9, get: 70 },
+      'node2:9000': { sent: 2_600, received: 260, put: 13, get: 130 },
+    });
+    expect(await collect('2026-06-20T09:10:10Z')).toMatchObject({ samplesRecorded: 3 });
+
+    const { traffic } = await usage(account);
+    expect(traffic).toEqual([
+      // 1,500 − 1,000, 150 − 100, 7 − 5, 60 − 50
+      ['minio-node1_9000', '2026-06-20T09:00:00.000Z', '2026-06-20T09:05:00.000Z', '500', '50', '2', '10'],
+      // 1,800 − 1,500, 150 − 150, 9 − 7, 70 − 60
+      ['minio-node1_9000', '2026-06-20T09:05:00.000Z', '2026-06-20T09:10:00.000Z', '300', '0', '2', '10'],
+      // from its last reading, over the run it missed: 2,600 − 2,000, 260 − 200, 13 − 10, 130 − 100
+      ['minio-node2_9000', '2026-06-20T09:00:00.000Z', '2026-06-20T09:10:00.000Z', '600', '60', '3', '30'],
+    ]);
+    // everything the two nodes counted, once: (1,800 − 1,000) + (2,600 − 2,000) sent,
+    // (150 − 100) + (260 − 200) received, (9 − 5) + (13 − 10) A, (70 − 50) + (130 − 100) B.
+    // Summed across nodes, the run without node2 would have read 3,000 → 1,500 as a restart.
+    expect(totals(traffic)).toEqual([1_400n, 110n, 7n, 50n]);
+  });
+
+  it('two nodes whose labels make one source name are refused: nothing is recorded, and the run says why', async () => {
+    const account = await openAccountWithBucket('Clash', 'clash-co', 'clash-data');
+    served.metrics = clusterMetrics('clash-data', 700n, {
+      'a:9000': { sent: 10, received: 0, put: 1, get: 0 },
+      'a_9000': { sent: 20, received: 0, put: 2, get: 0 },
+    });
+    await expect(collect('2026-06-25T10:00:00Z')).rejects.toThrow('MinIO nodes a:9000 and a_9000 have the same counter source name minio-a_9000');
+    const run = await app.infrastructure.readModels.selectFrom('collector_runs').selectAll().where('collector', '=', 'minio-metrics').executeTakeFirstOrThrow();
+    expect(run.last_error).toMatch(/same counter source name/);
+    expect(await usage(account)).toEqual({ storage: [], traffic: [] });
   });
 });

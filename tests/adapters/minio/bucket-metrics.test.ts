@@ -9,54 +9,91 @@ import { requestClassOf } from '../../../src/adapters/minio/s3-request-classes.t
 const fixture = (name: string) => readFileSync(path.resolve(import.meta.dirname, '../../fixtures/minio', name), 'utf8');
 
 describe('MinIO bucket metrics (Prometheus text)', () => {
-  it('reads two buckets, summing both nodes and classing each API', () => {
+  it('reads two buckets, each node\'s counters apart, classing each API', () => {
     const readings = parseBucketMetrics(fixture('bucket-metrics.prom'));
     expect(readings).toEqual([
       {
         bucket: 'acme-data',
+        // reported once, by node1 (the node that answered)
         storedBytes: 56_046_668_864n,
-        // node1 1,073,741,824 + node2 524,288
-        receivedBytes: 1_074_266_112n,
-        // node1 2,147,483,648 + node2 34,359,738,368
-        sentBytes: 36_507_222_016n,
-        // putobject 1,200,000 + 830, copyobject 12, listobjectsv2 3,456, newmultipartupload 4,
-        // putobjectpart 40, completemultipartupload 4
-        requestsA: 1_204_346n,
-        // getobject 2,500,000 + 987,654, headobject 5,000, getbucketlocation 2; deletes are free,
-        // in-flight, 4xx and ttfb series are not requests counted here
-        requestsB: 3_492_656n,
+        counters: [
+          {
+            server: 'node1:9000',
+            sentBytes: 2_147_483_648n,
+            receivedBytes: 1_073_741_824n,
+            // putobject 1,200,000 + listobjectsv2 3,456 + copyobject 12
+            requestsA: 1_203_468n,
+            // getobject 2,500,000 + headobject 5,000 + getbucketlocation 2; deleteobject 77 is free,
+            // the in-flight, 4xx and ttfb series are not requests counted here
+            requestsB: 2_505_002n,
+          },
+          {
+            server: 'node2:9000',
+            sentBytes: 34_359_738_368n,
+            receivedBytes: 524_288n,
+            // putobject 830 + putobjectpart 40 + newmultipartupload 4 + completemultipartupload 4
+            requestsA: 878n,
+            // getobject 987,654; deletemultipleobjects 3 is free
+            requestsB: 987_654n,
+          },
+        ],
       },
-      { bucket: 'acme-logs', storedBytes: 0n, receivedBytes: 0n, sentBytes: 0n, requestsA: 2n, requestsB: 2n },
+      {
+        bucket: 'acme-logs',
+        storedBytes: 0n,
+        counters: [
+          // listobjectsv2 1 (A), headbucket 2 (B); no traffic series: 0
+          { server: 'node1:9000', sentBytes: 0n, receivedBytes: 0n, requestsA: 1n, requestsB: 2n },
+          // putobject 1
+          { server: 'node2:9000', sentBytes: 0n, receivedBytes: 0n, requestsA: 1n, requestsB: 0n },
+        ],
+      },
     ]);
     // acme-new has request counters but no usage figure yet: left out, not reported as empty
   });
 
-  it('reads the lower counters after a node restart as they are (the caller detects the reset)', () => {
+  it('after node1 restarted, node1\'s counters read lower and node2\'s go on (the caller detects the reset per node)', () => {
     const [before] = parseBucketMetrics(fixture('bucket-metrics.prom'));
-    const [after] = parseBucketMetrics(fixture('bucket-metrics-after-restart.prom'));
+    const [after, logs] = parseBucketMetrics(fixture('bucket-metrics-after-restart.prom'));
     expect(after).toEqual({
       bucket: 'acme-data',
       storedBytes: 56_046_673_000n,
-      receivedBytes: 1_052_672n, // 4,096 + 1,048,576
-      sentBytes: 34_359_746_560n, // 8,192 + 34,359,738,368
-      requestsA: 903n, // putobject 3 + 900
-      requestsB: 1_000_011n, // getobject 10 + 1,000,001
+      counters: [
+        // putobject 3, getobject 10
+        { server: 'node1:9000', sentBytes: 8_192n, receivedBytes: 4_096n, requestsA: 3n, requestsB: 10n },
+        // putobject 900, getobject 1,000,001
+        { server: 'node2:9000', sentBytes: 34_359_738_368n, receivedBytes: 1_048_576n, requestsA: 900n, requestsB: 1_000_001n },
+      ],
     });
-    expect(after!.sentBytes < before!.sentBytes).toBe(true);
-    expect(after!.requestsA < before!.requestsA).toBe(true);
+    const [node1Before, node2Before] = before!.counters;
+    const [node1After, node2After] = after!.counters;
+    expect(node1After!.sentBytes < node1Before!.sentBytes).toBe(true);
+    // node2 did not restart: none of its counters went down
+    for (const c of ['sentBytes', 'receivedBytes', 'requestsA', 'requestsB'] as const) expect(node2After![c] >= node2Before![c]).toBe(true);
+    // a bucket with a usage figure and no counter from any node: stored bytes, no counters
+    expect(logs).toEqual({ bucket: 'acme-logs', storedBytes: 0n, counters: [] });
   });
 
   it('refuses a byte count that is not a whole number, naming the series', () => {
     const text = 'minio_bucket_usage_total_bytes{bucket="b1",server="n:9000"} 1.5\n';
     expect(() => parseBucketMetrics(text)).toThrow('minio_bucket_usage_total_bytes{bucket="b1",server="n:9000"}: "1.5" is not a whole number');
-    expect(() => parseBucketMetrics('minio_bucket_traffic_sent_bytes{bucket="b1"} NaN\n')).toThrow(/not a non-negative decimal number/);
-    expect(() => parseBucketMetrics('minio_bucket_traffic_sent_bytes{bucket="b1"} +Inf\n')).toThrow(/not a non-negative decimal number/);
-    expect(() => parseBucketMetrics('minio_bucket_traffic_sent_bytes{bucket="b1"} -4\n')).toThrow(/not a non-negative decimal number/);
+    expect(() => parseBucketMetrics('minio_bucket_traffic_sent_bytes{bucket="b1",server="n:9000"} NaN\n')).toThrow(/not a non-negative decimal number/);
+    expect(() => parseBucketMetrics('minio_bucket_traffic_sent_bytes{bucket="b1",server="n:9000"} +Inf\n')).toThrow(/not a non-negative decimal number/);
+    expect(() => parseBucketMetrics('minio_bucket_traffic_sent_bytes{bucket="b1",server="n:9000"} -4\n')).toThrow(/not a non-negative decimal number/);
   });
 
-  it('refuses two different usage figures for one bucket', () => {
-    const text = 'minio_bucket_usage_total_bytes{bucket="b1",server="a"} 10\nminio_bucket_usage_total_bytes{bucket="b1",server="b"} 11\n';
-    expect(() => parseBucketMetrics(text)).toThrow(/reported twice for bucket b1: 10 and 11/);
+  it('takes one usage figure reported by several nodes once, never their sum (the highest if they differ)', () => {
+    const same = 'minio_bucket_usage_total_bytes{bucket="b1",server="a"} 10\nminio_bucket_usage_total_bytes{bucket="b1",server="b"} 10\n';
+    expect(parseBucketMetrics(same)).toEqual([{ bucket: 'b1', storedBytes: 10n, counters: [] }]);
+    const behind = 'minio_bucket_usage_total_bytes{bucket="b1",server="a"} 11\nminio_bucket_usage_total_bytes{bucket="b1",server="b"} 10\n';
+    expect(parseBucketMetrics(behind)).toEqual([{ bucket: 'b1', storedBytes: 11n, counters: [] }]);
+  });
+
+  it('refuses a counter without the node that counted it, and a counter series given twice', () => {
+    const usage = 'minio_bucket_usage_total_bytes{bucket="b1",server="a"} 10\n';
+    expect(() => parseBucketMetrics(`${usage}minio_bucket_traffic_sent_bytes{bucket="b1"} 5\n`)).toThrow('minio_bucket_traffic_sent_bytes{bucket="b1"} has no server label');
+    const twice = `${usage}minio_bucket_requests_total{api="getobject",bucket="b1",server="a"} 5\nminio_bucket_requests_total{api="getobject",bucket="b1",server="a"} 5\n`;
+    expect(() => parseBucketMetrics(twice)).toThrow('minio_bucket_requests_total{api="getobject",bucket="b1",server="a"} reported twice');
   });
 });
 

@@ -153,9 +153,24 @@ describe('MinioAdmin against a stand-in of MinIO admin API', () => {
 
   it('reads the bucket metrics with a bearer token MinIO accepts', async () => {
     const readings = await admin.bucketMetrics();
-    expect(readings.map((r) => [r.bucket, r.storedBytes, r.requestsA, r.requestsB])).toEqual([
-      ['acme-data', 56_046_668_864n, 1_204_346n, 3_492_656n],
-      ['acme-logs', 0n, 2n, 2n],
+    // per node, as in bucket-metrics.test.ts: node1 A 1,203,468 B 2,505,002; node2 A 878 B 987,654
+    expect(readings.map((r) => [r.bucket, r.storedBytes, r.counters.map((c) => [c.server, c.requestsA, c.requestsB])])).toEqual([
+      [
+        'acme-data',
+        56_046_668_864n,
+        [
+          ['node1:9000', 1_203_468n, 2_505_002n],
+          ['node2:9000', 878n, 987_654n],
+        ],
+      ],
+      [
+        'acme-logs',
+        0n,
+        [
+          ['node1:9000', 1n, 2n],
+          ['node2:9000', 1n, 0n],
+        ],
+      ],
     ]);
   });
 
