@@ -61,13 +61,13 @@ const ConfigSchema = z.object({
   SMTP_FROM: z.string().trim().min(3).optional(),
   /** "allow" lets an account's own SMTP server be an internal address (development, tests) */
   ACCOUNT_SMTP_INTERNAL_HOSTS: z.enum(['refuse', 'allow']).default('refuse'),
-  /** base of links in mail (invitations); default http://HOST:PORT */
+  /** base of links in mail (invitations); unset: invitation mail waits */
   PORTAL_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   /** cron (UTC) of the check for keys expiring within 7 days; "off" disables it */
   KEY_EXPIRY_CRON: z.string().trim().min(1).default('0 6 * * *'),
   /** cron (UTC) of the quota warning check (80 % and 100 %); "off" disables it */
   QUOTA_CHECK_CRON: z.string().trim().min(1).default('*/15 * * * *'),
-  REACTOR_MAX_ATTEMPTS: positive(8),
+  REACTOR_MAX_ATTEMPTS: positive(12),
   REACTOR_RETRY_BASE_MS: positive(2000),
 });
 
@@ -108,7 +108,7 @@ export type Config = Readonly<{
   sftpgo: { url: string; adminUser: string; adminPassword: string; s3Endpoint: string | null } | null;
   smtp: { host: string; port: number; secure: boolean; auth: { user: string; pass: string } | null; from: string } | null;
   accountSmtpInternalHosts: 'refuse' | 'allow';
-  portalUrl: string;
+  portalUrl: string | null;
   keyExpiryCron: string;
   quotaCheckCron: string;
   reactorMaxAttempts: number;
@@ -175,7 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : null,
     accountSmtpInternalHosts: c.ACCOUNT_SMTP_INTERNAL_HOSTS,
-    portalUrl: c.PORTAL_URL ?? `http://${c.HOST}:${c.PORT}`,
+    portalUrl: c.PORTAL_URL ?? null,
     keyExpiryCron: c.KEY_EXPIRY_CRON,
     quotaCheckCron: c.QUOTA_CHECK_CRON,
     reactorMaxAttempts: c.REACTOR_MAX_ATTEMPTS,

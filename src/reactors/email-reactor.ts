@@ -22,8 +22,8 @@ export interface EmailReactorDeps {
   platformSmtp: SmtpSettings | null;
   eventStore: EventStore;
   secrets: SecretSealer;
-  /** base of the links in mail (invitation acceptance) */
-  portalUrl: string;
+  /** base of the links in mail (invitation acceptance); null: not configured, invitations wait */
+  portalUrl: string | null;
   /** throws when an account's own SMTP host may not be used (an internal address) */
   checkAccountSmtpHost: (host: string) => Promise<void>;
 }
@@ -71,6 +71,10 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
   return {
     name: 'email',
     atMostOnce: true,
+    async alreadyDone(job) {
+      const sentId = uuidV5(`${job.jobId}:EmailSent`, EMAIL_OUTCOME_NAMESPACE);
+      return (await eventStore.readStream(emailStream(job.accountId!))).some((event) => event.eventId === sentId);
+    },
     eventTypes: new Set(Object.keys(KIND_OF)),
     jobsFor(event) {
       const asking = event as unknown as Asking;
@@ -146,6 +150,8 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
         }
         case 'invitation': {
           const invited = job.payload as unknown as MemberInvited['data'] & { sealedToken?: SealedSecret };
+          // A link to a default address would be useless, and the token is destroyed once mailed.
+          if (portalUrl === null) throw new ReactorWaiting('PORTAL_URL is not set: an invitation needs the portal address for its link');
           if (!invited.sealedToken) throw new RemoteError('smtp', 'the invitation was recorded before tokens were kept for mail: send the link by hand or invite again', false);
           let token: string;
           try {

@@ -9,7 +9,8 @@ describe('configuration of the integrations', () => {
     expect(config.smtp).toBeNull();
     expect(config.meteringCron).toBe('*/5 * * * *');
     expect(config.listingMeteringCron).toBe('off');
-    expect(config.portalUrl).toBe('http://127.0.0.1:3000');
+    expect(config.portalUrl).toBeNull();
+    expect(config.reactorMaxAttempts).toBe(12);
   });
 
   it('a group set in part names the missing variables', () => {

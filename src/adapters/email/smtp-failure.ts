@@ -14,6 +14,12 @@ interface SmtpErrorFields {
 /** The connection broke or never came up: another attempt may well get through. */
 const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 
+/** The connection never came up: nothing can have been delivered. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EDNS']);
+
+/** nodemailer's words for a session that timed out before the server said hello. */
+const BEFORE_ANY_COMMAND = /Greeting never received|Connection timeout/i;
+
 /**
  * A certificate the client will not trust, or TLS spoken to a plain port (or the reverse):
  * configuration, not luck; retrying gives the same answer.
@@ -41,6 +47,13 @@ export function smtpFailure(error: unknown, via: SmtpSettings): RemoteError {
     const message = (e.message ?? 'unknown failure').replace(/\s+/g, ' ').trim();
     reason = `${where}: ${code ? `${code} ` : ''}${message}`;
     retryable = (CONNECTION_CODES.has(code) || CONNECTION_CODES.has(e.code ?? '')) && !TLS_MISCONFIGURED.test(`${code} ${message}`);
+    // A session that broke once under way (reset, timed out) may have broken after the
+    // server took the message: sending again could deliver it twice. Only a connection that
+    // never came up (refused, no route, no such host) surely sent nothing.
+    if (retryable && !NEVER_CONNECTED.has(code) && !NEVER_CONNECTED.has(e.code ?? '') && !BEFORE_ANY_COMMAND.test(message)) {
+      reason = `outcome unknown, not sent again: the connection broke during the session (${reason})`;
+      retryable = false;
+    }
   }
   return new RemoteError('smtp', redactCredentials(reason, via), retryable);
 }

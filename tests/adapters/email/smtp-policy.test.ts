@@ -65,11 +65,17 @@ describe('SMTP failures', () => {
     expect(error.remote).toBe('smtp');
     expect(error.message).toBe('smtp.acme.example:587 refused RCPT TO: 452 4.2.2 Mailbox full');
   });
-  it('retries connection failures, not missing credentials or certificate failures', () => {
+  it('retries connections that never came up, not missing credentials or certificate failures', () => {
     expect(smtpFailure({ code: 'ETIMEDOUT', message: 'Greeting never received' }, settings()).retryable).toBe(true);
-    expect(smtpFailure({ code: 'ESOCKET', originalCode: 'ECONNRESET', message: 'read ECONNRESET' }, settings()).retryable).toBe(true);
+    expect(smtpFailure({ code: 'ESOCKET', originalCode: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:25' }, settings()).retryable).toBe(true);
     expect(smtpFailure({ code: 'EAUTH', message: 'Missing credentials for "PLAIN"' }, settings()).retryable).toBe(false);
     expect(smtpFailure({ code: 'ESOCKET', originalCode: 'CERT_HAS_EXPIRED', message: 'certificate has expired' }, settings()).retryable).toBe(false);
+  });
+  it('a session that broke under way may have delivered the message: outcome unknown, never sent again', () => {
+    const reset = smtpFailure({ code: 'ESOCKET', originalCode: 'ECONNRESET', message: 'read ECONNRESET', command: 'CONN' }, settings());
+    expect(reset.retryable).toBe(false);
+    expect(reset.message).toMatch(/^outcome unknown, not sent again/);
+    expect(smtpFailure({ code: 'ETIMEDOUT', message: 'Timeout', command: 'CONN' }, settings()).retryable).toBe(false);
   });
   it('redacts the password in every form AUTH sends it', () => {
     const via = settings();
