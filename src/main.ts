@@ -157,7 +157,6 @@ export function reactorsOf(infrastructure: Infrastructure, integrations: Integra
       secrets,
       sftpUsers: createSftpUserCommands({ eventStore, secrets }),
       eventStore,
-      readModels,
     }),
     emailReactor({
       mailer: integrations.mailer,

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { loadAccountStatus } from '../commands/account-guard.ts';
 import { loadAggregate } from '../commands/command-handler.ts';
 import type { SftpUserCommands } from '../commands/sftp-user-commands.ts';
 import type { AccountEvent } from '../domain/account/account-events.ts';
 import { keyPolicy } from '../domain/access-key/access-key-policy.ts';
+import { bucketDecider } from '../domain/bucket/bucket-decider.ts';
 import type { BucketEvent } from '../domain/bucket/bucket-events.ts';
+import { bucketStream } from '../domain/bucket/bucket-streams.ts';
 import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
 import { sftpUserDecider } from '../domain/sftp-user/sftp-user-decider.ts';
 import type { SftpUserEvent } from '../domain/sftp-user/sftp-user-events.ts';
@@ -14,7 +15,6 @@ import type { EventStore } from '../ports/event-store.ts';
 import { SecretShreddedError, type SecretSealer } from '../ports/secret-sealer.ts';
 import type { SftpServer } from '../ports/sftp-server.ts';
 import type { StorageAdmin } from '../ports/storage-admin.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import type { Reactor } from './reactor.ts';
 
 export interface SftpProvisioningDeps {
@@ -25,7 +25,6 @@ export interface SftpProvisioningDeps {
   secrets: SecretSealer;
   sftpUsers: SftpUserCommands;
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
 }
 
 type Handled =
@@ -44,7 +43,7 @@ const sftpPolicyName = (accountId: string) => `cloudpro-sftp-${accountId}`;
  * and puts the whole description, so a repeated sync changes nothing.
  */
 export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
-  const { sftpServer, storageAdmin, s3, secrets, sftpUsers, eventStore, readModels } = deps;
+  const { sftpServer, storageAdmin, s3, secrets, sftpUsers, eventStore } = deps;
 
   async function currentSealedPassword(accountId: string, dataKeyId: string): Promise<SealedSecret | null> {
     const events = (await eventStore.readStream(sftpUserStream(accountId))) as unknown as SftpUserEvent[];
@@ -94,11 +93,13 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
         return;
       }
 
-      const buckets =
-        user.bucketIds.length === 0
-          ? []
-          : await readModels.selectFrom('buckets').select('name').where('bucket_id', 'in', user.bucketIds).where('status', '=', 'provisioned').execute();
-      const bucketNames = buckets.map((b) => b.name);
+      // From the buckets' own streams: the read model may not have the provisioning that
+      // triggered this very job yet.
+      const bucketNames: string[] = [];
+      for (const mappedId of user.bucketIds) {
+        const { state: bucket } = await loadAggregate(eventStore, bucketDecider, bucketStream(mappedId));
+        if (bucket.status === 'provisioned') bucketNames.push(bucket.name);
+      }
 
       // A fresh MinIO secret on every sync: handed to MinIO and SFTPGo only, kept nowhere.
       const storageUser = sftpStorageUser(accountId);

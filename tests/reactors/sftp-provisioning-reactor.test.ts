@@ -48,7 +48,6 @@ async function settle() {
         secrets,
         sftpUsers: createSftpUserCommands({ eventStore, secrets }),
         eventStore,
-        readModels,
       }),
     ],
     retryBaseMs: 60_000,
@@ -136,7 +135,7 @@ describe('SFTP user reactor (SFTPGo OpenAPI spec server, MinIO admin stand-in)',
     const runner = new ReactorRunner({
       db: readModels,
       eventStore,
-      reactors: [sftpProvisioningReactor({ sftpServer: null, storageAdmin: null, s3: null, secrets, sftpUsers: createSftpUserCommands({ eventStore, secrets }), eventStore, readModels })],
+      reactors: [sftpProvisioningReactor({ sftpServer: null, storageAdmin: null, s3: null, secrets, sftpUsers: createSftpUserCommands({ eventStore, secrets }), eventStore })],
     });
     expect((await runner.status())[0]!.unavailable).toMatch(/SFTPGo not configured/);
     expect(await runner.drain()).toBe(0);
