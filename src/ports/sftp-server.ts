@@ -1,5 +1,5 @@
 /**
- * SFTPGo's REST API, as reference/sftpgo-openapi.yaml describes it. One SFTP user per
+ * SFTPGo's REST API, as tests/fixtures/sftpgo/sftpgo-openapi.yaml describes it. One SFTP user per
  * account, its filesystem the account's buckets on the S3 server (one virtual folder per
  * mapped bucket), reached with the account's own S3 credentials.
  */

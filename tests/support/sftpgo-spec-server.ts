@@ -20,7 +20,8 @@ import { parse } from 'yaml';
  * hidden, tokens expire at their `expires_at` by the server's own clock.
  */
 
-export const SFTPGO_OPENAPI_PATH = path.resolve(import.meta.dirname, '../../../shared/reference/sftpgo-openapi.yaml');
+/** SFTPGo's published OpenAPI document (v2.7.0), kept with the tests: CI has nothing outside the repository. */
+export const SFTPGO_OPENAPI_PATH = path.resolve(import.meta.dirname, '../fixtures/sftpgo/sftpgo-openapi.yaml');
 
 type Json = any;
 type JsonObject = Record<string, Json>;

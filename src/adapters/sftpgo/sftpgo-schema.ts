@@ -1,5 +1,5 @@
 /**
- * The parts of SFTPGo's schemas (reference/sftpgo-openapi.yaml, components.schemas) that this
+ * The parts of SFTPGo's schemas (tests/fixtures/sftpgo/sftpgo-openapi.yaml, components.schemas) that this
  * adapter sends or reads. Field names are SFTPGo's, hence snake_case.
  */
 

@@ -23,7 +23,7 @@ const DEFAULT_USERS_HOME = '/srv/sftpgo/data';
 const FOLDER_PAGE = 500;
 
 /**
- * SftpServer through SFTPGo's REST API (reference/sftpgo-openapi.yaml). Every operation reads
+ * SftpServer through SFTPGo's REST API (tests/fixtures/sftpgo/sftpgo-openapi.yaml). Every operation reads
  * the remote state first and only then writes, so doing it again after a crash changes nothing.
  */
 export class SftpgoClient implements SftpServer {
