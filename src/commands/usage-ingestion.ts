@@ -287,7 +287,8 @@ export function createUsageIngestion(eventStore: EventStore, options: UsageInges
 
     const metadata = metadataOf(context);
     const own = new Set<number>();
-    let recorded = 0;
+    // By event id: an event this request wrote is counted once, whichever attempt saw it land.
+    const recorded = new Set<string>();
     /** keys whose event id the store already held outside the stream they belong to */
     const usedElsewhere = new Map<string, SampleConflict>();
     const suspects = new Map<string, Set<string>>();
@@ -316,7 +317,7 @@ export function createUsageIngestion(eventStore: EventStore, options: UsageInges
       const ids = new Map(landed.map((e) => [e.eventId, e]));
       const mine = planned.candidates.filter((_, i) => ids.get(events[i]!.eventId)?.metadata.causationId === context.causationId);
       for (const candidate of mine) if (!(candidate as Partial<UsageCandidate>).derived) own.add(candidate.index);
-      if (usageEvents) recorded += mine.length;
+      if (usageEvents) for (const candidate of mine) recorded.add(events[planned.candidates.indexOf(candidate)]!.eventId);
       // A key that did not land although its stream had not seen it: the id is another
       // stream's. Seen twice (the second time on a freshly read stream), it is a conflict.
       const previous = suspects.get(planned.stream) ?? new Set<string>();
@@ -364,14 +365,14 @@ export function createUsageIngestion(eventStore: EventStore, options: UsageInges
             (written, nextRevision) => {
               recordInLedger(p.ledger, written, nextRevision);
               for (const c of written) if (!c.derived) own.add(c.index);
-              recorded += written.length;
+              for (const c of written) recorded.add(c.eventId);
             },
             (stream) => usageLedgers.delete(stream),
             true,
           ),
         );
         if (usageDone.includes(false)) throw new RetryBatch();
-        return { accepted: own.size, duplicates: items.length - own.size, recorded };
+        return { accepted: own.size, duplicates: items.length - own.size, recorded: recorded.size };
       } catch (error) {
         if (!(error instanceof ConcurrencyError || error instanceof RetryBatch)) throw error;
         if (error instanceof ConcurrencyError) {
