@@ -11,6 +11,11 @@ export interface SmtpSettings {
   auth: { user: string; pass: string } | null;
   /** e.g. `"Acme Storage" <billing@acme.example>` */
   from: string;
+  /**
+   * The address `host` was checked to resolve to: connect there, and check the TLS
+   * certificate against `host`. A second lookup could answer otherwise (DNS rebinding).
+   */
+  connectTo?: string;
 }
 
 export interface OutgoingMail {

@@ -24,8 +24,8 @@ export interface EmailReactorDeps {
   secrets: SecretSealer;
   /** base of the links in mail (invitation acceptance); null: not configured, invitations wait */
   portalUrl: string | null;
-  /** throws when an account's own SMTP host may not be used (an internal address) */
-  checkAccountSmtpHost: (host: string) => Promise<void>;
+  /** throws when an account's own SMTP host may not be used (an internal address); else the address to connect to */
+  checkAccountSmtpHost: (host: string) => Promise<string | null>;
 }
 
 const EMAIL_OUTCOME_NAMESPACE = '2d7f5e0a-83c4-4b1e-a6f2-0c9d41e7b358';
@@ -88,8 +88,8 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
       const { state: account } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
       if (account.status === 'none') throw new RemoteError('smtp', `account ${accountId} does not exist`, false);
       const accountSmtp = await loadAccountMailSettings(eventStore, secrets, accountId);
-      if (accountSmtp) await checkAccountSmtpHost(accountSmtp.host);
-      const via = accountSmtp ?? platformSmtp;
+      const vetted = accountSmtp ? await checkAccountSmtpHost(accountSmtp.host) : null;
+      const via = accountSmtp ? { ...accountSmtp, ...(vetted ? { connectTo: vetted } : {}) } : platformSmtp;
       if (!via) throw new ReactorWaiting('no SMTP server: the platform has none configured (SMTP_HOST, SMTP_FROM) and the account has none of its own');
       const parties = { brandName: brandOf(via.from), accountName: account.profile.name };
       let to = account.profile.billingEmail;

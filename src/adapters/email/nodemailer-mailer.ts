@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { Mailer, OutgoingMail, SmtpSettings } from '../../ports/mailer.ts';
 import { smtpFailure } from './smtp-failure.ts';
@@ -53,7 +54,7 @@ export class NodemailerMailer implements Mailer {
   }
 
   private transportFor(via: SmtpSettings): Transport {
-    const key = JSON.stringify([via.host.toLowerCase(), via.port, via.secure, via.auth?.user ?? null, via.from]);
+    const key = JSON.stringify([via.host.toLowerCase(), via.connectTo ?? null, via.port, via.secure, via.auth?.user ?? null, via.from]);
     const pass = via.auth?.pass ?? null;
     const cached = this.transports.get(key);
     if (cached && cached.pass === pass) return cached.transport;
@@ -73,12 +74,17 @@ export class NodemailerMailer implements Mailer {
  */
 export function transportOptions(via: SmtpSettings, options: NodemailerMailerOptions = {}) {
   return {
-    host: via.host,
+    host: via.connectTo ?? via.host,
     port: via.port,
     secure: via.secure,
     requireTLS: !via.secure && via.auth !== null && !isLoopback(via.host),
     auth: via.auth ? { user: via.auth.user, pass: via.auth.pass } : undefined,
-    tls: { minVersion: 'TLSv1.2' as const, ...(options.ca ? { ca: options.ca } : {}) },
+    tls: {
+      minVersion: 'TLSv1.2' as const,
+      // Connected by address: the certificate must still name the host.
+      ...(via.connectTo && isIP(via.host) === 0 ? { servername: via.host } : {}),
+      ...(options.ca ? { ca: options.ca } : {}),
+    },
     maxConnections: options.maxConnections ?? 2,
     connectionTimeout: options.connectionTimeoutMs ?? 30_000,
     greetingTimeout: options.greetingTimeoutMs ?? 30_000,

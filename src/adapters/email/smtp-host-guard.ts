@@ -40,16 +40,18 @@ export function isInternalAddress(address: string): boolean {
   return internal.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-export type SmtpHostGuard = (host: string) => Promise<void>;
+/** Resolves to the address to connect to (null: connect by name), or throws. */
+export type SmtpHostGuard = (host: string) => Promise<string | null>;
 
 /**
  * Checks a tenant's SMTP host before mail goes to it: every address it resolves to must be
- * public. `allowInternal` is for development and tests, where the tenant's server is local.
- * (A name that resolves differently between this check and the connection is not caught.)
+ * public, and the mail then goes to the address checked (not to a second lookup, which a
+ * tenant's DNS could answer with an internal address). `allowInternal` is for development
+ * and tests, where the tenant's server is local.
  */
 export function createSmtpHostGuard(options: { allowInternal: boolean }): SmtpHostGuard {
   return async (host) => {
-    if (options.allowInternal) return;
+    if (options.allowInternal) return null;
     let addresses: string[];
     try {
       addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
@@ -60,5 +62,6 @@ export function createSmtpHostGuard(options: { allowInternal: boolean }): SmtpHo
     if (refused.length > 0) {
       throw new RemoteError('smtp', `the account's SMTP host ${host} is an internal address (${refused.join(', ')}); an account's own mail server must be reachable on the internet`, false);
     }
+    return addresses[0]!;
   };
 }
