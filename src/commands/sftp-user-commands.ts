@@ -91,5 +91,14 @@ export function createSftpUserCommands({ eventStore, secrets }: { eventStore: Ev
       }
       return result;
     },
+
+    /**
+     * The storage credential the SFTP reactor drew and sealed, recorded before MinIO or SFTPGo
+     * get it. Refused (IllegalStateError 'storage_credential_exists') once the user has a
+     * different one: the caller then uses that one. Its data key is the caller's to keep.
+     */
+    recordStorageCredential(input: { accountId: string; accessKey: string; sealedSecret: SealedSecret }, context: CommandContext): Promise<SftpUserResult> {
+      return run({ type: 'RecordSftpStorageCredential', data: { ...input, issuedAt: context.occurredAt } }, context);
+    },
   };
 }

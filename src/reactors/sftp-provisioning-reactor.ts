@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { loadAccountStatus } from '../commands/account-guard.ts';
-import { loadAggregate } from '../commands/command-handler.ts';
+import { loadAggregate, type CommandContext } from '../commands/command-handler.ts';
 import type { SftpUserCommands } from '../commands/sftp-user-commands.ts';
 import type { AccountEvent } from '../domain/account/account-events.ts';
 import { keyPolicy } from '../domain/access-key/access-key-policy.ts';
 import { bucketDecider } from '../domain/bucket/bucket-decider.ts';
 import type { BucketEvent } from '../domain/bucket/bucket-events.ts';
 import { bucketStream } from '../domain/bucket/bucket-streams.ts';
+import { DomainError, IllegalStateError } from '../domain/errors.ts';
 import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
-import { sftpUserDecider } from '../domain/sftp-user/sftp-user-decider.ts';
+import { sftpUserDecider, type StorageCredential } from '../domain/sftp-user/sftp-user-decider.ts';
 import type { SftpUserEvent } from '../domain/sftp-user/sftp-user-events.ts';
 import { sftpUserStream } from '../domain/sftp-user/sftp-user-streams.ts';
 import type { EventStore } from '../ports/event-store.ts';
@@ -33,7 +34,12 @@ type Handled =
   // a mapped bucket becomes reachable once provisioned, and is dropped once deleted
   | Extract<BucketEvent, { type: 'BucketProvisioned' | 'BucketDeleted' }>;
 
-/** The MinIO user SFTPGo reaches the account's buckets with; its secret lives only in MinIO and SFTPGo. */
+/**
+ * The MinIO user SFTPGo reaches the account's buckets with. Its secret is drawn once, by the
+ * first sync, and kept sealed in the SFTP user's stream (SftpStorageCredentialIssued); every
+ * sync hands that same secret to MinIO and SFTPGo, so a sync that fails half-way leaves them
+ * agreeing. Its data key is destroyed when the account closes.
+ */
 export const sftpStorageUser = (accountId: string) => `sftp-${accountId}`;
 const sftpPolicyName = (accountId: string) => `cloudpro-sftp-${accountId}`;
 
@@ -52,6 +58,31 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
     }
     return null;
   }
+
+  /**
+   * The account's storage secret in clear. The first sync draws it and records it sealed
+   * before MinIO or SFTPGo see it; if another sync recorded one meanwhile, that one wins.
+   */
+  async function storageSecretFor(accountId: string, credential: StorageCredential | null, context: CommandContext): Promise<string> {
+    if (credential) return secrets.open(credential.sealedSecret);
+    const secret = randomBytes(30).toString('base64url');
+    const sealedSecret = await secrets.seal(secret);
+    try {
+      await sftpUsers.recordStorageCredential({ accountId, accessKey: sftpStorageUser(accountId), sealedSecret }, context);
+      return secret;
+    } catch (error) {
+      // Shredded only on a refusal, when it surely is in no event: after an error whose
+      // outcome is unknown it may be the recorded one, and without its data key the account's
+      // SFTP storage could never be reached again.
+      if (!(error instanceof DomainError)) throw error;
+      await secrets.shred(sealedSecret.dataKeyId);
+      if (!(error instanceof IllegalStateError && error.code === 'storage_credential_exists')) throw error;
+    }
+    const { state: user } = await loadAggregate(eventStore, sftpUserDecider, sftpUserStream(accountId));
+    if (user.status === 'none' || !user.storageCredential) throw new Error(`the storage credential of account ${accountId} was refused as existing but is not in its stream`);
+    return secrets.open(user.storageCredential.sealedSecret);
+  }
+
   return {
     name: 'sftpgo-users',
     eventTypes: new Set([
@@ -90,6 +121,8 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
         await sftpServer!.deleteUser(user.username);
         await storageAdmin!.removeUser(sftpStorageUser(accountId));
         await storageAdmin!.removePolicy(sftpPolicyName(accountId));
+        // Only now: a close that fails half-way is retried, and the users are gone whatever it opens.
+        if (user.storageCredential) await secrets.shred(user.storageCredential.sealedSecret.dataKeyId);
         return;
       }
 
@@ -101,9 +134,10 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
         if (bucket.status === 'provisioned') bucketNames.push(bucket.name);
       }
 
-      // A fresh MinIO secret on every sync: handed to MinIO and SFTPGo only, kept nowhere.
+      // The same secret every time: MinIO's add-user is an upsert, so this changes nothing
+      // once MinIO has it, and SFTPGo's folders hold the secret MinIO has.
       const storageUser = sftpStorageUser(accountId);
-      const storageSecret = randomBytes(30).toString('base64url');
+      const storageSecret = await storageSecretFor(accountId, user.storageCredential, context.command);
       await storageAdmin!.putUser(storageUser, storageSecret);
       const policy = keyPolicy('read-write', bucketNames);
       if (policy) await storageAdmin!.putPolicy(sftpPolicyName(accountId), policy);

@@ -42,6 +42,15 @@ const provisioned = (dataKeyId = 'dk-1'): SftpUserEvent => ({
   type: 'SftpUserProvisioned',
   data: { accountId: ACCOUNT, username: USERNAME, dataKeyId, provisionedAt: LATER },
 });
+const STORAGE_USER = 'sftp-acc-1';
+const recordCredential = (dataKeyId = 'dk-s1', accessKey = STORAGE_USER): SftpUserCommand => ({
+  type: 'RecordSftpStorageCredential',
+  data: { accountId: ACCOUNT, accessKey, sealedSecret: sealed(dataKeyId), issuedAt: LATER },
+});
+const credentialIssued = (dataKeyId = 'dk-s1'): SftpUserEvent => ({
+  type: 'SftpStorageCredentialIssued',
+  data: { accountId: ACCOUNT, username: USERNAME, accessKey: STORAGE_USER, sealedSecret: sealed(dataKeyId), issuedAt: LATER },
+});
 
 describe('CreateSftpUser', () => {
   it('creates cp-<slug> with the sealed password', () => {
@@ -116,14 +125,39 @@ describe('RecordSftpUserProvisioned', () => {
   });
 });
 
+describe('RecordSftpStorageCredential', () => {
+  it('records the first storage credential; the state keeps it sealed (none in a history without it)', () => {
+    expect(spec.given(created, mapped, provisioned()).state()).toMatchObject({ storageCredential: null });
+    spec.given(created).when(recordCredential()).then(credentialIssued());
+    expect(spec.given(created, credentialIssued(), mapped).state()).toMatchObject({
+      storageCredential: { accessKey: STORAGE_USER, sealedSecret: sealed('dk-s1') },
+      bucketIds: [BUCKET],
+    });
+  });
+  it('records it for a disabled user too: its sync still describes the S3 folders', () => {
+    spec.given(created, disabled).when(recordCredential()).then(credentialIssued());
+  });
+  it('records nothing for the very same sealed value again, and refuses any other one', () => {
+    spec.given(created, credentialIssued()).when(recordCredential()).thenNothing();
+    spec.given(created, credentialIssued()).when(recordCredential('dk-s2')).thenThrows(IllegalStateError, 'storage_credential_exists');
+    spec.given(created, credentialIssued()).when(recordCredential('dk-s1', 'sftp-other')).thenThrows(IllegalStateError, 'storage_credential_exists');
+    // a password reset leaves the storage credential alone
+    expect(spec.given(created, credentialIssued(), wasReset).state()).toMatchObject({ storageCredential: { sealedSecret: { dataKeyId: 'dk-s1' } } });
+  });
+  it('refuses without a user', () => {
+    spec.given().when(recordCredential()).thenThrows(NotFoundError, 'sftp_user_not_found');
+  });
+});
+
 describe('audit', () => {
-  it('describes every event without any part of the sealed password', () => {
-    for (const event of [created, wasReset, mapped, unmapped, disabled, provisioned()]) {
+  it('describes every event without any part of the sealed password or storage secret', () => {
+    for (const event of [created, wasReset, mapped, unmapped, disabled, provisioned(), credentialIssued('dk-1')]) {
       const description = describeSftpUserEvent(event.type, event.data);
       expect(description).toMatchObject({ accountId: ACCOUNT, resourceType: 'sftp_user', resourceId: USERNAME });
       expect(description!.summary).toContain(USERNAME);
       for (const part of Object.values(sealed('dk-1'))) expect(description!.summary).not.toContain(part);
     }
+    expect(describeSftpUserEvent(credentialIssued().type, credentialIssued().data)!.summary).toBe(`Storage credential ${STORAGE_USER} issued for SFTP user ${USERNAME}`);
     expect(describeSftpUserEvent('AccessKeyIssued', {})).toBeNull();
   });
 });

@@ -18,6 +18,8 @@ function summarize(event: SftpUserEvent): string {
       return `${user} disabled`;
     case 'SftpUserProvisioned':
       return `${user} provisioned on the SFTP server`;
+    case 'SftpStorageCredentialIssued':
+      return `Storage credential ${event.data.accessKey} issued for ${user}`;
     default:
       return assertNever(event);
   }
@@ -25,7 +27,7 @@ function summarize(event: SftpUserEvent): string {
 
 const KNOWN: ReadonlySet<string> = new Set(SFTP_USER_EVENT_TYPES);
 
-/** How SFTP user events read in the account's audit log; never a password, sealed or not. */
+/** How SFTP user events read in the account's audit log; never a password or storage secret, sealed or not. */
 export const describeSftpUserEvent: AuditDescriber = (type, data) => {
   if (!KNOWN.has(type)) return null;
   const event = { type, data } as SftpUserEvent;

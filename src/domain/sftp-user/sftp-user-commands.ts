@@ -25,5 +25,17 @@ export type UnmapBucketFromSftp = { type: 'UnmapBucketFromSftp'; data: { account
 export type DisableSftpUser = { type: 'DisableSftpUser'; data: { accountId: string; disabledAt: string } };
 /** SFTPGo now has the user with the password sealed under `dataKeyId` (the SFTPGo reactor, or an operator). */
 export type RecordSftpUserProvisioned = { type: 'RecordSftpUserProvisioned'; data: { accountId: string; dataKeyId: string; provisionedAt: string } };
+/** The storage credential the SFTP provisioning reactor drew and sealed, recorded before MinIO or SFTPGo get it. */
+export type RecordSftpStorageCredential = {
+  type: 'RecordSftpStorageCredential';
+  data: { accountId: string; accessKey: string; sealedSecret: SealedSecret; issuedAt: string };
+};
 
-export type SftpUserCommand = CreateSftpUser | ResetSftpPassword | MapBucketToSftp | UnmapBucketFromSftp | DisableSftpUser | RecordSftpUserProvisioned;
+export type SftpUserCommand =
+  | CreateSftpUser
+  | ResetSftpPassword
+  | MapBucketToSftp
+  | UnmapBucketFromSftp
+  | DisableSftpUser
+  | RecordSftpUserProvisioned
+  | RecordSftpStorageCredential;

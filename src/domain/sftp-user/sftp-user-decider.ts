@@ -1,6 +1,7 @@
 import { requireAccountAcceptsWork } from '../account/account-guard.ts';
 import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError } from '../errors.ts';
+import type { SealedSecret } from '../shared/sealed-secret.ts';
 import type { SftpUserCommand } from './sftp-user-commands.ts';
 import type { SftpUserEvent } from './sftp-user-events.ts';
 import { sftpUsernameFor } from './sftp-user-rules.ts';
@@ -10,6 +11,9 @@ import { sftpUsernameFor } from './sftp-user-rules.ts';
  *
  * The password is held only sealed; `password.dataKeyId` names the data key of the newest
  * one, which SFTPGo has once `provisionedAt` is set (and the data key is then destroyed).
+ *
+ * `storageCredential` is the MinIO user SFTPGo reaches the buckets with: issued once, by the
+ * first sync, and reused by every later one (null until then, and in older histories).
  */
 export type SftpUserStatus = 'active' | 'disabled';
 
@@ -24,7 +28,16 @@ export type SftpUserState =
       passwordResetAt: string | null;
       disabledAt: string | null;
       password: { dataKeyId: string; provisionedAt: string | null };
+      storageCredential: StorageCredential | null;
     };
+
+export interface StorageCredential {
+  accessKey: string;
+  sealedSecret: SealedSecret;
+}
+
+const sameSealedSecret = (a: SealedSecret, b: SealedSecret) =>
+  a.dataKeyId === b.dataKeyId && a.ciphertext === b.ciphertext && a.iv === b.iv && a.authTag === b.authTag;
 
 type ExistingUser = Exclude<SftpUserState, { status: 'none' }>;
 
@@ -91,6 +104,25 @@ export const sftpUserDecider: Decider<SftpUserCommand, SftpUserEvent, SftpUserSt
         if (user.password.provisionedAt !== null) return [];
         return [{ type: 'SftpUserProvisioned', data: { ...ref(user), dataKeyId: data.dataKeyId, provisionedAt: data.provisionedAt } }];
       }
+      case 'RecordSftpStorageCredential': {
+        // Whatever the user's or the account's status: a sync of a disabled user or a
+        // suspended account still describes the S3 folders, with this credential.
+        const { data } = command;
+        const user = requireUser(state, data.accountId);
+        const existing = user.storageCredential;
+        if (existing) {
+          // The same record repeated (a retried command) changes nothing; another one would
+          // leave MinIO and SFTPGo with two secrets, so the first stays and the caller uses it.
+          if (existing.accessKey === data.accessKey && sameSealedSecret(existing.sealedSecret, data.sealedSecret)) return [];
+          throw new IllegalStateError('storage_credential_exists', `SFTP user ${user.username} already has a storage credential`);
+        }
+        return [
+          {
+            type: 'SftpStorageCredentialIssued',
+            data: { ...ref(user), accessKey: data.accessKey, sealedSecret: data.sealedSecret, issuedAt: data.issuedAt },
+          },
+        ];
+      }
       default:
         return assertNever(command);
     }
@@ -109,6 +141,7 @@ export const sftpUserDecider: Decider<SftpUserCommand, SftpUserEvent, SftpUserSt
           passwordResetAt: null,
           disabledAt: null,
           password: { dataKeyId: d.sealedPassword.dataKeyId, provisionedAt: null },
+          storageCredential: null,
         };
       }
       case 'SftpPasswordReset':
@@ -126,6 +159,9 @@ export const sftpUserDecider: Decider<SftpUserCommand, SftpUserEvent, SftpUserSt
       case 'SftpUserProvisioned':
         if (state.status === 'none') return state;
         return { ...state, password: { ...state.password, provisionedAt: event.data.provisionedAt } };
+      case 'SftpStorageCredentialIssued':
+        if (state.status === 'none') return state;
+        return { ...state, storageCredential: { accessKey: event.data.accessKey, sealedSecret: event.data.sealedSecret } };
       default:
         return assertNever(event);
     }

@@ -20,8 +20,21 @@ export type SftpUserProvisioned = DomainEvent<
     provisionedAt: string;
   }
 >;
+/**
+ * The MinIO user SFTPGo's S3 folders reach the account's buckets with, and its secret, sealed.
+ * Unlike a password it stays openable while the account is open: every sync hands the same
+ * secret to MinIO and SFTPGo again. Its data key is destroyed when the account closes.
+ */
+export type SftpStorageCredentialIssued = DomainEvent<'SftpStorageCredentialIssued', SftpUserRef & { accessKey: string; sealedSecret: SealedSecret; issuedAt: string }>;
 
-export type SftpUserEvent = SftpUserCreated | SftpPasswordReset | SftpBucketMapped | SftpBucketUnmapped | SftpUserDisabled | SftpUserProvisioned;
+export type SftpUserEvent =
+  | SftpUserCreated
+  | SftpPasswordReset
+  | SftpBucketMapped
+  | SftpBucketUnmapped
+  | SftpUserDisabled
+  | SftpUserProvisioned
+  | SftpStorageCredentialIssued;
 
 export const SFTP_USER_EVENT_TYPES = [
   'SftpUserCreated',
@@ -30,4 +43,5 @@ export const SFTP_USER_EVENT_TYPES = [
   'SftpBucketUnmapped',
   'SftpUserDisabled',
   'SftpUserProvisioned',
+  'SftpStorageCredentialIssued',
 ] as const satisfies readonly SftpUserEvent['type'][];

@@ -9,7 +9,7 @@ import { updateOneRow } from '../update-one-row.ts';
 
 type Trx = Transaction<ReadModelDatabase>;
 
-/** One row per account's SFTP user; the sealed passwords in the events are deliberately left behind. */
+/** One row per account's SFTP user; the sealed passwords and storage secret in the events are deliberately left behind. */
 export const sftpUsersProjection: Projection = {
   name: 'sftp-users',
   eventTypes: new Set<string>(SFTP_USER_EVENT_TYPES),
@@ -63,6 +63,10 @@ export const sftpUsersProjection: Projection = {
         return;
       case 'SftpUserProvisioned':
         await update({ provisioned_at: event.data.provisionedAt, updated_at: event.data.provisionedAt, revision });
+        return;
+      case 'SftpStorageCredentialIssued':
+        // Nothing to show (the sealed secret stays in the event); only the revision moves on.
+        await update({ revision });
         return;
       default:
         assertNever(event);
