@@ -81,6 +81,8 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     const plan = await loadRatingPlan(eventStore, accountId, period, timeZone);
     return plan.segments.length > 0 ? plan : null;
   };
+  // One per process, shared by POST /usage and the collectors: it keeps hot streams' ledgers in memory.
+  const ingestion = createUsageIngestion(eventStore);
   const api = buildApi({
     accounts: createAccountCommands(eventStore),
     modules: {
@@ -95,6 +97,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
         dunningSuspendAfterDays: config.dunningSuspendAfterDays,
       },
       loadRatingPlan: ratingPlans,
+      ingestion,
     },
     readModels,
     authenticate: (token) => authenticateToken(eventStore, memberRoleLookup(eventStore), token),
@@ -124,7 +127,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     integrations,
     runner,
     reactors,
-    ingestion: createUsageIngestion(eventStore),
+    ingestion,
     api,
     loadRatingPlan: ratingPlans,
     async close() {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RatingPlanLoader } from '../commands/invoice-inputs.ts';
+import type { UsageIngestion } from '../commands/usage-ingestion.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
@@ -21,4 +22,6 @@ export interface ModuleDeps {
   };
   /** the plan segments of an account's period, from its subscription and the price book */
   loadRatingPlan: RatingPlanLoader;
+  /** the process's one usage ingestion (it keeps the hot usage streams' ledgers in memory) */
+  ingestion: UsageIngestion;
 }

@@ -1,4 +1,3 @@
-import { createUsageIngestion } from '../../commands/usage-ingestion.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { ModuleDeps } from '../module-deps.ts';
 import type { RouteRegistry } from '../route.ts';
@@ -7,8 +6,8 @@ import { UsageBatchBody, UsageBatchResult } from '../schemas/usage-schemas.ts';
 const tags = ['usage'];
 
 export function registerUsageRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  // One per API: it keeps the hot usage streams' ledgers in memory.
-  const ingestion = createUsageIngestion(deps.eventStore);
+  // Shared with the metering collectors: one set of hot-stream ledgers per process.
+  const { ingestion } = deps;
 
   routes.add({
     method: 'POST',
