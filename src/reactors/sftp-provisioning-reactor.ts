@@ -51,8 +51,8 @@ const sftpPolicyName = (accountId: string) => `cloudpro-sftp-${accountId}`;
 export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
   const { sftpServer, storageAdmin, s3, secrets, sftpUsers, eventStore } = deps;
 
-  async function currentSealedPassword(accountId: string, dataKeyId: string): Promise<SealedSecret | null> {
-    const events = (await eventStore.readStream(sftpUserStream(accountId))) as unknown as SftpUserEvent[];
+  /** The sealed password with this data key, from the user's events (its state keeps only the key's id). */
+  function sealedPasswordIn(events: readonly SftpUserEvent[], dataKeyId: string): SealedSecret | null {
     for (const event of [...events].reverse()) {
       if ((event.type === 'SftpUserCreated' || event.type === 'SftpPasswordReset') && event.data.sealedPassword.dataKeyId === dataKeyId) return event.data.sealedPassword;
     }
@@ -111,7 +111,9 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
     },
     async perform(job, context) {
       const accountId = job.payload.accountId as string;
-      const { state: user } = await loadAggregate(eventStore, sftpUserDecider, sftpUserStream(accountId));
+      // Read once: the state decides, and the events hold the sealed password the state does not.
+      const events = (await eventStore.readStream(sftpUserStream(accountId))) as unknown as SftpUserEvent[];
+      const user = events.reduce(sftpUserDecider.evolve, sftpUserDecider.initialState());
       if (user.status === 'none') return;
       // A bucket event matters only for a bucket the SFTP user has mapped.
       const bucketId = job.payload.bucketId as string | null;
@@ -146,7 +148,7 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
       // The password SFTPGo has not got yet, whichever job gets there first (the stream, not
       // the job's own event, says which password is current).
       let password: string | undefined;
-      const sealedPassword = user.password.provisionedAt === null ? await currentSealedPassword(accountId, user.password.dataKeyId) : null;
+      const sealedPassword = user.password.provisionedAt === null ? sealedPasswordIn(events, user.password.dataKeyId) : null;
       if (sealedPassword) {
         try {
           password = await secrets.open(sealedPassword);
