@@ -2,7 +2,7 @@
  * An account's own SMTP server (white-label mail): configuring it, clearing it, and reading
  * it back with the password opened, for the email reactor only.
  */
-import { accountDecider } from '../domain/account/account-decider.ts';
+import { accountDecider, type AccountState } from '../domain/account/account-decider.ts';
 import { formatFromHeader, validateSmtpSettings, type SmtpSettingsInput } from '../domain/account/account-smtp.ts';
 import { accountStream } from '../domain/account/account-streams.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
@@ -68,6 +68,11 @@ export function createAccountSmtpCommands(eventStore: EventStore, secrets: Secre
 export async function loadAccountMailSettings(eventStore: EventStore, secrets: SecretSealer, accountId: string): Promise<SmtpSettings | null> {
   const { state } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
   if (state.status === 'none') throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
+  return mailSettingsOf(state, secrets);
+}
+
+/** The same, from an account state already loaded. */
+export async function mailSettingsOf(state: Exclude<AccountState, { status: 'none' }>, secrets: SecretSealer): Promise<SmtpSettings | null> {
   const smtp = state.smtp;
   if (smtp === null) return null;
   const pass = smtp.sealedPassword === null ? null : await secrets.open(smtp.sealedPassword);

@@ -1,4 +1,4 @@
-import { loadAccountMailSettings } from '../commands/account-smtp.ts';
+import { mailSettingsOf } from '../commands/account-smtp.ts';
 import { loadAggregate } from '../commands/command-handler.ts';
 import { uuidV5 } from '../commands/usage-ingestion.ts';
 import { accountDecider } from '../domain/account/account-decider.ts';
@@ -87,7 +87,7 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
       const accountId = job.accountId!;
       const { state: account } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
       if (account.status === 'none') throw new RemoteError('smtp', `account ${accountId} does not exist`, false);
-      const accountSmtp = await loadAccountMailSettings(eventStore, secrets, accountId);
+      const accountSmtp = await mailSettingsOf(account, secrets);
       const vetted = accountSmtp ? await checkAccountSmtpHost(accountSmtp.host) : null;
       const via = accountSmtp ? { ...accountSmtp, ...(vetted ? { connectTo: vetted } : {}) } : platformSmtp;
       if (!via) throw new ReactorWaiting('no SMTP server: the platform has none configured (SMTP_HOST, SMTP_FROM) and the account has none of its own');
