@@ -1,4 +1,5 @@
 import type { Application } from '../src/main.ts';
+import { COLLECTORS } from '../src/commands/metering-collectors.ts';
 import { scheduledJobs } from '../src/main.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -25,7 +26,7 @@ export async function printIntegrationStatus(app: Application): Promise<boolean>
     for (const f of r.failures) console.log(`${r.reactor} job ${f.jobId} (${f.kind}, ${f.subject}) FAILED after ${f.attempts} tries: ${f.error}`);
   }
   const runs = await app.infrastructure.readModels.selectFrom('collector_runs').selectAll().orderBy('collector').execute();
-  const collectors = ['minio-metrics', 'bucket-listing'].map((collector) => {
+  const collectors = Object.values(COLLECTORS).map((collector) => {
     const run = runs.find((r) => r.collector === collector);
     return {
       collector,

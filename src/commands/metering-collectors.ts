@@ -8,6 +8,9 @@ import type { CommandContext } from './command-handler.ts';
 import { minioNodeName } from './minio-node-names.ts';
 import type { UsageIngestion } from './usage-ingestion.ts';
 
+/** The collectors, as `collector_runs` and `ops status` name them. */
+export const COLLECTORS = { minioMetrics: 'minio-metrics', listing: 'bucket-listing' } as const;
+
 export interface CollectorSummary {
   collector: string;
   bucketsRead: number;
@@ -107,7 +110,7 @@ async function tracked(readModels: Kysely<ReadModelDatabase>, collector: string,
  * with its last one, so what it counted meanwhile is counted once.
  */
 export function collectMinioMetrics(deps: CollectorDeps & { storageAdmin: StorageAdmin | null }, now: Date, context: CommandContext): Promise<CollectorSummary> {
-  const collector = 'minio-metrics';
+  const collector = COLLECTORS.minioMetrics;
   return tracked(deps.readModels, collector, now, async () => {
     if (!deps.storageAdmin) throw new Error('MinIO admin API not configured (MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY): nothing measured');
     const [readings, buckets] = await Promise.all([deps.storageAdmin.bucketMetrics(), ourBuckets(deps.readModels)]);
@@ -157,7 +160,7 @@ export function collectByListing(
   now: Date,
   context: CommandContext,
 ): Promise<CollectorSummary> {
-  const collector = 'bucket-listing';
+  const collector = COLLECTORS.listing;
   return tracked(deps.readModels, collector, now, async () => {
     if (!deps.objectStorage) throw new Error('no S3 server configured (MINIO_ENDPOINT): nothing measured');
     const at = minuteOf(now);
