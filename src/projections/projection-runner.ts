@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { sql, type Kysely } from 'kysely';
-import type { EventStore, Position, RecordedEvent } from '../ports/event-store.ts';
+import { matchesEventType, type EventStore, type EventTypeFilter, type Position, type RecordedEvent } from '../ports/event-store.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import { eventTypeFilterOf, handlesEventType, ProjectionFailure, type Projection } from './projection.ts';
+import { eventTypeFilterOf, ProjectionFailure, type Projection } from './projection.ts';
 import type { ReadModelDatabase } from './read-model-database.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 
@@ -52,6 +52,8 @@ export class ProjectionRunner {
   private readonly logger: RunnerLogger;
   private controller: AbortController | null = null;
   private loops: Promise<void>[] = [];
+  /** each projection's event types as the store takes them, built once */
+  private readonly filters = new Map<string, EventTypeFilter>();
 
   constructor(options: ProjectionRunnerOptions) {
     this.db = options.db;
@@ -59,6 +61,12 @@ export class ProjectionRunner {
     this.projections = options.projections;
     this.batchSize = options.batchSize ?? 500;
     this.logger = options.logger ?? { info: () => undefined, error: () => undefined };
+  }
+
+  private filterOf(projection: Projection): EventTypeFilter {
+    let filter = this.filters.get(projection.name);
+    if (!filter) this.filters.set(projection.name, (filter = eventTypeFilterOf(projection)));
+    return filter;
   }
 
   projection(name: string): Projection {
@@ -96,7 +104,7 @@ export class ProjectionRunner {
       let applied = 0;
       for (;;) {
         const checkpoint = await this.readCheckpoint(projection.name);
-        const batch = await this.eventStore.readAll({ fromPosition: checkpoint, maxCount: this.batchSize, filter: eventTypeFilterOf(projection) });
+        const batch = await this.eventStore.readAll({ fromPosition: checkpoint, maxCount: this.batchSize, filter: this.filterOf(projection) });
         if (batch.length === 0) break;
         try {
           await this.applyBatch(projection, checkpoint, batch);
@@ -113,7 +121,7 @@ export class ProjectionRunner {
   /** Empties the projection's tables and its checkpoint in one transaction, then replays the log. */
   async rebuild(name: string, onProgress?: (applied: number, total: bigint) => void): Promise<void> {
     const projection = this.projection(name);
-    const total = await this.eventStore.countAfter(null, eventTypeFilterOf(projection));
+    const total = await this.eventStore.countAfter(null, this.filterOf(projection));
     await this.db.transaction().execute(async (trx) => {
       await this.lockCheckpoint(trx, projection.name);
       for (const table of projection.tables) await sql`TRUNCATE TABLE ${sql.table(table)}`.execute(trx);
@@ -129,7 +137,7 @@ export class ProjectionRunner {
   /** Events of the projection's types it has not applied yet: 0n when its read model is current. */
   async lagOf(name: string): Promise<bigint> {
     const projection = this.projection(name);
-    return this.eventStore.countAfter(await this.readCheckpoint(projection.name), eventTypeFilterOf(projection));
+    return this.eventStore.countAfter(await this.readCheckpoint(projection.name), this.filterOf(projection));
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -144,7 +152,7 @@ export class ProjectionRunner {
           eventsApplied: BigInt(row?.events_applied ?? '0'),
           status: row ? row.status : 'new',
           error: row?.error ?? null,
-          lag: await this.eventStore.countAfter(position, eventTypeFilterOf(projection)),
+          lag: await this.eventStore.countAfter(position, this.filterOf(projection)),
         };
       }),
     );
@@ -156,7 +164,7 @@ export class ProjectionRunner {
       try {
         const checkpoint = await this.readCheckpoint(projection.name);
         let expected = checkpoint;
-        const filter = eventTypeFilterOf(projection);
+        const filter = this.filterOf(projection);
         for await (const batch of this.eventStore.subscribeToAll({ fromPosition: checkpoint, maxBatch: this.batchSize, filter, signal })) {
           await this.applyBatch(projection, expected, batch);
           expected = batch[batch.length - 1]!.position;
@@ -189,7 +197,8 @@ export class ProjectionRunner {
       const current = await this.lockCheckpoint(trx, projection.name);
       if (current !== expected) throw new CheckpointMoved();
       // The store filtered already; an adapter that could not is caught here.
-      const handled = batch.filter((event) => handlesEventType(projection, event.type));
+      const filter = this.filterOf(projection);
+      const handled = batch.filter((event) => matchesEventType(filter, event.type));
       if (projection.applyBatch && handled.length > 0) {
         try {
           await projection.applyBatch(trx, handled);

@@ -27,11 +27,6 @@ export function eventTypeFilterOf(projection: Pick<Projection, 'eventTypes'>): E
   return 'except' in eventTypes ? { except: [...eventTypes.except] } : { only: [...eventTypes] };
 }
 
-export function handlesEventType(projection: Pick<Projection, 'eventTypes'>, type: string): boolean {
-  const { eventTypes } = projection;
-  return 'except' in eventTypes ? !eventTypes.except.has(type) : eventTypes.has(type);
-}
-
 /** Names the event a projection could not apply: what ops needs to find and fix it. */
 export class ProjectionFailure extends Error {
   override readonly name = 'ProjectionFailure';
