@@ -31,6 +31,11 @@ export interface InvoiceAudit {
 }
 
 const LINE_FIELDS = ['kind', 'from', 'to', 'quantity', 'unit', 'amount', 'unroundedAmount'] as const satisfies readonly (keyof RatedLine)[];
+/** What the audit compares of each line, and how it shows it. */
+const COMPARED_FIELDS: readonly [string, (line: RatedLine) => string][] = [
+  ...LINE_FIELDS.map((field): [string, (line: RatedLine) => string] => [field, (line) => String(line[field])]),
+  ['adjusts', (line) => (line.adjusts ? canonicalJson(line.adjusts) : '(none)')],
+];
 const TOTAL_FIELDS = ['subtotal', 'minimumTrueUp', 'tax', 'creditApplied', 'total'] as const satisfies readonly (keyof RatedInvoice)[];
 
 /** An invoice of a period's stream: by id from the stream's history (a voided one too), or the period's invoice in force. */
@@ -92,8 +97,7 @@ export async function auditInvoice(eventStore: EventStore, accountId: string, pe
   for (let i = 0; i < count; i++) {
     const issued = issuedLines[i];
     const again = replayed.lines[i];
-    const fields: [string, (l: RatedLine) => string][] = [...LINE_FIELDS.map((f): [string, (l: RatedLine) => string] => [f, (l) => String(l[f])]), ['adjusts', (l) => (l.adjusts ? canonicalJson(l.adjusts) : '(none)')]];
-    for (const [field, read] of fields) {
+    for (const [field, read] of COMPARED_FIELDS) {
       const a = issued ? read(issued) : '(no line)';
       const b = again ? read(again) : '(no line)';
       if (a !== b) differences.push({ line: i + 1, kind: issued?.kind ?? again?.kind ?? '', field, issued: a, replayed: b });

@@ -27,7 +27,7 @@ import { loadAggregate } from './command-handler.ts';
 const CARRY_IN_LOOKBACK_PERIODS = 24;
 
 /** How many periods back an invoice looks for late usage to bill as adjustments. */
-export const LATE_USAGE_LOOKBACK_PERIODS = 12;
+const LATE_USAGE_LOOKBACK_PERIODS = 12;
 
 export interface RatingPlan {
   segments: PlanSegment[];
@@ -122,7 +122,7 @@ export function canonicalJson(value: unknown): string {
 export const digestOf = (value: unknown) => createHash('sha256').update(canonicalJson(value)).digest('hex');
 
 /** One published plan version, exactly as an invoice names it. */
-export async function loadPlanVersion(eventStore: EventStore, planId: string, version: number): Promise<PlanVersion> {
+async function loadPlanVersion(eventStore: EventStore, planId: string, version: number): Promise<PlanVersion> {
   const events = await eventStore.readStream(pricebookStream(planId));
   const published = events.find((e) => e.type === 'PlanVersionPublished' && (e.data as PlanVersionPublished['data']).version === version);
   if (!published) throw new NotFoundError('plan_version_not_found', `plan ${planId} has no version ${version}`);
@@ -137,12 +137,13 @@ export async function loadRecordedSegments(eventStore: EventStore, segments: Inv
 }
 
 /**
- * The account's issued invoices in force (not voided) for the periods `from` through `to`,
- * each read from its own stream: the billing record late-usage adjustments are decided on.
+ * The account's issued invoices in force (not voided) for the periods `from` through `to`
+ * but `except` (the period being drafted, read already by its caller), each read from its
+ * own stream: the billing record late-usage adjustments are decided on.
  */
-export async function issuedInvoices(eventStore: EventStore, accountId: string, from: string, to: string): Promise<IssuedInvoice[]> {
+async function issuedInvoices(eventStore: EventStore, accountId: string, from: string, to: string, except: string): Promise<IssuedInvoice[]> {
   const periods: string[] = [];
-  for (let period = from; period <= to; period = nextPeriod(period)) periods.push(period);
+  for (let period = from; period <= to; period = nextPeriod(period)) if (period !== except) periods.push(period);
   const states = await Promise.all(periods.map(async (period) => ({ period, ...(await loadAggregate(eventStore, invoiceDecider, invoiceStream(accountId, period))) })));
   return states.flatMap(({ period, state }) =>
     state.status === 'issued' ? [{ reference: { period, invoiceId: state.issued.invoiceId, number: state.issued.number }, drafted: state.draft }] : [],
@@ -168,7 +169,7 @@ export async function lateUsageFor(eventStore: EventStore, accountId: string, pe
   let first = period;
   for (let i = 0; i < LATE_USAGE_LOOKBACK_PERIODS; i++) first = previousPeriod(first);
   const current = periodOf(now.toISOString(), timeZone);
-  const issued = (await issuedInvoices(eventStore, accountId, first, current > period ? current : period)).filter((i) => i.reference.period !== period);
+  const issued = await issuedInvoices(eventStore, accountId, first, current > period ? current : period, period);
 
   const adjustments: LateUsage['adjustments'] = [];
   for (let earlier = first; earlier < period; earlier = nextPeriod(earlier)) {

@@ -146,6 +146,9 @@ export type InvoiceNumbersState = {
   byInvoice: Record<string, { number: string; assignedAt: string }>;
 };
 
+/** The later of two ISO instants (the first may be absent). */
+const laterInstant = (a: string | null, b: string) => (a !== null && Date.parse(a) > Date.parse(b) ? a : b);
+
 export const formatInvoiceNumber = (year: number, sequence: number) => `INV-${year}-${String(sequence).padStart(6, '0')}`;
 
 /**
@@ -162,13 +165,12 @@ export const invoiceNumbersDecider: Decider<AssignInvoiceNumber, InvoiceNumberAs
   decide({ data }, state) {
     if (state.byInvoice[data.invoiceId]) return [];
     const sequence = state.lastSequence + 1;
-    const assignedAt = state.lastAssignedAt !== null && Date.parse(state.lastAssignedAt) > Date.parse(data.assignedAt) ? state.lastAssignedAt : data.assignedAt;
+    const assignedAt = laterInstant(state.lastAssignedAt, data.assignedAt);
     return [{ type: 'InvoiceNumberAssigned', data: { ...data, assignedAt, sequence, number: formatInvoiceNumber(data.year, sequence) } }];
   },
   evolve: (state, event) => ({
     lastSequence: event.data.sequence,
-    lastAssignedAt:
-      state.lastAssignedAt !== null && Date.parse(state.lastAssignedAt) > Date.parse(event.data.assignedAt) ? state.lastAssignedAt : event.data.assignedAt,
+    lastAssignedAt: laterInstant(state.lastAssignedAt, event.data.assignedAt),
     byInvoice: { ...state.byInvoice, [event.data.invoiceId]: { number: event.data.number, assignedAt: event.data.assignedAt } },
   }),
 };

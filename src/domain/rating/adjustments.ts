@@ -58,7 +58,7 @@ export interface AdjustmentPricing {
   taxRate: string;
 }
 
-export const RATED_LINE_KINDS = ['monthly_fee', ...METERS, 'minimum_true_up'] as const satisfies readonly RatedLineKind[];
+const RATED_LINE_KINDS = ['monthly_fee', ...METERS, 'minimum_true_up'] as const satisfies readonly RatedLineKind[];
 
 const SIGNED_DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 

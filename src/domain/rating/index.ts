@@ -6,6 +6,6 @@ export { Exact, type ExactDecimal } from './exact-decimal.ts';
 export { formatInstant, parseInstant } from './instant.ts';
 export { checkCurrency, formatMoney, isCurrency, MINOR_UNITS, money, roundLine, type Currency, type Money } from './money.ts';
 export { chargeModelIssues, METER_UNITS, METERS, planVersionIssues, validatePlanVersion, type ChargeModel, type Meter, type PlanVersion, type Tier } from './plan.ts';
-export { adjustmentLines, RATED_LINE_KINDS, sumBilledLines, type AdjustmentPricing, type BilledLine, type PeriodAdjustment } from './adjustments.ts';
-export { ENGINE_VERSION, rateInvoice, type LineKind, type RatedLineKind, type LinePricing, type PlanSegment, type RatedInvoice, type RatedLine, type RatingInput } from './rate-invoice.ts';
+export { sumBilledLines, type BilledLine, type PeriodAdjustment } from './adjustments.ts';
+export { ENGINE_VERSION, rateInvoice, type LineKind, type LinePricing, type PlanSegment, type RatedInvoice, type RatedLine, type RatingInput } from './rate-invoice.ts';
 export { gib, meterSegments, parseUsage, thousands, type BucketDeleted, type PeriodUsage, type SegmentUsage, type StorageMeasured, type TrafficMeasured } from './usage-meters.ts';

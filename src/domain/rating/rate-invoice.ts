@@ -197,7 +197,8 @@ export function rateInvoice(input: RatingInput): RatedInvoice {
         segment: null,
         planId: null,
         planVersion: null,
-        from: unplanned ? formatInstant(segments[0]!.fromMs) : bounds.start,
+        // the first segment's start: the period's, or the subscription's in a partial first period
+        from: formatInstant(segments[0]!.fromMs),
         to: bounds.end,
         quantity: '1',
         unit: 'minimum',
