@@ -3,6 +3,7 @@
  * sentences. Amounts, dates and sizes are written the way each language writes them.
  */
 import type { Locale } from '../../domain/account/account-locale.ts';
+import { formatDate, formatGiB, formatMoney, formatPeriod, oneLine } from '../../domain/email/locale-format.ts';
 
 export type NotificationFacts =
   | { kind: 'invoice_issued'; number: string; period: string; total: string; currency: string; dueDate: string }
@@ -17,46 +18,28 @@ export interface NotificationText {
   body: string;
 }
 
-const plainSpaces = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
-
-export function money(amount: string, currency: string, locale: Locale): string {
+/** A projection must not stop on a malformed figure in an old event: the raw value is shown instead. */
+function orRaw(raw: string, format: () => string): string {
   try {
-    const format = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: locale === 'en' ? 'code' : 'symbol' });
-    // A decimal string keeps every digit; Intl rounds it to the currency's minor unit.
-    return plainSpaces(format.format(amount as `${number}`));
+    return format();
   } catch {
-    return `${amount} ${currency}`;
+    return raw;
   }
 }
 
-/** `YYYY-MM-DD`, a calendar date: 10/12/2026 in pt-BR, Dec 10, 2026 in en. */
-export function calendarDate(ymd: string, locale: Locale): string {
-  const day = new Date(`${ymd}T12:00:00Z`);
-  if (Number.isNaN(day.getTime())) return ymd;
-  return plainSpaces(new Intl.DateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeZone: 'UTC' }).format(day));
-}
+const money = (amount: string, currency: string, locale: Locale) => orRaw(`${amount} ${currency}`, () => formatMoney(amount, currency, locale));
+const calendarDate = (ymd: string, locale: Locale) => orRaw(ymd, () => formatDate(ymd, locale));
+const monthName = (period: string, locale: Locale) => orRaw(period, () => formatPeriod(period, locale));
+const gib = (bytes: string, locale: Locale) => orRaw(bytes, () => formatGiB(bytes, locale));
 
-/** An instant in the account's zone, to the minute. */
-export function instant(iso: string, timeZone: string, locale: Locale): string {
+/** An instant in the account's zone, to the minute (shorter than mail's: no zone name, no "às"). */
+function instant(iso: string, timeZone: string, locale: Locale): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  return plainSpaces(new Intl.DateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeStyle: 'short', timeZone }).format(at)).replace(' às ', ' ');
-}
-
-/** `YYYY-MM`: novembro de 2026, November 2026. */
-export function monthName(period: string, locale: Locale): string {
-  const month = new Date(`${period}-15T12:00:00Z`);
-  if (Number.isNaN(month.getTime())) return period;
-  return plainSpaces(new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(month));
-}
-
-const GIB = 2n ** 30n;
-
-/** Bytes as GiB with two decimals (rounded half up), in the locale's digits: 82,35 or 82.35. */
-export function gib(bytes: string, locale: Locale): string {
-  const hundredths = (BigInt(bytes) * 100n + GIB / 2n) / GIB;
-  const text = `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
-  return plainSpaces(new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(text as `${number}`));
+  return new Intl.DateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeStyle: 'short', timeZone })
+    .format(at)
+    .replace(/[\u00a0\u202f]/g, ' ')
+    .replace(' às ', ' ');
 }
 
 /** Whole percent, rounded down: 79.9% reads 79%, so "80%" is never shown below the threshold. */
@@ -66,8 +49,8 @@ export function percent(usedBytes: string, quotaBytes: string): string {
 
 const MAX_REASON = 200;
 const shortReason = (reason: string) => {
-  const oneLine = reason.replace(/\s+/g, ' ').trim();
-  return oneLine.length > MAX_REASON ? `${oneLine.slice(0, MAX_REASON - 1)}…` : oneLine;
+  const line = oneLine(reason);
+  return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
 };
 
 export function notificationText(facts: NotificationFacts, locale: Locale, timeZone: string): NotificationText {
