@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { accessKeyDecider } from '../domain/access-key/access-key-decider.ts';
-import { accessKeyExpiryDecider, accessKeyExpiryStream, EXPIRY_NOTICE_DAYS } from '../domain/access-key/access-key-expiry.ts';
+import { accessKeyExpiryDecider, accessKeyExpiryStream, noticeWindowEnd } from '../domain/access-key/access-key-expiry.ts';
 import { accessKeyStream } from '../domain/access-key/access-key-streams.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
@@ -21,8 +21,6 @@ export interface AccessKeyExpirySummary {
 /** Every event this job records carries this actor. */
 export const ACCESS_KEY_EXPIRY_ACTOR = 'system:access-key-expiry';
 
-const DAY_MS = 86_400_000;
-
 /**
  * One pass at `now` (scheduled by the service): the active keys the read model says expire
  * within the notice period are each checked against their own stream (a key revoked a
@@ -32,10 +30,10 @@ const DAY_MS = 86_400_000;
 export async function noticeExpiringAccessKeys(deps: AccessKeyExpiryDeps, now: Date, context: CommandContext): Promise<AccessKeyExpirySummary> {
   const at = now.toISOString();
   const ctx: CommandContext = { ...context, actor: ACCESS_KEY_EXPIRY_ACTOR, occurredAt: at };
-  const until = new Date(now.getTime() + EXPIRY_NOTICE_DAYS * DAY_MS).toISOString();
+  const until = noticeWindowEnd(at);
   const candidates = await deps.readModels
     .selectFrom('access_keys')
-    .select(['key_id', 'account_id'])
+    .select('key_id')
     .where('status', '=', 'active')
     .where('expires_at', '>', at)
     .where('expires_at', '<=', until)

@@ -8,6 +8,7 @@ import { emailMessageId, emailStream, type EmailEvent } from '../domain/email/em
 import { renderEmail, type EmailInputs, type EmailKind } from '../domain/email/index.ts';
 import type { InvoiceDrafted, InvoiceIssued, PaymentRecorded, PaymentReminderDue } from '../domain/invoice/invoice-events.ts';
 import { invoiceStream } from '../domain/invoice/invoice-events.ts';
+import { BYTES_PER_GIB } from '../domain/rating/exact-decimal.ts';
 import type { QuotaThresholdReached } from '../domain/quota/quota-thresholds.ts';
 import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
 import type { EventStore } from '../ports/event-store.ts';
@@ -143,7 +144,7 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
             threshold: reached.thresholdPercent,
             usedBytes: reached.usedBytes,
             // Quotas are granted in whole GiB; the mail shows them so.
-            quotaGiB: Number(BigInt(reached.quotaBytes) / 2n ** 30n),
+            quotaGiB: Number(BigInt(reached.quotaBytes) / BYTES_PER_GIB),
             measuredAt: reached.reachedAt,
           } satisfies EmailInputs['quota_warning'];
           break;

@@ -5,7 +5,10 @@ import { assertNever, type Decider, type DomainEvent } from '../decider.ts';
  * (`accesskeyexpiry-<keyId>`): the key's stream and its read model stay as they were.
  */
 export const EXPIRY_NOTICE_DAYS = 7;
-const DAY_MS = 86_400_000;
+const NOTICE_MS = EXPIRY_NOTICE_DAYS * 86_400_000;
+
+/** The last expiry instant that gets a notice at `now`. */
+export const noticeWindowEnd = (now: string) => new Date(Date.parse(now) + NOTICE_MS).toISOString();
 
 export type AccessKeyExpiring = DomainEvent<
   'AccessKeyExpiring',
@@ -19,7 +22,7 @@ export const accessKeyExpiryStream = (keyId: string) => `accesskeyexpiry-${keyId
 export function isExpiringSoon(expiresAt: string | null, now: string): boolean {
   if (expiresAt === null) return false;
   const left = Date.parse(expiresAt) - Date.parse(now);
-  return left > 0 && left <= EXPIRY_NOTICE_DAYS * DAY_MS;
+  return left > 0 && left <= NOTICE_MS;
 }
 
 /** The key as its own stream has it now: a revoked key needs no notice. */

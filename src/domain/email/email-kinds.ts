@@ -1,9 +1,8 @@
 import type { Role } from '../access/permissions.ts';
 import type { PaymentMethod } from '../invoice/invoice-events.ts';
 
-/** The languages a message is written in; an account picks one. */
-export const EMAIL_LOCALES = ['pt-BR', 'en'] as const;
-export type EmailLocale = (typeof EMAIL_LOCALES)[number];
+/** The languages a message is written in: the account's locale. */
+export { LOCALES as EMAIL_LOCALES, type Locale as EmailLocale } from '../account/account-locale.ts';
 
 export const EMAIL_KINDS = ['invoice_issued', 'payment_received', 'payment_reminder', 'quota_warning', 'invitation'] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];

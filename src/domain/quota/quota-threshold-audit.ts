@@ -1,12 +1,12 @@
+import { BYTES_PER_GIB } from '../rating/exact-decimal.ts';
 import type { AuditDescriber } from '../audit/audit-description.ts';
 import { QUOTA_THRESHOLD_EVENT_TYPES, type QuotaThresholdEvent } from './quota-thresholds.ts';
 
 const KNOWN: ReadonlySet<string> = new Set(QUOTA_THRESHOLD_EVENT_TYPES);
-const GIB = 2n ** 30n;
 
 /** Bytes as GiB with two decimals, rounded half up: for people, not for billing. */
 export function gibText(bytes: string): string {
-  const hundredths = (BigInt(bytes) * 100n + GIB / 2n) / GIB;
+  const hundredths = (BigInt(bytes) * 100n + BYTES_PER_GIB / 2n) / BYTES_PER_GIB;
   return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
 }
 
