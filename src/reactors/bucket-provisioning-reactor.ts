@@ -80,7 +80,8 @@ export function bucketProvisioningReactor({ objectStorage, storageAdmin, buckets
           await storage.setLifecycle(payload.name, { expirationDays: payload.expirationDays, noncurrentVersionExpirationDays: payload.noncurrentVersionExpirationDays });
           return;
         case 'delete': {
-          if (await storage.bucketExists(payload.name)) await storage.deleteBucket(payload.name);
+          // A bucket already gone (deleted before a crash) counts as deleted.
+          await storage.deleteBucket(payload.name);
           await buckets.recordDeleted({ accountId: payload.accountId, bucketId: payload.bucketId }, context.command);
           return;
         }

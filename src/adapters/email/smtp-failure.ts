@@ -1,4 +1,5 @@
 import { RemoteError } from '../../ports/remote-error.ts';
+import { redact } from '../redact.ts';
 import type { SmtpSettings } from '../../ports/mailer.ts';
 
 /** What nodemailer attaches to the errors it throws (its own type, restated to keep this file driver-free). */
@@ -71,7 +72,5 @@ export function redactCredentials(text: string, via: SmtpSettings): string {
     Buffer.from(pass).toString('base64'),
     pass,
   ];
-  let out = text;
-  for (const form of forms) out = out.split(form).join('[redacted]');
-  return out;
+  return redact(text, forms);
 }

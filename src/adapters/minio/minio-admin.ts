@@ -5,6 +5,13 @@ import { encryptData } from './madmin-encryption.ts';
 import { prometheusBearerToken } from './prometheus-jwt.ts';
 import { amzDate, canonicalQueryString, sha256Hex, signRequest } from './sigv4.ts';
 
+/** MinIO's address as an origin only: the admin API and S3 live at its root. */
+export function bareOrigin(endpoint: string): URL {
+  const url = new URL(endpoint);
+  if (url.pathname !== '/' || url.search) throw new Error(`MinIO endpoint must be a bare origin such as http://minio:9000, not ${url.origin}${url.pathname}`);
+  return url;
+}
+
 export interface MinioAdminOptions {
   /** MinIO's base URL, e.g. http://minio:9000 */
   endpoint: string;
@@ -51,8 +58,7 @@ export class MinioAdmin implements StorageAdmin {
   private readonly now: () => Date;
 
   constructor(private readonly options: MinioAdminOptions) {
-    this.base = new URL(options.endpoint);
-    if (this.base.pathname !== '/' || this.base.search) throw new Error(`MinIO endpoint must be a bare origin such as http://minio:9000, not ${this.base.origin}${this.base.pathname}`);
+    this.base = bareOrigin(options.endpoint);
     this.now = options.now ?? (() => new Date());
   }
 

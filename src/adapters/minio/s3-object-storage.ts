@@ -34,7 +34,8 @@ export class S3ObjectStorage implements ObjectStorage {
   }
 
   async createBucket(bucket: string): Promise<void> {
-    if (await this.bucketExists(bucket)) return;
+    // No existence check first: callers check (the reactor does), and "already yours" below
+    // covers a bucket created meanwhile.
     try {
       await this.client.makeBucket(bucket, this.region);
     } catch (error) {

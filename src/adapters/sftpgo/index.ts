@@ -1,15 +1,8 @@
 import type { SftpServer } from '../../ports/sftp-server.ts';
-import { SftpgoClient } from './sftpgo-sftp-server.ts';
+import { SftpgoClient, type SftpgoClientOptions } from './sftpgo-sftp-server.ts';
 
 export { SftpgoClient, type SftpgoClientOptions } from './sftpgo-sftp-server.ts';
 
-export interface SftpgoSettings {
-  /** SFTPGo's address, e.g. `http://sftpgo:8080` */
-  baseUrl: string;
-  adminUser: string;
-  adminPassword: string;
-}
-
-export function createSftpgoServer(settings: SftpgoSettings): SftpServer {
+export function createSftpgoServer(settings: SftpgoClientOptions): SftpServer {
   return new SftpgoClient(settings);
 }

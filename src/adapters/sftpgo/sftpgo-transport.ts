@@ -1,3 +1,4 @@
+import { redact } from '../redact.ts';
 import { RemoteError } from '../../ports/remote-error.ts';
 import type { SftpgoApiResponse } from './sftpgo-schema.ts';
 
@@ -98,11 +99,4 @@ function parseBody(text: string, contentType: string | null): unknown {
 
 function clip(text: string): string {
   return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
-}
-
-/** A remote may quote what it was sent; nothing secret leaves through its words. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let clean = text;
-  for (const secret of secrets) if (secret.length > 0) clean = clean.split(secret).join('[redacted]');
-  return clean;
 }
