@@ -70,11 +70,15 @@ export interface Application {
   ingestion: UsageIngestion;
   api: ReturnType<typeof buildApi>;
   loadRatingPlan: RatingPlanLoader;
+  /** the process's one clock */
+  clock: () => Date;
   close(): Promise<void>;
 }
 
 /** The one composition root: config -> adapters -> handlers -> api and workers. */
-export async function compose(config: Config, options: { log?: (line: string) => void; httpLogs?: boolean; logStream?: NodeJS.WritableStream } = {}): Promise<Application> {
+export async function compose(config: Config, options: { log?: (line: string) => void; httpLogs?: boolean; logStream?: NodeJS.WritableStream; clock?: () => Date } = {}): Promise<Application> {
+  // The one clock of the process: every instant a component writes and later compares comes from it.
+  const clock = options.clock ?? (() => new Date());
   const infrastructure = await openInfrastructure(config, options.log);
   const { eventStore, readModels } = infrastructure;
   const ratingPlans: RatingPlanLoader = async (accountId, period, timeZone) => {
@@ -105,12 +109,12 @@ export async function compose(config: Config, options: { log?: (line: string) =>
       { name: 'postgres', check: infrastructure.checkPostgres },
       { name: 'eventStore', check: () => eventStore.ping() },
     ],
-    now: () => new Date(),
+    now: clock,
     logger: options.httpLogs === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     version: VERSION,
   });
   const logger = { info: (m: string) => api.log.info(m), error: (m: string) => api.log.error(m) };
-  const runner = new ProjectionRunner({ db: readModels, eventStore, projections, batchSize: config.projectionBatchSize, logger });
+  const runner = new ProjectionRunner({ db: readModels, eventStore, projections, batchSize: config.projectionBatchSize, logger, clock });
   const integrations = openIntegrations(config);
   const reactors = new ReactorRunner({
     db: readModels,
@@ -118,10 +122,12 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     reactors: reactorsOf(infrastructure, integrations, config, runner),
     maxAttempts: config.reactorMaxAttempts,
     retryBaseMs: config.reactorRetryBaseMs,
+    clock,
     batchSize: config.projectionBatchSize,
     logger,
   });
   return {
+    clock,
     config,
     infrastructure,
     integrations,
@@ -263,7 +269,7 @@ async function start(): Promise<void> {
   app.runner.start();
   app.reactors.start();
   for (const line of app.integrations.describe()) say(line);
-  const schedules = startSchedules(scheduledJobs(app), say);
+  const schedules = startSchedules(scheduledJobs(app), say, app.clock);
   const address = await app.api.listen({ host: config.host, port: config.port });
   say(`read models: ${app.infrastructure.description.postgres}`);
   say(`events: ${app.infrastructure.description.eventStore}`);

@@ -18,12 +18,12 @@ export const requestFingerprint = (method: string, url: string, body: unknown) =
   createHash('sha256').update(`${method} ${url}\n${JSON.stringify(body ?? null)}`).digest('hex');
 
 /** Keys are per principal: two tenants may pick the same key without seeing each other's outcome. */
-export function createIdempotencyStore(db: Kysely<ReadModelDatabase>): IdempotencyStore {
+export function createIdempotencyStore(db: Kysely<ReadModelDatabase>, now: () => Date): IdempotencyStore {
   return {
     async claim(principal, key, fingerprint) {
       const inserted = await db
         .insertInto('idempotency_keys')
-        .values({ principal, idempotency_key: key, request_fingerprint: fingerprint })
+        .values({ principal, idempotency_key: key, request_fingerprint: fingerprint, created_at: now() })
         .onConflict((oc) => oc.columns(['principal', 'idempotency_key']).doNothing())
         .executeTakeFirst();
       if (inserted.numInsertedOrUpdatedRows === 1n) return { kind: 'new' };

@@ -71,7 +71,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerPaymentRoutes(routes, deps.modules);
   registerAuditLogRoutes(routes, deps.modules);
   registerNotificationRoutes(routes, deps.modules);
-  routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels) });
+  routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels, deps.now) });
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);

@@ -27,6 +27,8 @@ export interface ProjectionRunnerOptions {
   projections: readonly Projection[];
   batchSize?: number;
   logger?: RunnerLogger;
+  /** the process's clock: stamps the checkpoint's updated_at */
+  clock?: () => Date;
 }
 
 const RETRY_MIN_MS = 500;
@@ -50,6 +52,7 @@ export class ProjectionRunner {
   private readonly projections: readonly Projection[];
   private readonly batchSize: number;
   private readonly logger: RunnerLogger;
+  private readonly clock: () => Date;
   private controller: AbortController | null = null;
   private loops: Promise<void>[] = [];
   /** each projection's event types as the store takes them, built once */
@@ -61,6 +64,7 @@ export class ProjectionRunner {
     this.projections = options.projections;
     this.batchSize = options.batchSize ?? 500;
     this.logger = options.logger ?? { info: () => undefined, error: () => undefined };
+    this.clock = options.clock ?? (() => new Date());
   }
 
   private filterOf(projection: Projection): EventTypeFilter {
@@ -127,7 +131,7 @@ export class ProjectionRunner {
       for (const table of projection.tables) await sql`TRUNCATE TABLE ${sql.table(table)}`.execute(trx);
       await trx
         .updateTable('projection_checkpoints')
-        .set({ position: null, events_applied: '0', status: 'running', error: null, updated_at: new Date() })
+        .set({ position: null, events_applied: '0', status: 'running', error: null, updated_at: this.clock() })
         .where('projection', '=', projection.name)
         .execute();
     });
@@ -222,7 +226,7 @@ export class ProjectionRunner {
           events_applied: sql`events_applied + ${applied}`,
           status: 'running',
           error: null,
-          updated_at: new Date(),
+          updated_at: this.clock(),
         })
         .where('projection', '=', projection.name)
         .execute();
@@ -236,7 +240,7 @@ export class ProjectionRunner {
 
   /** Creates the row on first use, then locks it for the rest of the transaction. */
   private async lockCheckpoint(trx: Kysely<ReadModelDatabase>, name: string): Promise<Position | null> {
-    await trx.insertInto('projection_checkpoints').values({ projection: name }).onConflict((oc) => oc.column('projection').doNothing()).execute();
+    await trx.insertInto('projection_checkpoints').values({ projection: name, updated_at: this.clock() }).onConflict((oc) => oc.column('projection').doNothing()).execute();
     const row = await trx.selectFrom('projection_checkpoints').select('position').where('projection', '=', name).forUpdate().executeTakeFirstOrThrow();
     return row.position;
   }
@@ -244,8 +248,8 @@ export class ProjectionRunner {
   private async recordFailure(name: string, message: string): Promise<void> {
     await this.db
       .insertInto('projection_checkpoints')
-      .values({ projection: name, status: 'failed', error: message })
-      .onConflict((oc) => oc.column('projection').doUpdateSet({ status: 'failed', error: message, updated_at: new Date() }))
+      .values({ projection: name, status: 'failed', error: message, updated_at: this.clock() })
+      .onConflict((oc) => oc.column('projection').doUpdateSet({ status: 'failed', error: message, updated_at: this.clock() }))
       .execute();
   }
 }

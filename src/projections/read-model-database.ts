@@ -20,7 +20,7 @@ export interface ProjectionCheckpointsTable {
   events_applied: Generated<string>;
   status: Generated<'running' | 'failed'>;
   error: string | null;
-  updated_at: Generated<Date>;
+  updated_at: Date;
 }
 
 export interface IdempotencyKeysTable {
@@ -29,7 +29,7 @@ export interface IdempotencyKeysTable {
   request_fingerprint: string;
   status_code: number | null;
   response_body: unknown;
-  created_at: Generated<Date>;
+  created_at: Date;
 }
 
 /** Every read-model table, as kysely sees them; each module declares its own in its *-tables.ts. */

@@ -106,6 +106,7 @@ export class ReactorRunner {
       db: options.db,
       eventStore: options.eventStore,
       projections: this.reactors.map((reactor) => this.intakeProjection(reactor)),
+      clock: this.clock,
       batchSize: options.batchSize,
       logger: this.logger,
     });
@@ -214,6 +215,7 @@ export class ReactorRunner {
   }
 
   private intakeProjection(reactor: Reactor): Projection {
+    const clock = this.clock;
     return {
       name: intakeName(reactor),
       eventTypes: reactor.eventTypes,
@@ -221,6 +223,7 @@ export class ReactorRunner {
       tables: [],
       async apply(trx, event) {
         for (const job of reactor.jobsFor(event)) {
+          const now = clock();
           await trx
             .insertInto('reactor_jobs')
             .values({
@@ -233,7 +236,9 @@ export class ReactorRunner {
               event_id: event.eventId,
               correlation_id: event.metadata.correlationId,
               payload: JSON.stringify(job.payload),
-              ...(job.notBefore ? { not_before: new Date(job.notBefore) } : {}),
+              not_before: job.notBefore ? new Date(job.notBefore) : now,
+              created_at: now,
+              updated_at: now,
             })
             .onConflict((oc) => oc.columns(['reactor', 'job_id']).doNothing())
             .execute();

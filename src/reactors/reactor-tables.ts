@@ -17,15 +17,15 @@ export interface ReactorJobsTable {
   payload: unknown;
   status: Generated<ReactorJobStatus>;
   attempts: Generated<number>;
-  not_before: Generated<Date>;
+  not_before: Date;
   leased_until: Date | null;
   /** who holds the lease: every write of a try is conditional on it still being ours */
   lease_token: string | null;
   /** set before an at-most-once side effect (a mail): a job found started was maybe done */
   started_at: Date | null;
   last_error: string | null;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
+  created_at: Date;
+  updated_at: Date;
   done_at: Date | null;
 }
 

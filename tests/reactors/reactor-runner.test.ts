@@ -93,8 +93,8 @@ function request(reactorName: string, thing: string, subject = thing): EventToAp
   };
 }
 
-/** A clock the test moves by hand. */
-function manualClock(start = '2026-12-03T10:00:00.000Z') {
+/** A clock the test moves by hand; it starts from the real time, so the suite passes on any date. */
+function manualClock(start = new Date().toISOString()) {
   let now = new Date(start).getTime();
   return { now: () => new Date(now), advance: (ms: number) => (now += ms) };
 }
@@ -119,6 +119,22 @@ describe('reactor runner', () => {
     expect(outcomes.map((o) => o.outcome)).toEqual(['done', 'done']);
     expect((await runner.status())[0]).toMatchObject({ pending: 0, done: 2 });
     expect(await runner.drain()).toBe(0);
+  });
+
+  it('stamps every instant it compares with its own clock, whatever the database thinks the date is', async () => {
+    const name = `clock-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    const { reactor } = thingReactor(name, remote);
+    await store.append(`thing-${randomUUID()}`, [request(name, 'a')], { expectedRevision: 'no_stream' });
+    // A year behind the database's clock: a job the database stamped would never be due.
+    const clock = manualClock(new Date(Date.now() - 365 * 86_400_000).toISOString());
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now });
+    await runner.catchUp();
+    const [job] = await jobs(name);
+    expect(job!.not_before.getTime()).toBe(clock.now().getTime());
+    expect(job!.created_at.getTime()).toBe(clock.now().getTime());
+    expect(await runner.drain()).toBe(1);
+    expect([...remote.things]).toEqual(['a']);
   });
 
   it('retries a retryable failure with growing delays, never before its time, then succeeds', async () => {

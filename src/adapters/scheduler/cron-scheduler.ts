@@ -14,17 +14,18 @@ export interface ScheduledJob {
  * Starts every job on its schedule. A job never overlaps itself: a tick that comes while the
  * previous run is still going is skipped and logged.
  */
-export function startSchedules(jobs: readonly ScheduledJob[], log: (line: string) => void): { stop(): Promise<void> } {
+export function startSchedules(jobs: readonly ScheduledJob[], log: (line: string) => void, clock: () => Date): { stop(): Promise<void> } {
   for (const job of jobs) {
     if (!cron.validate(job.schedule)) throw new Error(`${job.configuredBy}: "${job.schedule}" is not a cron expression`);
   }
   const tasks = jobs.map((job) => {
     const task = cron.schedule(
       job.schedule,
-      async ({ date }) => {
+      async () => {
         const started = Date.now();
         try {
-          const summary = await job.run(date);
+          // The process's clock, not the tick's: one clock per process.
+          const summary = await job.run(clock());
           log(`job ${job.name}: ${summary} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
         } catch (error) {
           log(`job ${job.name} failed: ${error instanceof Error ? error.message : String(error)}`);

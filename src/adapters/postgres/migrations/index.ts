@@ -17,6 +17,7 @@ import * as invoicePayments from './0015-invoice-payments.ts';
 import * as accountSettings from './0017-account-settings.ts';
 import * as notifications from './0018-notifications.ts';
 import * as reactorJobs from './0016-reactor-jobs.ts';
+import * as clockOwnedInstants from './0019-clock-owned-instants.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -39,5 +40,6 @@ export const readModelMigrations: MigrationProvider = {
     '0017-account-settings': accountSettings,
     '0018-notifications': notifications,
     '0016-reactor-jobs': reactorJobs,
+    '0019-clock-owned-instants': clockOwnedInstants,
   }),
 };
