@@ -49,8 +49,11 @@ export interface AppendResult {
 }
 
 export interface ReadStreamOptions {
+  /** inclusive; absent: the stream's first event (forwards) or its last (backwards) */
   fromRevision?: bigint;
   maxCount?: number;
+  /** 'backwards' returns the newest first: `{ direction: 'backwards', maxCount: 1 }` is the last event, whatever the stream's length */
+  direction?: 'forwards' | 'backwards';
 }
 
 /**
@@ -90,7 +93,7 @@ export interface EventStore {
    * that did land is harmless. Throws ConcurrencyError when the expectation fails.
    */
   append(streamName: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
-  /** The stream's events in revision order; an empty array for a stream that does not exist. */
+  /** The stream's events in revision order (descending when read backwards); an empty array for a stream that does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Committed events in log order after `fromPosition`. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

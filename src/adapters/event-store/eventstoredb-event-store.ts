@@ -1,5 +1,8 @@
 import {
   ANY,
+  BACKWARDS,
+  END,
+  FORWARDS,
   NO_STREAM,
   START,
   STREAM_EXISTS,
@@ -152,7 +155,8 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       const resolved = await drain(
         this.client.readStream(streamName, {
-          fromRevision: options.fromRevision ?? START,
+          direction: options.direction === 'backwards' ? BACKWARDS : FORWARDS,
+          fromRevision: options.fromRevision ?? (options.direction === 'backwards' ? END : START),
           maxCount: options.maxCount,
           resolveLinkTos: false,
         }),

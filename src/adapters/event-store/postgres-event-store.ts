@@ -119,11 +119,17 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    // Backwards walks the (stream_name, stream_revision) index from the top: the last event costs the same in any stream.
+    const backwards = options.direction === 'backwards';
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events e
-        WHERE e.stream_name = $1 AND e.stream_revision >= $2
-        ORDER BY e.stream_revision LIMIT $3`,
-      [streamName, (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
+      backwards
+        ? `SELECT ${EVENT_COLUMNS} FROM es_events e
+            WHERE e.stream_name = $1 AND ($2::bigint IS NULL OR e.stream_revision <= $2::bigint)
+            ORDER BY e.stream_revision DESC LIMIT $3`
+        : `SELECT ${EVENT_COLUMNS} FROM es_events e
+            WHERE e.stream_name = $1 AND e.stream_revision >= $2
+            ORDER BY e.stream_revision LIMIT $3`,
+      [streamName, backwards ? (options.fromRevision?.toString() ?? null) : (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
     );
     return rows.map(toRecordedEvent);
   }
