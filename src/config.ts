@@ -69,7 +69,21 @@ const ConfigSchema = z.object({
   QUOTA_CHECK_CRON: z.string().trim().min(1).default('*/15 * * * *'),
   REACTOR_MAX_ATTEMPTS: positive(12),
   REACTOR_RETRY_BASE_MS: positive(2000),
+  /** how far ahead of the clock a usage sample may be dated (a collector's clock running fast): 0 to 1 h, e.g. 300s, 5m */
+  USAGE_MAX_CLOCK_SKEW: z
+    .string()
+    .trim()
+    .regex(/^\d{1,7}(s|m|h)?$/, 'must be a duration such as 300s, 5m or 1h (plain digits are seconds)')
+    .default('5m')
+    .transform(durationMs)
+    .refine((ms) => ms <= 3_600_000, 'must be at most 1h'),
 });
+
+function durationMs(value: string): number {
+  const unit = value.at(-1)!;
+  const scale = unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1_000;
+  return Number(/\d$/.test(unit) ? value : value.slice(0, -1)) * scale;
+}
 
 /** Variables that only make sense together: all of them, or none. */
 const GROUPS: Record<string, readonly string[]> = {
@@ -113,6 +127,7 @@ export type Config = Readonly<{
   quotaCheckCron: string;
   reactorMaxAttempts: number;
   reactorRetryBaseMs: number;
+  usageMaxClockSkewMs: number;
 }>;
 
 export class ConfigError extends Error {
@@ -180,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     quotaCheckCron: c.QUOTA_CHECK_CRON,
     reactorMaxAttempts: c.REACTOR_MAX_ATTEMPTS,
     reactorRetryBaseMs: c.REACTOR_RETRY_BASE_MS,
+    usageMaxClockSkewMs: c.USAGE_MAX_CLOCK_SKEW,
   });
 }
 

@@ -86,7 +86,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     return plan.segments.length > 0 ? plan : null;
   };
   // One per process, shared by POST /usage and the collectors: it keeps hot streams' ledgers in memory.
-  const ingestion = createUsageIngestion(eventStore);
+  const ingestion = createUsageIngestion(eventStore, { maxClockSkewMs: config.usageMaxClockSkewMs });
   const api = buildApi({
     accounts: createAccountCommands(eventStore),
     modules: {

@@ -85,6 +85,8 @@ export interface UsageIngestionOptions {
   retry?: RetryPolicy;
   /** parallel reads and appends per batch; default 8 */
   concurrency?: number;
+  /** how far past the command's instant a sample may be dated; default 5 minutes (USAGE_MAX_CLOCK_SKEW) */
+  maxClockSkewMs?: number;
 }
 
 export type UsageIngestion = ReturnType<typeof createUsageIngestion>;
@@ -269,7 +271,7 @@ export function createUsageIngestion(eventStore: EventStore, options: UsageInges
   }
 
   async function ingest(samples: unknown, context: CommandContext): Promise<IngestResult> {
-    const batch = parseUsageBatch(samples);
+    const batch = parseUsageBatch(samples, { notAfterMs: Date.parse(context.occurredAt) + (options.maxClockSkewMs ?? 300_000) });
     const issues = [...batch.issues];
     const targets = batch.references.length > 0 ? await resolveBuckets(batch.references, issues) : new Map<number, Target>();
     if (issues.length > 0) throw new ValidationError(byIndex(issues));

@@ -72,6 +72,24 @@ describe('POST /usage', () => {
     ]);
   });
 
+  it('refuses a sample dated more than the allowed skew (5 minutes) ahead of the service clock, and records nothing of the batch', async () => {
+    const now = Date.now();
+    const response = await postUsage(metering, [
+      storage('future-0', '1', new Date(now - 3_600_000).toISOString()),
+      storage('future-1', '1', new Date(now + 3_600_000).toISOString()),
+      storage('future-2', '1', '2030-01-01T00:00:00Z'),
+    ]);
+    expect(response.statusCode, response.body).toBe(400);
+    const problem = response.json<{ code: string; errors: { path: string; message: string }[] }>();
+    expect(problem.errors.map((e) => e.path)).toEqual(['body.samples[1].at', 'body.samples[2].at']);
+    expect(problem.errors[0]!.message).toMatch(/^must not be later than .* \(the service's clock plus the allowed skew\)/);
+    const all = await app.infrastructure.eventStore.readAll({ maxCount: 100_000 });
+    expect(all.filter((e) => (e.data as { sampleKey?: string }).sampleKey?.startsWith('future-'))).toEqual([]);
+    // within the skew: a collector whose clock runs a minute fast is believed
+    const ahead = await postUsage(metering, [storage('future-3', '1', new Date(Date.now() + 60_000).toISOString())]);
+    expect(ahead.json()).toEqual({ accepted: 1, duplicates: 0, recorded: 1 });
+  });
+
   it('refuses a batch with bad items, listing every one with its index and field, and records nothing', async () => {
     const response = await postUsage(metering, [
       storage('bad-0', '1', '2026-06-01T00:00:00Z'),

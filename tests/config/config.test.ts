@@ -45,3 +45,15 @@ describe('configuration of the integrations', () => {
     expect(config.smtp).toEqual({ host: 'mail', port: 465, secure: true, auth: null, from: 'CloudPro <billing@example.com>' });
   });
 });
+
+describe('USAGE_MAX_CLOCK_SKEW', () => {
+  it('is 5 minutes unless set; takes seconds, minutes or hours up to 1 hour, and names itself when wrong', () => {
+    expect(loadConfig({}).usageMaxClockSkewMs).toBe(300_000);
+    expect(loadConfig({ USAGE_MAX_CLOCK_SKEW: '90' }).usageMaxClockSkewMs).toBe(90_000);
+    expect(loadConfig({ USAGE_MAX_CLOCK_SKEW: '0s' }).usageMaxClockSkewMs).toBe(0);
+    expect(loadConfig({ USAGE_MAX_CLOCK_SKEW: '2m' }).usageMaxClockSkewMs).toBe(120_000);
+    expect(loadConfig({ USAGE_MAX_CLOCK_SKEW: '1h' }).usageMaxClockSkewMs).toBe(3_600_000);
+    expect(() => loadConfig({ USAGE_MAX_CLOCK_SKEW: '61m' })).toThrow(/USAGE_MAX_CLOCK_SKEW: must be at most 1h/);
+    expect(() => loadConfig({ USAGE_MAX_CLOCK_SKEW: '-5m' })).toThrow(/USAGE_MAX_CLOCK_SKEW: must be a duration/);
+  });
+});

@@ -10,7 +10,13 @@ import {
   recordInLedger,
   SampleConflictError,
 } from '../../src/domain/usage/usage-ledger.ts';
-import { canonicalSampleContent, parseUsageBatch, sampleInstant } from '../../src/domain/usage/usage-samples.ts';
+import { canonicalSampleContent, parseUsageBatch as parseBatchAt, sampleInstant } from '../../src/domain/usage/usage-samples.ts';
+
+/** The clock these samples are measured against: a day after the samples below. */
+const NOW_MS = Date.UTC(2026, 5, 2, 12);
+const SKEW_MS = 5 * 60_000;
+const parseUsageBatch = (input: unknown) => parseBatchAt(input, { notAfterMs: NOW_MS + SKEW_MS });
+const iso = (ms: number) => new Date(ms).toISOString();
 
 const storage = (over: Record<string, unknown> = {}) => ({ kind: 'storage', sampleKey: 's-1', bucket: 'acme-photos', bytes: '107374182400', at: '2026-06-01T00:00:00-03:00', ...over });
 const traffic = (over: Record<string, unknown> = {}) => ({
@@ -103,6 +109,31 @@ describe('parseUsageBatch', () => {
     const b = parseUsageBatch([{ at: '2026-06-01T03:00:00.000Z', bytes: '107374182400', bucket: 'acme-photos', sampleKey: 's-1', kind: 'storage' }]).samples[0]!;
     expect(canonicalSampleContent(a)).toBe(canonicalSampleContent(b));
     expect(canonicalSampleContent(a)).toBe('{"at":"2026-06-01T03:00:00.000Z","bucket":"acme-photos","bytes":"107374182400","kind":"storage","sampleKey":"s-1"}');
+  });
+});
+
+describe('usage from the future', () => {
+  it('takes a sample dated the clock plus the skew, and refuses one a millisecond later with its index and field', () => {
+    const edge = iso(NOW_MS + SKEW_MS);
+    const beyond = iso(NOW_MS + SKEW_MS + 1);
+    const parsed = parseUsageBatch([
+      storage({ at: edge }),
+      storage({ sampleKey: 's-2', at: beyond }),
+      traffic({ windowStart: iso(NOW_MS), windowEnd: beyond }),
+      counters({ at: '2030-01-01T00:00:00Z' }),
+      traffic({ sampleKey: 't-2', windowStart: beyond, windowEnd: '2030-01-01T00:00:00Z' }),
+    ]);
+    expect(parsed.issues.map((i) => i.path)).toEqual(['samples[1].at', 'samples[2].windowEnd', 'samples[3].at', 'samples[4].windowStart', 'samples[4].windowEnd']);
+    expect(parsed.issues[0]!.message).toBe(
+      `must not be later than ${edge} (the service's clock plus the allowed skew): usage cannot be measured before it happens`,
+    );
+    expect(parsed.samples.map((s) => s !== null)).toEqual([true, false, false, false, false]);
+  });
+
+  it('judges the instant itself, whatever offset it is written with', () => {
+    // 2026-06-02T09:05:01-03:00 is 12:05:01Z: one second past the edge
+    expect(parseUsageBatch([storage({ at: '2026-06-02T09:05:01-03:00' })]).issues.map((i) => i.path)).toEqual(['samples[0].at']);
+    expect(parseUsageBatch([storage({ at: '2026-06-02T09:05:00-03:00' })]).issues).toEqual([]);
   });
 });
 

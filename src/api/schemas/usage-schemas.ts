@@ -8,7 +8,8 @@ import { MAX_SAMPLES_PER_BATCH } from '../../domain/usage/usage-samples.ts';
  * the items in the OpenAPI document.
  */
 const count = (what: string) => z.string().describe(`${what}: a whole number from 0 to 2^63 − 1, as a decimal string`);
-const instant = (what: string) => z.string().describe(`${what}: ISO 8601 with an offset, e.g. 2026-06-01T00:00:00-03:00`);
+const instant = (what: string) =>
+  z.string().describe(`${what}: ISO 8601 with an offset, e.g. 2026-06-01T00:00:00-03:00; not later than the service's clock plus USAGE_MAX_CLOCK_SKEW (5 minutes)`);
 const common = {
   sampleKey: z.string().min(1).max(200).describe('1 to 200 printable ASCII characters; the same key re-sent with the same content changes nothing, with other content it is refused (409 sample_conflict)'),
   bucket: z.string().describe('the bucket name, as the storage server knows it'),

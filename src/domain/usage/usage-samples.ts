@@ -16,7 +16,9 @@ import { checkCount } from '../rating/usage-meters.ts';
  * a bucket and its account. Counts are integer strings from 0 to 2^63 − 1 (never a JS
  * number). Instants are ISO 8601 with an offset; once parsed they are carried in the
  * canonical UTC form (`2026-06-01T03:00:00.000Z`), so the same instant written with
- * another offset is the same content.
+ * another offset is the same content. No instant may lie after `notAfterMs` (the clock plus
+ * the skew a collector's clock is allowed): usage from the future would be billed, and
+ * believed, before it happened.
  */
 export const MAX_SAMPLES_PER_BATCH = 1000;
 export const SAMPLE_KIND = ['storage', 'traffic', 'counters'] as const;
@@ -73,6 +75,11 @@ export interface ParsedBatch {
   issues: FieldIssue[];
 }
 
+export interface BatchBounds {
+  /** the latest instant a sample may carry: the process's clock plus the allowed skew */
+  notAfterMs: number;
+}
+
 const FIELDS: Record<SampleKind, readonly string[]> = {
   storage: ['kind', 'sampleKey', 'bucket', 'bytes', 'at'],
   traffic: ['kind', 'sampleKey', 'bucket', 'windowStart', 'windowEnd', 'egressBytes', 'ingressBytes', 'requestsA', 'requestsB'],
@@ -105,7 +112,7 @@ function checkBucketName(value: unknown, path: string, issues: FieldIssue[]): va
 }
 
 /** Validates every item of a batch; collects every fault instead of stopping at the first. */
-export function parseUsageBatch(input: unknown, path = 'samples'): ParsedBatch {
+export function parseUsageBatch(input: unknown, bounds: BatchBounds, path = 'samples'): ParsedBatch {
   const parsed: ParsedBatch = { samples: [], references: [], issues: [] };
   if (!Array.isArray(input)) {
     parsed.issues.push({ path, message: 'must be a list of samples' });
@@ -116,14 +123,14 @@ export function parseUsageBatch(input: unknown, path = 'samples'): ParsedBatch {
     return parsed;
   }
   input.forEach((item, index) => {
-    const { sample, reference } = parseSample(item, `${path}[${index}]`, index, parsed.issues);
+    const { sample, reference } = parseSample(item, `${path}[${index}]`, index, bounds, parsed.issues);
     parsed.samples.push(sample);
     if (reference) parsed.references.push(reference);
   });
   return parsed;
 }
 
-function parseSample(item: unknown, at: string, index: number, issues: FieldIssue[]): { sample: UsageSample | null; reference: BucketReference | null } {
+function parseSample(item: unknown, at: string, index: number, bounds: BatchBounds, issues: FieldIssue[]): { sample: UsageSample | null; reference: BucketReference | null } {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     issues.push({ path: at, message: 'must be an object' });
     return { sample: null, reference: null };
@@ -139,7 +146,13 @@ function parseSample(item: unknown, at: string, index: number, issues: FieldIssu
   checkSampleKey(s.sampleKey, `${at}.sampleKey`, issues);
   const bucketOk = checkBucketName(s.bucket, `${at}.bucket`, issues);
   const count = (name: string) => checkCount(s[name], `${at}.${name}`, issues);
-  const instant = (name: string) => checkInstant(s[name], `${at}.${name}`, issues);
+  const instant = (name: string) => {
+    const ms = checkInstant(s[name], `${at}.${name}`, issues);
+    if (ms !== null && ms > bounds.notAfterMs) {
+      issues.push({ path: `${at}.${name}`, message: `must not be later than ${formatInstant(bounds.notAfterMs)} (the service's clock plus the allowed skew): usage cannot be measured before it happens` });
+    }
+    return ms;
+  };
 
   let sample: UsageSample;
   let instantMs: number | null;
