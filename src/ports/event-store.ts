@@ -48,6 +48,24 @@ export interface AppendResult {
   appended: number;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  streamName: string;
+  events: readonly EventToAppend[];
+  expectedRevision: ExpectedRevision;
+}
+
+/** The shape every adapter demands of an appendMany call, checked before anything is sent. */
+export function checkAppends(appends: readonly StreamAppend[]): void {
+  if (appends.length === 0) throw new TypeError('appendMany needs at least one stream');
+  const seen = new Set<string>();
+  for (const append of appends) {
+    if (append.events.length === 0) throw new TypeError(`appendMany: stream ${append.streamName} has no events`);
+    if (seen.has(append.streamName)) throw new TypeError(`appendMany: stream ${append.streamName} appears twice`);
+    seen.add(append.streamName);
+  }
+}
+
 export interface ReadStreamOptions {
   /** inclusive; absent: the stream's first event (forwards) or its last (backwards) */
   fromRevision?: bigint;
@@ -93,6 +111,15 @@ export interface EventStore {
    * that did land is harmless. Throws ConcurrencyError when the expectation fails.
    */
   append(streamName: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  /**
+   * Appends to several streams, each under its own expectation and with the same id rule as
+   * `append`; one result per stream, in the order given. Each stream appears at most once and
+   * with at least one event. Atomic where the adapter says so (PostgreSQL: all or nothing, one
+   * round trip); a ConcurrencyError names the stream whose expectation failed.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
+  /** Whether appendMany writes all of its streams or none (false: a failure may leave earlier streams written). */
+  readonly atomicAppendMany: boolean;
   /** The stream's events in revision order (descending when read backwards); an empty array for a stream that does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Committed events in log order after `fromPosition`. */

@@ -20,6 +20,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
 } from '../../src/ports/event-store.ts';
 import { createTestDatabase } from '../support/database.ts';
@@ -126,6 +127,10 @@ class InterferingStore implements EventStore {
     const competitor = this.competeBefore(this.spy.appendAttempts, streamName);
     if (competitor) await this.inner.append(streamName, [competitor], { expectedRevision: 'any' });
     return this.inner.append(streamName, events, options);
+  }
+  readonly atomicAppendMany = true;
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    return this.inner.appendMany(appends);
   }
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     this.spy.reads++;

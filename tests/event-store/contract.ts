@@ -154,6 +154,123 @@ export function eventStoreContract(name: string, getStore: () => EventStore) {
       });
     });
 
+    describe('event ids under concurrency', () => {
+      it('the same append sent several times at once with an exact revision: all succeed, one writes', async () => {
+        const store = getStore();
+        const stream = streamOf('retry-race');
+        await store.append(stream, [event()], { expectedRevision: 'no_stream' });
+        const batch = [event('Retried', { n: 1 }), event('Retried', { n: 2 })];
+        const outcomes = await Promise.all(Array.from({ length: 6 }, () => store.append(stream, batch, { expectedRevision: 0n })));
+        expect(outcomes.map((o) => o.appended).sort()).toEqual([0, 0, 0, 0, 0, 2]);
+        for (const o of outcomes) expect(o.nextRevision).toBe(2n);
+        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['ThingHappened', 'Retried', 'Retried']);
+      });
+    });
+
+    describe('appendMany', () => {
+      it('writes every stream under its own expectation and answers per stream, in the order given', async () => {
+        const store = getStore();
+        const prefix = streamOf('many');
+        await store.append(`${prefix}-b`, [event(), event()], { expectedRevision: 'no_stream' });
+        const a = [event('A', { i: 0 }), event('A', { i: 1 }), event('A', { i: 2 })];
+        const b = [event('B')];
+        const c = [event('C'), event('C')];
+        const results = await store.appendMany([
+          { streamName: `${prefix}-a`, events: a, expectedRevision: 'no_stream' },
+          { streamName: `${prefix}-b`, events: b, expectedRevision: 1n },
+          { streamName: `${prefix}-c`, events: c, expectedRevision: 'any' },
+        ]);
+        expect(results.map((r) => [r.nextRevision, r.appended])).toEqual([
+          [2n, 3],
+          [2n, 1],
+          [1n, 2],
+        ]);
+        expect((await store.readStream(`${prefix}-a`)).map((e) => [e.eventId, e.streamRevision])).toEqual(a.map((e, i) => [e.eventId, BigInt(i)]));
+        expect((await store.readStream(`${prefix}-b`)).map((e) => e.eventId).slice(2)).toEqual([b[0]!.eventId]);
+        expect((await store.readStream(`${prefix}-c`)).map((e) => e.data)).toEqual(c.map((e) => e.data));
+        const all = await readAllOf(prefix);
+        for (const [i, name] of ['a', 'b', 'c'].entries()) {
+          const last = all.filter((e) => e.streamName === `${prefix}-${name}`).at(-1)!;
+          expect(results[i]!.position).toBe(last.position);
+        }
+      });
+
+      it('retrying a call that landed writes nothing, even with expectations gone stale', async () => {
+        const store = getStore();
+        const prefix = streamOf('many-retry');
+        const call = [
+          { streamName: `${prefix}-a`, events: [event(), event()], expectedRevision: 'no_stream' as const },
+          { streamName: `${prefix}-b`, events: [event()], expectedRevision: 'no_stream' as const },
+        ];
+        await store.appendMany(call);
+        const again = await store.appendMany(call);
+        expect(again.map((r) => [r.nextRevision, r.appended, r.position])).toEqual([
+          [1n, 0, null],
+          [0n, 0, null],
+        ]);
+        expect(await readAllOf(prefix)).toHaveLength(3);
+      });
+
+      it('a stream whose expectation fails is named, and an atomic store writes none of the others', async () => {
+        const store = getStore();
+        const prefix = streamOf('many-refused');
+        await store.append(`${prefix}-b`, [event(), event()], { expectedRevision: 'no_stream' });
+        const refused = store.appendMany([
+          { streamName: `${prefix}-a`, events: [event()], expectedRevision: 'no_stream' },
+          { streamName: `${prefix}-b`, events: [event()], expectedRevision: 0n },
+          { streamName: `${prefix}-c`, events: [event()], expectedRevision: 'any' },
+        ]);
+        const error = await refused.then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(ConcurrencyError);
+        expect((error as ConcurrencyError).streamName).toBe(`${prefix}-b`);
+        expect((error as ConcurrencyError).expectedRevision).toBe(0n);
+        expect((error as ConcurrencyError).actualRevision).toBe(1n);
+        if (store.atomicAppendMany) {
+          expect(await store.readStream(`${prefix}-a`)).toEqual([]);
+          expect(await store.readStream(`${prefix}-c`)).toEqual([]);
+          expect(await readAllOf(prefix)).toHaveLength(2);
+        }
+        await expectConcurrencyError(
+          store.appendMany([
+            { streamName: `${prefix}-b`, events: [event()], expectedRevision: 1n },
+            { streamName: `${prefix}-d`, events: [event()], expectedRevision: 'stream_exists' },
+          ]),
+          null,
+        );
+      });
+
+      it('refuses an empty call, a stream without events and a stream named twice, before writing', async () => {
+        const store = getStore();
+        const stream = streamOf('many-shape');
+        await expect(store.appendMany([])).rejects.toBeInstanceOf(TypeError);
+        await expect(store.appendMany([{ streamName: stream, events: [], expectedRevision: 'any' }])).rejects.toBeInstanceOf(TypeError);
+        await expect(
+          store.appendMany([
+            { streamName: stream, events: [event()], expectedRevision: 'any' },
+            { streamName: stream, events: [event()], expectedRevision: 'any' },
+          ]),
+        ).rejects.toBeInstanceOf(TypeError);
+        expect(await store.readStream(stream)).toEqual([]);
+      });
+
+      it('concurrent calls sharing streams in opposite orders all land, each stream gapless', async () => {
+        const store = getStore();
+        const prefix = streamOf('many-cross');
+        const names = ['a', 'b', 'c', 'd'].map((n) => `${prefix}-${n}`);
+        const calls = Array.from({ length: 8 }, (_, i) => {
+          const order = i % 2 === 0 ? names : [...names].reverse();
+          return store.appendMany(order.map((streamName) => ({ streamName, events: [event('Crossed', { call: i })], expectedRevision: 'any' as const })));
+        });
+        await Promise.all(calls);
+        for (const name of names) {
+          expect((await store.readStream(name)).map((e) => e.streamRevision)).toEqual(Array.from({ length: 8 }, (_, i) => BigInt(i)));
+        }
+      });
+    });
+
     describe('reading', () => {
       it('readStream honours fromRevision and maxCount and keeps data and metadata', async () => {
         const store = getStore();

@@ -270,3 +270,102 @@ describe('PostgreSQL event store: subscribers coming and going around the shared
     }
   });
 });
+
+/** Waits until `count` backends wait on a lock (the appends queued behind a held stream row). */
+async function untilWaitingOnLocks(count: number) {
+  for (;;) {
+    const { rows } = await pool.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (rows[0]!.waiting >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('PostgreSQL event store: a retry racing its own first attempt', () => {
+  it('two appends of the same events with the same exact revision, queued on the stream: both succeed, one writes', async () => {
+    const stream = `retry-race-${randomUUID()}`;
+    await store.append(stream, [event({ n: 0 })], { expectedRevision: 'no_stream' });
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      // Both attempts must reach the stream's lock before either can take it, as a client's
+      // retry does when its first attempt is slow to answer.
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM es_streams WHERE stream_name = $1 FOR UPDATE', [stream]);
+      const batch = [event({ n: 1 }), event({ n: 2 })];
+      const first = store.append(stream, batch, { expectedRevision: 0n });
+      const retry = store.append(stream, batch, { expectedRevision: 0n });
+      await untilWaitingOnLocks(2);
+      await holder.query('COMMIT');
+      const outcomes = await Promise.all([first, retry]);
+      expect(outcomes.map((o) => o.appended).sort()).toEqual([0, 2]);
+      expect(outcomes.map((o) => o.nextRevision)).toEqual([2n, 2n]);
+      expect(await store.readStream(stream)).toHaveLength(3);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('the same for appendMany across two streams', async () => {
+    const prefix = `retry-race-many-${randomUUID()}`;
+    await store.append(`${prefix}-a`, [event({ n: 0 })], { expectedRevision: 'no_stream' });
+    await store.append(`${prefix}-b`, [event({ n: 0 })], { expectedRevision: 'no_stream' });
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM es_streams WHERE stream_name = $1 FOR UPDATE', [`${prefix}-a`]);
+      const call = [
+        { streamName: `${prefix}-a`, events: [event({ n: 1 })], expectedRevision: 0n },
+        { streamName: `${prefix}-b`, events: [event({ n: 1 }), event({ n: 2 })], expectedRevision: 0n },
+      ];
+      const first = store.appendMany(call);
+      const retry = store.appendMany(call);
+      await untilWaitingOnLocks(2);
+      await holder.query('COMMIT');
+      const outcomes = await Promise.all([first, retry]);
+      expect(outcomes.map((o) => o.map((r) => r.appended)).sort()).toEqual([
+        [0, 0],
+        [1, 2],
+      ]);
+      expect(await store.readStream(`${prefix}-b`)).toHaveLength(3);
+    } finally {
+      await holder.end();
+    }
+  });
+});
+
+describe('PostgreSQL event store: appendMany', () => {
+  it('an id is stored once per call: the first stream naming it keeps it, a stream left with nothing is not created', async () => {
+    const prefix = `many-dup-${randomUUID()}`;
+    const shared = event({ shared: true });
+    const results = await store.appendMany([
+      { streamName: `${prefix}-a`, events: [shared, event({ n: 1 })], expectedRevision: 'no_stream' },
+      { streamName: `${prefix}-b`, events: [shared], expectedRevision: 'no_stream' },
+    ]);
+    expect(results.map((r) => [r.nextRevision, r.appended])).toEqual([
+      [1n, 2],
+      [-1n, 0],
+    ]);
+    const { rows } = await pool.query('SELECT 1 FROM es_streams WHERE stream_name = $1', [`${prefix}-b`]);
+    expect(rows).toEqual([]);
+    // and the stream that got nothing can still be created later
+    await store.append(`${prefix}-b`, [event({ n: 2 })], { expectedRevision: 'no_stream' });
+  });
+
+  it('all or nothing: a failure on the last stream leaves the first untouched', async () => {
+    const prefix = `many-atomic-${randomUUID()}`;
+    const before = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM es_events');
+    await expect(
+      store.appendMany([
+        { streamName: `${prefix}-a`, events: [event({ n: 1 })], expectedRevision: 'no_stream' },
+        { streamName: `${prefix}-z`, events: [event({ n: 1 })], expectedRevision: 5n },
+      ]),
+    ).rejects.toMatchObject({ name: 'ConcurrencyError', streamName: `${prefix}-z`, actualRevision: null });
+    const after = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM es_events');
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+    const { rows } = await pool.query('SELECT 1 FROM es_streams WHERE stream_name LIKE $1', [`${prefix}%`]);
+    expect(rows).toEqual([]);
+  });
+});

@@ -30,7 +30,9 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
+  checkAppends,
 } from '../../ports/event-store.ts';
 
 const DEFAULT_READ_COUNT = 1000;
@@ -134,6 +136,10 @@ export class EventStoreDbEventStore implements EventStore {
       );
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
+        // A retry racing its own first attempt loses the revision to it: when the winner
+        // wrote exactly these ids, this append has landed and is the port's no-op.
+        const now = await this.storedEventIds(streamName);
+        if (fresh.every((e) => now.ids.has(e.eventId.toLowerCase()))) return { nextRevision: now.lastRevision, position: null, appended: 0 };
         throw new ConcurrencyError(streamName, expectedRevision, actualRevisionOf(error));
       }
       throw error;
@@ -148,6 +154,20 @@ export class EventStoreDbEventStore implements EventStore {
       position: result.position ? encodeEsdbPosition(result.position) : null,
       appended: fresh.length,
     };
+  }
+
+  /**
+   * EventStoreDB (through this driver) has no transaction across streams, so this is one
+   * append after another, in the order given: when a stream's expectation fails, the streams
+   * before it are already written. Retrying the whole call is safe (their ids are stored).
+   */
+  readonly atomicAppendMany = false;
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    checkAppends(appends);
+    const results: AppendResult[] = [];
+    for (const append of appends) results.push(await this.append(append.streamName, append.events, { expectedRevision: append.expectedRevision }));
+    return results;
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

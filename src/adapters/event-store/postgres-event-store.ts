@@ -11,7 +11,9 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
   type SubscribeOptions,
+  checkAppends,
 } from '../../ports/event-store.ts';
 import { EVENT_STORE_SCHEMA_LOCK, eventStoreSchemaSql } from './postgres-schema.ts';
 
@@ -83,38 +85,61 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  readonly atomicAppendMany = true;
+
   async append(
     streamName: string,
     events: readonly EventToAppend[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     if (events.length === 0) throw new TypeError('append needs at least one event');
-    const expected = typeof options.expectedRevision === 'bigint' ? options.expectedRevision.toString() : options.expectedRevision;
-    try {
-      const { rows } = await this.pool.query<{ next_revision: string; last_position: string | null; appended: number }>(
-        'SELECT next_revision::text, last_position, appended FROM es_append($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[])',
-        [
-          streamName,
-          expected,
-          events.map((e) => e.eventId),
-          events.map((e) => e.type),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata)),
-        ],
-      );
-      const row = rows[0]!;
-      return { nextRevision: BigInt(row.next_revision), position: row.last_position, appended: row.appended };
-    } catch (error) {
-      if (isPgError(error) && error.code === 'ES409') {
-        const actual = error.detail ? BigInt(error.detail) : null;
-        throw new ConcurrencyError(streamName, options.expectedRevision, actual);
+    const [result] = await this.appendMany([{ streamName, events, expectedRevision: options.expectedRevision }]);
+    return result!;
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    checkAppends(appends);
+    const eventStream: number[] = [];
+    const ids: string[] = [];
+    const types: string[] = [];
+    const data: string[] = [];
+    const metadata: string[] = [];
+    appends.forEach((append, index) => {
+      for (const e of append.events) {
+        eventStream.push(index + 1);
+        ids.push(e.eventId);
+        types.push(e.type);
+        data.push(JSON.stringify(e.data));
+        metadata.push(JSON.stringify(e.metadata));
       }
-      // Two new streams written at once with the same event id: the loser sees the
-      // unique index; retried, the id is found and dropped like any re-append.
-      if (isPgError(error) && error.code === '23505' && error.constraint === 'es_events_event_id_unique') {
-        return this.append(streamName, events, options);
+    });
+    const parameters = [
+      appends.map((a) => a.streamName),
+      appends.map((a) => (typeof a.expectedRevision === 'bigint' ? a.expectedRevision.toString() : a.expectedRevision)),
+      eventStream,
+      ids,
+      types,
+      data,
+      metadata,
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await this.pool.query<{ next_revision: string; last_position: string | null; appended: number }>(
+          `SELECT next_revision::text, last_position, appended
+             FROM es_append_many($1::text[], $2::text[], $3::integer[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])`,
+          parameters,
+        );
+        return rows.map((row) => ({ nextRevision: BigInt(row.next_revision), position: row.last_position, appended: row.appended }));
+      } catch (error) {
+        if (isPgError(error) && error.code === 'ES409') {
+          const append = appends[Number(error.hint) - 1]!;
+          throw new ConcurrencyError(append.streamName, append.expectedRevision, error.detail ? BigInt(error.detail) : null);
+        }
+        // Two new streams written at once with the same event id: the loser sees the
+        // unique index; tried again, the id is found and dropped like any re-append.
+        if (isPgError(error) && error.code === '23505' && error.constraint === 'es_events_event_id_unique' && attempt < 5) continue;
+        throw error;
       }
-      throw error;
     }
   }
 
@@ -318,6 +343,7 @@ interface SharedListener {
 interface PgError extends Error {
   code: string;
   detail?: string;
+  hint?: string;
   constraint?: string;
 }
 

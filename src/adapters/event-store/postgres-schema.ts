@@ -36,76 +36,150 @@ CREATE TABLE IF NOT EXISTS es_events (
 -- scanning past millions of usage samples.
 CREATE INDEX IF NOT EXISTS es_events_type_order ON es_events (event_type, transaction_id, global_position);
 
--- Appends one batch to one stream in a single round trip.
--- p_expected: 'any' | 'no_stream' | 'stream_exists' | a decimal revision.
--- Raises SQLSTATE ES409 with DETAIL = actual revision ('' when no stream) on a mismatch.
+-- Appends to several streams at once, all or nothing, in a single round trip.
+-- p_streams[i] is written under expectation p_expected[i]: 'any' | 'no_stream' |
+-- 'stream_exists' | a decimal revision. Event k goes to stream p_event_stream[k] (1-based).
+-- Raises SQLSTATE ES409 on a mismatch, with DETAIL = the stream's actual revision ('' when
+-- it has none) and HINT = the 1-based index of the stream that failed.
+--
+-- A stream is locked (or created) before its events' ids are looked up: a retry racing
+-- its own first attempt waits for it, then finds every id stored and writes nothing, as a
+-- retry of an append that landed must. Streams are taken in name order, so two calls
+-- sharing streams queue behind each other instead of deadlocking.
+CREATE OR REPLACE FUNCTION es_append_many(
+  p_streams text[], p_expected text[], p_event_stream integer[],
+  p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
+) RETURNS TABLE (stream_index integer, next_revision bigint, last_position text, appended integer)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_streams   integer := cardinality(p_streams);
+  v_current   bigint[] := array_fill(NULL::bigint, ARRAY[v_streams]);
+  v_created   boolean[] := array_fill(false, ARRAY[v_streams]);
+  v_new       integer[] := array_fill(0, ARRAY[v_streams]);
+  v_ords      integer[];
+  v_rev       bigint;
+  v_done      integer;
+  v_index     integer;
+  v_expected  text;
+  v_unstored  integer[];
+  v_positions bigint[] := array_fill(NULL::bigint, ARRAY[v_streams]);
+  v_tx        text;
+BEGIN
+  -- Take each stream in name order: lock it, or, when it does not exist yet, create it if
+  -- anything of it is new (ids looked up first, once for all: there is no row to lock).
+  FOR v_index IN SELECT o.i FROM unnest(p_streams) WITH ORDINALITY AS o(name, i) ORDER BY o.name LOOP
+    LOOP
+      SELECT s.revision INTO v_rev FROM es_streams s WHERE s.stream_name = p_streams[v_index] FOR UPDATE;
+      IF FOUND THEN
+        v_current[v_index] := v_rev;
+        EXIT;
+      END IF;
+      IF v_unstored IS NULL THEN
+        SELECT array_agg(coalesce(u.n, 0) ORDER BY c.i) INTO v_unstored
+          FROM generate_series(1, v_streams) AS c(i)
+          LEFT JOIN (
+            SELECT k.s, count(*)::integer AS n
+              FROM unnest(p_ids, p_event_stream) AS k(id, s)
+             WHERE NOT EXISTS (SELECT 1 FROM es_events e WHERE e.event_id = k.id)
+             GROUP BY k.s
+          ) u ON u.s = c.i;
+      END IF;
+      EXIT WHEN v_unstored[v_index] = 0;
+      v_expected := p_expected[v_index];
+      IF v_expected NOT IN ('any', 'no_stream') THEN
+        RAISE EXCEPTION 'wrong expected revision on %', p_streams[v_index]
+          USING ERRCODE = 'ES409', DETAIL = '', HINT = v_index::text;
+      END IF;
+      -- Two writers may both find no stream; the loser waits for the winner's commit here,
+      -- inserts nothing, and goes round again to lock the stream as it now is.
+      INSERT INTO es_streams (stream_name, revision) VALUES (p_streams[v_index], -1)
+      ON CONFLICT (stream_name) DO NOTHING;
+      GET DIAGNOSTICS v_done = ROW_COUNT;
+      IF v_done = 1 THEN
+        v_created[v_index] := true;
+        EXIT;
+      END IF;
+    END LOOP;
+  END LOOP;
+
+  -- Every stream is ours now. Events already stored, or repeated earlier in this call, are
+  -- dropped: re-appending the same event id is a no-op, never a duplicate.
+  SELECT coalesce(array_agg(b.ord ORDER BY b.ord), '{}')
+    INTO v_ords
+    FROM (
+      SELECT min(k.ord)::integer AS ord
+        FROM unnest(p_ids) WITH ORDINALITY AS k(id, ord)
+       WHERE NOT EXISTS (SELECT 1 FROM es_events e WHERE e.event_id = k.id)
+       GROUP BY k.id
+    ) b;
+  FOR v_done IN 1 .. cardinality(v_ords) LOOP
+    v_index := p_event_stream[v_ords[v_done]];
+    v_new[v_index] := v_new[v_index] + 1;
+  END LOOP;
+
+  FOR v_index IN 1 .. v_streams LOOP
+    CONTINUE WHEN v_new[v_index] = 0;
+    v_expected := p_expected[v_index];
+    v_rev := v_current[v_index];
+    IF (v_expected = 'no_stream' AND v_rev IS NOT NULL)
+       OR (v_expected = 'stream_exists' AND v_rev IS NULL)
+       OR (v_expected NOT IN ('any', 'no_stream', 'stream_exists') AND v_rev IS DISTINCT FROM v_expected::bigint) THEN
+      RAISE EXCEPTION 'wrong expected revision on %', p_streams[v_index]
+        USING ERRCODE = 'ES409', DETAIL = coalesce(v_rev::text, ''), HINT = v_index::text;
+    END IF;
+  END LOOP;
+
+  IF cardinality(v_ords) > 0 THEN
+    UPDATE es_streams s
+       SET revision = coalesce(c.rev, -1) + c.n
+      FROM unnest(p_streams, v_current, v_new) AS c(name, rev, n)
+     WHERE s.stream_name = c.name AND c.n > 0;
+
+    WITH written AS (
+      INSERT INTO es_events (event_id, stream_name, stream_revision, event_type, data, metadata)
+      SELECT p_ids[o.ord], p_streams[p_event_stream[o.ord]],
+             coalesce(v_current[p_event_stream[o.ord]], -1)
+               + row_number() OVER (PARTITION BY p_event_stream[o.ord] ORDER BY o.ord),
+             p_types[o.ord], p_data[o.ord], p_metadata[o.ord]
+        FROM unnest(v_ords) AS o(ord)
+       ORDER BY o.ord
+      RETURNING es_events.stream_name, es_events.global_position
+    )
+    SELECT array_agg(w.last ORDER BY w.i) INTO v_positions
+      FROM (
+        SELECT c.i, max(written.global_position) AS last
+          FROM unnest(p_streams) WITH ORDINALITY AS c(name, i)
+          LEFT JOIN written ON written.stream_name = c.name
+         GROUP BY c.i
+      ) w;
+    v_tx := lpad(pg_current_xact_id()::text, 20, '0');
+    PERFORM pg_notify('es_events', '');
+  END IF;
+
+  -- A stream created for events that turned out stored (an id seen in another stream of
+  -- this call) must not be left behind empty.
+  DELETE FROM es_streams s
+   USING unnest(p_streams, v_created, v_new) AS c(name, created, n)
+   WHERE s.stream_name = c.name AND c.created AND c.n = 0;
+
+  RETURN QUERY
+    SELECT c.i::integer,
+           coalesce(c.rev, -1) + c.n,
+           CASE WHEN c.n > 0 THEN v_tx || '/' || lpad(v_positions[c.i]::text, 19, '0') END,
+           c.n
+      FROM unnest(v_current, v_new) WITH ORDINALITY AS c(rev, n, i)
+     ORDER BY c.i;
+END
+$fn$;
+
+-- The single-stream append, kept for callers of the SQL function itself.
 CREATE OR REPLACE FUNCTION es_append(
   p_stream text, p_expected text,
   p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[]
 ) RETURNS TABLE (next_revision bigint, last_position text, appended integer)
-LANGUAGE plpgsql AS $fn$
-DECLARE
-  v_current  bigint;
-  v_new_ords bigint[];
-  v_count    integer;
-  v_created  integer;
-  v_last_tx  xid8;
-  v_last_pos bigint;
-BEGIN
-  -- Events already stored (or repeated within this batch) are dropped: re-appending
-  -- the same event id is a no-op, never a duplicate.
-  SELECT coalesce(array_agg(b.ord ORDER BY b.ord), '{}')
-    INTO v_new_ords
-    FROM (
-      SELECT min(ord) AS ord
-        FROM unnest(p_ids) WITH ORDINALITY AS i(id, ord)
-       WHERE NOT EXISTS (SELECT 1 FROM es_events e WHERE e.event_id = i.id)
-       GROUP BY i.id
-    ) b;
-  v_count := cardinality(v_new_ords);
-
-  LOOP
-    SELECT s.revision INTO v_current FROM es_streams s WHERE s.stream_name = p_stream FOR UPDATE;
-
-    IF v_count = 0 THEN
-      RETURN QUERY SELECT coalesce(v_current, -1::bigint), NULL::text, 0;
-      RETURN;
-    END IF;
-
-    IF (p_expected = 'no_stream' AND v_current IS NOT NULL)
-       OR (p_expected = 'stream_exists' AND v_current IS NULL)
-       OR (p_expected NOT IN ('any', 'no_stream', 'stream_exists')
-           AND v_current IS DISTINCT FROM p_expected::bigint) THEN
-      RAISE EXCEPTION 'wrong expected revision on %', p_stream
-        USING ERRCODE = 'ES409', DETAIL = coalesce(v_current::text, '');
-    END IF;
-
-    IF v_current IS NULL THEN
-      -- Two writers may both find no stream; the loser waits for the winner's commit
-      -- here, inserts nothing, and goes round again to see the stream as it now is.
-      INSERT INTO es_streams (stream_name, revision) VALUES (p_stream, v_count - 1)
-      ON CONFLICT (stream_name) DO NOTHING;
-      GET DIAGNOSTICS v_created = ROW_COUNT;
-      EXIT WHEN v_created = 1;
-    ELSE
-      UPDATE es_streams SET revision = v_current + v_count WHERE stream_name = p_stream;
-      EXIT;
-    END IF;
-  END LOOP;
-
-  INSERT INTO es_events (event_id, stream_name, stream_revision, event_type, data, metadata)
-  SELECT p_ids[o.ord], p_stream, coalesce(v_current, -1) + o.n, p_types[o.ord], p_data[o.ord], p_metadata[o.ord]
-    FROM unnest(v_new_ords) WITH ORDINALITY AS o(ord, n)
-   ORDER BY o.n;
-
-  SELECT e.transaction_id, e.global_position INTO v_last_tx, v_last_pos
-    FROM es_events e
-   WHERE e.stream_name = p_stream AND e.stream_revision = coalesce(v_current, -1) + v_count;
-
-  PERFORM pg_notify('es_events', '');
-  RETURN QUERY SELECT coalesce(v_current, -1) + v_count,
-                      lpad(v_last_tx::text, 20, '0') || '/' || lpad(v_last_pos::text, 19, '0'),
-                      v_count;
-END
+LANGUAGE sql AS $fn$
+  SELECT m.next_revision, m.last_position, m.appended
+    FROM es_append_many(ARRAY[p_stream], ARRAY[p_expected], array_fill(1, ARRAY[cardinality(p_ids)]),
+                        p_ids, p_types, p_data, p_metadata) AS m
 $fn$;
 `;
