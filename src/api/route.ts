@@ -7,6 +7,7 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationEr
 import { roleAllows, type Permission } from '../domain/access/permissions.ts';
 import { requestFingerprint, type IdempotencyStore } from './idempotency.ts';
 import { toProblem, UnauthenticatedError } from './problem.ts';
+import { textIssues } from './text-input.ts';
 
 /**
  * Who may call a route:
@@ -160,6 +161,12 @@ function withoutFields(body: unknown, fields: readonly string[]): unknown {
 
 function parsePart(schema: AnySchema | undefined, value: unknown, part: string, issues: FieldIssue[]): unknown {
   if (!schema) return undefined;
+  // Bad characters are refused wherever they are, before any rule (or the database) sees them.
+  const badText = textIssues(value, part);
+  if (badText.length > 0) {
+    issues.push(...badText);
+    return undefined;
+  }
   const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {

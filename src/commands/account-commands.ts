@@ -17,9 +17,11 @@ export function createAccountCommands(eventStore: EventStore) {
         const issues = validateOpenAccount(command.data);
         if (issues.length > 0) throw new ValidationError(issues);
         const { slug, accountId, openedAt } = command.data;
-        // An account that exists already must not take a second slug on its way to failing.
+        // Decide the opening before the slug is reserved: whatever refuses it (an account that
+        // exists already, any rule of the decider) must not leave a slug taken on its way.
         const { state } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
         if (state.status !== 'none') throw new ConflictError('account_exists', `account ${accountId} already exists`);
+        accountDecider.decide(command, state);
         // The reservation stream can be created once only: of two accounts asking for one
         // slug at the same moment, exactly one gets it. Retrying the same open is harmless.
         await handleCommand(

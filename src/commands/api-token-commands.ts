@@ -28,10 +28,10 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest();
 /** `cpl_<token id>_<43 characters of secret>`: the id lets us find the token without scanning digests. */
 export async function issueApiToken(
   eventStore: EventStore,
-  input: { name: string; scope: TokenScope },
+  input: { name: string; scope: TokenScope; /** 32 hex digits; fresh when absent */ tokenId?: string },
   context: CommandContext,
 ): Promise<IssuedToken> {
-  const tokenId = randomUUID().replaceAll('-', '');
+  const tokenId = input.tokenId ?? randomUUID().replaceAll('-', '');
   const token = `cpl_${tokenId}_${randomBytes(32).toString('base64url')}`;
   await handleCommand(
     eventStore,

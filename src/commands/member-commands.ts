@@ -4,7 +4,7 @@ import { accountDecider } from '../domain/account/account-decider.ts';
 import { INVITATION_TTL_DAYS } from '../domain/account/account-members.ts';
 import { accountStream } from '../domain/account/account-streams.ts';
 import { apiTokenDecider, apiTokenStream } from '../domain/api-token/api-token.ts';
-import { ForbiddenError, NotFoundError } from '../domain/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
 import { issueApiToken, revokeApiToken, type IssuedToken, type Principal } from './api-token-commands.ts';
@@ -17,6 +17,14 @@ const INVITATION_TOKEN = /^cpi_([0-9a-f]{32})([0-9a-f]{32})_([A-Za-z0-9_-]{43})$
 const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 const hex = (uuid: string) => uuid.replaceAll('-', '');
 const uuidOf = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+
+/** A UUID (RFC 9562 version 8) derived from a purpose and an id: the same inputs always give the same id. */
+function derivedUuid(purpose: string, id: string): string {
+  const bytes = createHash('sha256').update(`${purpose}:${id}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  return uuidOf(bytes.toString('hex'));
+}
 
 /**
  * `secrets` seals each invitation token into its MemberInvited event, for the email reactor
@@ -45,27 +53,40 @@ export function createMemberCommands(eventStore: EventStore, secrets: SecretSeal
       return { invitationId, email: invited.email, role: input.role, expiresAt, invitationToken };
     },
 
-    /** Joins the account and hands the new member a first API token, both shown once. */
+    /**
+     * Joins the account and hands the new member a first API token, shown once. Everything
+     * that can refuse (a forged or unknown token, a used or expired invitation, a closed
+     * account) is decided before anything is appended: a refused acceptance leaves no trace.
+     * The member and token ids derive from the invitation, so a retry after a failure between
+     * the acceptance and the token finds the acceptance and issues the missing token.
+     */
     async accept(invitationToken: string, tokenName: string, context: CommandContext) {
       const match = INVITATION_TOKEN.exec(invitationToken);
       if (!match) throw new NotFoundError('invitation_not_found', 'no such invitation');
       const accountId = uuidOf(match[1]!);
       const invitationId = uuidOf(match[2]!);
-      const memberId = randomUUID();
+      const memberId = derivedUuid('invitation-member', invitationId);
+      const tokenId = hex(derivedUuid('invitation-token', invitationId));
+      const tokenSha256 = sha256Hex(invitationToken);
       const actor = { ...context, actor: `member:${memberId}` };
-      // The token first: it is worthless until the acceptance below makes memberId a member,
-      // and a failure in between then never leaves a member without a credential.
-      const apiToken = await issueApiToken(eventStore, { name: tokenName, scope: { kind: 'member', accountId, memberId } }, actor);
-      const { state } = await onAccount(
-        accountId,
-        { type: 'AcceptInvitation', data: { accountId, invitationId, tokenSha256: sha256Hex(invitationToken), memberId, acceptedAt: context.occurredAt } },
-        actor,
-      );
+      const acceptance = { type: 'AcceptInvitation' as const, data: { accountId, invitationId, tokenSha256, memberId, acceptedAt: context.occurredAt } };
+
+      const { state } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
       if (state.status === 'none') throw new NotFoundError('invitation_not_found', 'no such invitation');
+      const invitation = state.invitations[invitationId];
+      const acceptedEarlier = invitation?.status === 'accepted' && invitation.tokenSha256 === tokenSha256 && state.members[memberId] !== undefined;
+      const { state: tokenState } = await loadAggregate(eventStore, apiTokenDecider, apiTokenStream(tokenId));
+      if (acceptedEarlier && tokenState.status !== 'none') throw new ConflictError('invitation_used', 'this invitation has already been accepted');
+      // Throws for every refusal; the append below decides again on the state it appends to.
+      if (!acceptedEarlier) accountDecider.decide(acceptance, state);
+
+      const accepted = acceptedEarlier ? state : (await onAccount(accountId, acceptance, actor)).state;
+      if (accepted.status === 'none') throw new NotFoundError('invitation_not_found', 'no such invitation');
+      const apiToken = await issueApiToken(eventStore, { name: tokenName, scope: { kind: 'member', accountId, memberId }, tokenId }, actor);
       // Used: the sealed copy has nothing left to deliver.
-      const sealedTokenKeyId = state.invitations[invitationId]?.sealedTokenKeyId;
+      const sealedTokenKeyId = accepted.invitations[invitationId]?.sealedTokenKeyId;
       if (sealedTokenKeyId) await secrets.shred(sealedTokenKeyId);
-      const member = state.members[memberId]!;
+      const member = accepted.members[memberId]!;
       return { accountId, memberId, email: member.email, role: member.role, apiToken };
     },
 
