@@ -26,6 +26,8 @@ const ConfigSchema = z.object({
   /** a drafted invoice waits this long after its period ends for late usage, then is issued */
   BILLING_GRACE_HOURS: z.coerce.number().int().min(0).default(24),
   BILLING_CONCURRENCY: positive(4),
+  /** an invoice is due no sooner than this many days after its issue date (in the account's zone): 1 to 90, default 10 */
+  INVOICE_MIN_DAYS_TO_PAY: z.coerce.number().int().min(1).max(90).default(10),
   /** cron expression (UTC) of the daily billing run for the month before; "off" disables it */
   BILLING_CRON: z.string().trim().min(1).default('30 3 * * *'),
   DUNNING_SUSPEND_AFTER_DAYS: positive(30),
@@ -113,6 +115,7 @@ export type Config = Readonly<{
   accessKeyRotationGraceHours: number;
   billingGraceHours: number;
   billingConcurrency: number;
+  invoiceMinDaysToPay: number;
   billingCron: string;
   dunningSuspendAfterDays: number;
   dunningCron: string;
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessKeyRotationGraceHours: c.ACCESS_KEY_ROTATION_GRACE_HOURS,
     billingGraceHours: c.BILLING_GRACE_HOURS,
     billingConcurrency: c.BILLING_CONCURRENCY,
+    invoiceMinDaysToPay: c.INVOICE_MIN_DAYS_TO_PAY,
     billingCron: c.BILLING_CRON,
     dunningSuspendAfterDays: c.DUNNING_SUSPEND_AFTER_DAYS,
     dunningCron: c.DUNNING_CRON,

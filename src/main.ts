@@ -98,6 +98,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
         keyRotationGraceHours: config.accessKeyRotationGraceHours,
         billingGraceHours: config.billingGraceHours,
         billingConcurrency: config.billingConcurrency,
+        invoiceMinDaysToPay: config.invoiceMinDaysToPay,
         dunningSuspendAfterDays: config.dunningSuspendAfterDays,
       },
       loadRatingPlan: ratingPlans,
@@ -189,7 +190,7 @@ export function scheduledJobs(app: Application, options: { includeOff?: boolean 
     const id = randomUUID();
     return { actor: `system:${job}`, correlationId: id, causationId: id, occurredAt: now.toISOString() };
   };
-  const billing = { eventStore, readModels, loadRatingPlan: app.loadRatingPlan, graceHours: config.billingGraceHours, concurrency: config.billingConcurrency };
+  const billing = { eventStore, readModels, loadRatingPlan: app.loadRatingPlan, graceHours: config.billingGraceHours, concurrency: config.billingConcurrency, minDaysToPay: config.invoiceMinDaysToPay };
   const jobs: ScheduledJob[] = [
     {
       name: 'billing-run',

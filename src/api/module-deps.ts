@@ -17,6 +17,8 @@ export interface ModuleDeps {
     keyRotationGraceHours: number;
     billingGraceHours: number;
     billingConcurrency: number;
+    /** INVOICE_MIN_DAYS_TO_PAY */
+    invoiceMinDaysToPay: number;
     /** days overdue before dunning suspends the account */
     dunningSuspendAfterDays: number;
   };

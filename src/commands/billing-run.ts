@@ -19,6 +19,8 @@ export interface BillingRunDeps {
   graceHours: number;
   /** accounts rated at once; only the invoice-number sequence is serial */
   concurrency: number;
+  /** an invoice is due no sooner than this many days after its issue date (INVOICE_MIN_DAYS_TO_PAY) */
+  minDaysToPay: number;
 }
 
 export type AccountOutcome =
@@ -46,11 +48,19 @@ function localDate(instant: Date, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
-/** The account's billing day of the month after the period. */
-function dueDateFor(period: string, billingDay: number): string {
+/**
+ * The account's billing day of the month after the period, but never less than
+ * `minDaysToPay` days after the issue date (both local dates in the account's zone): an
+ * invoice issued late (back-billed) gives its payer the same minimum term as any other,
+ * instead of arriving overdue.
+ */
+export function dueDateFor(period: string, billingDay: number, issueDate: string, minDaysToPay: number): string {
   const [year, month] = period.split('-').map(Number) as [number, number];
   const next = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
-  return `${next.year}-${String(next.month).padStart(2, '0')}-${String(billingDay).padStart(2, '0')}`;
+  const onBillingDay = `${next.year}-${String(next.month).padStart(2, '0')}-${String(billingDay).padStart(2, '0')}`;
+  // calendar arithmetic on a local date: UTC midnight has no DST to skip a day
+  const earliest = new Date(Date.parse(`${issueDate}T00:00:00Z`) + minDaysToPay * 86_400_000).toISOString().slice(0, 10);
+  return earliest > onBillingDay ? earliest : onBillingDay;
 }
 
 /**
@@ -215,7 +225,7 @@ async function closeAccountPeriod(
         number,
         // never into the next year: the number belongs to this year's sequence
         issueDate: numberedIssueDate.startsWith(`${year}-`) ? numberedIssueDate : issueDate,
-        dueDate: dueDateFor(period, account.billing_day),
+        dueDate: dueDateFor(period, account.billing_day, numberedIssueDate.startsWith(`${year}-`) ? numberedIssueDate : issueDate, deps.minDaysToPay),
         issuedAt: assignedAt,
       },
     },

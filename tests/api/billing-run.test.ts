@@ -61,7 +61,10 @@ describe('billing run', () => {
       ['requests_a', '12.35'],
     ]);
     expect(detail.lines[0]!.quantity).toMatch(/^150(\.0+)?$/);
-    expect(detail).toMatchObject({ subtotal: '54.85', tax: '2.74', total: '57.59', number: 'INV-2026-000001', dueDate: '2026-07-10' });
+    expect(detail).toMatchObject({ subtotal: '54.85', tax: '2.74', total: '57.59', number: 'INV-2026-000001' });
+    // the billing day (10) of July, unless the run (today's date) leaves less than 10 days to pay
+    const tenDaysAfterIssue = new Date(Date.parse(`${detail.issueDate}T00:00:00Z`) + 10 * 86_400_000).toISOString().slice(0, 10);
+    expect(detail.dueDate).toBe(tenDaysAfterIssue > '2026-07-10' ? tenDaysAfterIssue : '2026-07-10');
   });
 
   it('a second run issues nothing twice', async () => {

@@ -346,6 +346,7 @@ describe('billing runs that overlap (runBilling itself, one deterministic interl
       },
       graceHours: 0,
       concurrency: 1,
+      minDaysToPay: 10,
     };
     const started = [new Date(Date.UTC(year, 5, 15, 12)), new Date(Date.UTC(year, 5, 15, 13))];
     const firstInvoice = `append ${invoiceStream(first!, period)}`;

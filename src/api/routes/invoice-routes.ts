@@ -63,6 +63,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     loadRatingPlan: deps.loadRatingPlan,
     graceHours: deps.settings.billingGraceHours,
     concurrency: deps.settings.billingConcurrency,
+    minDaysToPay: deps.settings.invoiceMinDaysToPay,
   };
 
   routes.add({
