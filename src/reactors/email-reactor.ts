@@ -31,6 +31,13 @@ export interface EmailReactorDeps {
 
 const EMAIL_OUTCOME_NAMESPACE = '2d7f5e0a-83c4-4b1e-a6f2-0c9d41e7b358';
 
+/** What recording a sent mail needs, noted when the server accepted it. */
+interface SentOutcome {
+  /** the data key of the invitation token mailed, destroyed once it is sent */
+  shred: string | null;
+  sent: Extract<EmailEvent, { type: 'EmailSent' }>['data'];
+}
+
 type Asking = InvoiceIssued | PaymentRecorded | PaymentReminderDue | MemberInvited | QuotaThresholdReached;
 
 const KIND_OF: Record<Asking['type'], EmailKind> = {
@@ -60,6 +67,12 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
       [{ eventId: uuidV5(`${job.jobId}:${event.type}`, EMAIL_OUTCOME_NAMESPACE), type: event.type, data: event.data, metadata: command }],
       { expectedRevision: 'any' },
     );
+  }
+
+  async function recordSent(outcome: SentOutcome, job: ReactorJob, command: { actor: string; correlationId: string; causationId: string; occurredAt: string }) {
+    // The link was mailed: nothing needs the token in clear any more (shredding twice is harmless).
+    if (outcome.shred) await secrets.shred(outcome.shred);
+    await record({ type: 'EmailSent', data: outcome.sent }, job, command);
   }
 
   async function invoiceDraft(accountId: string, period: string, invoiceId: string): Promise<InvoiceDrafted['data']> {
@@ -173,16 +186,16 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
       const rendered = renderEmail(kind, input as never, account.locale);
       const messageId = emailMessageId(job.jobId, kind);
       await mailer.send({ to, subject: rendered.subject, text: rendered.text, html: rendered.html, messageId, attachments: rendered.attachments }, via);
-      // The link was mailed: nothing needs the token in clear any more.
-      if (shredAfterSending) await secrets.shred(shredAfterSending);
-      await record(
-        {
-          type: 'EmailSent',
-          data: { accountId, kind, to, subject: rendered.subject, messageId, causationEventId: job.jobId, viaAccountServer: accountSmtp !== null, sentAt: context.now.toISOString() },
-        },
-        job,
-        context.command,
-      );
+      const sent: SentOutcome = {
+        shred: shredAfterSending,
+        sent: { accountId, kind, to, subject: rendered.subject, messageId, causationEventId: job.jobId, viaAccountServer: accountSmtp !== null, sentAt: context.now.toISOString() },
+      };
+      // Accepted: from here a failure retries the recording below, never the mail.
+      await context.accepted(sent as unknown as Record<string, unknown>);
+      await recordSent(sent, job, context.command);
+    },
+    async recordOutcome(job, outcome, context) {
+      await recordSent(outcome as unknown as SentOutcome, job, context.command);
     },
     async giveUp(job, reason, context) {
       const kind = job.kind as EmailKind;

@@ -275,12 +275,13 @@ export class ReactorRunner {
          SELECT c.reactor, c.job_id FROM reactor_jobs c
           WHERE c.reactor = ${reactor.name} AND c.status = 'pending' AND c.not_before <= ${now}
             AND (c.leased_until IS NULL OR c.leased_until < ${now})
-            -- an earlier job of the subject holds this one back while it is still being
-            -- tried; not once it failed for good, nor while it only waits for its time
+            -- an earlier job of the subject holds this one back once it has been tried
+            -- (also while it waits for configuration) or is due; not once it failed for
+            -- good, nor while, never tried, it only waits for its time
             AND NOT EXISTS (
               SELECT 1 FROM reactor_jobs e
                WHERE e.reactor = c.reactor AND e.subject = c.subject AND e.status = 'pending'
-                 AND (e.attempts > 0 OR e.not_before <= ${now})
+                 AND (e.first_tried_at IS NOT NULL OR e.not_before <= ${now})
                  AND (e.position, e.job_id) < (c.position, c.job_id))
           ORDER BY c.position, c.job_id
           LIMIT 10
@@ -295,7 +296,12 @@ export class ReactorRunner {
   private async renew(row: JobRow, token: string, now: Date): Promise<JobRow | null> {
     const renewed = await this.db
       .updateTable('reactor_jobs')
-      .set((eb) => ({ leased_until: new Date(now.getTime() + this.leaseMs), attempts: eb('attempts', '+', 1), updated_at: now }))
+      .set((eb) => ({
+        leased_until: new Date(now.getTime() + this.leaseMs),
+        attempts: eb('attempts', '+', 1),
+        first_tried_at: eb.fn.coalesce('first_tried_at', sql<Date>`${now}::timestamptz`),
+        updated_at: now,
+      }))
       .where('reactor', '=', row.reactor)
       .where('job_id', '=', row.job_id)
       .where('lease_token', '=', token)
@@ -319,11 +325,26 @@ export class ReactorRunner {
       position: row.position,
       attempt: row.attempts,
     };
+    const write = (changes: Partial<Omit<JobRow, 'reactor' | 'job_id'>>) => this.update(row, token, changes);
+    // Set once the remote accepted an at-most-once side effect: from then on only its recording is retried.
+    let accepted = row.accepted_outcome !== null && row.accepted_outcome !== undefined;
     const context: ReactorContext = {
       now,
       command: { actor: `system:reactor:${reactor.name}`, correlationId: row.correlation_id, causationId: row.event_id, occurredAt: now.toISOString() },
+      accepted: async (outcome) => {
+        accepted = true;
+        await write({ accepted_outcome: JSON.stringify(outcome) });
+      },
     };
-    const write = (changes: Partial<Omit<JobRow, 'reactor' | 'job_id'>>) => this.update(row, token, changes);
+    if (reactor.atMostOnce && accepted && reactor.recordOutcome) {
+      try {
+        await reactor.recordOutcome(job, row.accepted_outcome as Record<string, unknown>, context);
+      } catch (error) {
+        return this.recordingFailed(reactor, job, row, token, error);
+      }
+      await write({ status: 'done', done_at: now, leased_until: null, last_error: null });
+      return true;
+    }
     if (reactor.atMostOnce) {
       if (row.started_at) {
         if (await reactor.alreadyDone?.(job)) {
@@ -338,6 +359,7 @@ export class ReactorRunner {
     try {
       await reactor.perform(job, context);
     } catch (error) {
+      if (accepted) return this.recordingFailed(reactor, job, row, token, error);
       const reason = reasonOf(error);
       if (error instanceof ReactorWaiting) {
         await write({ status: 'pending', attempts: row.attempts - 1, not_before: new Date(now.getTime() + (error.retryInMs ?? this.waitMs)), leased_until: null, started_at: null, last_error: `waiting: ${reason}` });
@@ -347,15 +369,39 @@ export class ReactorRunner {
         await this.fail(reactor, job, context, token, row.attempts >= this.maxAttempts && !isPermanent(error) ? `gave up after ${row.attempts} tries: ${reason}` : reason);
         return true;
       }
-      const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (row.attempts - 1));
-      // Jitter keeps a fleet of failed jobs from coming back in lockstep.
-      const notBefore = new Date(now.getTime() + delay * (0.75 + Math.random() * 0.5));
+      const notBefore = this.nextTryAt(now, row.attempts);
       this.logger.error(`reactor ${reactor.name} job ${job.jobId} (${job.kind}) try ${row.attempts} failed, next at ${notBefore.toISOString()}: ${reason}`);
       await write({ status: 'pending', not_before: notBefore, leased_until: null, started_at: null, last_error: reason });
       return true;
     }
     await write({ status: 'done', done_at: now, leased_until: null, last_error: null });
     return true;
+  }
+
+  /**
+   * The remote accepted the side effect but recording its outcome failed: the job stays
+   * started and accepted, so every later try (and `ops retry`) records only. Given up, it
+   * says it was done; no failure outcome is recorded for work that happened.
+   */
+  private async recordingFailed(reactor: Reactor, job: ReactorJob, row: JobRow, token: string, error: unknown): Promise<boolean> {
+    const now = this.clock();
+    const reason = reasonOf(error);
+    if (row.attempts >= this.maxAttempts) {
+      const recorded = `sent, but recording it failed after ${row.attempts} tries (ops retry records it, never sends again): ${reason}`;
+      this.logger.error(`reactor ${reactor.name} job ${job.jobId} (${job.kind}) failed: ${recorded}`);
+      await this.update(row, token, { status: 'failed', leased_until: null, last_error: recorded });
+      return true;
+    }
+    const notBefore = this.nextTryAt(now, row.attempts);
+    this.logger.error(`reactor ${reactor.name} job ${job.jobId} (${job.kind}) was sent; recording it failed (try ${row.attempts}), next at ${notBefore.toISOString()}: ${reason}`);
+    await this.update(row, token, { status: 'pending', not_before: notBefore, leased_until: null, last_error: reason });
+    return true;
+  }
+
+  private nextTryAt(now: Date, attempts: number): Date {
+    const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (attempts - 1));
+    // Jitter keeps a fleet of failed jobs from coming back in lockstep.
+    return new Date(now.getTime() + delay * (0.75 + Math.random() * 0.5));
   }
 
   private async fail(reactor: Reactor, job: ReactorJob, context: ReactorContext, token: string, reason: string): Promise<void> {

@@ -23,6 +23,10 @@ export interface ReactorJobsTable {
   lease_token: string | null;
   /** set before an at-most-once side effect (a mail): a job found started was maybe done */
   started_at: Date | null;
+  /** the first try: from then on the job holds its subject's later jobs back until done or failed */
+  first_tried_at: Date | null;
+  /** an at-most-once side effect the remote accepted, with what its outcome record needs: only the recording is retried */
+  accepted_outcome: unknown;
   last_error: string | null;
   created_at: Date;
   updated_at: Date;

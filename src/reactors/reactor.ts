@@ -35,6 +35,12 @@ export interface Reactor {
    * crash came between recording it and marking the job done). Then the job is done.
    */
   alreadyDone?(job: ReactorJob): Promise<boolean>;
+  /**
+   * For at-most-once jobs whose `perform` called `context.accepted(outcome)`: records that
+   * outcome (events, shredding a key). Idempotent. A retry after the remote accepted calls
+   * only this, with the outcome noted then, so the side effect is never repeated.
+   */
+  recordOutcome?(job: ReactorJob, outcome: Record<string, unknown>, context: ReactorContext): Promise<void>;
 }
 
 export interface ReactorJobRequest {
@@ -63,6 +69,12 @@ export interface ReactorContext {
   now: Date;
   /** metadata for the outcome events: actor `system:reactor:<name>`, caused by the job's event */
   command: { actor: string; correlationId: string; causationId: string; occurredAt: string };
+  /**
+   * An at-most-once `perform` calls this the moment the remote accepted the side effect,
+   * with what recording its outcome needs, then records it (`recordOutcome`). If recording
+   * fails from here on, the job retries the recording alone.
+   */
+  accepted(outcome: Record<string, unknown>): Promise<void>;
 }
 
 /**

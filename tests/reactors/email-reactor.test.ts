@@ -25,6 +25,8 @@ beforeAll(async () => {
     SMTP_PORT: String(platform.port),
     SMTP_FROM: '"CloudPro" <billing@cloudpro.example>',
     PORTAL_URL: 'https://portal.cloudpro.example',
+    // a failed try comes back within milliseconds (the recording-only retries below)
+    REACTOR_RETRY_BASE_MS: '1',
     // the white-label server below is on loopback, which production refuses (next describe)
     ACCOUNT_SMTP_INTERNAL_HOSTS: 'allow',
   });
@@ -112,6 +114,79 @@ describe('email reactor', () => {
     const [invitedEvent] = (await app.infrastructure.eventStore.readStream(`account-${accountId}`)).filter((e) => e.type === 'MemberInvited');
     const sealed = (invitedEvent!.data as { sealedToken: Parameters<typeof app.infrastructure.secrets.open>[0] }).sealedToken;
     await expect(app.infrastructure.secrets.open(sealed)).rejects.toBeInstanceOf(SecretShreddedError);
+  });
+});
+
+describe('email reactor: a mail the server accepted is never sent again', () => {
+  async function invite(slug: string) {
+    const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `fin@${slug}.co`, document: '529.982.247-25' } });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const { accountId } = opened.json<{ accountId: string }>();
+    const invited = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/invitations`, headers: bearer(operator), payload: { email: `dev@${slug}.co`, role: 'developer' } });
+    expect(invited.statusCode, invited.body).toBe(201);
+    const [invitedEvent] = (await app.infrastructure.eventStore.readStream(`account-${accountId}`)).filter((e) => e.type === 'MemberInvited');
+    return { accountId, sealed: (invitedEvent!.data as { sealedToken: Parameters<typeof app.infrastructure.secrets.open>[0] }).sealedToken };
+  }
+  const sentTo = (address: string) => platform.messages.filter((m) => m.envelopeTo.includes(address)).length;
+  async function emailJob(accountId: string) {
+    return app.infrastructure.readModels.selectFrom('reactor_jobs').selectAll().where('reactor', '=', 'email').where('account_id', '=', accountId).executeTakeFirstOrThrow();
+  }
+  async function retryUntilSettled(accountId: string) {
+    for (let i = 0; i < 50 && (await emailJob(accountId)).status === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      await app.reactors.drain(['email']);
+    }
+  }
+
+  it('recording EmailSent fails after the server accepted: the retry records it, the mail is not sent again', async () => {
+    const { accountId, sealed } = await invite('record-fails');
+    const store = app.infrastructure.eventStore;
+    const append = store.append;
+    let failures = 1;
+    // The append lands, then the answer is lost: the reactor sees an error.
+    store.append = async (stream, events, options) => {
+      const appended = await append.call(store, stream, events, options);
+      if (stream === `email-${accountId}` && failures-- > 0) throw new Error('connection reset after the append');
+      return appended;
+    };
+    try {
+      await app.runner.catchUp();
+      await app.reactors.catchUp(['email']);
+      await app.reactors.drain(['email']);
+      await retryUntilSettled(accountId);
+    } finally {
+      store.append = append;
+    }
+    expect(failures).toBe(-1);
+    expect(sentTo('dev@record-fails.co')).toBe(1);
+    // two tries: the send and the failed recording, then the recording alone
+    expect(await emailJob(accountId)).toMatchObject({ status: 'done', attempts: 2, last_error: null });
+    const events = await store.readStream(`email-${accountId}`);
+    expect(events.map((e) => e.type)).toEqual(['EmailSent']);
+    await expect(app.infrastructure.secrets.open(sealed)).rejects.toBeInstanceOf(SecretShreddedError);
+  });
+
+  it('shredding the invitation token fails after the server accepted: the retry shreds and records, the mail is not sent again', async () => {
+    const { accountId, sealed } = await invite('shred-fails');
+    const secrets = app.infrastructure.secrets;
+    const shred = secrets.shred;
+    let failures = 2;
+    secrets.shred = async (dataKeyId) => {
+      if (failures-- > 0) throw new Error('sealing keys table unavailable');
+      return shred.call(secrets, dataKeyId);
+    };
+    try {
+      await app.runner.catchUp();
+      await app.reactors.catchUp(['email']);
+      await app.reactors.drain(['email']);
+      await retryUntilSettled(accountId);
+    } finally {
+      secrets.shred = shred;
+    }
+    expect(sentTo('dev@shred-fails.co')).toBe(1);
+    expect(await emailJob(accountId)).toMatchObject({ status: 'done', attempts: 3, last_error: null });
+    expect((await app.infrastructure.eventStore.readStream(`email-${accountId}`)).map((e) => e.type)).toEqual(['EmailSent']);
+    await expect(secrets.open(sealed)).rejects.toBeInstanceOf(SecretShreddedError);
   });
 });
 

@@ -7,7 +7,7 @@ import { migrateReadModels } from '../../src/adapters/postgres/migrate.ts';
 import type { EventToAppend, RecordedEvent } from '../../src/ports/event-store.ts';
 import { RemoteError } from '../../src/ports/remote-error.ts';
 import type { ReadModelDatabase } from '../../src/projections/read-model-database.ts';
-import { ReactorWaiting, type Reactor, type ReactorJob } from '../../src/reactors/reactor.ts';
+import { ReactorWaiting, type Reactor, type ReactorContext, type ReactorJob } from '../../src/reactors/reactor.ts';
 import { ReactorRunner } from '../../src/reactors/reactor-runner.ts';
 import { createTestDatabase } from '../support/database.ts';
 
@@ -54,8 +54,25 @@ class ThingRemote {
   }
 }
 
-function thingReactor(name: string, remote: ThingRemote, options: { configured?: () => boolean; atMostOnce?: boolean; alreadyDone?: () => boolean; notBefore?: (thing: string) => string | undefined } = {}) {
+function thingReactor(
+  name: string,
+  remote: ThingRemote,
+  options: {
+    configured?: () => boolean;
+    atMostOnce?: boolean;
+    alreadyDone?: () => boolean;
+    notBefore?: (thing: string) => string | undefined;
+    /** records the outcome apart from the side effect (as the email reactor does); throws to fail the recording */
+    record?: (job: ReactorJob, outcome: Record<string, unknown>) => Promise<void>;
+  } = {},
+) {
   const outcomes: { jobId: string; outcome: string }[] = [];
+  const recordOutcome = options.record
+    ? async (job: ReactorJob, outcome: Record<string, unknown>) => {
+        await options.record!(job, outcome);
+        outcomes.push({ jobId: job.jobId, outcome: `recorded ${String(outcome.thing)}` });
+      }
+    : undefined;
   const reactor: Reactor = {
     name,
     eventTypes: new Set([`${name}:ThingRequested`]),
@@ -67,8 +84,15 @@ function thingReactor(name: string, remote: ThingRemote, options: { configured?:
       return [{ jobId: event.eventId, subject: data.subject, accountId: null, kind: 'create-thing', payload: { thing: data.thing }, ...(notBefore ? { notBefore } : {}) }];
     },
     unavailable: () => (options.configured?.() ?? true ? null : 'the thing server is not configured'),
-    async perform(job: ReactorJob) {
+    ...(recordOutcome ? { recordOutcome } : {}),
+    async perform(job: ReactorJob, context: ReactorContext) {
       const thing = String(job.payload.thing);
+      if (recordOutcome) {
+        await remote.create(thing);
+        await context.accepted({ thing });
+        await recordOutcome(job, { thing });
+        return;
+      }
       // Checks first, as every reactor must: a thing already there counts as done.
       if (!options.atMostOnce && remote.things.has(thing)) {
         outcomes.push({ jobId: job.jobId, outcome: 'done' });
@@ -326,6 +350,28 @@ describe('reactor runner', () => {
     expect((await jobs(name))[0]).toMatchObject({ status: 'done', attempts: 1 });
   });
 
+  it('a job that waits for configuration keeps its place: later jobs of its subject do not overtake it', async () => {
+    const name = `waitorder-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    remote.failures.push(new ReactorWaiting('no SMTP server yet'));
+    const { reactor } = thingReactor(name, remote);
+    await store.append(`thing-${randomUUID()}`, [request(name, 'first', 's1'), request(name, 'second', 's1'), request(name, 'other', 's2')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, waitMs: 60_000 });
+    await runner.catchUp();
+    await runner.drain();
+    expect((await jobs(name)).map((j) => `${(j.payload as { thing: string }).thing}:${j.status}`)).toEqual(['first:pending', 'second:pending', 'other:done']);
+    expect([...remote.things]).toEqual(['other']);
+    clock.advance(30_000);
+    await runner.drain();
+    expect((await jobs(name)).map((j) => j.status)).toEqual(['pending', 'pending', 'done']);
+    clock.advance(31_000);
+    await runner.drain();
+    expect((await jobs(name)).map((j) => j.status)).toEqual(['done', 'done', 'done']);
+    // created in log order: the waiting job first
+    expect([...remote.things]).toEqual(['other', 'first', 'second']);
+  });
+
   it('after a crash between the side effect and its record, the next worker finds the work done remotely and does not redo it', async () => {
     const name = `crash-${randomUUID().slice(0, 8)}`;
     const remote = new ThingRemote();
@@ -344,6 +390,101 @@ describe('reactor runner', () => {
     expect(await restarted.drain()).toBe(1);
     expect((await jobs(name))[0]).toMatchObject({ status: 'done', attempts: 2 });
     expect(remote.creates).toBe(1);
+  });
+
+  it('an at-most-once job whose side effect was accepted but whose recording failed retries only the recording', async () => {
+    const name = `accepted-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    const recordFailures = [new Error('event store unavailable'), new Error('event store unavailable')];
+    const recorded: string[] = [];
+    const { reactor, outcomes } = thingReactor(name, remote, {
+      atMostOnce: true,
+      record: async (job) => {
+        const failure = recordFailures.shift();
+        if (failure) throw failure;
+        recorded.push(job.jobId);
+      },
+    });
+    await store.append(`thing-${randomUUID()}`, [request(name, 'a', 's1'), request(name, 'after-a', 's1')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, retryBaseMs: 1_000, maxAttempts: 5 });
+    await runner.catchUp();
+    await runner.drain();
+    let [job, after] = await jobs(name);
+    expect(job).toMatchObject({ status: 'pending', attempts: 1, last_error: 'event store unavailable' });
+    // the later job of the subject still waits behind it
+    expect(after).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(remote.creates).toBe(1);
+    clock.advance(1_300);
+    await runner.drain();
+    [job] = await jobs(name);
+    expect(job).toMatchObject({ status: 'pending', attempts: 2 });
+    clock.advance(2_600);
+    await runner.drain();
+    [job, after] = await jobs(name);
+    expect(job).toMatchObject({ status: 'done', attempts: 3, last_error: null });
+    expect(after).toMatchObject({ status: 'done' });
+    // three tries of the first job, one side effect: only the recording was tried again
+    expect(remote.creates).toBe(2);
+    expect(recorded).toEqual([job!.job_id, after!.job_id]);
+    expect(outcomes.filter((o) => o.jobId === job!.job_id)).toEqual([{ jobId: job!.job_id, outcome: 'recorded a' }]);
+  });
+
+  it('an at-most-once job whose recording keeps failing is failed as sent-but-unrecorded, never as not sent; ops retry records it', async () => {
+    const name = `unrecorded-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    let recording = false;
+    const { reactor, outcomes } = thingReactor(name, remote, {
+      atMostOnce: true,
+      record: async () => {
+        if (!recording) throw new Error('event store unavailable');
+      },
+    });
+    await store.append(`thing-${randomUUID()}`, [request(name, 'b')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const runner = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, retryBaseMs: 10, maxAttempts: 2 });
+    await runner.catchUp();
+    await runner.drain();
+    clock.advance(1_000);
+    await runner.drain();
+    let [job] = await jobs(name);
+    expect(job!.status).toBe('failed');
+    expect(job!.last_error).toMatch(/^sent, but recording it failed/);
+    // no failure outcome (giveUp) for something that was done
+    expect(outcomes).toEqual([]);
+    recording = true;
+    await runner.retry(name, job!.job_id);
+    await runner.drain();
+    [job] = await jobs(name);
+    expect(job!.status).toBe('done');
+    expect(remote.creates).toBe(1);
+    expect(outcomes).toEqual([{ jobId: job!.job_id, outcome: 'recorded b' }]);
+  });
+
+  it('an at-most-once job accepted just before a crash is recorded by the next worker, not failed as "outcome unknown"', async () => {
+    const name = `acceptcrash-${randomUUID().slice(0, 8)}`;
+    const remote = new ThingRemote();
+    let dying = true;
+    const { reactor, outcomes } = thingReactor(name, remote, {
+      atMostOnce: true,
+      record: async () => {
+        // The process "dies" here: accepted and noted, the recording never runs.
+        if (dying) await new Promise(() => undefined);
+      },
+    });
+    await store.append(`thing-${randomUUID()}`, [request(name, 'k')], { expectedRevision: 'no_stream' });
+    const clock = manualClock();
+    const first = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 });
+    await first.catchUp();
+    void first.drain();
+    await waitUntil(async () => (await jobs(name))[0]?.accepted_outcome != null);
+    dying = false;
+    clock.advance(61_000);
+    await new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 }).drain();
+    const [job] = await jobs(name);
+    expect(job).toMatchObject({ status: 'done', last_error: null });
+    expect(remote.creates).toBe(1);
+    expect(outcomes).toEqual([{ jobId: job!.job_id, outcome: 'recorded k' }]);
   });
 
   it('an at-most-once job found started after a crash is failed as "outcome unknown", never done twice', async () => {
@@ -371,4 +512,12 @@ describe('reactor runner', () => {
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!condition()) throw new Error('condition not reached');
+}
+
+async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('condition not reached');
 }

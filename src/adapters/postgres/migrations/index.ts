@@ -18,6 +18,7 @@ import * as accountSettings from './0017-account-settings.ts';
 import * as notifications from './0018-notifications.ts';
 import * as reactorJobs from './0016-reactor-jobs.ts';
 import * as clockOwnedInstants from './0019-clock-owned-instants.ts';
+import * as reactorJobHoldAndAcceptance from './0050-reactor-job-hold-and-acceptance.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -41,5 +42,6 @@ export const readModelMigrations: MigrationProvider = {
     '0018-notifications': notifications,
     '0016-reactor-jobs': reactorJobs,
     '0019-clock-owned-instants': clockOwnedInstants,
+    '0050-reactor-job-hold-and-acceptance': reactorJobHoldAndAcceptance,
   }),
 };
