@@ -1,5 +1,7 @@
 import { accountDecider } from '../domain/account/account-decider.ts';
 import { accountStream } from '../domain/account/account-streams.ts';
+import { bucketDecider } from '../domain/bucket/bucket-decider.ts';
+import { bucketStream } from '../domain/bucket/bucket-streams.ts';
 import type { SftpUserCommand } from '../domain/sftp-user/sftp-user-commands.ts';
 import { sftpUserDecider, type SftpUserState } from '../domain/sftp-user/sftp-user-decider.ts';
 import type { SftpUserEvent } from '../domain/sftp-user/sftp-user-events.ts';
@@ -69,8 +71,10 @@ export function createSftpUserCommands({ eventStore, secrets }: { eventStore: Ev
       return run({ type: 'MapBucketToSftp', data: { ...input, bucketUsable: usable.length === 1, mappedAt: context.occurredAt, accountStatus } }, context);
     },
 
-    unmapBucket(input: { accountId: string; bucketId: string }, context: CommandContext): Promise<SftpUserResult> {
-      return run({ type: 'UnmapBucketFromSftp', data: { ...input, unmappedAt: context.occurredAt } }, context);
+    async unmapBucket(input: { accountId: string; bucketId: string }, context: CommandContext): Promise<SftpUserResult> {
+      const { state: bucket } = await loadAggregate(eventStore, bucketDecider, bucketStream(input.bucketId));
+      const bucketOfAccount = bucket.status !== 'none' && bucket.accountId === input.accountId;
+      return run({ type: 'UnmapBucketFromSftp', data: { ...input, bucketOfAccount, unmappedAt: context.occurredAt } }, context);
     },
 
     async disable(accountId: string, context: CommandContext): Promise<SftpUserResult> {

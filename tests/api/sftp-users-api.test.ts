@@ -96,6 +96,13 @@ describe('SFTP user API', () => {
     const unmapped = await sftpCall('DELETE', accountId, developer, `/buckets/${bucketId}`);
     expect(unmapped.statusCode).toBe(200);
     expect(unmapped.json()).toMatchObject({ bucketIds: [] });
+    // Unmapping again is a harmless retry; another account's bucket or an unknown id is not there.
+    expect((await sftpCall('DELETE', accountId, developer, `/buckets/${bucketId}`)).statusCode).toBe(200);
+    for (const foreign of [theirBucketId, randomUUID()]) {
+      const refused = await sftpCall('DELETE', accountId, developer, `/buckets/${foreign}`);
+      expect(refused.statusCode, refused.body).toBe(404);
+      expect(refused.json()).toMatchObject({ code: 'bucket_not_found' });
+    }
     await app.runner.catchUp();
     expect((await sftpCall('GET', accountId, developer)).json()).toMatchObject({ bucketIds: [] });
   });

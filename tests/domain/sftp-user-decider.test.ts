@@ -29,7 +29,7 @@ const map = (overrides: { bucketUsable?: boolean; accountStatus?: 'active' | 'su
   type: 'MapBucketToSftp',
   data: { accountId: ACCOUNT, bucketId: BUCKET, bucketUsable: true, mappedAt: LATER, accountStatus: 'active', ...overrides },
 });
-const unmap = (): SftpUserCommand => ({ type: 'UnmapBucketFromSftp', data: { accountId: ACCOUNT, bucketId: BUCKET, unmappedAt: LATER } });
+const unmap = (bucketOfAccount = true): SftpUserCommand => ({ type: 'UnmapBucketFromSftp', data: { accountId: ACCOUNT, bucketId: BUCKET, bucketOfAccount, unmappedAt: LATER } });
 const disable = (): SftpUserCommand => ({ type: 'DisableSftpUser', data: { accountId: ACCOUNT, disabledAt: LATER } });
 const recordProvisioned = (dataKeyId = 'dk-1'): SftpUserCommand => ({ type: 'RecordSftpUserProvisioned', data: { accountId: ACCOUNT, dataKeyId, provisionedAt: LATER } });
 
@@ -97,6 +97,9 @@ describe('MapBucketToSftp / UnmapBucketFromSftp', () => {
     spec.given(created, mapped, disabled).when(unmap()).then(unmapped);
     spec.given(created).when(unmap()).thenNothing();
     expect(spec.given(created, mapped, unmapped).state()).toMatchObject({ bucketIds: [] });
+  });
+  it("refuses to unmap a bucket that is not mapped and not the account's (another account's, or none)", () => {
+    spec.given(created).when(unmap(false)).thenThrows(NotFoundError, 'bucket_not_found');
   });
   it('refuses to unmap without a user', () => {
     spec.given().when(unmap()).thenThrows(NotFoundError, 'sftp_user_not_found');

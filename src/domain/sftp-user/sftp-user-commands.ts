@@ -21,7 +21,11 @@ export type MapBucketToSftp = {
     accountStatus: AccountStatus;
   };
 };
-export type UnmapBucketFromSftp = { type: 'UnmapBucketFromSftp'; data: { accountId: string; bucketId: string; unmappedAt: string } };
+export type UnmapBucketFromSftp = {
+  type: 'UnmapBucketFromSftp';
+  /** bucketOfAccount: the bucket exists (in any status) and is this account's */
+  data: { accountId: string; bucketId: string; bucketOfAccount: boolean; unmappedAt: string };
+};
 export type DisableSftpUser = { type: 'DisableSftpUser'; data: { accountId: string; disabledAt: string } };
 /** SFTPGo now has the user with the password sealed under `dataKeyId` (the SFTPGo reactor, or an operator). */
 export type RecordSftpUserProvisioned = { type: 'RecordSftpUserProvisioned'; data: { accountId: string; dataKeyId: string; provisionedAt: string } };

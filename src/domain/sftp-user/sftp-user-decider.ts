@@ -86,7 +86,11 @@ export const sftpUserDecider: Decider<SftpUserCommand, SftpUserEvent, SftpUserSt
       case 'UnmapBucketFromSftp': {
         // Taking access away is allowed whatever the account's or the user's status.
         const user = requireUser(state, command.data.accountId);
-        if (!user.bucketIds.includes(command.data.bucketId)) return [];
+        if (!user.bucketIds.includes(command.data.bucketId)) {
+          // Not mapped: a retry for one of the account's buckets, or a bucket that is not there.
+          if (!command.data.bucketOfAccount) throw new NotFoundError('bucket_not_found', `bucket ${command.data.bucketId} does not exist`);
+          return [];
+        }
         return [{ type: 'SftpBucketUnmapped', data: { ...ref(user), bucketId: command.data.bucketId, unmappedAt: command.data.unmappedAt } }];
       }
       case 'DisableSftpUser': {
