@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRatingPlan } from '../../src/commands/subscription-commands.ts';
+import { nextPeriod, periodOf } from '../../src/domain/rating/index.ts';
 import { startTestApp } from '../support/app.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -33,6 +34,10 @@ afterAll(async () => {
 });
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+// A version takes effect only from a period not yet begun anywhere (UTC+14 first): these
+// follow the real clock, two periods ahead so that a month turning mid-test changes nothing.
+const SOON = nextPeriod(nextPeriod(periodOf(new Date().toISOString(), 'Pacific/Kiritimati')));
+const LATER = nextPeriod(SOON);
 // Only the projections this file reads: others are being written beside it.
 const catchUp = () => app.runner.catchUp(['accounts', 'pricebook', 'subscriptions']);
 
@@ -133,24 +138,24 @@ describe('price book API', () => {
   });
 
   it('publishes versions forward only, in the same currency', async () => {
-    const v2 = await publishVersion('basic', { effectiveFrom: '2026-07', ...TERMS, currency: undefined, monthlyFee: '9.90' });
+    const v2 = await publishVersion('basic', { effectiveFrom: SOON, ...TERMS, currency: undefined, monthlyFee: '9.90' });
     expect(v2.statusCode, v2.body).toBe(201);
-    expect(v2.json<PlanBody>()).toMatchObject({ latestVersion: 2, latestEffectiveFrom: '2026-07', name: 'Basic' });
+    expect(v2.json<PlanBody>()).toMatchObject({ latestVersion: 2, latestEffectiveFrom: SOON, name: 'Basic' });
     expect(v2.json<PlanBody>().versions.map((v) => [v.version, v.effectiveFrom, v.terms.monthlyFee, v.terms.currency])).toEqual([
       [1, '2026-06', '0', 'BRL'],
-      [2, '2026-07', '9.90', 'BRL'],
+      [2, SOON, '9.90', 'BRL'],
     ]);
 
-    const notLater = await publishVersion('basic', { effectiveFrom: '2026-07', ...TERMS, monthlyFee: '1' });
+    const notLater = await publishVersion('basic', { effectiveFrom: SOON, ...TERMS, monthlyFee: '1' });
     expect(notLater.statusCode).toBe(409);
     expect(notLater.json()).toMatchObject({ code: 'effective_from_not_after_previous' });
-    const otherCurrency = await publishVersion('basic', { effectiveFrom: '2026-09', ...TERMS, currency: 'USD' });
+    const otherCurrency = await publishVersion('basic', { effectiveFrom: LATER, ...TERMS, currency: 'USD' });
     expect(otherCurrency.statusCode).toBe(409);
     expect(otherCurrency.json()).toMatchObject({ code: 'plan_currency_fixed' });
-    const missing = await publishVersion('nothing-here', { effectiveFrom: '2026-09', ...TERMS });
+    const missing = await publishVersion('nothing-here', { effectiveFrom: LATER, ...TERMS });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ code: 'plan_not_found' });
-    const bad = await publishVersion('basic', { effectiveFrom: '2026-09', ...TERMS, meters: { storage_gib_month: { model: 'flat' } } });
+    const bad = await publishVersion('basic', { effectiveFrom: LATER, ...TERMS, meters: { storage_gib_month: { model: 'flat' } } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual(['body.meters.storage_gib_month.model']);
   });
@@ -180,6 +185,26 @@ describe('price book API', () => {
       expect(response.statusCode, url).toBe(403);
       expect(response.json()).toMatchObject({ code: 'operator_only' });
     }
+  });
+
+  it('refuses a version taking effect in a period already begun in any zone, naming the earliest allowed; nothing is recorded', async () => {
+    const before = await app.infrastructure.eventStore.readStream('pricebook-retro-prices');
+    expect((await publishPlan({ planId: 'retro-prices', name: 'Retro prices', effectiveFrom: '2026-01', ...TERMS })).statusCode).toBe(201);
+    const recorded = (await app.infrastructure.eventStore.readStream('pricebook-retro-prices')).length;
+    expect(recorded).toBe(before.length + 1);
+    // the period under way at UTC+14 (already billed elsewhere, or being estimated) and one long past
+    const current = periodOf(new Date().toISOString(), 'Pacific/Kiritimati');
+    for (const effectiveFrom of [current, '2026-02']) {
+      const refused = await publishVersion('retro-prices', { effectiveFrom, ...TERMS, monthlyFee: '5.00' });
+      expect(refused.statusCode, refused.body).toBe(400);
+      const problem = refused.json<{ code: string; errors: { path: string; message: string }[] }>();
+      expect(problem.code).toBe('effective_from_started');
+      expect(problem.errors).toHaveLength(1);
+      expect(problem.errors[0]!.path).toMatch(/effectiveFrom$/);
+      // the earliest allowed period is the next one at UTC+14 (or the one after, if it turned meanwhile)
+      expect([nextPeriod(current), nextPeriod(nextPeriod(current))]).toContain(/^must be (\d{4}-\d{2}) or later/.exec(problem.errors[0]!.message)?.[1]);
+    }
+    expect(await app.infrastructure.eventStore.readStream('pricebook-retro-prices')).toHaveLength(recorded);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../../src/domain/errors.ts';
 import type { PlanTerms, PublishPlan, PublishPlanVersion } from '../../src/domain/pricebook/pricebook-commands.ts';
 import { describePricebookEvent, summarizePricebookEvent } from '../../src/domain/pricebook/pricebook-audit.ts';
-import { pricebookDecider, versionInForce } from '../../src/domain/pricebook/pricebook-decider.ts';
+import { earliestEffectiveFrom, pricebookDecider, versionInForce } from '../../src/domain/pricebook/pricebook-decider.ts';
 import type { PlanVersionPublished } from '../../src/domain/pricebook/pricebook-events.ts';
 import { describeSubscriptionEvent } from '../../src/domain/subscription/subscription-audit.ts';
 import type { ChangeSubscription } from '../../src/domain/subscription/subscription-commands.ts';
@@ -102,6 +102,29 @@ describe('price book decider', () => {
   it('a new version takes effect in a period after the previous version', () => {
     plans.given(published(1, '2026-06')).when(newVersion({ effectiveFrom: '2026-06' })).thenThrows(IllegalStateError, 'effective_from_not_after_previous');
     plans.given(published(1, '2026-06')).when(newVersion({ effectiveFrom: '2026-05' })).thenThrows(IllegalStateError, 'effective_from_not_after_previous');
+  });
+
+  it('a new version only takes effect from a period that has not begun in any zone (UTC+14 first)', () => {
+    // 2026-05-31T10:00Z is midnight of 1 June at UTC+14 (Kiritimati): June has begun there
+    expect(earliestEffectiveFrom('2026-05-31T09:59:59.999Z')).toBe('2026-06');
+    expect(earliestEffectiveFrom('2026-05-31T10:00:00.000Z')).toBe('2026-07');
+    expect(earliestEffectiveFrom('2026-12-31T10:00:00.000Z')).toBe('2027-02');
+    plans.given(published(1, '2026-05')).when(newVersion({ effectiveFrom: '2026-06', publishedAt: '2026-05-31T09:59:59.999Z' })).then(published(2, '2026-06', { ...TERMS, monthlyFee: '5.00' }, 'Basic', '2026-05-31T09:59:59.999Z'));
+    plans
+      .given(published(1, '2026-05'))
+      .when(newVersion({ effectiveFrom: '2026-06', publishedAt: '2026-05-31T10:00:00.000Z' }))
+      .thenThrows(ValidationError, 'effective_from_started', (error) => {
+        const [issue] = (error as ValidationError).issues;
+        expect(issue?.path).toBe('effectiveFrom');
+        expect(issue?.message).toMatch(/^must be 2026-07 or later: 2026-06 has already begun/);
+      });
+    // an already billed period, months back
+    plans
+      .given(published(1, '2026-01'))
+      .when(newVersion({ effectiveFrom: '2026-03', publishedAt: '2026-12-06T03:00:00.000Z' }))
+      .thenThrows(ValidationError, 'effective_from_started', (error) => expect((error as ValidationError).issues[0]?.message).toMatch(/^must be 2027-01 or later/));
+    // retrying the publication that made the latest version still records nothing, whenever it comes
+    plans.given(published(1, '2026-06'), published(2, '2026-07', { ...TERMS, monthlyFee: '5.00' })).when(newVersion({ publishedAt: '2027-03-01T00:00:00Z' })).thenNothing();
   });
 
   it('the currency never changes within a plan', () => {

@@ -96,7 +96,7 @@ export function registerPricebookRoutes(routes: RouteRegistry, deps: ModuleDeps)
   routes.add({
     method: 'POST',
     url: '/operator/plans/:planId/versions',
-    summary: "Publish a plan's next version, in force from the start of a later period than the latest version's (same currency)",
+    summary: "Publish a plan's next version, in force from the start of a later period than the latest version's that has not begun in any zone (same currency)",
     tags,
     access: 'operator',
     params: PlanIdParams,

@@ -11,7 +11,8 @@ export type PublishPlan = {
 
 /**
  * Operators only: the next version of an existing plan, in force from the start of the period
- * `effectiveFrom` (after the previous version's). `name` defaults to the previous version's,
+ * `effectiveFrom` (after the previous version's, and not yet begun in any zone: see
+ * `earliestEffectiveFrom`). `name` defaults to the previous version's,
  * `terms.currency` to the plan's, and if given must be the plan's (a plan never changes currency).
  */
 export type PublishPlanVersion = {

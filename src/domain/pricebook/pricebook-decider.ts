@@ -1,6 +1,6 @@
 import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
-import { checkPeriod } from '../rating/billing-period.ts';
+import { checkPeriod, nextPeriod, periodOf } from '../rating/billing-period.ts';
 import type { Currency } from '../rating/money.ts';
 import { planVersionIssues, type PlanVersion } from '../rating/plan.ts';
 import type { PlanTerms, PricebookCommand, PublishPlan, PublishPlanVersion } from './pricebook-commands.ts';
@@ -31,6 +31,18 @@ export function checkPlanId(planId: unknown, path: string, issues: FieldIssue[])
 
 export function checkPlanName(name: unknown, path: string, issues: FieldIssue[]): void {
   if (typeof name !== 'string' || name.trim().length === 0 || name.trim().length > 200) issues.push({ path, message: 'must be 1 to 200 characters' });
+}
+
+/** The zone where a period begins first: UTC+14. No account's zone is ahead of it. */
+export const EARLIEST_TIME_ZONE = 'Pacific/Kiritimati';
+
+/**
+ * The first period that has not begun anywhere on Earth at `instant`: the earliest a new
+ * version may take effect. A period already under way in some zone may have usage, estimates
+ * or (in a zone ahead) an invoice priced on the version in force; repricing it would change them.
+ */
+export function earliestEffectiveFrom(instant: string): string {
+  return nextPeriod(periodOf(instant, EARLIEST_TIME_ZONE));
 }
 
 /** `checkPeriod` as a field rule (YYYY-MM). */
@@ -95,10 +107,23 @@ function publishVersion({ data: given }: PublishPlanVersion, state: PricebookSta
   if (data.terms.currency !== state.currency) {
     throw new IllegalStateError('plan_currency_fixed', `plan ${data.planId} is priced in ${state.currency}; a plan's currency never changes (publish a new plan instead)`);
   }
+  const earliest = earliestEffectiveFrom(data.publishedAt);
+  const earliestAllowed = earliest > nextPeriod(latest.effectiveFrom) ? earliest : nextPeriod(latest.effectiveFrom);
   if (data.effectiveFrom <= latest.effectiveFrom) {
     throw new IllegalStateError(
       'effective_from_not_after_previous',
-      `version ${latest.version} of plan ${data.planId} takes effect in ${latest.effectiveFrom}; a new version must take effect in a later period`,
+      `version ${latest.version} of plan ${data.planId} takes effect in ${latest.effectiveFrom}; a new version must take effect in a later period (${earliestAllowed} at the earliest)`,
+    );
+  }
+  if (data.effectiveFrom < earliest) {
+    throw new ValidationError(
+      [
+        {
+          path: 'effectiveFrom',
+          message: `must be ${earliestAllowed} or later: ${data.effectiveFrom} has already begun in some time zone (UTC+14 is in ${periodOf(data.publishedAt, EARLIEST_TIME_ZONE)}), and a version takes effect only from a period that has not begun anywhere`,
+        },
+      ],
+      'effective_from_started',
     );
   }
   const version = latest.version + 1;
