@@ -71,6 +71,8 @@ const ConfigSchema = z.object({
   QUOTA_CHECK_CRON: z.string().trim().min(1).default('*/15 * * * *'),
   REACTOR_MAX_ATTEMPTS: positive(12),
   REACTOR_RETRY_BASE_MS: positive(2000),
+  /** how long a request holds its Idempotency-Key before a retry may take it over (the holder died): 1 to 3600 s, default 60 */
+  IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** how far ahead of the clock a usage sample may be dated (a collector's clock running fast): 0 to 1 h, e.g. 300s, 5m */
   USAGE_MAX_CLOCK_SKEW: z
     .string()
@@ -130,6 +132,7 @@ export type Config = Readonly<{
   quotaCheckCron: string;
   reactorMaxAttempts: number;
   reactorRetryBaseMs: number;
+  idempotencyLeaseMs: number;
   usageMaxClockSkewMs: number;
 }>;
 
@@ -199,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     quotaCheckCron: c.QUOTA_CHECK_CRON,
     reactorMaxAttempts: c.REACTOR_MAX_ATTEMPTS,
     reactorRetryBaseMs: c.REACTOR_RETRY_BASE_MS,
+    idempotencyLeaseMs: c.IDEMPOTENCY_LEASE_SECONDS * 1000,
     usageMaxClockSkewMs: c.USAGE_MAX_CLOCK_SKEW,
   });
 }

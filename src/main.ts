@@ -27,6 +27,7 @@ import { runDunning } from './commands/dunning.ts';
 import { DEFAULT_DUNNING_CONFIG } from './domain/invoice/dunning-rules.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
 import type { Projection } from './projections/projection.ts';
+import { createSmtpHostPolicy } from './adapters/email/smtp-host-guard.ts';
 import { openIntegrations, type Integrations } from './adapters/integrations.ts';
 import { createAccessKeyCommands } from './commands/access-key-commands.ts';
 import { createBucketCommands } from './commands/bucket-commands.ts';
@@ -110,7 +111,9 @@ export async function compose(config: Config, options: { log?: (line: string) =>
       { name: 'postgres', check: infrastructure.checkPostgres },
       { name: 'eventStore', check: () => eventStore.ping() },
     ],
+    smtpHostPolicy: createSmtpHostPolicy({ allowInternal: config.accountSmtpInternalHosts === 'allow' }),
     now: clock,
+    idempotencyLeaseMs: config.idempotencyLeaseMs,
     logger: options.httpLogs === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     version: VERSION,
   });

@@ -5,7 +5,7 @@ import type { CommandContext } from '../commands/command-handler.ts';
 import type { Principal } from '../commands/api-token-commands.ts';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
 import { roleAllows, type Permission } from '../domain/access/permissions.ts';
-import { requestFingerprint, type IdempotencyStore } from './idempotency.ts';
+import { commandIds, requestFingerprint, type IdempotencyStore, type NewId } from './idempotency.ts';
 import { toProblem, UnauthenticatedError } from './problem.ts';
 import { textIssues } from './text-input.ts';
 
@@ -30,6 +30,8 @@ export interface RouteInput<P, Q, B> {
   body: B;
   principal: Principal | null;
   context: CommandContext;
+  /** a fresh id for what this command creates; derived from the Idempotency-Key when there is one (retry-safe) */
+  newId: NewId;
   request: FastifyRequest;
 }
 
@@ -86,6 +88,8 @@ export class RouteRegistry {
           const parsedQuery = parsePart(route.query, request.query, 'query', issues);
           const parsedBody = parsePart(route.body, request.body, 'body', issues);
           if (issues.length > 0) throw new ValidationError(issues);
+          const key = request.headers['idempotency-key'];
+          const idempotent = route.method !== 'GET' && typeof key === 'string';
           const run = () =>
             route.handler({
               params: parsedParams,
@@ -93,11 +97,11 @@ export class RouteRegistry {
               body: parsedBody,
               principal,
               context: commandContext(request, principal, deps.now()),
+              newId: commandIds(ownerOf(principal), idempotent ? key : null),
               request,
             } as RouteInput<never, never, never>);
-          const key = request.headers['idempotency-key'];
           const outcome =
-            route.method !== 'GET' && typeof key === 'string'
+            idempotent
               ? await runOnce(deps.idempotency, principal, key, requestFingerprint(route.method, request.url, request.body), run, route.secretFields ?? [])
               : await run();
           for (const [name, value] of Object.entries(outcome.headers ?? {})) reply.header(name, value);
@@ -110,10 +114,14 @@ export class RouteRegistry {
   }
 }
 
+const ownerOf = (principal: Principal | null) => (principal ? principal.tokenId : 'anonymous');
+
 /**
- * A retried command with the same Idempotency-Key gets the first outcome back instead of
- * running again. Outcomes of bad requests are kept too (the same request would fail the
- * same way); a failure on our side releases the key so the retry can run.
+ * A retried command with the same Idempotency-Key gets the first outcome back, headers
+ * included, instead of running again. Outcomes of bad requests are kept too (the same
+ * request would fail the same way). After a failure on our side, or a try that died holding
+ * the key (its lease ran out), the retry runs again: its ids derive from the key, so it
+ * finds what the earlier try recorded instead of creating something twice.
  */
 async function runOnce(
   store: IdempotencyStore,
@@ -126,10 +134,10 @@ async function runOnce(
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw new ValidationError([{ path: 'headers.idempotency-key', message: 'must be 1 to 200 visible ASCII characters' }]);
   }
-  const owner = principal ? principal.tokenId : 'anonymous';
+  const owner = ownerOf(principal);
   const claim = await store.claim(owner, key, fingerprint);
   if (claim.kind === 'replay') {
-    const headers: Record<string, string> = { 'idempotent-replayed': 'true' };
+    const headers: Record<string, string> = { ...claim.headers, 'idempotent-replayed': 'true' };
     if (secretFields.length > 0 && claim.status < 300) headers['secrets-omitted'] = secretFields.join(',');
     return { status: claim.status, body: claim.body, headers };
   }
@@ -139,18 +147,23 @@ async function runOnce(
   if (claim.kind === 'in_progress') {
     throw new ConflictError('idempotency_in_progress', 'a request with this Idempotency-Key is still being processed');
   }
+  // A long command keeps its key; a process that dies stops renewing and a retry takes over.
+  const renewal = setInterval(() => void store.renew(owner, key).catch(() => undefined), Math.max(1_000, store.leaseMs / 3));
+  renewal.unref();
   try {
     const outcome = await run();
-    await store.complete(owner, key, outcome.status, withoutFields(outcome.body, secretFields));
+    await store.complete(owner, key, outcome.status, withoutFields(outcome.body, secretFields), outcome.headers ?? {});
     return outcome;
   } catch (error) {
     if (error instanceof DomainError) {
       const problem = toProblem(error);
-      await store.complete(owner, key, problem.status, problem);
+      await store.complete(owner, key, problem.status, problem, {});
     } else {
-      await store.release(owner, key);
+      await store.abandon(owner, key);
     }
     throw error;
+  } finally {
+    clearInterval(renewal);
   }
 }
 

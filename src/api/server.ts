@@ -22,6 +22,7 @@ import { registerUsageRoutes } from './routes/usage-routes.ts';
 import { registerInvoiceRoutes } from './routes/invoice-routes.ts';
 import { registerPaymentRoutes } from './routes/payment-routes.ts';
 import { registerUsagePortalRoutes } from './routes/usage-portal-routes.ts';
+import type { SmtpHostPolicy } from '../ports/smtp-host-policy.ts';
 import { registerSystemRoutes, type HealthCheck } from './routes/system-routes.ts';
 
 export interface ApiDeps {
@@ -30,7 +31,11 @@ export interface ApiDeps {
   readModels: Kysely<ReadModelDatabase>;
   authenticate(token: string): Promise<Principal | null>;
   healthChecks: HealthCheck[];
+  /** ACCOUNT_SMTP_INTERNAL_HOSTS, applied to `PUT …/smtp` */
+  smtpHostPolicy: SmtpHostPolicy;
   now(): Date;
+  /** how long an Idempotency-Key in progress is held before a retry may take it over; default 60 s */
+  idempotencyLeaseMs?: number;
   /** false for no request logs; `stream` lets tests read what would be logged */
   logger: false | { level: string; stream?: NodeJS.WritableStream };
   version: string;
@@ -57,7 +62,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     checks: deps.healthChecks,
     openApi: () => (openApi ??= buildOpenApiDocument(routes, { title: 'CloudPro Ledger', version: deps.version })),
   });
-  registerAccountRoutes(routes, { accounts: deps.accounts, readModels: deps.readModels, secrets: deps.modules.secrets });
+  registerAccountRoutes(routes, { accounts: deps.accounts, readModels: deps.readModels, secrets: deps.modules.secrets, smtpHostPolicy: deps.smtpHostPolicy });
   registerMemberRoutes(routes, deps.modules);
   registerBucketRoutes(routes, deps.modules);
   registerQuotaRoutes(routes, deps.modules);
@@ -71,7 +76,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerPaymentRoutes(routes, deps.modules);
   registerAuditLogRoutes(routes, deps.modules);
   registerNotificationRoutes(routes, deps.modules);
-  routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels, deps.now) });
+  routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels, deps.now, deps.idempotencyLeaseMs) });
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);

@@ -9,12 +9,17 @@ import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SmtpSettings } from '../ports/mailer.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
+import type { SmtpHostPolicy } from '../ports/smtp-host-policy.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 import { withSealedSecret } from './random-secrets.ts';
 
 export type AccountSmtpCommands = ReturnType<typeof createAccountSmtpCommands>;
 
-export function createAccountSmtpCommands(eventStore: EventStore, secrets: SecretSealer) {
+/**
+ * `hostPolicy` is the rule the email reactor applies before each mail (ACCOUNT_SMTP_INTERNAL_HOSTS),
+ * applied here too so that a server the platform will never use is refused when it is given.
+ */
+export function createAccountSmtpCommands(eventStore: EventStore, secrets: SecretSealer, hostPolicy: SmtpHostPolicy) {
   const onAccount = (accountId: string, command: Parameters<typeof accountDecider.decide>[0], context: CommandContext) =>
     handleCommand(eventStore, accountDecider, accountStream(accountId), command, context);
 
@@ -30,6 +35,8 @@ export function createAccountSmtpCommands(eventStore: EventStore, secrets: Secre
       // Refuse bad input before a data key is made for nothing.
       const issues = validateSmtpSettings(input);
       if (issues.length > 0) throw new ValidationError(issues);
+      const refusal = await hostPolicy(input.host);
+      if (refusal !== null) throw new ValidationError([{ path: 'host', message: refusal }]);
       const data = {
         accountId: input.accountId,
         host: input.host,

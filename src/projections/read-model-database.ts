@@ -29,6 +29,10 @@ export interface IdempotencyKeysTable {
   request_fingerprint: string;
   status_code: number | null;
   response_body: unknown;
+  /** the first answer's headers (location, event-position), replayed with it */
+  response_headers: unknown;
+  /** while in progress: until when the request holding the key owns it; a retry takes it over after */
+  leased_until: Date | null;
   created_at: Date;
 }
 

@@ -273,7 +273,9 @@ describe('invitation tokens', () => {
     // and the account reads as pt-BR
     expect((await show(accountId)).locale).toBe('pt-BR');
   });
+});
 
+describe('white-label SMTP on an internal address (ACCOUNT_SMTP_INTERNAL_HOSTS=refuse, the default)', () => {
   it('refuses a server on an internal address when it is given, in any spelling, naming the host field; nothing is sealed or recorded', async () => {
     const { accountId } = await openAccount('smtp-internal');
     const keysBefore = await app.infrastructure.readModels.selectFrom('sealing_keys' as never).selectAll().execute();

@@ -1,5 +1,6 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccountSmtpCommands } from '../../src/commands/account-smtp.ts';
 import { SecretShreddedError } from '../../src/ports/secret-sealer.ts';
 import { scheduledJobs } from '../../src/main.ts';
 import { startTestApp, testContext } from '../support/app.ts';
@@ -240,12 +241,12 @@ describe("email reactor: an account's own SMTP server on an internal address", (
       const op = await guarded.tokenFor({ kind: 'operator' });
       const opened = await guarded.api.inject({ method: 'POST', url: '/accounts', headers: bearer(op), payload: { name: 'Delta', slug: 'delta-mail', billingEmail: 'fin@delta.co', document: '529.982.247-25' } });
       const { accountId } = opened.json<{ accountId: string }>();
-      await guarded.api.inject({
-        method: 'PUT',
-        url: `/accounts/${accountId}/smtp`,
-        headers: bearer(op),
-        payload: { host: '127.0.0.1', port: whiteLabel.port, secure: false, username: 'mailer@acme', password: 'acme-smtp-pass', fromName: 'Delta', fromAddress: 'm@delta.co' },
-      });
+      const settings = { host: '127.0.0.1', port: whiteLabel.port, secure: false, username: 'mailer@acme', password: 'acme-smtp-pass', fromName: 'Delta', fromAddress: 'm@delta.co' };
+      const put = await guarded.api.inject({ method: 'PUT', url: `/accounts/${accountId}/smtp`, headers: bearer(op), payload: settings });
+      expect(put.statusCode, put.body).toBe(400);
+      // Settings that got past that check (recorded before it existed, or a name that resolved to a
+      // public address when given and to an internal one now) are still refused before each mail.
+      await createAccountSmtpCommands(guarded.infrastructure.eventStore, guarded.infrastructure.secrets, async () => null).configure({ accountId, ...settings }, testContext());
       const before = whiteLabel.messages.length + platform.messages.length;
       await guarded.api.inject({ method: 'POST', url: `/accounts/${accountId}/invitations`, headers: bearer(op), payload: { email: 'x@delta.co', role: 'admin' } });
       await guarded.runner.catchUp();

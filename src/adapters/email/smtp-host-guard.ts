@@ -1,43 +1,55 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { RemoteError } from '../../ports/remote-error.ts';
+import type { SmtpHostPolicy } from '../../ports/smtp-host-policy.ts';
 
 /**
  * Addresses a tenant's SMTP server may not be: the platform's own network. Without this an
  * account could point "its mail server" at an internal service and have the platform talk
  * to it (server-side request forgery).
+ *
+ * Only ipaddr.js's general unicast range counts as public. Loopback, private, link-local,
+ * unique-local, carrier-grade NAT, multicast, unspecified, documentation and the other
+ * special ranges are internal. An IPv4 address carried inside IPv6 (mapped `::ffff:a.b.c.d`,
+ * translated `::ffff:0:a.b.c.d`, NAT64 `64:ff9b::/96`) is judged as the IPv4 it carries,
+ * since that is where a packet to it ends up; 6to4 and Teredo, which also tunnel to an IPv4
+ * address, are refused outright.
  */
-const internal = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  internal.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  internal.addSubnet(net, prefix, 'ipv6');
-}
+const CARRIES_IPV4 = new Set(['ipv4Mapped', 'rfc6145', 'rfc6052']);
 
 export function isInternalAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) throw new TypeError(`not an IP address: ${address}`);
-  // IPv4 written as IPv6 (::ffff:10.0.0.1) is judged as the IPv4 it is
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return internal.check(mapped, 'ipv4');
-  return internal.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (!ipaddr.isValid(address)) throw new TypeError(`not an IP address: ${address}`);
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() !== 'unicast';
+  const v6 = parsed as ipaddr.IPv6;
+  const range = v6.range();
+  if (range === 'unicast') return false;
+  if (CARRIES_IPV4.has(range)) return ipaddr.fromByteArray(v6.toByteArray().slice(12)).range() !== 'unicast';
+  return true;
+}
+
+type Lookup = (host: string) => Promise<string[]>;
+
+const systemLookup: Lookup = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/** What a host resolves to, judged: the addresses, those that are internal, or why it did not resolve. */
+async function judge(host: string, resolve: Lookup): Promise<{ addresses: string[]; internal: string[] } | { unresolved: string }> {
+  // An IP literal (also in brackets) is judged as written, never handed to the resolver,
+  // which would read forms such as 127.1 or 0x7f.1 its own way.
+  const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  let addresses: string[];
+  if (isIP(literal) !== 0) addresses = [literal];
+  else if (ipaddr.isValid(literal)) addresses = [ipaddr.parse(literal).toString()];
+  else {
+    try {
+      addresses = await resolve(host);
+    } catch (error) {
+      return { unresolved: (error as NodeJS.ErrnoException).code ?? String(error) };
+    }
+    if (addresses.length === 0) return { unresolved: 'ENODATA' };
+  }
+  return { addresses, internal: addresses.filter(isInternalAddress) };
 }
 
 /** Resolves to the address to connect to (null: connect by name), or throws. */
@@ -49,19 +61,36 @@ export type SmtpHostGuard = (host: string) => Promise<string | null>;
  * tenant's DNS could answer with an internal address). `allowInternal` is for development
  * and tests, where the tenant's server is local.
  */
-export function createSmtpHostGuard(options: { allowInternal: boolean }): SmtpHostGuard {
+export function createSmtpHostGuard(options: { allowInternal: boolean; lookup?: Lookup }): SmtpHostGuard {
+  const resolve = options.lookup ?? systemLookup;
   return async (host) => {
     if (options.allowInternal) return null;
-    let addresses: string[];
-    try {
-      addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
-    } catch (error) {
-      throw new RemoteError('smtp', `the account's SMTP host ${host} does not resolve: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, true);
+    const verdict = await judge(host, resolve);
+    if ('unresolved' in verdict) throw new RemoteError('smtp', `the account's SMTP host ${host} does not resolve: ${verdict.unresolved}`, true);
+    if (verdict.internal.length > 0) {
+      throw new RemoteError('smtp', `the account's SMTP host ${host} is an internal address (${verdict.internal.join(', ')}); an account's own mail server must be reachable on the internet`, false);
     }
-    const refused = addresses.filter(isInternalAddress);
-    if (refused.length > 0) {
-      throw new RemoteError('smtp', `the account's SMTP host ${host} is an internal address (${refused.join(', ')}); an account's own mail server must be reachable on the internet`, false);
+    return verdict.addresses[0]!;
+  };
+}
+
+/** Names the resolver says do not exist (as opposed to a resolver that could not answer now). */
+const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA']);
+
+/**
+ * The same rule, applied when the settings are given (`PUT …/smtp`), so a tenant hears at
+ * once that its server cannot be used rather than when the first mail fails. A name the
+ * resolver cannot look up right now is let through: the guard checks again before each mail.
+ */
+export function createSmtpHostPolicy(options: { allowInternal: boolean; lookup?: Lookup }): SmtpHostPolicy {
+  const resolve = options.lookup ?? systemLookup;
+  return async (host) => {
+    if (options.allowInternal) return null;
+    const verdict = await judge(host, resolve);
+    if ('unresolved' in verdict) return NO_SUCH_NAME.has(verdict.unresolved) ? `does not resolve (${verdict.unresolved}): give the SMTP server's public host name or address` : null;
+    if (verdict.internal.length > 0) {
+      return `is an internal address (${verdict.internal.join(', ')}): an account's own mail server must be reachable on the internet (ACCOUNT_SMTP_INTERNAL_HOSTS)`;
     }
-    return addresses[0]!;
+    return null;
   };
 }

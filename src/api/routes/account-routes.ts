@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import type { AccountCommands } from '../../commands/account-commands.ts';
 import { createAccountSmtpCommands } from '../../commands/account-smtp.ts';
 import type { SecretSealer } from '../../ports/secret-sealer.ts';
+import type { SmtpHostPolicy } from '../../ports/smtp-host-policy.ts';
 import type { AccountCommand } from '../../domain/account/account-commands.ts';
-import { NotFoundError } from '../../domain/errors.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { CommandContext } from '../../commands/command-handler.ts';
 import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
 import type { ReadModelDatabase } from '../../projections/read-model-database.ts';
@@ -17,6 +18,8 @@ export interface AccountRouteDeps {
   readModels: Kysely<ReadModelDatabase>;
   /** seals the SMTP password of an account's own mail server */
   secrets: SecretSealer;
+  /** refuses an account's own SMTP server the platform would not send through (internal addresses) */
+  smtpHostPolicy: SmtpHostPolicy;
 }
 
 const tags = ['accounts'];
@@ -28,7 +31,7 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
     // The position lets a client wait for the read model to catch up with its own write.
     return { view: accountViewFromState(state), headers: position ? { 'event-position': position } : undefined };
   };
-  const smtp = createAccountSmtpCommands(deps.accounts.eventStore, deps.secrets);
+  const smtp = createAccountSmtpCommands(deps.accounts.eventStore, deps.secrets, deps.smtpHostPolicy);
   const answer = ({ state, position }: Awaited<ReturnType<typeof smtp.clear>>, accountId: string) => {
     if (state.status === 'none') throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
     return { status: 200, body: accountViewFromState(state), headers: position ? { 'event-position': position } : undefined };
@@ -147,7 +150,13 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
     body: SmtpSettingsBody,
     responses: { 200: AccountView },
     async handler({ params, body, context }) {
-      return answer(await smtp.configure({ accountId: params.accountId, ...body }, context), params.accountId);
+      try {
+        return answer(await smtp.configure({ accountId: params.accountId, ...body }, context), params.accountId);
+      } catch (error) {
+        // the command names its fields bare (`host`); here they are the body's
+        if (error instanceof ValidationError) throw new ValidationError(error.issues.map((i) => ({ ...i, path: `body.${i.path}` })), error.code);
+        throw error;
+      }
     },
   });
 

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { NodemailerMailer } from '../../../src/adapters/email/nodemailer-mailer.ts';
-import { createSmtpHostGuard, isInternalAddress } from '../../../src/adapters/email/smtp-host-guard.ts';
+import { createSmtpHostGuard, createSmtpHostPolicy, isInternalAddress } from '../../../src/adapters/email/smtp-host-guard.ts';
 import { startSmtpTestServer } from '../../support/smtp-test-server.ts';
 
 describe("a tenant's SMTP host", () => {
@@ -12,6 +13,117 @@ describe("a tenant's SMTP host", () => {
     for (const address of ['8.8.8.8', '172.32.0.1', '100.128.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8']) {
       expect(isInternalAddress(address), address).toBe(false);
     }
+  });
+
+  it('IPv6 spellings of loopback and the other internal ranges are internal (found let through when classified by hand)', () => {
+    const internal = [
+      '::127.0.0.1',
+      '::ffff:0:7f00:1',
+      '::ffff:0:127.0.0.1',
+      '64:ff9b::7f00:1',
+      '64:ff9b::127.0.0.1',
+      '64:ff9b::a00:1',
+      '64:ff9b:1::7f00:1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '0:0:0:0:0:0:0:1',
+      '0000:0000:0000:0000:0000:0000:0000:0001',
+      '::',
+      'fe80::',
+      'fe80::1%eth0',
+      'fc00::',
+      'fec0::1',
+      'ff02::1',
+      '2002:7f00:1::',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      '2001:db8::25',
+      '169.254.0.1',
+      '0.0.0.0',
+      '0.1.2.3',
+      '255.255.255.255',
+      '224.0.0.1',
+      '192.0.2.25',
+      '198.18.0.1',
+      '240.0.0.1',
+    ];
+    for (const address of internal) expect(isInternalAddress(address), address).toBe(true);
+    for (const address of ['::ffff:8.8.8.8', '64:ff9b::808:808', '2a00:1450:4001:82b::2005', '1.1.1.1', '100.128.0.25']) expect(isInternalAddress(address), address).toBe(false);
+    expect(() => isInternalAddress('mail.example.com')).toThrow(TypeError);
+  });
+
+  const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255));
+  const dotted = ([a, b, c, d]: number[]) => `${a}.${b}.${c}.${d}`;
+  const hexPair = ([a, b, c, d]: number[]) => `${((a! << 8) | b!).toString(16)}:${((c! << 8) | d!).toString(16)}`;
+
+  it('property: an IPv4 address carried in IPv6 (mapped, translated, NAT64; dotted or hex) is judged as the IPv4 it is', () => {
+    fc.assert(
+      fc.property(ipv4, (octets) => {
+        const verdict = isInternalAddress(dotted(octets));
+        for (const form of [`::ffff:${dotted(octets)}`, `::ffff:${hexPair(octets)}`, `::ffff:0:${dotted(octets)}`, `::ffff:0:${hexPair(octets)}`, `64:ff9b::${dotted(octets)}`, `64:ff9b::${hexPair(octets)}`]) {
+          expect(isInternalAddress(form), form).toBe(verdict);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('property: every address of loopback, private, link-local, carrier-grade NAT and 0/8 is internal, in every spelling', () => {
+    const inRange = fc.oneof(
+      fc.tuple(fc.constant(127), fc.nat(255), fc.nat(255), fc.nat(255)),
+      fc.tuple(fc.constant(10), fc.nat(255), fc.nat(255), fc.nat(255)),
+      fc.tuple(fc.constant(172), fc.integer({ min: 16, max: 31 }), fc.nat(255), fc.nat(255)),
+      fc.tuple(fc.constant(192), fc.constant(168), fc.nat(255), fc.nat(255)),
+      fc.tuple(fc.constant(169), fc.constant(254), fc.nat(255), fc.nat(255)),
+      fc.tuple(fc.constant(100), fc.integer({ min: 64, max: 127 }), fc.nat(255), fc.nat(255)),
+      fc.tuple(fc.constant(0), fc.nat(255), fc.nat(255), fc.nat(255)),
+    );
+    fc.assert(
+      fc.property(inRange, (octets) => {
+        for (const form of [dotted(octets), `::ffff:${dotted(octets)}`, `::${dotted(octets)}`, `::ffff:0:${hexPair(octets)}`, `64:ff9b::${hexPair(octets)}`]) {
+          expect(isInternalAddress(form), form).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('property: loopback and the IPv6 internal prefixes are internal whatever the rest of the address', () => {
+    const group = fc.nat(0xffff).map((n) => n.toString(16));
+    const rest = fc.array(group, { minLength: 7, maxLength: 7 });
+    fc.assert(
+      fc.property(fc.constantFrom(0xfc00, 0xfd00, 0xfe80, 0xfebf, 0xff00, 0xff0e), rest, (prefix, groups) => {
+        expect(isInternalAddress([prefix.toString(16), ...groups].join(':'))).toBe(true);
+      }),
+    );
+  });
+
+  it('the rule at PUT time: names are resolved and judged by every address; a name that does not exist is refused, a resolver that cannot answer now is not', async () => {
+    const answers: Record<string, string[] | string> = {
+      'mail.public.test': ['100.128.0.25', '2a00:1450:4001:82b::2005'],
+      'mail.sneaky.test': ['100.128.0.25', '::ffff:10.0.0.1'],
+      'mail.gone.test': 'ENOTFOUND',
+      'mail.later.test': 'EAI_AGAIN',
+    };
+    const lookup = async (host: string) => {
+      const answer = answers[host];
+      if (typeof answer === 'string') throw Object.assign(new Error(answer), { code: answer });
+      return answer ?? [];
+    };
+    const policy = createSmtpHostPolicy({ allowInternal: false, lookup });
+    expect(await policy('mail.public.test')).toBeNull();
+    expect(await policy('mail.sneaky.test')).toMatch(/^is an internal address \(::ffff:10\.0\.0\.1\)/);
+    expect(await policy('mail.gone.test')).toMatch(/^does not resolve \(ENOTFOUND\)/);
+    expect(await policy('mail.later.test')).toBeNull();
+    // numeric forms a resolver reads its own way are judged as the address they are
+    for (const host of ['127.1', '0x7f.1', '2130706433', '[::1]']) expect(await policy(host), host).toMatch(/^is an internal address/);
+    // the system resolver, on this machine's own name only
+    expect(await createSmtpHostPolicy({ allowInternal: false })('localhost')).toMatch(/^is an internal address/);
+    expect(await policy('mail.unanswered.test')).toMatch(/^does not resolve \(ENODATA\)/);
+    expect(await createSmtpHostPolicy({ allowInternal: true, lookup })('127.0.0.1')).toBeNull();
+    // the send-time guard applies the same judgement
+    const guard = createSmtpHostGuard({ allowInternal: false, lookup });
+    await expect(guard('mail.sneaky.test')).rejects.toMatchObject({ retryable: false });
+    await expect(guard('mail.public.test')).resolves.toBe('100.128.0.25');
   });
 
   it('the guard refuses an internal address for good, naming it, and lets it through when told to', async () => {

@@ -19,6 +19,7 @@ import * as notifications from './0018-notifications.ts';
 import * as reactorJobs from './0016-reactor-jobs.ts';
 import * as clockOwnedInstants from './0019-clock-owned-instants.ts';
 import * as reactorJobHoldAndAcceptance from './0050-reactor-job-hold-and-acceptance.ts';
+import * as idempotencyLeases from './0051-idempotency-leases.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -43,5 +44,6 @@ export const readModelMigrations: MigrationProvider = {
     '0016-reactor-jobs': reactorJobs,
     '0019-clock-owned-instants': clockOwnedInstants,
     '0050-reactor-job-hold-and-acceptance': reactorJobHoldAndAcceptance,
+    '0051-idempotency-leases': idempotencyLeases,
   }),
 };
