@@ -1,11 +1,11 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AccountCommands } from '../commands/account-commands.ts';
 import type { Principal } from '../commands/api-token-commands.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { createIdempotencyStore } from './idempotency.ts';
 import { buildOpenApiDocument } from './openapi.ts';
-import { toProblem } from './problem.ts';
+import { clientErrorResponse, toProblem } from './problem.ts';
 import { newRequestId, RouteRegistry } from './route.ts';
 import type { ModuleDeps } from './module-deps.ts';
 import { registerAccessKeyRoutes } from './routes/access-key-routes.ts';
@@ -54,7 +54,17 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
           },
     genReqId: newRequestId,
     bodyLimit: 1024 * 1024,
+    // Errors the router raises before any handler (bad URL, long path parameter): problem+json too.
+    frameworkErrors: (error, request, reply) => sendProblem(error, request as FastifyRequest, reply as FastifyReply),
+    clientErrorHandler: (error, socket) => {
+      if ((error as { code?: string }).code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorResponse(error as { code?: string }));
+      socket.destroy(error);
+    },
   });
+
+  // Every body is JSON: a text/plain one is refused as such (415), not parsed into a string.
+  app.removeContentTypeParser('text/plain');
 
   const routes = new RouteRegistry();
   let openApi: unknown;
@@ -78,11 +88,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerNotificationRoutes(routes, deps.modules);
   routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels, deps.now, deps.idempotencyLeaseMs) });
 
-  app.setErrorHandler((error, request, reply) => {
-    const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    reply.status(problem.status).type('application/problem+json').send({ ...problem, instance: request.url });
-  });
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).type('application/problem+json').send({
       type: 'https://docs.cloudpro.example/problems/route_not_found',
@@ -94,4 +100,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     });
   });
   return app;
+}
+
+function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const problem = toProblem(error);
+  if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  return reply.status(problem.status).type('application/problem+json').send({ ...problem, instance: request.url });
 }

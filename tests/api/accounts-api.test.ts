@@ -143,7 +143,7 @@ describe('accounts API', () => {
       payload: '{"name": ',
     });
     expect(malformed.statusCode).toBe(400);
-    expect(malformed.json()).toMatchObject({ code: 'malformed_request' });
+    expect(malformed.json()).toMatchObject({ code: 'malformed_json' });
   });
 
   it('ops rebuild of the accounts read model gives the same rows as before', async () => {
