@@ -8,13 +8,15 @@ import { accountStream } from '../src/domain/account/account-streams.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { auditInvoice, findInvoice as findInvoiceInStream } from '../src/commands/invoice-audit.ts';
 import { compose, type Application } from '../src/main.ts';
+import { reportLogHorizon } from '../src/projections/log-horizon.ts';
 import { INTEGRATION_USAGE, integrationCommands, printIntegrationStatus } from './integration-commands.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: npm run ops -- <command>
 
   status                                   each projection's checkpoint, events applied, lag and errors;
-                                           each reactor's lag, waiting work and failures; each collector's last run
+                                           each reactor's lag, waiting work and failures; each collector's last run;
+                                           the transaction holding the log back, if one does (exit 1 then too)
   rebuild <projection>                     empty a read model and replay the whole log into it
   create-operator-token <name>             issue a platform operator API token (printed once)
   create-metering-token <name>             issue a token that may only record usage (printed once)
@@ -42,12 +44,15 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
       status: r.status,
       applied: r.eventsApplied.toString(),
       lag: r.lag.toString(),
+      'held back': r.heldBack.toString(),
       checkpoint: r.position ?? '(start)',
     }));
     console.table(table);
     for (const r of rows) if (r.error) console.log(`\n${r.projection} FAILED: ${r.error}`);
+    const horizon = await reportLogHorizon(app.infrastructure.eventStore, app.config.logStallSeconds * 1000);
+    if (horizon.summary) console.log(`\nLOG STALLED: ${horizon.summary}`);
     const reactorFailures = await printIntegrationStatus(app);
-    return rows.some((r) => r.status === 'failed') || reactorFailures ? 1 : 0;
+    return rows.some((r) => r.status === 'failed') || reactorFailures || horizon.stalled ? 1 : 0;
   },
 
   async rebuild(app, [name]) {

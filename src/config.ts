@@ -73,6 +73,12 @@ const ConfigSchema = z.object({
   REACTOR_RETRY_BASE_MS: positive(2000),
   /** how long a request holds its Idempotency-Key before a retry may take it over (the holder died): 1 to 3600 s, default 60 */
   IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** every statement of the service's PostgreSQL connections is cancelled after this (1 s .. 1 h) */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** a connection of the service left idle inside a transaction is closed after this (1 s .. 1 h): it would hold every log reader back */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** events written but invisible to readers for longer than this make ops status and /health name the transaction holding them (1 .. 3600 s) */
+  LOG_STALL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   /** how far ahead of the clock a usage sample may be dated (a collector's clock running fast): 0 to 1 h, e.g. 300s, 5m */
   USAGE_MAX_CLOCK_SKEW: z
     .string()
@@ -133,6 +139,9 @@ export type Config = Readonly<{
   reactorMaxAttempts: number;
   reactorRetryBaseMs: number;
   idempotencyLeaseMs: number;
+  databaseStatementTimeoutMs: number;
+  databaseIdleInTransactionTimeoutMs: number;
+  logStallSeconds: number;
   usageMaxClockSkewMs: number;
 }>;
 
@@ -203,6 +212,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reactorMaxAttempts: c.REACTOR_MAX_ATTEMPTS,
     reactorRetryBaseMs: c.REACTOR_RETRY_BASE_MS,
     idempotencyLeaseMs: c.IDEMPOTENCY_LEASE_SECONDS * 1000,
+    databaseStatementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseIdleInTransactionTimeoutMs: c.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    logStallSeconds: c.LOG_STALL_SECONDS,
     usageMaxClockSkewMs: c.USAGE_MAX_CLOCK_SKEW,
   });
 }

@@ -41,6 +41,7 @@ import { bucketProvisioningReactor } from './reactors/bucket-provisioning-reacto
 import { emailReactor } from './reactors/email-reactor.ts';
 import type { Reactor } from './reactors/reactor.ts';
 import { ReactorRunner } from './reactors/reactor-runner.ts';
+import { logHorizonCheck } from './projections/log-horizon.ts';
 import { sftpProvisioningReactor } from './reactors/sftp-provisioning-reactor.ts';
 
 export const VERSION = '0.1.0';
@@ -110,6 +111,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     healthChecks: [
       { name: 'postgres', check: infrastructure.checkPostgres },
       { name: 'eventStore', check: () => eventStore.ping() },
+      { name: 'eventLog', check: () => logHorizonCheck(eventStore, config.logStallSeconds * 1000) },
     ],
     smtpHostPolicy: createSmtpHostPolicy({ allowInternal: config.accountSmtpInternalHosts === 'allow' }),
     now: clock,

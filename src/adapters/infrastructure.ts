@@ -44,7 +44,10 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
       connectionString = embedded.connectionString;
       postgresDescription = `embedded PostgreSQL${embedded.attached ? ' (already running, shared)' : ''}, data in ${dataDir}, 127.0.0.1:${config.embeddedPostgresPort}`;
     }
-    const pool = createPool(connectionString, 20, (error) => log(`PostgreSQL connection lost: ${error.message}`));
+    const pool = createPool(connectionString, 20, (error) => log(`PostgreSQL connection lost: ${error.message}`), {
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
+      idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeoutMs,
+    });
     const readModels = createKysely<ReadModelDatabase>(pool);
     closers.push(() => readModels.destroy());
     await migrateReadModels(readModels);

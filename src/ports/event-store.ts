@@ -103,6 +103,35 @@ export interface SubscribeOptions {
   signal: AbortSignal;
 }
 
+export interface Backlog {
+  readable: bigint;
+  /** committed, but not visible to readers yet */
+  heldBack: bigint;
+}
+
+/** A transaction still running that is older than events already written. */
+export interface HorizonHolder {
+  /** server process id (PostgreSQL), for pg_terminate_backend; null for a prepared (two-phase) transaction */
+  pid: number | null;
+  database: string | null;
+  /** ISO-8601, by the database's clock; null when the store's role may not see it */
+  transactionStartedAt: string | null;
+  queryStartedAt: string | null;
+  /** seconds since the transaction started, by the database's clock */
+  ageSeconds: number | null;
+  /** 'idle in transaction', 'active', 'prepared' (two-phase), … */
+  state: string | null;
+}
+
+export interface LogHorizon {
+  /** committed events no reader can see yet: a transaction older than them still runs */
+  heldBack: bigint;
+  /** how long the oldest of them has been written (ms, by the store's clock); null when none */
+  heldBackForMs: number | null;
+  /** the oldest transaction still running, when events are held back; null otherwise */
+  holder: HorizonHolder | null;
+}
+
 export interface EventStore {
   readonly kind: 'postgres' | 'eventstoredb';
   /**
@@ -126,8 +155,15 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up from `fromPosition`, then live; ends when the signal aborts. Batches are never empty. */
   subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
-  /** Number of committed events after `fromPosition` that the filter lets through (for lag reports). */
+  /** Number of committed events after `fromPosition` that the filter lets through: what readAll would return. */
   countAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<bigint>;
+  /**
+   * The events after `fromPosition` a reader still owes, in one look: those it can read now,
+   * and those committed but held back from every reader (see `horizon`). Lag is their sum.
+   */
+  backlogAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<Backlog>;
+  /** Whether readers see the whole written log, and if not, what holds them back. */
+  horizon(): Promise<LogHorizon>;
   /** Cheap round trip that proves the store answers. */
   ping(): Promise<void>;
   close(): Promise<void>;

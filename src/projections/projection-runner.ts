@@ -12,8 +12,10 @@ export interface ProjectionStatus {
   eventsApplied: bigint;
   status: 'running' | 'failed' | 'new';
   error: string | null;
-  /** committed events of the projection's types after its checkpoint */
+  /** committed events of the projection's types after its checkpoint, including those held back */
   lag: bigint;
+  /** of the lag, events written but not visible to any reader yet (an older transaction still runs) */
+  heldBack: bigint;
 }
 
 export interface RunnerLogger {
@@ -138,7 +140,7 @@ export class ProjectionRunner {
     await this.catchUp([name], (_, applied) => onProgress?.(applied, total));
   }
 
-  /** Events of the projection's types it has not applied yet: 0n when its read model is current. */
+  /** Events of the projection's types it can read and has not applied yet (held-back ones are not counted: see status). */
   async lagOf(name: string): Promise<bigint> {
     const projection = this.projection(name);
     return this.eventStore.countAfter(await this.readCheckpoint(projection.name), this.filterOf(projection));
@@ -150,13 +152,15 @@ export class ProjectionRunner {
       this.projections.map(async (projection) => {
         const row = rows.find((r) => r.projection === projection.name);
         const position = row?.position ?? null;
+        const backlog = await this.eventStore.backlogAfter(position, this.filterOf(projection));
         return {
           projection: projection.name,
           position,
           eventsApplied: BigInt(row?.events_applied ?? '0'),
           status: row ? row.status : 'new',
           error: row?.error ?? null,
-          lag: await this.eventStore.countAfter(position, this.filterOf(projection)),
+          lag: backlog.readable + backlog.heldBack,
+          heldBack: backlog.heldBack,
         };
       }),
     );

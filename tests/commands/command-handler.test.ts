@@ -13,7 +13,9 @@ import { ConflictError, IllegalStateError, ValidationError } from '../../src/dom
 import {
   ConcurrencyError,
   type AppendResult,
+  type Backlog,
   type EventStore,
+  type LogHorizon,
   type EventToAppend,
   type ExpectedRevision,
   type Position,
@@ -144,6 +146,12 @@ class InterferingStore implements EventStore {
   }
   countAfter(fromPosition: Position | null): Promise<bigint> {
     return this.inner.countAfter(fromPosition);
+  }
+  backlogAfter(fromPosition: Position | null): Promise<Backlog> {
+    return this.inner.backlogAfter(fromPosition);
+  }
+  horizon(): Promise<LogHorizon> {
+    return this.inner.horizon();
   }
   ping(): Promise<void> {
     return this.inner.ping();

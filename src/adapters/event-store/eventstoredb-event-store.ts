@@ -20,6 +20,8 @@ import {
 import {
   ConcurrencyError,
   type AppendResult,
+  type Backlog,
+  type LogHorizon,
   type EventMetadata,
   type EventStore,
   type EventToAppend,
@@ -281,6 +283,15 @@ export class EventStoreDbEventStore implements EventStore {
     let count = 0n;
     for await (const event of this.eventsAfter(fromPosition, COUNT_PAGE_SIZE)) if (matchesEventType(filter, event.type)) count++;
     return count;
+  }
+
+  /** EventStoreDB shows a committed event to every reader at once: nothing is ever held back. */
+  async backlogAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<Backlog> {
+    return { readable: await this.countAfter(fromPosition, filter), heldBack: 0n };
+  }
+
+  async horizon(): Promise<LogHorizon> {
+    return { heldBack: 0n, heldBackForMs: null, holder: null };
   }
 
   async ping(): Promise<void> {

@@ -2,6 +2,8 @@ import pg from 'pg';
 import {
   ConcurrencyError,
   type AppendResult,
+  type Backlog,
+  type LogHorizon,
   type EventMetadata,
   type EventStore,
   type EventTypeFilter,
@@ -205,6 +207,74 @@ export class PostgresEventStore implements EventStore {
       [after.transactionId, after.globalPosition, ...typeFilter.parameters],
     );
     return BigInt(rows[0]!.count);
+  }
+
+  async backlogAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<Backlog> {
+    const after = fromPosition ? decodePgPosition(fromPosition) : { transactionId: '0', globalPosition: '0' };
+    const typeFilter = typeFilterSql(filter, 3);
+    // One statement, one snapshot: an event counts once, as readable or as held back.
+    const { rows } = await this.pool.query<{ readable: string; held_back: string }>(
+      `SELECT count(*) FILTER (WHERE e.transaction_id < h.horizon)::text AS readable,
+              count(*) FILTER (WHERE e.transaction_id >= h.horizon)::text AS held_back
+         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h, es_events e
+        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+          ${typeFilter.condition}`,
+      [after.transactionId, after.globalPosition, ...typeFilter.parameters],
+    );
+    return { readable: BigInt(rows[0]!.readable), heldBack: BigInt(rows[0]!.held_back) };
+  }
+
+  /**
+   * Readers see rows of transactions older than every transaction still running in the
+   * cluster (any database: transaction ids are the cluster's). The oldest one running is
+   * therefore what holds them back. Its details need the pg_read_all_stats role when it
+   * belongs to another role; without it, it is not named.
+   */
+  async horizon(): Promise<LogHorizon> {
+    const { rows } = await this.pool.query<{ held_back: string; held_ms: number | null }>(
+      `SELECT count(*)::text AS held_back,
+              (extract(epoch FROM clock_timestamp() - min(e.recorded_at)) * 1000)::float8 AS held_ms
+         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon) h, es_events e
+        WHERE e.transaction_id >= h.horizon`,
+    );
+    const heldBack = BigInt(rows[0]!.held_back);
+    if (heldBack === 0n) return { heldBack, heldBackForMs: null, holder: null };
+    const holders = await this.pool.query<{
+      pid: number | null;
+      database: string | null;
+      xact_start: Date | null;
+      query_start: Date | null;
+      age_seconds: number | null;
+      state: string | null;
+    }>(
+      `SELECT pid, database, xact_start, query_start, age_seconds, state FROM (
+         SELECT a.pid, a.datname::text AS database, a.xact_start, a.query_start, a.state,
+                extract(epoch FROM clock_timestamp() - a.xact_start)::float8 AS age_seconds,
+                age(a.backend_xid) AS xid_age
+           FROM pg_stat_activity a
+          WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()
+         UNION ALL
+         SELECT NULL, p.database::text, p.prepared, NULL, 'prepared',
+                extract(epoch FROM clock_timestamp() - p.prepared)::float8, age(p.transaction)
+           FROM pg_prepared_xacts p
+       ) running
+       ORDER BY xid_age DESC LIMIT 1`,
+    );
+    const holder = holders.rows[0];
+    return {
+      heldBack,
+      heldBackForMs: rows[0]!.held_ms,
+      holder: holder
+        ? {
+            pid: holder.pid,
+            database: holder.database,
+            transactionStartedAt: holder.xact_start?.toISOString() ?? null,
+            queryStartedAt: holder.query_start?.toISOString() ?? null,
+            ageSeconds: holder.age_seconds,
+            state: holder.state,
+          }
+        : null,
+    };
   }
 
   async ping(): Promise<void> {

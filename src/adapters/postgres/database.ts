@@ -8,8 +8,27 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => value);
 
 export type Pool = pg.Pool;
 
-export function createPool(connectionString: string, max = 20, onConnectionLost: (error: Error) => void = () => undefined): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
+/**
+ * Limits every connection of a pool carries from its first byte (startup parameters).
+ * Why: readers of the event log see nothing written after the oldest transaction still
+ * running in the cluster, so a connection of ours stuck in a transaction stalls them all.
+ */
+export interface SessionLimits {
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
+
+export function createPool(
+  connectionString: string,
+  max = 20,
+  onConnectionLost: (error: Error) => void = () => undefined,
+  limits?: SessionLimits,
+): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    ...(limits ? { statement_timeout: limits.statementTimeoutMs, idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs } : {}),
+  });
   // A connection dropping (server restart, terminated backend) must not crash the process:
   // the query running on it fails on its own, and the pool opens a new connection next time.
   pool.on('error', onConnectionLost);

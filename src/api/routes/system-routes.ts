@@ -3,12 +3,13 @@ import type { RouteRegistry } from '../route.ts';
 
 export interface HealthCheck {
   name: string;
-  check(): Promise<void>;
+  /** throws when failing; answers `{ degraded }` when working but not as it should (the service stays up) */
+  check(): Promise<void | { degraded: string }>;
 }
 
 const HealthView = z.object({
-  status: z.enum(['ok', 'failing']),
-  checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'failing']), detail: z.string().optional() })),
+  status: z.enum(['ok', 'degraded', 'failing']),
+  checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'degraded', 'failing']), detail: z.string().optional() })),
 });
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -17,7 +18,7 @@ export function registerSystemRoutes(routes: RouteRegistry, deps: { checks: Heal
   routes.add({
     method: 'GET',
     url: '/health',
-    summary: 'Is the service able to reach PostgreSQL and the event store?',
+    summary: 'Is the service able to reach PostgreSQL and the event store, and do its readers keep up with the log?',
     tags: ['system'],
     access: 'public',
     responses: { 200: HealthView, 503: HealthView },
@@ -25,15 +26,19 @@ export function registerSystemRoutes(routes: RouteRegistry, deps: { checks: Heal
       const results = await Promise.all(
         deps.checks.map(async ({ name, check }) => {
           try {
-            await withTimeout(check(), CHECK_TIMEOUT_MS);
+            const outcome = await withTimeout(check(), CHECK_TIMEOUT_MS);
+            if (outcome) return [name, { status: 'degraded' as const, detail: outcome.degraded }] as const;
             return [name, { status: 'ok' as const }] as const;
           } catch (error) {
             return [name, { status: 'failing' as const, detail: error instanceof Error ? error.message : String(error) }] as const;
           }
         }),
       );
-      const healthy = results.every(([, result]) => result.status === 'ok');
-      return { status: healthy ? 200 : 503, body: { status: healthy ? 'ok' : 'failing', checks: Object.fromEntries(results) } };
+      // Degraded still answers 200: the API serves, but something (a stalled log) needs a person.
+      const failing = results.some(([, result]) => result.status === 'failing');
+      const degraded = results.some(([, result]) => result.status === 'degraded');
+      const status = failing ? 'failing' : degraded ? 'degraded' : 'ok';
+      return { status: failing ? 503 : 200, body: { status, checks: Object.fromEntries(results) } };
     },
   });
 
