@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { invoiceDecider, invoiceNumbersDecider } from '../domain/invoice/invoice-decider.ts';
-import { invoiceNumberStream, invoiceStream, type InvoiceInputs } from '../domain/invoice/invoice-events.ts';
+import { invoiceDecider } from '../domain/invoice/invoice-decider.ts';
+import { invoiceStream, type InvoiceInputs } from '../domain/invoice/invoice-events.ts';
 import { rateWithLateUsage } from '../domain/invoice/late-usage.ts';
 import { checkPeriod, ENGINE_VERSION, periodBounds, type Currency } from '../domain/rating/index.ts';
 import { ValidationError, type FieldIssue } from '../domain/errors.ts';
@@ -9,7 +9,7 @@ import type { EventStore } from '../ports/event-store.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 import { carriedInStorage, creditAvailableFor, digestOf, lateUsageFor, readPeriodUsage, toPeriodUsage, type RatingPlanLoader } from './invoice-inputs.ts';
-import { applyInvoiceCredit } from './payment-commands.ts';
+import { issueCurrentDraft } from './invoice-issuing.ts';
 
 export interface BillingRunDeps {
   eventStore: EventStore;
@@ -190,47 +190,17 @@ async function closeAccountPeriod(
     return { accountId, outcome: 'drafted', invoiceId: state.draft.invoiceId, total: state.draft.rated.total, issuableAt: new Date(issuableAt).toISOString() };
   }
 
-  // The credit the invoice was rated with comes off the account's credit before it is issued
-  // (once per period; refused if no longer available, and the next run re-rates).
-  await applyInvoiceCredit(
+  // The credit the invoice was rated with comes off the account's credit, the draft takes its
+  // number, and exactly that draft is issued (decided again if a run replaced it meanwhile).
+  const issued = await issueCurrentDraft(
     deps.eventStore,
-    { accountId, period, invoiceId: state.draft.invoiceId, amount: state.draft.rated.creditApplied, currency: state.draft.rated.currency, appliedAt: now.toISOString() },
+    { accountId, period, timeZone: account.time_zone, dueDateFor: (issueDate) => dueDateFor(period, account.billing_day, issueDate, deps.minDaysToPay) },
+    { state, revision: drafted.revision },
+    now,
     context,
   );
-
-  const issueDate = localDate(now, account.time_zone);
-  const year = Number(issueDate.slice(0, 4));
-  const numbered = await handleCommand(
-    deps.eventStore,
-    invoiceNumbersDecider,
-    invoiceNumberStream(year),
-    { type: 'AssignInvoiceNumber', data: { year, invoiceId: state.draft.invoiceId, accountId, period, assignedAt: now.toISOString() } },
-    context,
-    { maxAttempts: 50, baseDelayMs: 5 },
-  );
-  const { number, assignedAt } = numbered.state.byInvoice[state.draft.invoiceId]!;
-  // Issued when numbered: an overlapping run may have numbered an invoice after this run
-  // started, and a higher number must not carry an earlier issue time (or date).
-  const numberedIssueDate = localDate(new Date(assignedAt), account.time_zone);
-  const issued = await handleCommand(
-    deps.eventStore,
-    invoiceDecider,
-    stream,
-    {
-      type: 'IssueInvoice',
-      data: {
-        accountId,
-        period,
-        invoiceId: state.draft.invoiceId,
-        number,
-        // never into the next year: the number belongs to this year's sequence
-        issueDate: numberedIssueDate.startsWith(`${year}-`) ? numberedIssueDate : issueDate,
-        dueDate: dueDateFor(period, account.billing_day, numberedIssueDate.startsWith(`${year}-`) ? numberedIssueDate : issueDate, deps.minDaysToPay),
-        issuedAt: assignedAt,
-      },
-    },
-    { ...context, occurredAt: assignedAt },
-  );
-  if (issued.state.status !== 'issued') throw new Error(`invoice ${stream} was not issued`);
-  return { accountId, outcome: 'issued', invoiceId: issued.state.issued.invoiceId, number: issued.state.issued.number, total: issued.state.issued.total };
+  return issued.issuedNow
+    ? { accountId, outcome: 'issued', invoiceId: issued.invoiceId, number: issued.number, total: issued.total }
+    : { accountId, outcome: 'already_issued', invoiceId: issued.invoiceId, number: issued.number };
 }
+

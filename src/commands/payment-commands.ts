@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { creditDecider } from '../domain/credit/credit-decider.ts';
+import { creditDecider, type ApplyCredit } from '../domain/credit/credit-decider.ts';
 import { creditStream, type CreditSource } from '../domain/credit/credit-events.ts';
 import { IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
 import { invoiceDecider, type InvoiceState } from '../domain/invoice/invoice-decider.ts';
@@ -251,10 +251,6 @@ function checkReason(reason: unknown, issues: FieldIssue[]) {
  * (`insufficient_credit` otherwise: the billing run then fails that account and the next run
  * re-rates it on the credit there is).
  */
-export function applyInvoiceCredit(
-  eventStore: EventStore,
-  data: { accountId: string; period: string; invoiceId: string; amount: string; currency: string; appliedAt: string },
-  context: CommandContext,
-) {
+export function applyInvoiceCredit(eventStore: EventStore, data: ApplyCredit['data'], context: CommandContext) {
   return handleCommand(eventStore, creditDecider, creditStream(data.accountId), { type: 'ApplyCredit', data }, context);
 }

@@ -2,16 +2,13 @@ import { assertNever, type Decider } from '../decider.ts';
 import { IllegalStateError } from '../errors.ts';
 import { ZERO, exact, type ExactDecimal } from '../rating/exact-decimal.ts';
 import { formatMoney, isCurrency, type Currency } from '../rating/money.ts';
-import type { AccountCredited, CreditEvent, CreditSource } from './credit-events.ts';
+import type { AccountCredited, CreditApplied, CreditEvent, CreditSource } from './credit-events.ts';
 
 export type CreditAccount = {
   type: 'CreditAccount';
   data: { accountId: string; creditId: string; amount: string; currency: string; source: CreditSource; creditedAt: string };
 };
-export type ApplyCredit = {
-  type: 'ApplyCredit';
-  data: { accountId: string; period: string; invoiceId: string; amount: string; currency: string; appliedAt: string };
-};
+export type ApplyCredit = { type: 'ApplyCredit'; data: CreditApplied['data'] };
 export type ReleaseCredit = {
   type: 'ReleaseCredit';
   data: { accountId: string; period: string; invoiceId: string; releasedAt: string };
@@ -22,7 +19,7 @@ export interface CreditState {
   currency: string | null;
   credits: Record<string, AccountCredited['data']>;
   /** per invoice period, what its (current) invoice took */
-  applied: Record<string, { invoiceId: string; amount: string }>;
+  applied: Record<string, { invoiceId: string; amount: string; draftRevision?: string }>;
 }
 
 /** Σ credited − Σ applied; `exceptPeriod` leaves out what that period's invoice took (it is being re-rated). */
@@ -55,6 +52,9 @@ export const creditDecider: Decider<CreditCommand, CreditEvent, CreditState> = {
           throw new IllegalStateError('credit_already_applied', `credit was already applied to invoice ${current.invoiceId} of ${period}; void it first`);
         }
         if (current ? exact(current.amount).eq(amount) : exact(amount).isZero()) return [];
+        // A run that rated an older draft of the period comes late: the newer draft's credit stands
+        // (the invoice decider refuses to issue the older draft, and the run decides again).
+        if (current?.draftRevision !== undefined && command.data.draftRevision !== undefined && BigInt(command.data.draftRevision) < BigInt(current.draftRevision)) return [];
         const available = availableCredit(state, period);
         if (exact(amount).gt(available)) {
           throw new IllegalStateError('insufficient_credit', `${amount} of credit cannot be applied to invoice ${invoiceId}: only ${available.toFixed()} is available`);
@@ -79,7 +79,14 @@ export const creditDecider: Decider<CreditCommand, CreditEvent, CreditState> = {
       case 'AccountCredited':
         return { ...state, currency: state.currency ?? event.data.currency, credits: { ...state.credits, [event.data.creditId]: event.data } };
       case 'CreditApplied':
-        return { ...state, currency: state.currency ?? event.data.currency, applied: { ...state.applied, [event.data.period]: { invoiceId: event.data.invoiceId, amount: event.data.amount } } };
+        return {
+          ...state,
+          currency: state.currency ?? event.data.currency,
+          applied: {
+            ...state.applied,
+            [event.data.period]: { invoiceId: event.data.invoiceId, amount: event.data.amount, ...(event.data.draftRevision !== undefined ? { draftRevision: event.data.draftRevision } : {}) },
+          },
+        };
       case 'CreditReleased': {
         const { [event.data.period]: _released, ...applied } = state.applied;
         return { ...state, applied };

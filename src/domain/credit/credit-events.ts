@@ -14,10 +14,14 @@ export type AccountCredited = DomainEvent<
   { accountId: string; creditId: string; amount: string; currency: string; source: CreditSource; creditedAt: string }
 >;
 
-/** Taken off an invoice (its `creditApplied`), when the billing run issues it. One per invoice period. */
+/**
+ * Taken off an invoice (its `creditApplied`), when the billing run issues it. One per invoice
+ * period. `draftRevision`: the invoice stream's revision of the draft it was rated on (absent
+ * in events recorded before it was kept); a run holding an older draft changes nothing.
+ */
 export type CreditApplied = DomainEvent<
   'CreditApplied',
-  { accountId: string; period: string; invoiceId: string; amount: string; currency: string; appliedAt: string }
+  { accountId: string; period: string; invoiceId: string; amount: string; currency: string; appliedAt: string; draftRevision?: string }
 >;
 
 /** Given back when the invoice it was applied to is voided; its replacement applies credit afresh. */

@@ -1,14 +1,18 @@
 import { assertNever, type Decider } from '../decider.ts';
-import { IllegalStateError, NotFoundError } from '../errors.ts';
+import { ConflictError, IllegalStateError, NotFoundError } from '../errors.ts';
 import { decideIssueCreditNote, decideVoid, type IssueCreditNote, type VoidInvoice } from './credit-note-corrections.ts';
 import { decideMarkOverdue, decideReminder, type MarkInvoiceOverdue, type RecordPaymentReminder } from './dunning-rules.ts';
-import type { InvoiceDrafted, InvoiceIssued, InvoiceNumberAssigned, InvoiceStreamEvent, InvoiceVoided } from './invoice-events.ts';
+import type { InvoiceDrafted, InvoiceIssued, InvoiceStreamEvent, InvoiceVoided } from './invoice-events.ts';
 import { decideRecordPayment, evolveSettlement, openSettlement, type InvoiceSettlement, type RecordPayment } from './payment-settlement.ts';
 
 export type DraftInvoice = { type: 'DraftInvoice'; data: InvoiceDrafted['data'] };
+/**
+ * Issues the draft whose credit was applied and which was numbered: `invoiceId` and `digest`
+ * name it, and a draft replaced since (late usage) is refused, to be credited and issued afresh.
+ */
 export type IssueInvoice = {
   type: 'IssueInvoice';
-  data: { accountId: string; period: string; invoiceId: string; number: string; issueDate: string; dueDate: string; issuedAt: string };
+  data: { accountId: string; period: string; invoiceId: string; digest: string; number: string; issueDate: string; dueDate: string; issuedAt: string };
 };
 /** Commands on an issued invoice (payments, corrections, dunning): each names the invoice it means. */
 export type SettlementCommand = RecordPayment | IssueCreditNote | VoidInvoice | MarkInvoiceOverdue | RecordPaymentReminder;
@@ -46,6 +50,9 @@ export const invoiceDecider: Decider<InvoiceCommand, InvoiceStreamEvent, Invoice
         if (state.status === 'issued') return [];
         if (state.status === 'none' || state.status === 'void') throw new IllegalStateError('invoice_not_drafted', `no draft invoice for ${command.data.period}`);
         const { draft } = state;
+        if (draft.invoiceId !== command.data.invoiceId || draft.digest !== command.data.digest) {
+          throw new ConflictError('invoice_draft_changed', `the draft invoice for ${command.data.period} was replaced after it was numbered; issue the current draft`);
+        }
         return [
           {
             type: 'InvoiceIssued',
@@ -134,43 +141,3 @@ function decideSettlement(command: SettlementCommand, state: InvoiceState): Invo
       return assertNever(command);
   }
 }
-
-export type AssignInvoiceNumber = {
-  type: 'AssignInvoiceNumber';
-  data: { year: number; invoiceId: string; accountId: string; period: string; assignedAt: string };
-};
-export type InvoiceNumbersState = {
-  lastSequence: number;
-  /** the latest instant a number was assigned at: no later number is dated before it */
-  lastAssignedAt: string | null;
-  byInvoice: Record<string, { number: string; assignedAt: string }>;
-};
-
-/** The later of two ISO instants (the first may be absent). */
-const laterInstant = (a: string | null, b: string) => (a !== null && Date.parse(a) > Date.parse(b) ? a : b);
-
-export const formatInvoiceNumber = (year: number, sequence: number) => `INV-${year}-${String(sequence).padStart(6, '0')}`;
-
-/**
- * The year's numbers, one stream: the next number is the last plus one, and the append's
- * expected revision makes two concurrent runs take turns, so numbers have no gaps and no
- * repeats. An invoice asking again gets the number it already has.
- *
- * A number is dated no earlier than the one before it: two billing runs that overlap each
- * bring the instant they started at, and the later-started one may take its number first.
- * Recording the later of the two instants keeps numbers and issue times in one order.
- */
-export const invoiceNumbersDecider: Decider<AssignInvoiceNumber, InvoiceNumberAssigned, InvoiceNumbersState> = {
-  initialState: () => ({ lastSequence: 0, lastAssignedAt: null, byInvoice: {} }),
-  decide({ data }, state) {
-    if (state.byInvoice[data.invoiceId]) return [];
-    const sequence = state.lastSequence + 1;
-    const assignedAt = laterInstant(state.lastAssignedAt, data.assignedAt);
-    return [{ type: 'InvoiceNumberAssigned', data: { ...data, assignedAt, sequence, number: formatInvoiceNumber(data.year, sequence) } }];
-  },
-  evolve: (state, event) => ({
-    lastSequence: event.data.sequence,
-    lastAssignedAt: laterInstant(state.lastAssignedAt, event.data.assignedAt),
-    byInvoice: { ...state.byInvoice, [event.data.invoiceId]: { number: event.data.number, assignedAt: event.data.assignedAt } },
-  }),
-};

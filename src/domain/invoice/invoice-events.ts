@@ -90,6 +90,19 @@ export type InvoiceNumberAssigned = DomainEvent<
 
 export const invoiceNumberStream = (year: number) => `invoicenumbers-${year}`;
 
+/**
+ * Recorded before an invoice takes its number, once per invoice: the year it is numbered in
+ * (a retry after a crash uses this year, even when it runs in the next), and the year's last
+ * number at that moment (`afterSequence`): the invoice's number, if it took one, comes after
+ * it, so finding it reads the stream from there, never the whole year.
+ */
+export type InvoiceNumberRequested = DomainEvent<
+  'InvoiceNumberRequested',
+  { invoiceId: string; accountId: string; period: string; year: number; afterSequence: number; requestedAt: string }
+>;
+
+export const invoiceNumberRequestStream = (invoiceId: string) => `invoicenumber-${invoiceId}`;
+
 // ---- Settlement: payments, credit notes, void, dunning (issue 4, items 5–7) ----
 // They live in the invoice's own stream, so every rule about one invoice (what is still
 // due, Σ credit notes ≤ total, void only without payments, each reminder once) is decided
