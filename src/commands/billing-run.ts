@@ -8,7 +8,7 @@ import { ValidationError, type FieldIssue } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
-import { carriedInStorage, creditAvailableFor, digestOf, lateUsageFor, readPeriodUsage, toPeriodUsage, type RatingPlanLoader } from './invoice-inputs.ts';
+import { creditAvailableFor, digestOf, lateUsageFor, periodStorage, readPeriodUsage, toPeriodUsage, type RatingPlanLoader } from './invoice-inputs.ts';
 import { issueCurrentDraft } from './invoice-issuing.ts';
 
 export interface BillingRunDeps {
@@ -140,7 +140,8 @@ async function closeAccountPeriod(
   if (!plan) return { accountId, outcome: 'skipped', reason: 'no_plan' };
 
   const usage = await readPeriodUsage(deps.eventStore, accountId, period);
-  const carriedIn = await carriedInStorage(deps.eventStore, accountId, period);
+  const periodUsage = toPeriodUsage(usage.events);
+  const { carriedIn, deletions } = await periodStorage(deps.eventStore, accountId, period, account.time_zone, periodUsage);
   const late = await lateUsageFor(deps.eventStore, accountId, period, account.time_zone, now);
   const creditAvailable = await creditAvailableFor(deps.eventStore, accountId, period, account.currency as Currency);
   const { rated, included } = rateWithLateUsage(
@@ -149,7 +150,7 @@ async function closeAccountPeriod(
       timeZone: account.time_zone,
       currency: account.currency as Currency,
       segments: plan.segments,
-      usage: toPeriodUsage(usage.events),
+      usage: { ...periodUsage, deletions },
       carriedInStorage: carriedIn,
       creditAvailable,
       ...(late.billedElsewhere ? { billedElsewhere: late.billedElsewhere.lines } : {}),
@@ -163,6 +164,7 @@ async function closeAccountPeriod(
     usageStream: usage.stream,
     usageStreamRevision: usage.revision === null ? null : usage.revision.toString(),
     carriedInStorage: carriedIn,
+    ...(deletions.length > 0 ? { deletions } : {}),
     planVersions: plan.planVersions,
     segments: plan.segments.map((s) => ({ from: s.from, to: s.to, planId: s.plan.planId, version: s.plan.version })),
     // Account credit (overpayments, credit notes on paid invoices): `credit-<accountId>`.

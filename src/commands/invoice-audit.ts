@@ -74,7 +74,7 @@ export async function auditInvoice(eventStore: EventStore, accountId: string, pe
     adjustments.push({
       period: adjusted.period,
       segments: await loadRecordedSegments(eventStore, adjusted.segments),
-      usage: toPeriodUsage(adjustedUsage.events),
+      usage: toPeriodUsage(adjustedUsage.events, adjusted.deletions ?? []),
       carriedInStorage: adjusted.carriedInStorage,
       billedBefore: adjusted.billedBefore,
     });
@@ -84,7 +84,7 @@ export async function auditInvoice(eventStore: EventStore, accountId: string, pe
     timeZone: draft.rated.timeZone,
     currency: draft.rated.currency,
     segments: await loadRecordedSegments(eventStore, inputs.segments),
-    usage: toPeriodUsage(usage.events),
+    usage: toPeriodUsage(usage.events, inputs.deletions ?? []),
     carriedInStorage: inputs.carriedInStorage,
     creditAvailable: inputs.creditAvailable,
     ...(adjustments.length > 0 ? { adjustments } : {}),

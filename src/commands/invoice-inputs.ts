@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { bucketStream } from '../domain/bucket/bucket-streams.ts';
+import type { BucketDeleted as BucketDeletedEvent } from '../domain/bucket/bucket-events.ts';
 import { availableCredit, creditDecider } from '../domain/credit/credit-decider.ts';
 import { creditStream } from '../domain/credit/credit-events.ts';
 import { NotFoundError } from '../domain/errors.ts';
@@ -10,9 +12,11 @@ import { ZERO, maxOf } from '../domain/rating/exact-decimal.ts';
 import {
   formatMoney,
   nextPeriod,
+  periodBounds,
   periodOf,
   previousPeriod,
   type BilledLine,
+  type BucketDeleted,
   type Currency,
   type PeriodAdjustment,
   type PeriodUsage,
@@ -37,9 +41,12 @@ export interface RatingPlan {
 /** The plan segments of an account's period (subscription and price book), or null when it has no plan. */
 export type RatingPlanLoader = (accountId: string, period: string, timeZone: string) => Promise<RatingPlan | null>;
 
-/** Usage events as the rating engine reads them: buckets by id, counts as integer strings. */
-export function toPeriodUsage(events: readonly { type: string; data: unknown }[]): PeriodUsage {
-  const usage: PeriodUsage = { storage: [], traffic: [], deletions: [] };
+/**
+ * Usage events as the rating engine reads them: buckets by id, counts as integer strings.
+ * The deletions come from the buckets' own streams (`periodStorage`), or from what an invoice recorded.
+ */
+export function toPeriodUsage(events: readonly { type: string; data: unknown }[], deletions: readonly BucketDeleted[] = []): PeriodUsage {
+  const usage: PeriodUsage = { storage: [], traffic: [], deletions: [...deletions] };
   for (const { type, data } of events) {
     const event = { type, data } as UsageEvent;
     if (event.type === 'StorageMeasured') {
@@ -69,11 +76,58 @@ export async function readPeriodUsage(eventStore: EventStore, accountId: string,
   return { stream, revision: last ? last.streamRevision : null, events };
 }
 
+/** When each of these buckets was deleted (its `BucketDeleted`), for those that were. */
+async function deletionInstants(eventStore: EventStore, bucketIds: Iterable<string>): Promise<Map<string, string>> {
+  const deleted = new Map<string, string>();
+  await Promise.all(
+    [...new Set(bucketIds)].map(async (bucketId) => {
+      const events = await eventStore.readStream(bucketStream(bucketId));
+      const deletion = events.find((e) => e.type === 'BucketDeleted');
+      if (deletion) deleted.set(bucketId, (deletion.data as BucketDeletedEvent['data']).deletedAt);
+    }),
+  );
+  return deleted;
+}
+
+/** What a period's storage is rated from besides its own samples; the invoice records both. */
+export interface PeriodStorage {
+  /** bytes in force per bucket when the period opens */
+  carriedIn: Record<string, string>;
+  /** buckets deleted inside the period: each holds 0 from its deletion */
+  deletions: BucketDeleted[];
+}
+
 /**
- * Bytes in force per bucket when the period opens: each bucket's last storage sample in the
- * periods before, as known now. The invoice records the result, so an audit replays it as is.
+ * Bytes in force per bucket when the period opens (each bucket's last storage sample in the
+ * periods before, as known now, unless the bucket was deleted after that sample and before the
+ * period: a deleted bucket holds 0 from its deletion), and the deletions inside the period of
+ * the buckets it carries in or samples. Deletions are read from the buckets' own streams.
  */
-export async function carriedInStorage(eventStore: EventStore, accountId: string, period: string): Promise<Record<string, string>> {
+export async function periodStorage(eventStore: EventStore, accountId: string, period: string, timeZone: string, usage: Pick<PeriodUsage, 'storage'>): Promise<PeriodStorage> {
+  const candidates = await lastSamplesBefore(eventStore, accountId, period);
+  const bounds = periodBounds(period, timeZone);
+  const startMs = Date.parse(bounds.start);
+  const endMs = Date.parse(bounds.end);
+  const deleted = await deletionInstants(eventStore, [...Object.keys(candidates), ...usage.storage.map((s) => s.bucket)]);
+  const carriedIn: Record<string, string> = {};
+  for (const [bucket, { at, bytes }] of Object.entries(candidates)) {
+    const deletedAt = deleted.get(bucket);
+    const deletedMs = deletedAt === undefined ? null : Date.parse(deletedAt);
+    // at one instant a deletion wins over a sample, as in the rating engine
+    if (deletedMs !== null && deletedMs >= at && deletedMs < startMs) continue;
+    carriedIn[bucket] = bytes;
+  }
+  const deletions: BucketDeleted[] = [];
+  for (const [bucket, at] of deleted) {
+    const ms = Date.parse(at);
+    if (ms >= startMs && ms < endMs) deletions.push({ bucket, at });
+  }
+  deletions.sort((a, b) => (a.bucket < b.bucket ? -1 : a.bucket > b.bucket ? 1 : 0));
+  return { carriedIn, deletions };
+}
+
+/** Each bucket's last storage sample in the CARRY_IN_LOOKBACK_PERIODS periods before, as known now, by bucket in code-unit order. */
+async function lastSamplesBefore(eventStore: EventStore, accountId: string, period: string): Promise<Record<string, { at: number; bytes: string }>> {
   const found: Record<string, { at: number; bytes: string }> = {};
   let earlier = period;
   // Newest period first: a bucket found there is settled; older periods only add buckets.
@@ -91,11 +145,7 @@ export async function carriedInStorage(eventStore: EventStore, accountId: string
     }
     Object.assign(found, latestHere);
   }
-  return Object.fromEntries(
-    Object.entries(found)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([bucket, { bytes }]) => [bucket, bytes]),
-  );
+  return Object.fromEntries(Object.entries(found).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
@@ -184,7 +234,8 @@ export async function lateUsageFor(eventStore: EventStore, accountId: string, pe
       rating: {
         period: earlier,
         segments: await loadRecordedSegments(eventStore, inputs.segments),
-        usage: toPeriodUsage(usage.events),
+        // like its carried-in storage, the deletions its own invoice was rated with
+        usage: toPeriodUsage(usage.events, inputs.deletions ?? []),
         carriedInStorage: inputs.carriedInStorage,
         billedBefore: billed.lines,
       },
@@ -193,6 +244,7 @@ export async function lateUsageFor(eventStore: EventStore, accountId: string, pe
         usageStream: usage.stream,
         usageStreamRevision: usage.revision === null ? null : usage.revision.toString(),
         carriedInStorage: inputs.carriedInStorage,
+        ...(inputs.deletions ? { deletions: inputs.deletions } : {}),
         planVersions: inputs.planVersions,
         segments: inputs.segments,
         billedBefore: billed.lines,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { carriedInStorage, readPeriodUsage, toPeriodUsage } from '../../commands/invoice-inputs.ts';
+import { periodStorage, readPeriodUsage, toPeriodUsage } from '../../commands/invoice-inputs.ts';
 import { accountDecider } from '../../domain/account/account-decider.ts';
 import { accountStream } from '../../domain/account/account-streams.ts';
 import { NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
@@ -46,8 +46,10 @@ export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDep
       const asOfMs = Math.min(Math.max(now, startMs), endMs);
 
       const usage = await readPeriodUsage(deps.eventStore, params.accountId, period);
-      const carriedIn = await carriedInStorage(deps.eventStore, params.accountId, period);
-      const periodUsage = toPeriodUsage(usage.events);
+      const events = toPeriodUsage(usage.events);
+      // a deleted bucket holds 0 from its deletion, to date and in the estimate
+      const { carriedIn, deletions } = await periodStorage(deps.eventStore, params.accountId, period, account.timeZone, events);
+      const periodUsage = { ...events, deletions };
       const issues: FieldIssue[] = [];
       const parsed = parseUsage(periodUsage, carriedIn, startMs, endMs, issues);
       if (issues.length > 0) throw new ValidationError(issues);

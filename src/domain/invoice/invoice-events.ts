@@ -20,6 +20,8 @@ export interface AdjustedPeriodInputs {
   usageStream: string;
   usageStreamRevision: string | null;
   carriedInStorage: Record<string, string>;
+  /** the deletions its own invoice was rated with (absent: none) */
+  deletions?: { bucket: string; at: string }[];
   planVersions: { planId: string; version: number }[];
   segments: { from: string; to: string; planId: string; version: number }[];
   billedBefore: BilledLine[];
@@ -37,6 +39,12 @@ export interface InvoiceInputs {
   usageStream: string;
   usageStreamRevision: string | null;
   carriedInStorage: Record<string, string>;
+  /**
+   * Buckets deleted inside the period (`BucketDeleted`, from the buckets' streams): each holds 0
+   * from its instant. Present only when there are some, so invoices without any record, and
+   * audit, what they always did.
+   */
+  deletions?: { bucket: string; at: string }[];
   planVersions: { planId: string; version: number }[];
   segments: { from: string; to: string; planId: string; version: number }[];
   creditAvailable: string;
