@@ -15,7 +15,8 @@ import {
 import { PAYMENT_REFERENCE, paymentReferenceDecider } from '../domain/invoice/payment-reference.ts';
 import { exact } from '../domain/rating/exact-decimal.ts';
 import { checkInstant, formatInstant } from '../domain/rating/instant.ts';
-import { checkDecimal, formatMoney, isCurrency, MINOR_UNITS, type Currency } from '../domain/rating/money.ts';
+import { checkAmount, formatMoney, isCurrency, type Currency } from '../domain/rating/money.ts';
+import { checkReceivedAt } from '../domain/invoice/payment-settlement.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
@@ -123,11 +124,12 @@ export async function recordPayment(deps: PaymentDeps, invoiceId: string, input:
   }
   if (!(PAYMENT_METHODS as readonly string[]).includes(input.method)) issues.push({ path: 'method', message: `must be one of ${PAYMENT_METHODS.join(', ')}` });
   const receivedAtMs = checkInstant(input.receivedAt, 'receivedAt', issues);
-  checkDecimal(input.amount, 'amount', issues, { positive: true });
+  checkReceivedAt(receivedAtMs, context.occurredAt, 'receivedAt', issues);
+  checkAmount(input.amount, 'amount', issues, { positive: true });
   if (issues.length > 0) throw new ValidationError(issues);
 
   const invoice = await locateInvoice(deps.readModels, invoiceId);
-  checkDecimal(input.amount, 'amount', issues, { positive: true, maxDecimals: MINOR_UNITS[invoice.currency] });
+  checkAmount(input.amount, 'amount', issues, { positive: true, currency: invoice.currency });
   if (issues.length > 0) throw new ValidationError(issues);
   const content = { invoiceId, amount: formatMoney(input.amount, invoice.currency), method: input.method, receivedAt: formatInstant(receivedAtMs!) };
 
@@ -170,10 +172,10 @@ export async function recordPayment(deps: PaymentDeps, invoiceId: string, input:
 export async function issueCreditNote(deps: PaymentDeps, invoiceId: string, input: { amount: string; reason: string }, context: CommandContext): Promise<CreditNoteView> {
   const issues: FieldIssue[] = [];
   checkReason(input.reason, issues);
-  checkDecimal(input.amount, 'amount', issues, { positive: true });
+  checkAmount(input.amount, 'amount', issues, { positive: true });
   if (issues.length > 0) throw new ValidationError(issues);
   const invoice = await locateInvoice(deps.readModels, invoiceId);
-  checkDecimal(input.amount, 'amount', issues, { positive: true, maxDecimals: MINOR_UNITS[invoice.currency] });
+  checkAmount(input.amount, 'amount', issues, { positive: true, currency: invoice.currency });
   if (issues.length > 0) throw new ValidationError(issues);
 
   const creditNoteId = randomUUID();

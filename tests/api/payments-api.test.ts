@@ -129,6 +129,25 @@ describe('payments', () => {
     expect(missing.json()).toMatchObject({ code: 'invoice_not_found' });
   });
 
+  it('refuses amounts beyond 10^12 (a payment of 10^38, a credit note of 95 nines) and money received in the future, naming the field; nothing is recorded', async () => {
+    const { accountId, invoiceId } = await accountWithIssuedJune('pay-bounds');
+    const stream = `invoice-${accountId}:2026-06`;
+    const before = await streamLength(stream);
+    const fieldsOf = (response: { json: <T>() => T }) => response.json<{ errors: { path: string; message: string }[] }>().errors;
+    const huge = await pay(invoiceId, { externalRef: 'E-huge', amount: `1${'0'.repeat(38)}` });
+    expect(huge.statusCode, huge.body).toBe(400);
+    expect(fieldsOf(huge)).toEqual([{ path: 'body.amount', message: 'must be at most 1000000000000' }]);
+    const nines = await call({ method: 'POST', url: `/invoices/${invoiceId}/credit-notes`, payload: { amount: '9'.repeat(95), reason: 'goodwill' } });
+    expect(nines.statusCode, nines.body).toBe(400);
+    expect(fieldsOf(nines)).toEqual([{ path: 'body.amount', message: 'must be at most 1000000000000' }]);
+    const future = await pay(invoiceId, { externalRef: 'E-future', amount: '1.00', receivedAt: '2030-01-01T00:00:00Z' });
+    expect(future.statusCode, future.body).toBe(400);
+    expect(fieldsOf(future).map((e) => e.path)).toEqual(['body.receivedAt']);
+    expect(await streamLength(stream)).toBe(before);
+    for (const ref of ['E-huge', 'E-future']) expect(await streamLength(`paymentref-${ref}`)).toBe(0);
+    expect(await streamLength(`credit-${accountId}`)).toBe(0);
+  });
+
   it('60.00 on 57.59: paid, 2.41 credited, applied on the next invoice as a line that reduces its total', async () => {
     const { accountId, invoiceId } = await accountWithIssuedJune('pay-over');
     const over = await pay(invoiceId, { externalRef: 'E2E-over', amount: '60.00' });

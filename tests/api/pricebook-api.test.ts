@@ -128,6 +128,25 @@ describe('price book API', () => {
     expect(await app.infrastructure.eventStore.readStream('pricebook-bad-id')).toEqual([]);
   });
 
+  it('refuses figures beyond the ranges (a fee of 95 nines, a price beyond 10^12, a sub-cent minimum), naming each field; nothing is recorded', async () => {
+    const response = await publishPlan({
+      planId: 'huge-fee',
+      name: 'Huge',
+      effectiveFrom: SOON,
+      ...TERMS,
+      monthlyFee: '9'.repeat(95),
+      monthlyMinimum: '10.001',
+      meters: { ...TERMS.meters, egress_gib: { model: 'per_unit', unitPrice: '1000000000000.5' } },
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json<{ errors: { path: string; message: string }[] }>().errors).toEqual([
+      { path: 'body.monthlyFee', message: 'must be at most 1000000000000' },
+      { path: 'body.monthlyMinimum', message: 'must have at most 2 decimal places' },
+      { path: 'body.meters.egress_gib.unitPrice', message: 'must be at most 1000000000000' },
+    ]);
+    expect(await app.infrastructure.eventStore.readStream('pricebook-huge-fee')).toEqual([]);
+  });
+
   it('a plan id is taken once; repeating the same publication changes nothing', async () => {
     const again = await publishPlan({ planId: 'basic', name: 'Basic', effectiveFrom: '2026-06', ...TERMS });
     expect(again.statusCode).toBe(200);

@@ -20,12 +20,12 @@ export const AccountInvoiceParams = z.object({ accountId: z.uuid(), invoiceId: z
 
 export const RecordPaymentBody = z.strictObject({
   externalRef: ExternalRef.describe("the payment provider's reference (pix end-to-end id, boleto number, card charge id…); unique on the platform"),
-  amount: Amount.describe('greater than zero, at most the currency’s minor-unit digits'),
+  amount: Amount.describe('greater than zero and at most 1000000000000 (10^12) major units, at most the currency’s minor-unit digits'),
   method: z.enum(PAYMENT_METHODS),
   receivedAt: z
     .string()
     .refine((value) => parseInstant(value) !== null, 'must be an ISO 8601 instant with an offset, e.g. 2026-07-05T10:00:00-03:00')
-    .describe('when the money arrived'),
+    .describe('when the money arrived; not later than the service’s clock plus 5 minutes'),
 });
 
 export const PaymentView = z
@@ -45,7 +45,10 @@ export const PaymentView = z
   })
   .meta({ id: 'Payment' });
 
-export const CreditNoteBody = z.strictObject({ amount: Amount, reason: Reason });
+export const CreditNoteBody = z.strictObject({
+  amount: Amount.describe('greater than zero and at most 1000000000000 (10^12) major units, at most the currency’s minor-unit digits'),
+  reason: Reason,
+});
 export const CreditNoteView = z
   .object({
     creditNoteId: z.string(),

@@ -15,13 +15,14 @@ const effectiveFrom = z
 
 const CHARGE_MODELS =
   'per meter, a charge model: {model: "per_unit", unitPrice, freeUnits?} | {model: "graduated" or "volume", tiers: [{upTo (null on the last), unitPrice, flatFee?}], freeUnits?} | {model: "package", packageSize, packagePrice, freeUnits?}; ' +
-  'numbers are decimal strings. Requests are counted in thousands.';
+  'numbers are decimal strings. Requests are counted in thousands. Ranges: unit and package prices 0 to 10^12 with at most 10 decimal places; ' +
+  'flat fees 0 to 10^12 with at most the minor-unit digits; free units, tier bounds and package sizes 0 to 10^15 with at most 9 decimal places.';
 
 /** The terms of a version: the rating engine's PlanVersion without its identity. */
 const terms = {
-  monthlyFee: decimal('fixed fee per period, major units'),
-  monthlyMinimum: decimal('the least a period is billed before tax, major units'),
-  taxRate: decimal('a fraction: "0.05" is 5%'),
+  monthlyFee: decimal('fixed fee per period, major units, 0 to 10^12, at most the minor-unit digits'),
+  monthlyMinimum: decimal('the least a period is billed before tax, major units, 0 to 10^12, at most the minor-unit digits'),
+  taxRate: decimal('a fraction from 0 to 1 with at most 6 decimal places: "0.05" is 5%'),
   meters: z
     .record(z.string(), z.unknown())
     .describe(`keyed by meter (${METERS.join(', ')}); ${CHARGE_MODELS} A meter left out is not charged.`),
@@ -36,7 +37,7 @@ function planCheck(body: Record<string, unknown>, ctx: z.core.$RefinementCtx<Rec
   if (typeof body !== 'object' || body === null) return;
   const candidate = { currency: 'BRL', ...body, planId: 'plan', version: 1 };
   const reported = ctx.issues.map((issue) => issue.path?.map(String).join('.') ?? '');
-  for (const issue of planVersionIssues(candidate, 'plan')) {
+  for (const issue of planVersionIssues(candidate, 'plan', 'published')) {
     const path = issue.path.replace(/^plan\.?/, '');
     if (reported.some((r) => r === path || path.startsWith(`${r}.`) || path.startsWith(`${r}[`))) continue;
     ctx.addIssue({ code: 'custom', message: issue.message, path: path === '' ? [] : path.split('.') });

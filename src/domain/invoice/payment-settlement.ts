@@ -1,5 +1,6 @@
-import { IllegalStateError } from '../errors.ts';
+import { IllegalStateError, type FieldIssue } from '../errors.ts';
 import { ZERO, exact, maxOf, minOf } from '../rating/exact-decimal.ts';
+import { formatInstant } from '../rating/instant.ts';
 import { formatMoney, type Currency } from '../rating/money.ts';
 import type { InvoiceDrafted, InvoiceIssued, InvoiceSettlementEvent, InvoiceStreamEvent, PaymentMethod, PaymentRecorded } from './invoice-events.ts';
 
@@ -64,6 +65,18 @@ export type RecordPayment = {
     recordedAt: string;
   };
 };
+
+/** How far past the service's clock a payment's `receivedAt` may be: a provider's clock running fast. */
+export const RECEIVED_AT_MAX_SKEW_MS = 5 * 60_000;
+
+/**
+ * Money cannot have arrived after the moment it is recorded (plus a provider's clock skew):
+ * such a date would also move when dunning and reminders think the invoice was settled.
+ */
+export function checkReceivedAt(receivedAtMs: number | null, recordedAt: string, path: string, issues: FieldIssue[]): void {
+  const latest = Date.parse(recordedAt) + RECEIVED_AT_MAX_SKEW_MS;
+  if (receivedAtMs !== null && receivedAtMs > latest) issues.push({ path, message: `must not be later than ${formatInstant(latest)} (the service's clock plus 5 minutes): money cannot be received in the future` });
+}
 
 /** An issued invoice as the settlement, correction and dunning rules see it. */
 export interface IssuedView {

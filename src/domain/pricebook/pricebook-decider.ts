@@ -63,7 +63,7 @@ function publicationIssues(data: { planId: string; name?: string; effectiveFrom:
   if (data.name !== undefined) checkPlanName(data.name, 'name', issues);
   checkEffectiveFrom(data.effectiveFrom, 'effectiveFrom', issues);
   // The identity is ours, not the caller's: only the terms are checked here.
-  issues.push(...planVersionIssues({ ...(data.terms as object), planId: 'plan', version: 1 }, 'plan'));
+  issues.push(...planVersionIssues({ ...(data.terms as object), planId: 'plan', version: 1 }, 'plan', 'published'));
   return issues;
 }
 

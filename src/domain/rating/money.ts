@@ -50,22 +50,56 @@ export function money(amount: Decimal.Value, currency: Currency): Money {
 /** A non-negative decimal string in plain notation: `"0.15"`, `"10"`, `"0.000001"`. */
 const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
 
-export function checkDecimal(value: unknown, path: string, issues: FieldIssue[], options: { positive?: boolean; atMost?: string; maxDecimals?: number } = {}): ExactDecimal | null {
+/**
+ * The ranges of what is taken as input (docs/ranges.md). Inside them every figure is held
+ * exactly by the rating engine's 80 significant digits, with room to multiply a price by a
+ * quantity and to add up an invoice; beyond them a figure would be rounded on the way in
+ * (a fee of 95 nines became 10^95) or make no sense for any account.
+ *
+ * - amounts (payments, credit notes, fees, minimums, tier flat fees): 0 to 10^12 major units,
+ *   at most the currency's minor-unit digits;
+ * - unit prices (per unit, per tier, per package): 0 to 10^12, at most 10 decimal places,
+ *   since a GiB or a thousand requests may cost a fraction of a cent;
+ * - quantities in a meter's unit (free units, tier bounds, package sizes): 0 to 10^15, at
+ *   most 9 decimal places (a byte is 9.3 × 10^-10 GiB);
+ * - tax rates: a fraction from 0 to 1, at most 6 decimal places.
+ */
+export const RANGES = {
+  amount: { atMost: '1000000000000' },
+  unitPrice: { atMost: '1000000000000', maxDecimals: 10 },
+  quantity: { atMost: '1000000000000000', maxDecimals: 9 },
+  taxRate: { atMost: '1', maxDecimals: 6 },
+} as const;
+
+/** The most decimal places of any currency's minor unit: amounts whose currency is not known yet. */
+const MOST_MINOR_UNITS = Math.max(...Object.values(MINOR_UNITS));
+
+/** An amount of money taken as input (RANGES.amount), in `currency` when it is known. */
+export function checkAmount(value: unknown, path: string, issues: FieldIssue[], options: { currency?: Currency; positive?: boolean } = {}): ExactDecimal | null {
+  const maxDecimals = options.currency === undefined ? MOST_MINOR_UNITS : MINOR_UNITS[options.currency];
+  return checkDecimal(value, path, issues, { positive: options.positive, atMost: RANGES.amount.atMost, maxDecimals });
+}
+
+export function checkDecimal(value: unknown, path: string, issues: FieldIssue[], options: { positive?: boolean | undefined; atMost?: string; maxDecimals?: number } = {}): ExactDecimal | null {
   if (typeof value !== 'string' || !DECIMAL.test(value)) {
     issues.push({ path, message: 'must be a non-negative decimal string such as "0.15" (no exponent, no sign)' });
+    return null;
+  }
+  // Judged on the text: parsing keeps 80 significant digits, and would round a longer value
+  // before its size or its decimal places were looked at.
+  const [whole, fraction = ''] = value.split('.') as [string, string?];
+  const decimals = fraction.replace(/0+$/, '').length;
+  if (options.atMost !== undefined && (whole.length > options.atMost.length || exact(value).gt(options.atMost))) {
+    issues.push({ path, message: `must be at most ${options.atMost}` });
+    return null;
+  }
+  if (options.maxDecimals !== undefined && decimals > options.maxDecimals) {
+    issues.push({ path, message: `must have at most ${options.maxDecimals} decimal places` });
     return null;
   }
   const parsed = exact(value);
   if (options.positive && parsed.isZero()) {
     issues.push({ path, message: 'must be greater than zero' });
-    return null;
-  }
-  if (options.atMost !== undefined && parsed.gt(options.atMost)) {
-    issues.push({ path, message: `must be at most ${options.atMost}` });
-    return null;
-  }
-  if (options.maxDecimals !== undefined && parsed.decimalPlaces() > options.maxDecimals) {
-    issues.push({ path, message: `must have at most ${options.maxDecimals} decimal places` });
     return null;
   }
   return parsed;
