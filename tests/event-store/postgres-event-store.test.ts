@@ -369,3 +369,68 @@ describe('PostgreSQL event store: appendMany', () => {
     expect(rows).toEqual([]);
   });
 });
+
+describe('PostgreSQL event store: a lost LISTEN connection', () => {
+  it('is replaced: events appended after its backend is terminated are delivered without the poll, and the dead client leaves the pool', async () => {
+    const applicationName = `relisten_${randomUUID().slice(0, 8)}`;
+    const withName = new URL(url);
+    withName.searchParams.set('application_name', applicationName);
+    const small = createPool(withName.toString(), 2);
+    // The poll would take ten minutes: only a notification, or the re-read a new LISTEN
+    // connection triggers, can deliver within the test's time.
+    const slow = new PostgresEventStore(small, { livePollMs: 600_000 });
+    const controller = new AbortController();
+    const stream = `relisten-${randomUUID()}`;
+    const seen = new Set<string>();
+    const waiters = new Map<string, () => void>();
+    const delivered = (eventId: string) => new Promise<void>((resolve) => (seen.has(eventId) ? resolve() : waiters.set(eventId, resolve)));
+    const listenBackend = async () => {
+      for (;;) {
+        const { rows } = await pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query = 'LISTEN es_events' AND state = 'idle'`,
+          [applicationName],
+        );
+        if (rows.length === 1) return rows[0]!.pid;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    try {
+      const from = (await slow.readAll({ fromPosition: null, maxCount: 1_000_000 })).at(-1)?.position ?? null;
+      const subscriber = (async () => {
+        for await (const batch of slow.subscribeToAll({ fromPosition: from, signal: controller.signal, filter: { only: ['Written'] } })) {
+          for (const e of batch) {
+            if (e.streamName !== stream) continue;
+            seen.add(e.eventId);
+            waiters.get(e.eventId)?.();
+          }
+        }
+      })();
+      const first = await listenBackend();
+      const before = event({ n: 1 });
+      await slow.append(stream, [before], { expectedRevision: 'any' });
+      await delivered(before.eventId);
+
+      await pool.query('SELECT pg_terminate_backend($1)', [first]);
+      const right = event({ n: 2 });
+      await slow.append(stream, [right], { expectedRevision: 'any' });
+      await delivered(right.eventId);
+
+      const second = await listenBackend();
+      expect(second).not.toBe(first);
+      const later = event({ n: 3 });
+      await slow.append(stream, [later], { expectedRevision: 'any' });
+      await delivered(later.eventId);
+
+      // The dead client was given back (a pool of two holds the new LISTEN connection and still answers).
+      expect(small.totalCount).toBeLessThanOrEqual(2);
+      const ping = await small.query<{ one: number }>('SELECT 1 AS one');
+      expect(ping.rows[0]!.one).toBe(1);
+      expect(small.waitingCount).toBe(0);
+      controller.abort();
+      await subscriber;
+    } finally {
+      controller.abort();
+      await small.end();
+    }
+  }, 30_000);
+});

@@ -26,6 +26,9 @@ const DEFAULT_READ_COUNT = 1000;
  * long a subscriber can miss that.
  */
 const LIVE_POLL_MS = 200;
+/** A lost LISTEN connection is replaced at once, then after 100 ms, doubling up to 5 s while the server refuses. */
+const RELISTEN_MIN_MS = 100;
+const RELISTEN_MAX_MS = 5_000;
 
 /** Text positions sort as the log does: fixed-width transaction id, then global position. */
 export function encodePgPosition(transactionId: string, globalPosition: string): Position {
@@ -69,7 +72,15 @@ const EVENT_COLUMNS = `e.event_id, e.event_type, e.stream_name, e.stream_revisio
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
 
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly livePollMs: number;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    /** livePollMs: how long a live subscriber waits for a notification before it reads anyway */
+    options: { livePollMs?: number } = {},
+  ) {
+    this.livePollMs = options.livePollMs ?? LIVE_POLL_MS;
+  }
 
   /** Creates the tables and the append function if they are missing. */
   async migrate(): Promise<void> {
@@ -189,7 +200,7 @@ export class PostgresEventStore implements EventStore {
           yield batch;
           continue;
         }
-        await wakeUp.next(LIVE_POLL_MS);
+        await wakeUp.next(this.livePollMs);
       }
     } finally {
       await wakeUp.stop();
@@ -292,9 +303,6 @@ export class PostgresEventStore implements EventStore {
    * whichever comes first.
    */
   private async listenForAppends(signal: AbortSignal) {
-    // Counted before the first await: a subscriber arriving while the last one leaves keeps
-    // the connection, or gets a fresh one; it never joins one being given back.
-    const listener = this.joinListener();
     let pending = false;
     let wake: (() => void) | null = null;
     const onNotification = () => {
@@ -302,13 +310,15 @@ export class PostgresEventStore implements EventStore {
       wake?.();
     };
     const onAbort = () => wake?.();
-    listener.wakers.add(onNotification);
     signal.addEventListener('abort', onAbort);
+    // Joined before the first await: a subscriber arriving while the last one leaves keeps
+    // the connection, or gets a fresh one; it never joins one being given back.
+    const ready = this.joinListener(onNotification);
     try {
-      await listener.ready;
+      await ready;
     } catch (error) {
       signal.removeEventListener('abort', onAbort);
-      await this.leaveListener(listener, onNotification);
+      await this.leaveListener(onNotification);
       throw error;
     }
     return {
@@ -330,63 +340,116 @@ export class PostgresEventStore implements EventStore {
         }),
       stop: async () => {
         signal.removeEventListener('abort', onAbort);
-        await this.leaveListener(listener, onNotification);
+        await this.leaveListener(onNotification);
       },
     };
   }
 
-  private listener: SharedListener | null = null;
+  /** every live subscriber's wake-up: they belong to the store, not to one connection */
+  private readonly listeners = new Set<() => void>();
+  private listenConnection: ListenConnection | null = null;
+  private relistenTimer: NodeJS.Timeout | null = null;
+  private relistenAttempts = 0;
 
-  private joinListener(): SharedListener {
-    if (this.listener && !this.listener.closed) {
-      this.listener.users++;
-      return this.listener;
+  private joinListener(wakeUp: () => void): Promise<void> {
+    this.listeners.add(wakeUp);
+    if (this.relistenTimer) {
+      // Between a lost connection and its replacement: the subscriber polls meanwhile.
+      return Promise.resolve();
     }
-    const listener: SharedListener = {
-      users: 1,
-      closed: false,
-      wakers: new Set(),
+    this.listenConnection ??= this.openListenConnection();
+    return this.listenConnection.ready;
+  }
+
+  private async leaveListener(wakeUp: () => void): Promise<void> {
+    this.listeners.delete(wakeUp);
+    if (this.listeners.size > 0) return;
+    if (this.relistenTimer) clearTimeout(this.relistenTimer);
+    this.relistenTimer = null;
+    this.relistenAttempts = 0;
+    const connection = this.listenConnection;
+    this.listenConnection = null;
+    if (connection) await this.giveBack(connection);
+  }
+
+  private wakeAll(): void {
+    for (const wakeUp of this.listeners) wakeUp();
+  }
+
+  private openListenConnection(): ListenConnection {
+    const connection: ListenConnection = {
       client: null,
+      done: false,
       ready: Promise.resolve(),
-      notify: () => {
-        for (const wakeUp of listener.wakers) wakeUp();
-      },
-      // A broken LISTEN connection only costs latency: subscribers still poll. The next
-      // subscriber opens a fresh one.
-      onError: () => {
-        if (this.listener === listener) this.listener = null;
-      },
+      onNotification: () => this.wakeAll(),
+      onLost: (error: Error) => this.replaceListenConnection(connection, error),
+      onEnded: () => this.replaceListenConnection(connection, new Error('LISTEN connection ended')),
     };
-    listener.ready = (async () => {
+    connection.ready = (async () => {
       const client = await this.pool.connect();
-      listener.client = client;
-      client.on('notification', listener.notify);
-      client.on('error', listener.onError);
+      connection.client = client;
+      client.on('notification', connection.onNotification);
+      client.on('error', connection.onLost);
+      client.on('end', connection.onEnded);
+      if (connection.done) throw new Error('LISTEN connection given back before it was ready');
       await client.query('LISTEN es_events');
     })();
-    listener.ready.catch(listener.onError);
-    this.listener = listener;
-    return listener;
+    connection.ready.then(
+      () => {
+        this.relistenAttempts = 0;
+        // Notifications sent while no connection listened are lost: everyone reads again.
+        this.wakeAll();
+      },
+      (error: unknown) => connection.onLost(error instanceof Error ? error : new Error(String(error))),
+    );
+    return connection;
   }
 
-  private async leaveListener(listener: SharedListener, waker: () => void): Promise<void> {
-    listener.wakers.delete(waker);
-    listener.users--;
-    if (listener.users > 0 || listener.closed) return;
-    listener.closed = true;
-    if (this.listener === listener) this.listener = null;
-    await listener.ready.catch(() => undefined);
-    const client = listener.client;
+  /**
+   * A lost LISTEN connection (terminated backend, server restart, network) goes back to
+   * the pool, which discards it, and a new one takes its place for the same subscribers.
+   * Until it listens they wait at most the poll interval; when it does, they all read again.
+   */
+  private replaceListenConnection(connection: ListenConnection, error: Error): void {
+    if (connection.done) return;
+    connection.done = true;
+    this.detach(connection);
+    connection.client?.release(error);
+    if (this.listenConnection !== connection) return;
+    this.listenConnection = null;
+    if (this.listeners.size === 0) return;
+    this.wakeAll();
+    const delayMs = Math.min(RELISTEN_MAX_MS, this.relistenAttempts === 0 ? 0 : RELISTEN_MIN_MS * 2 ** (this.relistenAttempts - 1));
+    this.relistenAttempts++;
+    this.relistenTimer = setTimeout(() => {
+      this.relistenTimer = null;
+      if (this.listeners.size > 0 && !this.listenConnection) this.listenConnection = this.openListenConnection();
+    }, delayMs);
+  }
+
+  private async giveBack(connection: ListenConnection): Promise<void> {
+    if (connection.done) return;
+    connection.done = true;
+    await connection.ready.catch(() => undefined);
+    const client = connection.client;
     if (!client) return;
-    client.off('notification', listener.notify);
+    client.off('notification', connection.onNotification);
     try {
       await client.query('UNLISTEN es_events');
+      this.detach(connection);
       client.release();
     } catch (error) {
+      this.detach(connection);
       client.release(error as Error);
-    } finally {
-      client.off('error', listener.onError);
     }
+  }
+
+  private detach(connection: ListenConnection): void {
+    const client = connection.client;
+    if (!client) return;
+    client.off('notification', connection.onNotification);
+    client.off('error', connection.onLost);
+    client.off('end', connection.onEnded);
   }
 }
 
@@ -398,16 +461,14 @@ function typeFilterSql(filter: EventTypeFilter | undefined, index: number): { co
     : { condition: `AND e.event_type <> ALL($${index}::text[])`, parameters: [filter.except] };
 }
 
-interface SharedListener {
-  /** subscribers counted in, including one still waiting for the connection */
-  users: number;
-  /** given back: no one joins it any more */
-  closed: boolean;
-  wakers: Set<() => void>;
+interface ListenConnection {
   client: pg.PoolClient | null;
+  /** lost or given back: no longer the store's */
+  done: boolean;
   ready: Promise<void>;
-  notify: () => void;
-  onError: () => void;
+  onNotification: () => void;
+  onLost: (error: Error) => void;
+  onEnded: () => void;
 }
 
 interface PgError extends Error {
