@@ -27,7 +27,8 @@ export const newSecretAccessKey = () => randomString(ALPHANUMERIC, 40);
 export interface IssuedCredentials {
   result: AccessKeyResult;
   accessKeyId: string;
-  secretAccessKey: string;
+  /** null when a retry found the key its first try issued: the secret is not shown then */
+  secretAccessKey: string | null;
 }
 
 export interface AccessKeyCommandDeps {
@@ -58,14 +59,23 @@ export function createAccessKeyCommands({ eventStore, secrets, keyRotationGraceH
     async issue(
       input: { accountId: string; name: string; buckets: BucketScope; permission: AccessKeyPermission; expiresAt?: string | null },
       context: CommandContext,
+      /** fresh when absent; the API derives it from the Idempotency-Key */
+      keyId: string = randomUUID(),
     ): Promise<IssuedCredentials> {
+      // A retry of this very request finds the key its first try recorded. Its secret was never
+      // shown (that answer was lost), and it is not shown now: rotate the key to get one.
+      const earlier = await loadAggregate(eventStore, accessKeyDecider, accessKeyStream(keyId));
+      if (earlier.state.status !== 'none' && earlier.state.accountId === input.accountId) {
+        const result = { events: [], state: earlier.state, decidedOn: earlier.state, revision: earlier.revision, position: null };
+        return { result, accessKeyId: earlier.state.current.accessKeyId, secretAccessKey: null };
+      }
       const accountStatus = await loadAccountStatus(eventStore, input.accountId);
       const usable = input.buckets === 'all' ? [] : await usableBucketIds(eventStore, input.accountId, input.buckets);
       const accessKeyId = newAccessKeyId();
       const secretAccessKey = newSecretAccessKey();
       const data = {
         ...input,
-        keyId: randomUUID(),
+        keyId,
         accessKeyId,
         issuedAt: context.occurredAt,
         accountStatus,

@@ -19,7 +19,9 @@ export function createAccountCommands(eventStore: EventStore) {
         const { slug, accountId, openedAt } = command.data;
         // Decide the opening before the slug is reserved: whatever refuses it (an account that
         // exists already, any rule of the decider) must not leave a slug taken on its way.
-        const { state } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
+        const { state, revision } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
+        // A retry of this very opening (its id derives from the Idempotency-Key): the first try's outcome.
+        if (state.status !== 'none' && state.slug === slug) return { events: [], state, decidedOn: state, revision, position: null };
         if (state.status !== 'none') throw new ConflictError('account_exists', `account ${accountId} already exists`);
         accountDecider.decide(command, state);
         // The reservation stream can be created once only: of two accounts asking for one

@@ -7,7 +7,7 @@ import { BUCKET_NAME_CATEGORY, bucketStream } from '../domain/bucket/bucket-stre
 import { IllegalStateError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { loadAccountStatus } from './account-guard.ts';
-import { handleCommand, type CommandContext, type CommandResult } from './command-handler.ts';
+import { handleCommand, loadAggregate, type CommandContext, type CommandResult } from './command-handler.ts';
 import { releaseName, reserveName } from './name-reservation-commands.ts';
 
 export type BucketCommands = ReturnType<typeof createBucketCommands>;
@@ -22,11 +22,17 @@ export function createBucketCommands(eventStore: EventStore) {
      * Validate, reserve the name platform-wide, then record the request. Of two requests for
      * one name, whichever reserves it first wins; the other gets ConflictError `name_taken`.
      */
-    async request(input: { accountId: string; name: string }, context: CommandContext): Promise<BucketResult> {
+    async request(input: { accountId: string; name: string; /** fresh when absent; derived from the Idempotency-Key by the API */ bucketId?: string }, context: CommandContext): Promise<BucketResult> {
+      const bucketIdWanted = input.bucketId ?? randomUUID();
+      // A retry of this very request finds the bucket its first try recorded.
+      const earlier = await loadAggregate(eventStore, bucketDecider, bucketStream(bucketIdWanted));
+      if (earlier.state.status !== 'none' && earlier.state.accountId === input.accountId && earlier.state.name === input.name) {
+        return { events: [], state: earlier.state, decidedOn: earlier.state, revision: earlier.revision, position: null };
+      }
       const accountStatus = await loadAccountStatus(eventStore, input.accountId);
       const command: RequestBucket = {
         type: 'RequestBucket',
-        data: { accountId: input.accountId, bucketId: randomUUID(), name: input.name, requestedAt: context.occurredAt, accountStatus },
+        data: { accountId: input.accountId, bucketId: bucketIdWanted, name: input.name, requestedAt: context.occurredAt, accountStatus },
       };
       // Everything that could refuse the request is checked before the name is taken.
       checkRequestBucket(command.data);

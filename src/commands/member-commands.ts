@@ -35,8 +35,22 @@ export function createMemberCommands(eventStore: EventStore, secrets: SecretSeal
     handleCommand(eventStore, accountDecider, accountStream(accountId), command, context);
 
   return {
-    async invite(input: { accountId: string; email: string; role: Role }, context: CommandContext) {
-      const invitationId = randomUUID();
+    /**
+     * `invitationId` derives from the Idempotency-Key in the API: a retry of this very request
+     * finds the invitation its first try recorded and shows its token (that first answer was
+     * lost) while the sealed copy still exists, that is until it is mailed or accepted.
+     */
+    async invite(input: { accountId: string; email: string; role: Role }, context: CommandContext, invitationId: string = randomUUID()) {
+      const earlier = await loadAggregate(eventStore, accountDecider, accountStream(input.accountId));
+      const found = earlier.state.status === 'none' ? undefined : earlier.state.invitations[invitationId];
+      if (found) {
+        const recorded = (await eventStore.readStream(accountStream(input.accountId))).find(
+          (e) => e.type === 'MemberInvited' && (e.data as { invitationId: string }).invitationId === invitationId,
+        );
+        const sealed = (recorded?.data as { sealedToken?: Parameters<SecretSealer['open']>[0] } | undefined)?.sealedToken;
+        const invitationToken = sealed ? await secrets.open(sealed).catch(() => null) : null;
+        return { invitationId, email: found.email, role: found.role as Role, expiresAt: found.expiresAt, invitationToken };
+      }
       const invitationToken = `cpi_${hex(input.accountId)}${hex(invitationId)}_${randomBytes(32).toString('base64url')}`;
       const expiresAt = new Date(Date.parse(context.occurredAt) + INVITATION_TTL_DAYS * 86_400_000).toISOString();
       const { events } = await withSealedSecret(secrets, invitationToken, (sealedToken) =>
@@ -50,7 +64,7 @@ export function createMemberCommands(eventStore: EventStore, secrets: SecretSeal
         ),
       );
       const invited = events[0]!.data as { email: string };
-      return { invitationId, email: invited.email, role: input.role, expiresAt, invitationToken };
+      return { invitationId, email: invited.email, role: input.role, expiresAt, invitationToken: invitationToken as string | null };
     },
 
     /**
@@ -104,10 +118,10 @@ export function createMemberCommands(eventStore: EventStore, secrets: SecretSeal
      * its role, must not mint a token for the owner.
      */
     async createToken(
-      input: { accountId: string; name: string; memberId: string | undefined },
+      input: { accountId: string; name: string; memberId: string | undefined; /** 32 hex digits, derived from the Idempotency-Key by the API */ tokenId?: string },
       principal: Principal,
       context: CommandContext,
-    ): Promise<IssuedToken & { memberId: string }> {
+    ): Promise<{ tokenId: string; memberId: string; /** null: a retry found the token its first try issued; never shown again */ token: string | null }> {
       let memberId: string | undefined;
       if (principal.scope.kind === 'member') {
         if (input.memberId !== undefined && input.memberId !== principal.scope.memberId) {
@@ -122,7 +136,13 @@ export function createMemberCommands(eventStore: EventStore, secrets: SecretSeal
       }
       const { state } = await loadAggregate(eventStore, accountDecider, accountStream(input.accountId));
       if (state.status === 'none' || !state.members[memberId]) throw new NotFoundError('member_not_found', `member ${memberId} does not exist`);
-      const issued = await issueApiToken(eventStore, { name: input.name, scope: { kind: 'member', accountId: input.accountId, memberId } }, context);
+      if (input.tokenId) {
+        const earlier = await loadAggregate(eventStore, apiTokenDecider, apiTokenStream(input.tokenId));
+        if (earlier.state.status !== 'none' && earlier.state.scope.kind === 'member' && earlier.state.scope.memberId === memberId) {
+          return { tokenId: input.tokenId, memberId, token: null };
+        }
+      }
+      const issued = await issueApiToken(eventStore, { name: input.name, scope: { kind: 'member', accountId: input.accountId, memberId }, ...(input.tokenId ? { tokenId: input.tokenId } : {}) }, context);
       return { ...issued, memberId };
     },
 

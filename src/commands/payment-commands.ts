@@ -169,7 +169,14 @@ export async function recordPayment(deps: PaymentDeps, invoiceId: string, input:
  * (409 `credit_notes_exceed_total`). What it credits beyond what was still due (the invoice
  * was already paid) becomes account credit.
  */
-export async function issueCreditNote(deps: PaymentDeps, invoiceId: string, input: { amount: string; reason: string }, context: CommandContext): Promise<CreditNoteView> {
+export async function issueCreditNote(
+  deps: PaymentDeps,
+  invoiceId: string,
+  input: { amount: string; reason: string },
+  context: CommandContext,
+  /** fresh when absent; the API derives it from the Idempotency-Key, so a retry finds the first try's note */
+  creditNoteId: string = randomUUID(),
+): Promise<CreditNoteView> {
   const issues: FieldIssue[] = [];
   checkReason(input.reason, issues);
   checkAmount(input.amount, 'amount', issues, { positive: true });
@@ -178,7 +185,6 @@ export async function issueCreditNote(deps: PaymentDeps, invoiceId: string, inpu
   checkAmount(input.amount, 'amount', issues, { positive: true, currency: invoice.currency });
   if (issues.length > 0) throw new ValidationError(issues);
 
-  const creditNoteId = randomUUID();
   const result = await handleCommand(
     deps.eventStore,
     invoiceDecider,
@@ -186,7 +192,13 @@ export async function issueCreditNote(deps: PaymentDeps, invoiceId: string, inpu
     { type: 'IssueCreditNote', data: { accountId: invoice.account_id, period: invoice.period, invoiceId, creditNoteId, amount: input.amount, reason: input.reason.trim(), issuedAt: context.occurredAt } },
     context,
   );
-  const issued = result.events.find((e): e is CreditNoteIssued => e.type === 'CreditNoteIssued')!.data;
+  // Nothing recorded: this id was issued already (a retry), and the note is the one recorded then.
+  const issued =
+    result.events.find((e): e is CreditNoteIssued => e.type === 'CreditNoteIssued')?.data ??
+    ((await deps.eventStore.readStream(invoice.stream)).find((e) => e.type === 'CreditNoteIssued' && (e.data as CreditNoteIssued['data']).creditNoteId === creditNoteId)
+      ?.data as CreditNoteIssued['data'] | undefined);
+  if (!issued) throw new Error(`credit note ${creditNoteId} was neither issued nor found on invoice ${invoiceId}`);
+  // Idempotent (keyed by the note): also completes a retry whose first try stopped before it.
   if (exact(issued.excessAmount).gt(0)) {
     await creditAccount(deps.eventStore, invoice.account_id, `creditnote:${creditNoteId}`, issued.excessAmount, issued.currency, { kind: 'credit_note', invoiceId, creditNoteId }, issued.issuedAt, context);
   }

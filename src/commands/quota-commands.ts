@@ -5,7 +5,7 @@ import type { QuotaEvent } from '../domain/quota/quota-events.ts';
 import { quotaStream } from '../domain/quota/quota-streams.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { loadAccountStatus } from './account-guard.ts';
-import { handleCommand, type CommandContext, type CommandResult } from './command-handler.ts';
+import { handleCommand, loadAggregate, type CommandContext, type CommandResult } from './command-handler.ts';
 
 export type QuotaCommands = ReturnType<typeof createQuotaCommands>;
 export type QuotaResult = CommandResult<QuotaEvent, QuotaState>;
@@ -17,9 +17,13 @@ export function createQuotaCommands(eventStore: EventStore, settings: { defaultQ
 
   return {
     /** Returns the result and the id made for the request. */
-    async requestIncrease(input: { accountId: string; requestedGiB: number; reason: string }, context: CommandContext) {
+    async requestIncrease(input: { accountId: string; requestedGiB: number; reason: string }, context: CommandContext, requestId: string = randomUUID()) {
+      // A retry of this very request (its id derives from the Idempotency-Key) finds the first try's.
+      const earlier = await loadAggregate(eventStore, quotaDecider, quotaStream(input.accountId));
+      if (earlier.state.requests[requestId]) {
+        return { events: [], state: earlier.state, decidedOn: earlier.state, revision: earlier.revision, position: null, requestId };
+      }
       const accountStatus = await loadAccountStatus(eventStore, input.accountId);
-      const requestId = randomUUID();
       const result = await run(
         { type: 'RequestQuotaIncrease', data: { ...input, requestId, requestedAt: context.occurredAt, defaultQuotaGiB, accountStatus } },
         context,

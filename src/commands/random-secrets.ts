@@ -1,5 +1,6 @@
 /** Secrets the platform shows once (access key secrets, SFTP passwords): how they are drawn, and sealed. */
 import { randomBytes } from 'node:crypto';
+import { DomainError } from '../domain/errors.ts';
 import type { SealedSecret, SecretSealer } from '../ports/secret-sealer.ts';
 
 export const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -24,13 +25,18 @@ export function randomString(alphabet: string, length: number): string {
   return out;
 }
 
-/** Seal `secret`, run `record` with the sealed form, and destroy the fresh data key again if the command was not recorded. */
+/**
+ * Seal `secret`, run `record` with the sealed form, and destroy the fresh data key again if
+ * the command was refused. Any other failure may come after the append landed (the answer
+ * was lost): the key is kept then, or the recorded secret could never be opened (by the
+ * reactor, or by the retry that finds it); unused, it unlocks nothing stored anywhere.
+ */
 export async function withSealedSecret<T>(secrets: SecretSealer, secret: string, record: (sealed: SealedSecret) => Promise<T>): Promise<T> {
   const sealed = await secrets.seal(secret);
   try {
     return await record(sealed);
   } catch (error) {
-    await secrets.shred(sealed.dataKeyId).catch(() => undefined);
+    if (error instanceof DomainError) await secrets.shred(sealed.dataKeyId).catch(() => undefined);
     throw error;
   }
 }

@@ -72,15 +72,17 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
     body: IssueAccessKeyBody,
     responses: { 201: AccessKeyWithSecretView },
     secretFields: ['secretAccessKey'],
-    async handler({ params, body, context }) {
-      const issued = await keys.issue({ accountId: params.accountId, ...body }, context);
+    async handler({ params, body, context, newId }) {
+      const issued = await keys.issue({ accountId: params.accountId, ...body }, context, newId('access-key'));
       const view = accessKeyViewFromState(issued.result.state, context.occurredAt);
       return {
         status: 201,
-        body: { ...view, secretAccessKey: issued.secretAccessKey },
+        body: issued.secretAccessKey === null ? view : { ...view, secretAccessKey: issued.secretAccessKey },
         headers: {
           location: `/accounts/${params.accountId}/access-keys/${view.keyId}`,
           ...(issued.result.position ? { 'event-position': issued.result.position } : {}),
+          // a retry that found the key its lost first answer issued
+          ...(issued.secretAccessKey === null ? { 'secrets-omitted': 'secretAccessKey' } : {}),
         },
       };
     },

@@ -45,9 +45,9 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
     access: 'operator',
     body: OpenAccountBody,
     responses: { 201: AccountView },
-    async handler({ body, context }) {
-      const accountId = randomUUID();
-      const ownerMemberId = randomUUID();
+    async handler({ body, context, newId }) {
+      const accountId = newId('account');
+      const ownerMemberId = newId('account-owner');
       const { view, headers } = await execute(
         { type: 'OpenAccount', data: { ...body, accountId, ownerMemberId, openedAt: context.occurredAt } },
         context,

@@ -72,8 +72,8 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     params: AccountIdParams,
     body: RequestBucketBody,
     responses: { 201: BucketView },
-    async handler({ params, body, context }) {
-      const result = await buckets.request({ accountId: params.accountId, name: body.name }, context);
+    async handler({ params, body, context, newId }) {
+      const result = await buckets.request({ accountId: params.accountId, name: body.name, bucketId: newId('bucket') }, context);
       const outcome = reply(201, result, '');
       return { ...outcome, headers: { ...outcome.headers, location: `/accounts/${params.accountId}/buckets/${outcome.body.bucketId}` } };
     },

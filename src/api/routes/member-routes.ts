@@ -61,8 +61,12 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     body: InviteBody,
     responses: { 201: InvitationCreatedView },
     secretFields: ['invitationToken'],
-    async handler({ params, body, context }) {
-      return { status: 201, body: await members.invite({ accountId: params.accountId, ...body }, context) };
+    async handler({ params, body, context, newId }) {
+      const { invitationToken, ...invitation } = await members.invite({ accountId: params.accountId, ...body }, context, newId('invitation'));
+      // null: a retry found the invitation, whose token was mailed or used since
+      return invitationToken === null
+        ? { status: 201, body: invitation, headers: { 'secrets-omitted': 'invitationToken' } }
+        : { status: 201, body: { ...invitation, invitationToken } };
     },
   });
 
@@ -170,9 +174,13 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     body: CreateTokenBody,
     responses: { 201: TokenCreatedView },
     secretFields: ['token'],
-    async handler({ params, body, principal, context }) {
-      const issued = await members.createToken({ accountId: params.accountId, name: body.name, memberId: body.memberId }, principal!, context);
-      return { status: 201, body: { tokenId: issued.tokenId, memberId: issued.memberId, token: issued.token } };
+    async handler({ params, body, principal, context, newId }) {
+      const tokenId = newId('api-token').replaceAll('-', '');
+      const issued = await members.createToken({ accountId: params.accountId, name: body.name, memberId: body.memberId, tokenId }, principal!, context);
+      // null: a retry found the token its lost first answer issued; only its digest was kept
+      return issued.token === null
+        ? { status: 201, body: { tokenId: issued.tokenId, memberId: issued.memberId }, headers: { 'secrets-omitted': 'token' } }
+        : { status: 201, body: { tokenId: issued.tokenId, memberId: issued.memberId, token: issued.token } };
     },
   });
 

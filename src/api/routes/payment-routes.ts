@@ -152,8 +152,8 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     params: InvoiceIdParams,
     body: CreditNoteBody,
     responses: { 201: CreditNoteView },
-    async handler({ params, body, context }) {
-      const creditNote = await inBody(() => issueCreditNote(commandDeps, params.invoiceId, body, context));
+    async handler({ params, body, context, newId }) {
+      const creditNote = await inBody(() => issueCreditNote(commandDeps, params.invoiceId, body, context, newId('credit-note')));
       return { status: 201, body: creditNote };
     },
   });

@@ -95,8 +95,8 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): vo
     params: AccountIdParams,
     body: RequestQuotaIncreaseBody,
     responses: { 201: QuotaRequestView },
-    async handler({ params, body, context }) {
-      const { requestId, ...result } = await quotas.requestIncrease({ accountId: params.accountId, ...body }, context);
+    async handler({ params, body, context, newId }) {
+      const { requestId, ...result } = await quotas.requestIncrease({ accountId: params.accountId, ...body }, context, newId('quota-request'));
       const outcome = reply(201, result, params.accountId, requestId);
       return { ...outcome, headers: { ...outcome.headers, location: `/accounts/${params.accountId}/quota/requests/${requestId}` } };
     },
