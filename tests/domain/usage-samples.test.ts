@@ -1,15 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../src/domain/errors.ts';
-import {
-  counterLedgerFromEvents,
-  decideCounterReadings,
-  decideSamples,
-  emptyCounterLedger,
-  emptyLedger,
-  ledgerFromEvents,
-  recordInLedger,
-  SampleConflictError,
-} from '../../src/domain/usage/usage-ledger.ts';
 import { canonicalSampleContent, parseUsageBatch as parseBatchAt, sampleInstant } from '../../src/domain/usage/usage-samples.ts';
 
 /** The clock these samples are measured against: a day after the samples below. */
@@ -134,72 +123,5 @@ describe('usage from the future', () => {
     // 2026-06-02T09:05:01-03:00 is 12:05:01Z: one second past the edge
     expect(parseUsageBatch([storage({ at: '2026-06-02T09:05:01-03:00' })]).issues.map((i) => i.path)).toEqual(['samples[0].at']);
     expect(parseUsageBatch([storage({ at: '2026-06-02T09:05:00-03:00' })]).issues).toEqual([]);
-  });
-});
-
-describe('usage ledger', () => {
-  const c = (index: number, sampleKey: string, contentDigest: string) => ({ index, sampleKey, contentDigest });
-
-  it('accepts new keys, finds duplicates and conflicts against the stream and inside the batch', () => {
-    const ledger = ledgerFromEvents([
-      { data: { sampleKey: 'a', contentDigest: 'da' }, streamRevision: 0n },
-      { data: { sampleKey: 'b', contentDigest: 'db' }, streamRevision: 1n },
-    ]);
-    expect(ledger.revision).toBe(1n);
-    const decision = decideSamples(ledger, [c(0, 'a', 'da'), c(1, 'b', 'XX'), c(2, 'n', 'dn'), c(3, 'n', 'dn'), c(4, 'n', 'other')]);
-    expect(decision.accept).toEqual([c(2, 'n', 'dn')]);
-    expect(decision.duplicates).toEqual([c(0, 'a', 'da'), c(3, 'n', 'dn')]);
-    expect(decision.conflicts).toEqual([
-      { index: 1, sampleKey: 'b' },
-      { index: 4, sampleKey: 'n', clashesWith: 2 },
-    ]);
-    recordInLedger(ledger, decision.accept, 2n);
-    expect(ledger).toEqual({ revision: 2n, digests: new Map([['a', 'da'], ['b', 'db'], ['n', 'dn']]) });
-    expect(decideSamples(emptyLedger(), [c(0, 'a', 'da')]).accept).toHaveLength(1);
-  });
-
-  it('names the conflicting items in a 409', () => {
-    const error = new SampleConflictError([{ index: 3, sampleKey: 'k' }]);
-    expect(error).toBeInstanceOf(ConflictError);
-    expect(error.code).toBe('sample_conflict');
-    expect(error.message).toContain('samples[3] (sampleKey "k")');
-  });
-});
-
-describe('counter readings', () => {
-  const reading = (at: string, sent: string, received = '0', a = '0', b = '0') => ({ at, sentBytes: sent, receivedBytes: received, requestsA: a, requestsB: b });
-  const cand = (index: number, key: string, r: ReturnType<typeof reading>) => ({ index, sampleKey: key, contentDigest: `d-${key}`, reading: r });
-  const p = (i: number) => `samples[${i}]`;
-
-  it('takes readings in time order: baseline, increase, restart', () => {
-    // sent in another order than measured
-    const decision = decideCounterReadings(
-      emptyCounterLedger(),
-      [
-        cand(0, 'r2', reading('2026-06-01T02:00:00.000Z', '300', '50', '7', '1')),
-        cand(1, 'r0', reading('2026-06-01T00:00:00.000Z', '1000', '500', '10', '10')),
-        cand(2, 'r1', reading('2026-06-01T01:00:00.000Z', '1600', '700', '15', '12')),
-      ],
-      p,
-    );
-    expect(decision.issues).toEqual([]);
-    expect(decision.accept.map((a) => [a.candidate.sampleKey, a.window])).toEqual([
-      ['r0', null],
-      ['r1', { windowStart: '2026-06-01T00:00:00.000Z', windowEnd: '2026-06-01T01:00:00.000Z', egressBytes: '600', ingressBytes: '200', requestsA: '5', requestsB: '2', restarted: false }],
-      // 300 < 1600: a restart; the usage is the new reading itself
-      ['r2', { windowStart: '2026-06-01T01:00:00.000Z', windowEnd: '2026-06-01T02:00:00.000Z', egressBytes: '300', ingressBytes: '50', requestsA: '7', requestsB: '1', restarted: true }],
-    ]);
-  });
-
-  it('re-derives a recorded reading’s window, and refuses a new reading not later than the last', () => {
-    const data = (key: string, r: ReturnType<typeof reading>) => ({ accountId: 'a', bucketId: 'b', source: 'm', sampleKey: key, contentDigest: `d-${key}`, ...r });
-    const ledger = counterLedgerFromEvents([
-      { data: data('r0', reading('2026-06-01T00:00:00.000Z', '10')), streamRevision: 0n },
-      { data: data('r1', reading('2026-06-01T01:00:00.000Z', '25')), streamRevision: 1n },
-    ]);
-    const decision = decideCounterReadings(ledger, [cand(0, 'r1', reading('2026-06-01T01:00:00.000Z', '25')), cand(1, 'late', reading('2026-06-01T00:30:00.000Z', '20'))], p);
-    expect(decision.accept).toEqual([]);
-    expect(decision.duplicates.map((d) => d.window?.egressBytes)).toEqual(['15']);
-    expect(decision.issues).toEqual([{ path: 'samples[1].at', message: 'must be later than the last reading of this source and bucket (2026-06-01T01:00:00.000Z)' }]);
   });
 });

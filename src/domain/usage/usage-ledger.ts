@@ -2,20 +2,23 @@ import { ConflictError, type FieldIssue } from '../errors.ts';
 import { counterWindow, type CounterReading, type CounterWindow } from '../rating/counters.ts';
 import { parseInstant } from '../rating/instant.ts';
 import type { CounterRead } from './usage-events.ts';
+import { SampleKeyIndex, sampleKeyHash } from './sample-key-index.ts';
 
 /**
  * What ingestion needs to know about one stream to decide a batch without re-reading it:
- * the sample keys it holds, each with its content digest, and its revision (the expected
- * revision of the next append). Pure; the ingestion service keeps one per hot stream.
+ * where each sample key was recorded (an index of key hashes, see sample-key-index.ts) and
+ * the stream's revision (the expected revision of the next append). Pure; the ingestion
+ * service keeps one per hot stream and updates it in place.
  *
- * A key seen before with the same digest is a duplicate (accepted, records nothing); with
- * another digest it is a conflict. The same holds between two items of one batch.
+ * A key seen before with the same content digest is a duplicate (accepted, records
+ * nothing); with another digest it is a conflict. The same holds between two items of one
+ * batch. The digests are not kept: the keys the index may hold are read back from the store
+ * first (`revisionsToVerify`), and the decision is taken on what was read.
  */
 export interface SampleLedger {
   /** revision of the stream's last event; null while the stream does not exist */
   revision: bigint | null;
-  /** sampleKey → contentDigest */
-  digests: Map<string, string>;
+  keys: SampleKeyIndex;
 }
 
 export interface LedgerCandidate {
@@ -40,27 +43,72 @@ export interface LedgerDecision<C extends LedgerCandidate> {
   conflicts: SampleConflict[];
 }
 
-export const emptyLedger = (): SampleLedger => ({ revision: null, digests: new Map() });
+/** A recorded event as far as a ledger is concerned. */
+export interface LedgerEvent {
+  data: unknown;
+  streamRevision: bigint;
+}
 
-/** Folds a stream's recorded events (anything with `data.sampleKey` and `data.contentDigest`). */
-export function ledgerFromEvents(events: readonly { data: unknown; streamRevision: bigint }[]): SampleLedger {
+/** sampleKey → contentDigest of the keys a stream was found to hold, read back from it. */
+export type RecordedDigests = ReadonlyMap<string, string>;
+
+export const emptyLedger = (): SampleLedger => ({ revision: null, keys: new SampleKeyIndex() });
+
+/** Folds a stream's recorded events (anything with `data.sampleKey`). */
+export function ledgerFromEvents(events: readonly LedgerEvent[]): SampleLedger {
   const ledger = emptyLedger();
-  for (const event of events) {
-    const { sampleKey, contentDigest } = event.data as { sampleKey: string; contentDigest: string };
-    ledger.digests.set(sampleKey, contentDigest);
-    ledger.revision = event.streamRevision;
-  }
+  foldIntoLedger(ledger, events);
   return ledger;
 }
 
-export function decideSamples<C extends LedgerCandidate>(ledger: SampleLedger, candidates: readonly C[]): LedgerDecision<C> {
+/** Applies events recorded after the ledger's revision, in place (a catch-up after another writer). */
+export function foldIntoLedger(ledger: SampleLedger, events: readonly LedgerEvent[]): void {
+  for (const event of events) {
+    ledger.keys.add(sampleKeyHash((event.data as { sampleKey: string }).sampleKey), Number(event.streamRevision));
+    ledger.revision = event.streamRevision;
+  }
+}
+
+/** The revisions at which the stream may hold one of these keys, ascending: read them back before deciding. */
+export function revisionsToVerify(ledger: SampleLedger, keys: readonly string[]): number[] {
+  const revisions = new Set<number>();
+  for (const key of keys) for (const revision of ledger.keys.revisionsOf(sampleKeyHash(key))) revisions.add(revision);
+  return [...revisions].sort((a, b) => a - b);
+}
+
+/**
+ * Revisions grouped into ranges to read, one read per range: neighbours closer than
+ * `maxGap` share a range (a re-sent batch is usually one run of revisions).
+ */
+export function readRanges(revisions: readonly number[], maxGap = 64): { from: number; count: number }[] {
+  const ranges: { from: number; count: number }[] = [];
+  for (const revision of revisions) {
+    const last = ranges[ranges.length - 1];
+    if (last && revision - (last.from + last.count - 1) <= maxGap) last.count = revision - last.from + 1;
+    else ranges.push({ from: revision, count: 1 });
+  }
+  return ranges;
+}
+
+/** The digests of the wanted keys among events read back from a stream. */
+export function recordedDigests(events: readonly LedgerEvent[], keys: ReadonlySet<string>): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const event of events) {
+    const { sampleKey, contentDigest } = event.data as { sampleKey: string; contentDigest: string };
+    if (keys.has(sampleKey)) found.set(sampleKey, contentDigest);
+  }
+  return found;
+}
+
+/** `recorded` must hold every candidate key the stream holds (see revisionsToVerify). */
+export function decideSamples<C extends LedgerCandidate>(recorded: RecordedDigests, candidates: readonly C[]): LedgerDecision<C> {
   const decision: LedgerDecision<C> = { accept: [], duplicates: [], conflicts: [] };
   const inBatch = new Map<string, C>();
   for (const candidate of candidates) {
-    const recorded = ledger.digests.get(candidate.sampleKey);
+    const digest = recorded.get(candidate.sampleKey);
     const earlier = inBatch.get(candidate.sampleKey);
-    if (recorded !== undefined) {
-      if (recorded === candidate.contentDigest) decision.duplicates.push(candidate);
+    if (digest !== undefined) {
+      if (digest === candidate.contentDigest) decision.duplicates.push(candidate);
       else decision.conflicts.push({ index: candidate.index, sampleKey: candidate.sampleKey });
     } else if (earlier) {
       if (earlier.contentDigest === candidate.contentDigest) decision.duplicates.push(candidate);
@@ -74,12 +122,13 @@ export function decideSamples<C extends LedgerCandidate>(ledger: SampleLedger, c
 }
 
 /**
- * The ledger after an append of `accepted` that left the stream at `nextRevision`.
- * Updates in place: the ledger belongs to its cache, and copying a stream's keys on every
- * append would make ingestion quadratic in the stream's length.
+ * The ledger after an append of `accepted`, in this order, that left the stream at
+ * `nextRevision`. Updates in place: the ledger belongs to its cache, and copying a stream's
+ * keys on every append would make ingestion quadratic in the stream's length.
  */
 export function recordInLedger(ledger: SampleLedger, accepted: readonly LedgerCandidate[], nextRevision: bigint): void {
-  for (const candidate of accepted) ledger.digests.set(candidate.sampleKey, candidate.contentDigest);
+  const first = Number(nextRevision) - accepted.length + 1;
+  accepted.forEach((candidate, i) => ledger.keys.add(sampleKeyHash(candidate.sampleKey), first + i));
   ledger.revision = nextRevision;
 }
 
@@ -105,28 +154,27 @@ export class SampleConflictError extends ConflictError {
 // ---- counter readings ------------------------------------------------------------------------
 
 /**
- * One `counter-<source>:<bucketId>` stream: the keys of its readings (with the window each
- * one closed, so that a re-sent reading can still re-derive its traffic if that was lost)
- * and the last reading, the baseline of the next window.
+ * One `counter-<source>:<bucketId>` stream: where its readings' keys were recorded, and the
+ * last reading, the baseline of the next window, with the window it closed (what the next
+ * reading re-derives where a store cannot append a reading and its traffic at once).
  */
 export interface CounterLedger extends SampleLedger {
-  /** sampleKey → the window that reading closed (null for a baseline) */
-  windows: Map<string, CounterWindow | null>;
   last: CounterReading | null;
+  lastRecorded: { sampleKey: string; contentDigest: string; window: CounterWindow | null } | null;
 }
 
-export const emptyCounterLedger = (): CounterLedger => ({ revision: null, digests: new Map(), windows: new Map(), last: null });
+export const emptyCounterLedger = (): CounterLedger => ({ revision: null, keys: new SampleKeyIndex(), last: null, lastRecorded: null });
 
 /** Applies one recorded reading, in place (see recordInLedger). */
 export function evolveCounterLedger(ledger: CounterLedger, data: CounterRead['data'], revision: bigint): void {
   const reading = readingOf(data);
-  ledger.windows.set(data.sampleKey, counterWindow(ledger.last, reading));
-  ledger.digests.set(data.sampleKey, data.contentDigest);
+  ledger.keys.add(sampleKeyHash(data.sampleKey), Number(revision));
+  ledger.lastRecorded = { sampleKey: data.sampleKey, contentDigest: data.contentDigest, window: counterWindow(ledger.last, reading) };
   ledger.last = reading;
   ledger.revision = revision;
 }
 
-export function counterLedgerFromEvents(events: readonly { data: unknown; streamRevision: bigint }[]): CounterLedger {
+export function counterLedgerFromEvents(events: readonly LedgerEvent[]): CounterLedger {
   const ledger = emptyCounterLedger();
   for (const event of events) evolveCounterLedger(ledger, event.data as CounterRead['data'], event.streamRevision);
   return ledger;
@@ -139,6 +187,30 @@ const readingOf = (r: CounterReading): CounterReading => ({
   requestsA: r.requestsA,
   requestsB: r.requestsB,
 });
+
+/** A reading found in its stream: its digest, and the window it closed (null for a baseline). */
+export interface RecordedReading {
+  contentDigest: string;
+  window: CounterWindow | null;
+}
+
+/**
+ * The wanted keys among readings read back from a counter stream, each with the window it
+ * closed. Each wanted reading must come right after the reading before it (unless it is
+ * the stream's first): a window needs both.
+ */
+export function recordedReadings(events: readonly LedgerEvent[], keys: ReadonlySet<string>): Map<string, RecordedReading> {
+  const found = new Map<string, RecordedReading>();
+  events.forEach((event, i) => {
+    const data = event.data as CounterRead['data'];
+    if (!keys.has(data.sampleKey)) return;
+    const before = events[i - 1];
+    if (event.streamRevision > 0n && before?.streamRevision !== event.streamRevision - 1n) throw new RangeError('recordedReadings needs the reading before each wanted one');
+    const previous = event.streamRevision > 0n ? (before!.data as CounterRead['data']) : null;
+    found.set(data.sampleKey, { contentDigest: data.contentDigest, window: counterWindow(previous && readingOf(previous), readingOf(data)) });
+  });
+  return found;
+}
 
 export interface CounterCandidate extends LedgerCandidate {
   reading: CounterReading;
@@ -159,10 +231,17 @@ export interface CounterDecision<C extends CounterCandidate> {
  * order, each one the end of one window and the start of the next, so usage is never
  * negative (a restart counts the new reading itself) and never counted twice. A new
  * reading at or before the last one is refused: its usage is already inside a recorded
- * window. `path(index)` names the item in issues.
+ * window. `recorded` holds every candidate key the stream holds; `path(index)` names the
+ * item in issues.
  */
-export function decideCounterReadings<C extends CounterCandidate>(ledger: CounterLedger, candidates: readonly C[], path: (index: number) => string): CounterDecision<C> {
-  const byKey = decideSamples(ledger, candidates);
+export function decideCounterReadings<C extends CounterCandidate>(
+  ledger: CounterLedger,
+  recorded: ReadonlyMap<string, RecordedReading>,
+  candidates: readonly C[],
+  path: (index: number) => string,
+): CounterDecision<C> {
+  const digests = new Map([...recorded].map(([key, r]) => [key, r.contentDigest]));
+  const byKey = decideSamples(digests, candidates);
   const decision: CounterDecision<C> = { accept: [], duplicates: [], conflicts: byKey.conflicts, issues: [] };
   const batchWindows = new Map<string, CounterWindow | null>();
   let last = ledger.last;
@@ -181,7 +260,7 @@ export function decideCounterReadings<C extends CounterCandidate>(ledger: Counte
     last = candidate.reading;
   }
   for (const candidate of byKey.duplicates) {
-    const window = ledger.windows.has(candidate.sampleKey) ? ledger.windows.get(candidate.sampleKey)! : batchWindows.get(candidate.sampleKey);
+    const window = recorded.has(candidate.sampleKey) ? recorded.get(candidate.sampleKey)!.window : batchWindows.get(candidate.sampleKey);
     // A duplicate of a batch item refused above has nothing to re-derive.
     if (window !== undefined) decision.duplicates.push({ candidate, window });
   }

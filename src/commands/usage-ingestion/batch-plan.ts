@@ -1,0 +1,274 @@
+import pMap from 'p-map';
+import { ValidationError, type FieldIssue } from '../../domain/errors.ts';
+import { periodBounds, periodOfMs, type BillingPeriod } from '../../domain/rating/billing-period.ts';
+import type { CounterWindow } from '../../domain/rating/counters.ts';
+import { parseInstant } from '../../domain/rating/instant.ts';
+import { counterStream, usageStream, type CounterRead, type StorageMeasured, type TrafficMeasured } from '../../domain/usage/usage-events.ts';
+import {
+  decideCounterReadings,
+  decideSamples,
+  recordedDigests,
+  recordedReadings,
+  revisionsToVerify,
+  SampleConflictError,
+  type CounterCandidate,
+  type CounterLedger,
+  type LedgerCandidate,
+  type SampleConflict,
+  type SampleLedger,
+} from '../../domain/usage/usage-ledger.ts';
+import type { CountersSample, UsageSample } from '../../domain/usage/usage-samples.ts';
+import type { EventMetadata, EventToAppend } from '../../ports/event-store.ts';
+import type { Target } from './bucket-targets.ts';
+import { counterReadingId, usageEventId } from './event-ids.ts';
+import type { LedgerCache } from './ledger-cache.ts';
+
+/** One valid sample of the batch, resolved. */
+export interface Item {
+  index: number;
+  sample: UsageSample;
+  target: Target;
+  contentDigest: string;
+}
+
+type CounterItem = Item & { sample: CountersSample };
+
+export interface UsageCandidate extends LedgerCandidate {
+  event: StorageMeasured | TrafficMeasured;
+  eventId: string;
+  /** traffic derived from a counter reading: the sample counts as accepted by whoever recorded the reading */
+  derived: boolean;
+}
+
+export interface ReadingCandidate extends CounterCandidate {
+  item: CounterItem;
+}
+
+/** What one stream gets: its candidates in the order of `events`, under the revision decided on. */
+export interface StreamPlan<C extends LedgerCandidate, L extends SampleLedger> {
+  stream: string;
+  ledger: L;
+  expectedRevision: bigint | null;
+  candidates: C[];
+  events: EventToAppend[];
+}
+
+export interface BatchPlan {
+  /** readings first: when a store cannot write every stream at once, they decide the windows */
+  counters: StreamPlan<ReadingCandidate, CounterLedger>[];
+  usage: StreamPlan<UsageCandidate, SampleLedger>[];
+}
+
+export interface PlanOptions {
+  ledgers: LedgerCache;
+  metadata: EventMetadata;
+  /** keys whose event id the store holds in another stream than theirs */
+  usedElsewhere: ReadonlyMap<string, SampleConflict>;
+  /**
+   * The store may write a reading without its traffic (appendMany is not atomic): then the
+   * traffic of each counter stream's last reading is derived again, and recorded if missing.
+   */
+  rederiveLastWindow: boolean;
+  concurrency: number;
+}
+
+const path = (index: number) => `samples[${index}]`;
+
+/**
+ * Decides a batch against the ledgers of the streams it touches; writes nothing. Everything
+ * that can refuse the batch (a key re-sent with other content, a stale counter reading) is
+ * found here, before anything is appended.
+ */
+export async function planBatch(items: readonly Item[], options: PlanOptions): Promise<BatchPlan> {
+  const { ledgers, metadata, concurrency } = options;
+  const issues: FieldIssue[] = [];
+  const conflicts: SampleConflict[] = [];
+  const periods = new PeriodFinder();
+  const usageCandidates = new Map<string, UsageCandidate[]>();
+  const addUsage = (accountId: string, timeZone: string, candidate: UsageCandidate, startMs: number) => {
+    const stream = usageStream(accountId, periods.of(startMs, timeZone));
+    let list = usageCandidates.get(stream);
+    if (!list) usageCandidates.set(stream, (list = []));
+    list.push(candidate);
+  };
+  const measured = (item: Item, event: StorageMeasured | TrafficMeasured, startMs: number) =>
+    addUsage(
+      item.target.accountId,
+      item.target.timeZone,
+      { index: item.index, sampleKey: item.sample.sampleKey, contentDigest: item.contentDigest, event, eventId: usageEventId(item.sample.sampleKey), derived: false },
+      startMs,
+    );
+  const derived = (item: CounterItem, recorded: { sampleKey: string; contentDigest: string }, window: CounterWindow) =>
+    addUsage(
+      item.target.accountId,
+      item.target.timeZone,
+      {
+        index: item.index,
+        sampleKey: recorded.sampleKey,
+        contentDigest: recorded.contentDigest,
+        event: derivedTraffic(item, recorded, window),
+        eventId: usageEventId(recorded.sampleKey),
+        derived: true,
+      },
+      parseInstant(window.windowStart)!,
+    );
+
+  const counterGroups = new Map<string, ReadingCandidate[]>();
+  for (const item of items) {
+    const { sample, target } = item;
+    const base = { accountId: target.accountId, bucketId: target.bucketId, sampleKey: sample.sampleKey, contentDigest: item.contentDigest };
+    switch (sample.kind) {
+      case 'storage':
+        measured(item, { type: 'StorageMeasured', data: { ...base, bytes: sample.bytes, at: sample.at } }, parseInstant(sample.at)!);
+        break;
+      case 'traffic': {
+        const { windowStart, windowEnd, egressBytes, ingressBytes, requestsA, requestsB } = sample;
+        measured(item, { type: 'TrafficMeasured', data: { ...base, windowStart, windowEnd, egressBytes, ingressBytes, requestsA, requestsB } }, parseInstant(windowStart)!);
+        break;
+      }
+      case 'counters': {
+        const stream = counterStream(sample.source, target.bucketId);
+        let list = counterGroups.get(stream);
+        if (!list) counterGroups.set(stream, (list = []));
+        const { at, sentBytes, receivedBytes, requestsA, requestsB } = sample;
+        list.push({ index: item.index, sampleKey: sample.sampleKey, contentDigest: item.contentDigest, reading: { at, sentBytes, receivedBytes, requestsA, requestsB }, item: item as CounterItem });
+        break;
+      }
+      default: {
+        const unknown: never = sample;
+        throw new Error(`unknown sample kind ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  const plan: BatchPlan = { counters: [], usage: [] };
+  await pMap(
+    [...counterGroups],
+    async ([stream, candidates]) => {
+      const ledger = await ledgers.counter(stream);
+      const wanted = revisionsToVerify(ledger, candidates.map((c) => c.sampleKey));
+      const recorded = recordedReadings(wanted.length > 0 ? await ledgers.readBack(stream, wanted, true) : [], new Set(candidates.map((c) => c.sampleKey)));
+      const decision = decideCounterReadings(ledger, recorded, candidates, path);
+      issues.push(...decision.issues);
+      conflicts.push(...decision.conflicts);
+      if (options.rederiveLastWindow && ledger.lastRecorded?.window) derived(candidates[0]!.item, ledger.lastRecorded, ledger.lastRecorded.window);
+      // The window a reading closes becomes traffic in the period of its start. A re-sent
+      // reading re-derives it too: if an earlier attempt recorded the reading but not its
+      // traffic, this records it; otherwise the usage ledger finds a duplicate.
+      for (const { candidate, window } of [...decision.accept, ...decision.duplicates]) {
+        if (window) derived(candidate.item, candidate, window);
+      }
+      if (decision.accept.length > 0) {
+        const accepted = decision.accept.map((a) => a.candidate);
+        plan.counters.push({
+          stream,
+          ledger,
+          expectedRevision: ledger.revision,
+          candidates: accepted,
+          events: accepted.map((c) => ({ eventId: counterReadingId(c.sampleKey), type: 'CounterRead', data: counterRead(c), metadata })),
+        });
+      }
+    },
+    { concurrency },
+  );
+
+  await pMap(
+    [...usageCandidates],
+    async ([stream, unordered]) => {
+      const candidates = unordered.sort((a, b) => a.index - b.index);
+      const ledger = await ledgers.usage(stream);
+      const wanted = revisionsToVerify(ledger, candidates.map((c) => c.sampleKey));
+      const recorded = recordedDigests(wanted.length > 0 ? await ledgers.readBack(stream, wanted, false) : [], new Set(candidates.map((c) => c.sampleKey)));
+      const decision = decideSamples(recorded, candidates);
+      conflicts.push(...decision.conflicts);
+      for (const candidate of decision.accept) {
+        const elsewhere = options.usedElsewhere.get(candidate.sampleKey);
+        if (elsewhere) conflicts.push({ ...elsewhere, index: candidate.index });
+      }
+      if (decision.accept.length > 0) {
+        plan.usage.push({
+          stream,
+          ledger,
+          expectedRevision: ledger.revision,
+          candidates: decision.accept,
+          events: decision.accept.map((c) => ({ eventId: c.eventId, type: c.event.type, data: c.event.data, metadata })),
+        });
+      }
+    },
+    { concurrency },
+  );
+
+  if (issues.length > 0) throw new ValidationError(byIndex(issues));
+  if (conflicts.length > 0) throw new SampleConflictError(uniqueConflicts(conflicts));
+  return plan;
+}
+
+/**
+ * The period of an instant in a zone, from the bounds of periods already met: working them
+ * out takes a dozen Intl calls, and a batch's samples fall in one or two periods.
+ */
+class PeriodFinder {
+  private readonly known = new Map<string, { period: BillingPeriod; startMs: number; endMs: number }[]>();
+
+  of(ms: number, timeZone: string): BillingPeriod {
+    let bounds = this.known.get(timeZone);
+    if (!bounds) this.known.set(timeZone, (bounds = []));
+    const hit = bounds.find((b) => b.startMs <= ms && ms < b.endMs);
+    if (hit) return hit.period;
+    const period = periodOfMs(ms, timeZone);
+    const { startMs, endMs } = periodBounds(period, timeZone);
+    bounds.push({ period, startMs, endMs });
+    return period;
+  }
+}
+
+function counterRead(c: ReadingCandidate): CounterRead['data'] {
+  const { sample, target } = c.item;
+  return {
+    accountId: target.accountId,
+    bucketId: target.bucketId,
+    source: sample.source,
+    sampleKey: sample.sampleKey,
+    at: sample.at,
+    sentBytes: sample.sentBytes,
+    receivedBytes: sample.receivedBytes,
+    requestsA: sample.requestsA,
+    requestsB: sample.requestsB,
+    contentDigest: c.contentDigest,
+  };
+}
+
+/** The traffic of a reading's window, keyed and digested as the reading that closed it. */
+function derivedTraffic(item: CounterItem, reading: { sampleKey: string; contentDigest: string }, window: CounterWindow): TrafficMeasured {
+  return {
+    type: 'TrafficMeasured',
+    data: {
+      accountId: item.target.accountId,
+      bucketId: item.target.bucketId,
+      sampleKey: reading.sampleKey,
+      windowStart: window.windowStart,
+      windowEnd: window.windowEnd,
+      egressBytes: window.egressBytes,
+      ingressBytes: window.ingressBytes,
+      requestsA: window.requestsA,
+      requestsB: window.requestsB,
+      contentDigest: reading.contentDigest,
+      counterSource: item.sample.source,
+    },
+  };
+}
+
+/** Issues in batch order, each item's in the order found. */
+export function byIndex(issues: readonly FieldIssue[]): FieldIssue[] {
+  const indexOf = (issue: FieldIssue) => Number(/^samples\[(\d+)\]/.exec(issue.path)?.[1] ?? -1);
+  return issues
+    .map((issue, order) => ({ issue, order }))
+    .sort((a, b) => indexOf(a.issue) - indexOf(b.issue) || a.order - b.order)
+    .map((x) => x.issue);
+}
+
+function uniqueConflicts(conflicts: readonly SampleConflict[]): SampleConflict[] {
+  const seen = new Map<number, SampleConflict>();
+  for (const c of conflicts) if (!seen.has(c.index)) seen.set(c.index, c);
+  return [...seen.values()].sort((a, b) => a.index - b.index);
+}
