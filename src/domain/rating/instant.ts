@@ -11,6 +11,13 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d
 
 export function parseInstant(value: unknown): number | null {
   if (typeof value !== 'string') return null;
+  // Most instants are the canonical form every output uses (`formatInstant`): read those
+  // digit by digit. A rating replays thousands per invoice, and the general pattern below
+  // (a regex, an array of numbers, a Date per day check) was a third of its time.
+  if (value.length === 24) {
+    const ms = parseCanonical(value);
+    if (ms !== null) return ms;
+  }
   const m = ISO_INSTANT.exec(value);
   if (!m) return null;
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
@@ -29,6 +36,34 @@ export function parseInstant(value: unknown): number | null {
   return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
 }
 
+const ZERO_CODE = 48;
+
+/** The number `count` decimal digits at `from` spell, or -1 when one is not a digit. */
+function digitsAt(v: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = v.charCodeAt(i) - ZERO_CODE;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ`, as `formatInstant` writes it; null for anything else (the general path decides). */
+function parseCanonical(v: string): number | null {
+  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || v.charCodeAt(19) !== 46 || v.charCodeAt(23) !== 90) return null;
+  const year = digitsAt(v, 0, 4);
+  const month = digitsAt(v, 5, 2);
+  const day = digitsAt(v, 8, 2);
+  const hour = digitsAt(v, 11, 2);
+  const minute = digitsAt(v, 14, 2);
+  const second = digitsAt(v, 17, 2);
+  const millis = digitsAt(v, 20, 3);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return null;
+  if (day > daysInMonth(year, month)) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+}
+
 /** Parses, or records an issue at `path` and returns null. */
 export function checkInstant(value: unknown, path: string, issues: FieldIssue[]): number | null {
   const ms = parseInstant(value);
@@ -41,8 +76,12 @@ export function formatInstant(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Gregorian, as `Date` counts (years 1000 to 9999 here). */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1]!;
 }
 
 /** "15 days", "30 days 23 hours", "2 hours 30 minutes": durations as a person says them. */

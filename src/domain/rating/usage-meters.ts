@@ -1,6 +1,6 @@
 import type { FieldIssue } from '../errors.ts';
 import { BYTES_PER_GIB, Exact, exact, type ExactDecimal } from './exact-decimal.ts';
-import { checkInstant } from './instant.ts';
+import { checkInstant, parseInstant } from './instant.ts';
 
 /** Bytes stored in a bucket at an instant. */
 export interface StorageMeasured {
@@ -62,8 +62,20 @@ export interface SegmentUsage {
 export const MAX_COUNT = 2n ** 63n - 1n;
 const COUNT = /^(0|[1-9]\d*)$/;
 
+/** Up to 18 digits is always below MAX_COUNT (2^63 − 1 has 19). */
+const SHORT_COUNT_DIGITS = 18;
+
+/** A count, or null when it is not one (see checkCount). */
+function countOf(value: unknown): bigint | null {
+  if (typeof value !== 'string' || !COUNT.test(value)) return null;
+  // one BigInt per count: a rating parses four or five per usage event
+  const count = BigInt(value);
+  return value.length <= SHORT_COUNT_DIGITS || count <= MAX_COUNT ? count : null;
+}
+
 export function checkCount(value: unknown, path: string, issues: FieldIssue[]): bigint | null {
-  if (typeof value === 'string' && COUNT.test(value) && BigInt(value) <= MAX_COUNT) return BigInt(value);
+  const count = countOf(value);
+  if (count !== null) return count;
   issues.push({ path, message: `must be a whole number from 0 to ${MAX_COUNT} written as a string without leading zeros` });
   return null;
 }
@@ -114,8 +126,19 @@ export function parseUsage(usage: unknown, carriedIn: unknown, startMs: number, 
     issues.push({ path: `usage.${name}`, message: 'must be a list' });
     return [];
   };
+  // Each item is read once on the fast path, without building its paths; an item that fails
+  // any check goes through the path-naming checks below, which report every issue it has.
+  const inside = (ms: number | null): ms is number => ms !== null && ms >= startMs && ms < endMs;
   list('storage').forEach((item, i) => {
     const s = (item ?? {}) as Record<string, unknown>;
+    if (typeof s.bucket === 'string' && s.bucket.length > 0) {
+      const bytes = countOf(s.bytes);
+      const ms = parseInstant(s.at);
+      if (bytes !== null && inside(ms)) {
+        parsed.changes.push({ bucket: s.bucket, ms, bytes, deletion: false });
+        return;
+      }
+    }
     const at = `usage.storage[${i}]`;
     const okBucket = checkBucket(s.bucket, `${at}.bucket`, issues);
     const bytes = checkCount(s.bytes, `${at}.bytes`, issues);
@@ -131,6 +154,18 @@ export function parseUsage(usage: unknown, carriedIn: unknown, startMs: number, 
   });
   list('traffic').forEach((item, i) => {
     const t = (item ?? {}) as Record<string, unknown>;
+    if (typeof t.bucket === 'string' && t.bucket.length > 0) {
+      const startMsOfWindow = parseInstant(t.windowStart);
+      const endMsOfWindow = parseInstant(t.windowEnd);
+      const egressBytes = countOf(t.egressBytes);
+      const ingressBytes = countOf(t.ingressBytes);
+      const requestsA = countOf(t.requestsA);
+      const requestsB = countOf(t.requestsB);
+      if (inside(startMsOfWindow) && endMsOfWindow !== null && endMsOfWindow >= startMsOfWindow && egressBytes !== null && ingressBytes !== null && requestsA !== null && requestsB !== null) {
+        parsed.windows.push({ startMs: startMsOfWindow, egressBytes, ingressBytes, requestsA, requestsB });
+        return;
+      }
+    }
     const at = `usage.traffic[${i}]`;
     checkBucket(t.bucket, `${at}.bucket`, issues);
     const startMsOfWindow = inPeriod(checkInstant(t.windowStart, `${at}.windowStart`, issues), `${at}.windowStart`);
