@@ -5,6 +5,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import { eventTypeFilterOf, ProjectionFailure, type Projection } from './projection.ts';
 import type { ReadModelDatabase } from './read-model-database.ts';
 import { abortableSleep } from './abortable-sleep.ts';
+import { isTransientDatabaseError } from './transient-database-error.ts';
 
 export interface ProjectionStatus {
   projection: string;
@@ -192,7 +193,8 @@ export class ProjectionRunner {
           );
           return;
         }
-        // Anything else (a lost connection, a restarting server) is worth another try.
+        // Anything else (a lost connection, a timeout, a deadlock, a restarting server) is
+        // worth another try, and is never recorded as the projection's failure.
         this.logger.error(`projection "${projection.name}" will retry in ${retryDelayMs} ms: ${message}`);
         await abortableSleep(retryDelayMs, signal);
         retryDelayMs = Math.min(retryDelayMs * 2, RETRY_MAX_MS);
@@ -211,6 +213,7 @@ export class ProjectionRunner {
         try {
           await projection.applyBatch(trx, handled);
         } catch (cause) {
+          if (isTransientDatabaseError(cause)) throw cause;
           throw new ProjectionFailure(projection.name, handled[0]!, cause, handled[handled.length - 1]!);
         }
       } else {
@@ -218,6 +221,9 @@ export class ProjectionRunner {
           try {
             await projection.apply(trx, event);
           } catch (cause) {
+            // A timeout, a deadlock or a lost connection says nothing about the event: the
+            // batch is rolled back and tried again. Only the projection's own error stops it.
+            if (isTransientDatabaseError(cause)) throw cause;
             throw new ProjectionFailure(projection.name, event, cause);
           }
         }

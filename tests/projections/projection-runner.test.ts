@@ -170,4 +170,42 @@ describe('projection runner', () => {
     // the checkpoint stops at the last event it handled, not at the noise after it
     expect(status!.position).toBe((await store.readStream(stream))[5]!.position);
   });
+  it('a statement timeout on the first event is retried with backoff, never recorded as the projection failing', async () => {
+    await sql`CREATE TABLE measured (event_id uuid PRIMARY KEY)`.execute(db);
+    const measured = (n: number): EventToAppend => ({ ...tick(n), type: 'Measured' });
+    const written = [measured(1), measured(2), measured(3)];
+    await store.append(`measured-${randomUUID()}`, written, { expectedRevision: 'no_stream' });
+    let attempts = 0;
+    const patient: Projection = {
+      name: 'patient',
+      eventTypes: new Set(['Measured']),
+      tables: ['measured'],
+      async apply(trx, event) {
+        if ((event.data as { n: number }).n === 1 && ++attempts === 1) {
+          // the database gives up on this statement, as a busy server does: nothing is wrong with the event
+          await sql`SET LOCAL statement_timeout = '1ms'`.execute(trx);
+          await sql`SELECT pg_sleep(0.2)`.execute(trx);
+        }
+        await sql`INSERT INTO measured (event_id) VALUES (${event.eventId})`.execute(trx);
+      },
+    };
+    const logged: string[] = [];
+    const runner = new ProjectionRunner({ db, eventStore: store, projections: [patient], batchSize: 10, logger: { info: () => undefined, error: (m) => logged.push(m) } });
+    runner.start();
+    try {
+      const deadline = Date.now() + 20_000;
+      let [status] = await runner.status();
+      while (Date.now() < deadline && !(status!.lag === 0n || status!.status === 'failed')) {
+        await new Promise((r) => setTimeout(r, 50));
+        [status] = await runner.status();
+      }
+      expect(status).toMatchObject({ projection: 'patient', status: 'running', error: null, lag: 0n, eventsApplied: 3n });
+    } finally {
+      await runner.stop();
+    }
+    expect(attempts).toBe(2);
+    const { rows } = await sql<{ event_id: string }>`SELECT event_id FROM measured`.execute(db);
+    expect(rows.map((r) => r.event_id).sort()).toEqual(written.map((e) => e.eventId).sort());
+    expect(logged.some((m) => /projection "patient" will retry in \d+ ms: .*statement timeout/.test(m))).toBe(true);
+  });
 });
