@@ -1,6 +1,7 @@
 import type { Expression, ExpressionBuilder, ReferenceExpression, SqlBool } from 'kysely';
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.ts';
+import { textIssues } from './text-input.ts';
 
 /**
  * Cursor pagination: the cursor is the sort key of the last row served, opaque to clients
@@ -13,31 +14,51 @@ export const PageQuery = z.object({
 
 export const encodeCursor = (key: readonly (string | number)[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-/** The decoded sort key, or null for the first page; a cursor that is not one of ours is bad input. */
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
-  if (cursor === undefined) return null;
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === arity && key.every((k) => typeof k === 'string' || typeof k === 'number')) return key;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
-}
+/**
+ * What each part of a list's sort key may be. A cursor is parsed as strictly as the list
+ * writes it: a forged one (a year PostgreSQL cannot hold, 1e308, 2^64, a NUL) is bad input,
+ * never a database error.
+ */
+export type CursorPart = 'instant' | 'id' | 'email' | 'period' | 'position';
+
+const CURSOR_PARTS: Record<CursorPart, (value: string) => boolean> = {
+  // as iso() writes it: years 0001 to 9999, and a real date (no 30 February)
+  instant: (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && value >= '0001' && new Date(value).toISOString() === value,
+  // UUIDs, hex token ids, plan ids
+  id: (value) => /^[A-Za-z0-9_-]{1,100}$/.test(value),
+  email: (value) => value.length <= 320 && /^[^\s@]+@[^\s@]+$/.test(value) && textIssues(value, '').length === 0,
+  period: (value) => /^\d{4}-(0[1-9]|1[0-2])$/.test(value),
+  // an event store position: two fixed-width decimal numbers
+  position: (value) => /^\d{1,20}\/\d{1,20}$/.test(value),
+};
+
+const invalidCursor = () =>
+  new ValidationError([{ path: 'query.cursor', message: 'is not a cursor this list handed out; start again without it' }], 'invalid_cursor', 'invalid cursor');
 
 /**
- * A cursor of `[timestamp, id]` (what newest-first lists hand out), checked: a forged one is bad
- * input, not a database error.
+ * The decoded sort key, or null for the first page. Each part is checked against its kind;
+ * a cursor that is not one of ours is 400 `invalid_cursor`.
  */
-export function decodeTimestampCursor(cursor: string | undefined): { at: Date; id: string } | null {
-  const key = decodeCursor(cursor, 2);
-  if (!key) return null;
-  const [at, id] = key;
-  const date = typeof at === 'string' ? new Date(at) : new Date(Number.NaN);
-  if (typeof id !== 'string' || Number.isNaN(date.getTime())) {
-    throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
+export function decodeCursor<const K extends readonly CursorPart[]>(cursor: string | undefined, parts: K): { [I in keyof K]: string } | null {
+  if (cursor === undefined) return null;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
   }
-  return { at: date, id };
+  if (!Array.isArray(key) || key.length !== parts.length) throw invalidCursor();
+  parts.forEach((part, index) => {
+    const value: unknown = key[index];
+    if (typeof value !== 'string' || !CURSOR_PARTS[part](value)) throw invalidCursor();
+  });
+  return key as { [I in keyof K]: string };
+}
+
+/** A cursor of `[timestamp, id]`, what newest-first lists hand out. */
+export function decodeTimestampCursor(cursor: string | undefined): { at: Date; id: string } | null {
+  const key = decodeCursor(cursor, ['instant', 'id']);
+  return key ? { at: new Date(key[0]), id: key[1] } : null;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { CommandContext } from '../commands/command-handler.ts';
 import type { Principal } from '../commands/api-token-commands.ts';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
 import { roleAllows, type Permission } from '../domain/access/permissions.ts';
+import { friendlyMessage, qualifyPaths, tightestBounds } from './field-messages.ts';
 import { commandIds, requestFingerprint, type IdempotencyStore, type NewId } from './idempotency.ts';
 import { toProblem, UnauthenticatedError } from './problem.ts';
 import { textIssues } from './text-input.ts';
@@ -91,15 +92,21 @@ export class RouteRegistry {
           const key = request.headers['idempotency-key'];
           const idempotent = route.method !== 'GET' && typeof key === 'string';
           const run = () =>
-            route.handler({
-              params: parsedParams,
-              query: parsedQuery,
-              body: parsedBody,
-              principal,
-              context: commandContext(request, principal, deps.now()),
-              newId: commandIds(ownerOf(principal), idempotent ? key : null),
-              request,
-            } as RouteInput<never, never, never>);
+            route
+              .handler({
+                params: parsedParams,
+                query: parsedQuery,
+                body: parsedBody,
+                principal,
+                context: commandContext(request, principal, deps.now()),
+                newId: commandIds(ownerOf(principal), idempotent ? key : null),
+                request,
+              } as RouteInput<never, never, never>)
+              .catch((error: unknown) => {
+                // The domain names a field alone; the answer names it as the request has it.
+                if (!(error instanceof ValidationError)) throw error;
+                throw new ValidationError(qualifyPaths(error.issues, route), error.code);
+              });
           const outcome =
             idempotent
               ? await runOnce(deps.idempotency, principal, key, requestFingerprint(route.method, request.url, request.body), run, route.secretFields ?? [])
@@ -180,9 +187,9 @@ function parsePart(schema: AnySchema | undefined, value: unknown, part: string, 
     issues.push(...badText);
     return undefined;
   }
-  const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
+  const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}), { error: friendlyMessage });
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
+  for (const issue of tightestBounds(parsed.error.issues)) {
     const at = [part, ...issue.path.map(String)];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) issues.push({ path: [...at, key].join('.'), message: 'unknown field' });

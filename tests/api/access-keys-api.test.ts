@@ -99,7 +99,7 @@ describe('access keys API', () => {
     expect(elsewhere.statusCode, elsewhere.body).toBe(201);
     const refused = await issueKey({ name: 'sneaky', buckets: [bucketId, elsewhere.json<{ bucketId: string }>().bucketId, randomUUID()], permission: 'read' });
     expect(refused.statusCode).toBe(400);
-    expect(refused.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual(['buckets.1', 'buckets.2']);
+    expect(refused.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual(['body.buckets.1', 'body.buckets.2']);
   });
 
   it('lists every bad field of a request at once and records nothing', async () => {
@@ -111,7 +111,7 @@ describe('access keys API', () => {
     );
     const past = await issueKey({ name: 'late', buckets: 'all', permission: 'read', expiresAt: '2020-01-01T00:00:00Z' });
     expect(past.statusCode).toBe(400);
-    expect(past.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual(['expiresAt']);
+    expect(past.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual(['body.expiresAt']);
     expect((await app.infrastructure.eventStore.readAll()).length).toBe(before.length);
   });
 

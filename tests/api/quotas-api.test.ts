@@ -101,7 +101,7 @@ describe('quota API', () => {
     // The next request is measured against 250, not the default.
     const tooSmall = await ask(accountId, billing, 200);
     expect(tooSmall.statusCode).toBe(400);
-    expect(tooSmall.json()).toMatchObject({ errors: [{ path: 'requestedGiB', message: 'must be more than the current quota of 250 GiB' }] });
+    expect(tooSmall.json()).toMatchObject({ errors: [{ path: 'body.requestedGiB', message: 'must be more than the current quota of 250 GiB' }] });
 
     const events = await app.infrastructure.eventStore.readStream(`quota-${accountId}`);
     expect(events.map((e) => [e.type, e.data])).toEqual([

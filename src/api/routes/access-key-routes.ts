@@ -99,12 +99,12 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
     responses: { 200: pageOf(AccessKeyView) },
     async handler({ params, query, context }) {
       const now = context.occurredAt;
-      const after = decodeCursor(query.cursor, 2);
+      const after = decodeCursor(query.cursor, ['instant', 'id']);
       let q = db.selectFrom('access_keys').selectAll().where('account_id', '=', params.accountId);
       if (query.status === 'revoked') q = q.where('status', '=', 'revoked');
       if (query.status === 'active') q = q.where('status', '=', 'active').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
       if (query.status === 'expired') q = q.where('status', '=', 'active').where('expires_at', '<=', now);
-      if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'key_id'], 'desc', [String(after[0]), String(after[1])]));
+      if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'key_id'], 'desc', after));
       const rows = await q.orderBy('issued_at', 'desc').orderBy('key_id', 'desc').limit(query.limit + 1).execute();
       return {
         status: 200,

@@ -3,6 +3,7 @@ import type { ModuleDeps } from '../module-deps.ts';
 import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
+import { Instant } from '../schemas/instant-schemas.ts';
 import { iso } from './iso.ts';
 
 const AuditEntryView = z
@@ -24,8 +25,8 @@ const AuditQuery = PageQuery.extend({
   resourceId: z.string().max(100).optional(),
   actor: z.string().max(200).optional(),
   type: z.string().max(100).optional().describe('event type'),
-  from: z.iso.datetime({ offset: true }).optional().describe('inclusive'),
-  to: z.iso.datetime({ offset: true }).optional().describe('exclusive'),
+  from: Instant.optional().describe('inclusive'),
+  to: Instant.optional().describe('exclusive'),
 });
 
 export function registerAuditLogRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
@@ -39,7 +40,7 @@ export function registerAuditLogRoutes(routes: RouteRegistry, deps: ModuleDeps):
     query: AuditQuery,
     responses: { 200: pageOf(AuditEntryView) },
     async handler({ params, query }) {
-      const after = decodeCursor(query.cursor, 1);
+      const after = decodeCursor(query.cursor, ['position']);
       let q = deps.readModels.selectFrom('audit_log').selectAll().where('account_id', '=', params.accountId);
       if (query.resourceType) q = q.where('resource_type', '=', query.resourceType);
       if (query.resourceId) q = q.where('resource_id', '=', query.resourceId);
@@ -47,7 +48,7 @@ export function registerAuditLogRoutes(routes: RouteRegistry, deps: ModuleDeps):
       if (query.type) q = q.where('event_type', '=', query.type);
       if (query.from) q = q.where('occurred_at', '>=', query.from);
       if (query.to) q = q.where('occurred_at', '<', query.to);
-      if (after) q = q.where('position', '<', String(after[0]));
+      if (after) q = q.where('position', '<', after[0]);
       const rows = await q.orderBy('position', 'desc').limit(query.limit + 1).execute();
       return {
         status: 200,

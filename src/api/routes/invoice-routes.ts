@@ -92,10 +92,10 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     query: PageQuery.extend({ status: z.enum(INVOICE_STATUSES).optional() }),
     responses: { 200: pageOf(InvoiceSummaryView) },
     async handler({ params, query }) {
-      const after = decodeCursor(query.cursor, 1);
+      const after = decodeCursor(query.cursor, ['period']);
       let q = db.selectFrom('invoices').selectAll().where('account_id', '=', params.accountId);
       if (query.status) q = q.where('status', '=', query.status);
-      if (after) q = q.where('period', '<', String(after[0]));
+      if (after) q = q.where('period', '<', after[0]);
       const rows = await q.orderBy('period', 'desc').limit(query.limit + 1).execute();
       return { status: 200, body: pageFrom(rows, query.limit, (last) => [last.period], summary) };
     },

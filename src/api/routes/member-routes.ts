@@ -39,10 +39,10 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     query: PageQuery.extend({ role: z.enum(ROLES).optional() }),
     responses: { 200: pageOf(MemberView) },
     async handler({ params, query }) {
-      const after = decodeCursor(query.cursor, 2);
+      const after = decodeCursor(query.cursor, ['email', 'id']);
       let q = db.selectFrom('members').selectAll().where('account_id', '=', params.accountId);
       if (query.role) q = q.where('role', '=', query.role);
-      if (after) q = q.where((eb) => keysetAfter(eb, ['email', 'member_id'], 'asc', [String(after[0]), String(after[1])]));
+      if (after) q = q.where((eb) => keysetAfter(eb, ['email', 'member_id'], 'asc', after));
       const rows = await q.orderBy('email').orderBy('member_id').limit(query.limit + 1).execute();
       return {
         status: 200,
@@ -81,12 +81,12 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     responses: { 200: pageOf(InvitationView) },
     async handler({ params, query, context }) {
       const now = context.occurredAt;
-      const after = decodeCursor(query.cursor, 2);
+      const after = decodeCursor(query.cursor, ['instant', 'id']);
       let q = db.selectFrom('invitations').selectAll().where('account_id', '=', params.accountId);
       if (query.status === 'accepted') q = q.where('status', '=', 'accepted');
       if (query.status === 'pending') q = q.where('status', '=', 'pending').where('expires_at', '>', now);
       if (query.status === 'expired') q = q.where('status', '=', 'pending').where('expires_at', '<=', now);
-      if (after) q = q.where((eb) => keysetAfter(eb, ['invited_at', 'invitation_id'], 'desc', [String(after[0]), String(after[1])]));
+      if (after) q = q.where((eb) => keysetAfter(eb, ['invited_at', 'invitation_id'], 'desc', after));
       const rows = await q.orderBy('invited_at', 'desc').orderBy('invitation_id', 'desc').limit(query.limit + 1).execute();
       return {
         status: 200,
@@ -194,11 +194,11 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     query: PageQuery.extend({ status: z.enum(['active', 'revoked']).optional(), memberId: z.uuid().optional() }),
     responses: { 200: pageOf(ApiTokenView) },
     async handler({ params, query }) {
-      const after = decodeCursor(query.cursor, 2);
+      const after = decodeCursor(query.cursor, ['instant', 'id']);
       let q = db.selectFrom('api_tokens').selectAll().where('account_id', '=', params.accountId);
       if (query.status) q = q.where('status', '=', query.status);
       if (query.memberId) q = q.where('member_id', '=', query.memberId);
-      if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'token_id'], 'desc', [String(after[0]), String(after[1])]));
+      if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'token_id'], 'desc', after));
       const rows = await q.orderBy('issued_at', 'desc').orderBy('token_id', 'desc').limit(query.limit + 1).execute();
       return {
         status: 200,

@@ -1,7 +1,7 @@
 import { createPricebookCommands, type PricebookResult } from '../../commands/pricebook-commands.ts';
 import type { PlanTerms } from '../../domain/pricebook/pricebook-commands.ts';
 import type { PublishedPlan, PublishedVersion } from '../../domain/pricebook/pricebook-decider.ts';
-import { NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import type { Currency } from '../../domain/rating/money.ts';
 import type { PlanVersion } from '../../domain/rating/plan.ts';
 import { findPlan, listPlans, listPlanVersions } from '../../projections/pricebook/pricebook-queries.ts';
@@ -69,10 +69,7 @@ function reply({ state, events, position }: PricebookResult, planId: string) {
 }
 
 function decodePlanCursor(cursor: string | undefined): string | null {
-  const key = decodeCursor(cursor, 1);
-  if (!key) return null;
-  if (typeof key[0] !== 'string') throw new ValidationError([{ path: 'query.cursor', message: 'not a cursor this list handed out' }]);
-  return key[0];
+  return decodeCursor(cursor, ['id'])?.[0] ?? null;
 }
 
 export function registerPricebookRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
