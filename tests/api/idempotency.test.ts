@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { compose, type Application } from '../../src/main.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { testContext } from '../support/app.ts';
+import { interceptAppends } from '../support/event-store-faults.ts';
 
 /**
  * Idempotency-Key: a replay answers as the first answer did (status, body and the headers
@@ -79,17 +80,15 @@ describe('Idempotency-Key replay', () => {
 describe('Idempotency-Key left in progress by a request that died', () => {
   it('is refused while its lease runs, then taken over by the retry, which runs once', async () => {
     const accountId = await openAccount('died-holding');
-    const store = app.infrastructure.eventStore;
-    const append = store.append;
     // The first try "dies" before it records anything: its append never returns.
     let hang = true;
-    store.append = async (stream, events, options) => {
+    const restore = interceptAppends(app.infrastructure.eventStore, async (next, stream, events, options) => {
       if (hang && stream.startsWith('bucketname-')) {
         hang = false;
         return new Promise(() => undefined);
       }
-      return append.call(store, stream, events, options);
-    };
+      return next(stream, events, options);
+    });
     try {
       const send = () =>
         app.api.inject({ method: 'POST', url: `/accounts/${accountId}/buckets`, headers: { ...bearer(operator), 'idempotency-key': 'died' }, payload: { name: 'died-holding-data' } });
@@ -118,7 +117,7 @@ describe('Idempotency-Key left in progress by a request that died', () => {
       });
       expect(other.json()).toMatchObject({ code: 'idempotency_key_reused' });
     } finally {
-      store.append = append;
+      restore();
     }
     const requested = (await app.infrastructure.eventStore.readAll()).filter((e) => e.type === 'BucketRequested' && (e.data as { accountId: string }).accountId === accountId);
     expect(requested).toHaveLength(1);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
 import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
+import { interceptAppends } from '../support/event-store-faults.ts';
 
 /**
  * Every command that creates something is safe to retry after a 5xx: the first try's append
@@ -24,17 +25,16 @@ afterAll(async () => {
 
 /** The next append to a stream the predicate picks lands, then throws, as a connection lost on the way back would. */
 function failAfterAppend(store: EventStore, picks: (stream: string) => boolean): { restore(): void; failed(): boolean } {
-  const append = store.append;
   let armed = true;
-  store.append = async (stream, events, options) => {
-    const appended = await append.call(store, stream, events, options);
+  const restore = interceptAppends(store, async (next, stream, events, options) => {
+    const appended = await next(stream, events, options);
     if (armed && picks(stream)) {
       armed = false;
       throw new Error('connection terminated after the append');
     }
     return appended;
-  };
-  return { restore: () => (store.append = append), failed: () => !armed };
+  });
+  return { restore, failed: () => !armed };
 }
 
 async function openAccount(slug: string): Promise<string> {

@@ -5,6 +5,7 @@ import { SecretShreddedError } from '../../src/ports/secret-sealer.ts';
 import { scheduledJobs } from '../../src/main.ts';
 import { startTestApp, testContext } from '../support/app.ts';
 import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
+import { interceptAppends } from '../support/event-store-faults.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.ts';
 
 /**
@@ -142,21 +143,20 @@ describe('email reactor: a mail the server accepted is never sent again', () => 
   it('recording EmailSent fails after the server accepted: the retry records it, the mail is not sent again', async () => {
     const { accountId, sealed } = await invite('record-fails');
     const store = app.infrastructure.eventStore;
-    const append = store.append;
     let failures = 1;
     // The append lands, then the answer is lost: the reactor sees an error.
-    store.append = async (stream, events, options) => {
-      const appended = await append.call(store, stream, events, options);
+    const restore = interceptAppends(store, async (next, stream, events, options) => {
+      const appended = await next(stream, events, options);
       if (stream === `email-${accountId}` && failures-- > 0) throw new Error('connection reset after the append');
       return appended;
-    };
+    });
     try {
       await app.runner.catchUp();
       await app.reactors.catchUp(['email']);
       await app.reactors.drain(['email']);
       await retryUntilSettled(accountId);
     } finally {
-      store.append = append;
+      restore();
     }
     expect(failures).toBe(-1);
     expect(sentTo('dev@record-fails.co')).toBe(1);
