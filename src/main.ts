@@ -7,7 +7,7 @@ import { periodOf, previousPeriod } from './domain/rating/index.ts';
 import { openInfrastructure, type Infrastructure } from './adapters/infrastructure.ts';
 import { buildApi } from './api/server.ts';
 import { createAccountCommands, memberRoleLookup } from './commands/account-commands.ts';
-import { authenticateToken } from './commands/api-token-commands.ts';
+import { createTokenAuthenticator, reportingAppends } from './commands/token-authentication.ts';
 import { loadRatingPlan } from './commands/subscription-commands.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { accessKeyProjections } from './projections/access-keys/access-key-projections.ts';
@@ -82,6 +82,12 @@ export async function compose(config: Config, options: { log?: (line: string) =>
   // The one clock of the process: every instant a component writes and later compares comes from it.
   const clock = options.clock ?? (() => new Date());
   const infrastructure = await openInfrastructure(config, options.log);
+  // Tokens are cached, kept current by the log; this process's own appends to token and
+  // account streams reach the cache before they return (see token-authentication.ts).
+  const tokens = createTokenAuthenticator(infrastructure.eventStore, memberRoleLookup(infrastructure.eventStore));
+  infrastructure.eventStore = reportingAppends(infrastructure.eventStore, tokens.forgetStream);
+  const followingTokens = new AbortController();
+  void tokens.follow(followingTokens.signal);
   const { eventStore, readModels } = infrastructure;
   const ratingPlans: RatingPlanLoader = async (accountId, period, timeZone) => {
     const plan = await loadRatingPlan(eventStore, accountId, period, timeZone);
@@ -107,7 +113,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
       ingestion,
     },
     readModels,
-    authenticate: (token) => authenticateToken(eventStore, memberRoleLookup(eventStore), token),
+    authenticate: (token) => tokens.authenticate(token),
     healthChecks: [
       { name: 'postgres', check: infrastructure.checkPostgres },
       { name: 'eventStore', check: () => eventStore.ping() },
@@ -143,6 +149,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     api,
     loadRatingPlan: ratingPlans,
     async close() {
+      followingTokens.abort();
       await api.close();
       await reactors.stop();
       await runner.stop();
