@@ -30,8 +30,18 @@ export async function numberInvoice(
   context: CommandContext,
 ): Promise<InvoiceNumber> {
   const { request, tail: known } = await requestNumber(eventStore, invoice, context);
+  return inTurn(`${context.correlationId}/${request.year}`, (waited) => takeNumber(eventStore, invoice, request, waited ? null : known, context));
+}
+
+/** The number after `request.afterSequence` that this invoice took, or the year's next one. */
+async function takeNumber(
+  eventStore: EventStore,
+  invoice: { invoiceId: string; accountId: string; period: string; at: string },
+  request: InvoiceNumberRequested['data'],
+  known: RecordedEvent[] | null,
+  context: CommandContext,
+): Promise<InvoiceNumber> {
   const stream = invoiceNumberStream(request.year);
-  // The request says where this invoice's number can be: after its `afterSequence`.
   let state: InvoiceNumbersState = invoiceNumbersDecider.initialState();
   let tail = known ?? (await readFrom(eventStore, stream, request.afterSequence));
   const command = { type: 'AssignInvoiceNumber' as const, data: { year: request.year, invoiceId: invoice.invoiceId, accountId: invoice.accountId, period: invoice.period, assignedAt: invoice.at } };
@@ -52,6 +62,27 @@ export async function numberInvoice(
       tail = await readFrom(eventStore, stream, state.lastSequence + 1);
     }
   }
+}
+
+/**
+ * One billing run's workers (calls sharing a correlation id) take a year's numbers in turn, so
+ * they do not conflict with each other at the store; other runs and processes still meet
+ * there, at the expected revision. `waited`: another call went first, so what this one read
+ * of the year before its turn is out of date.
+ */
+const turns = new Map<string, Promise<unknown>>();
+function inTurn<T>(key: string, work: (waited: boolean) => Promise<T>): Promise<T> {
+  const before = turns.get(key);
+  const mine = (before ?? Promise.resolve()).then(
+    () => work(before !== undefined),
+    () => work(true),
+  );
+  turns.set(key, mine);
+  const release = () => {
+    if (turns.get(key) === mine) turns.delete(key);
+  };
+  mine.then(release, release);
+  return mine;
 }
 
 /**
