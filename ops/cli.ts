@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { issueApiToken, revokeApiToken } from '../src/commands/api-token-commands.ts';
 import { loadAggregate, type CommandContext } from '../src/commands/command-handler.ts';
+import { EmbeddedPostgresError } from '../src/adapters/postgres/embedded-postgres.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { accountDecider } from '../src/domain/account/account-decider.ts';
 import { accountStream } from '../src/domain/account/account-streams.ts';
@@ -28,7 +29,8 @@ const USAGE = `usage: npm run ops -- <command>
 ${INTEGRATION_USAGE}
 
 Uses the same configuration as the service (DATABASE_URL, EVENTSTORE_CONNECTION_STRING, DATA_DIR).
-Without DATABASE_URL it shares the embedded PostgreSQL the service runs, or starts it.`;
+Without DATABASE_URL it shares the embedded PostgreSQL the service runs for DATA_DIR (on the port
+its postmaster.pid names, whatever EMBEDDED_POSTGRES_PORT says), or starts it.`;
 
 function opsContext(): CommandContext {
   const id = randomUUID();
@@ -184,7 +186,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof DomainError) {
+    // Said in one line: what is wrong and what to set (no stack trace for a known start-up problem).
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof DomainError || error instanceof EmbeddedPostgresError) {
       console.error(error.message);
       process.exit(2);
     }

@@ -39,10 +39,10 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
     if (!connectionString) {
       const dataDir = path.resolve(config.dataDir);
       log(`starting embedded PostgreSQL in ${dataDir} on 127.0.0.1:${config.embeddedPostgresPort}`);
-      const embedded = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, database: 'cloudpro', persistent: true });
+      const embedded = await startEmbeddedPostgres({ dataDir, port: config.embeddedPostgresPort, database: 'cloudpro', persistent: true, onNotice: log });
       closers.push(embedded.stop);
       connectionString = embedded.connectionString;
-      postgresDescription = `embedded PostgreSQL${embedded.attached ? ' (already running, shared)' : ''}, data in ${dataDir}, 127.0.0.1:${config.embeddedPostgresPort}`;
+      postgresDescription = `embedded PostgreSQL${embedded.attached ? ' (already running, shared)' : ''}, data in ${embedded.clusterDir}, 127.0.0.1:${embedded.port}`;
     }
     const pool = createPool(connectionString, 20, (error) => log(`PostgreSQL connection lost: ${error.message}`), {
       statementTimeoutMs: config.databaseStatementTimeoutMs,
