@@ -55,6 +55,7 @@ const invoiceDetail = async (accountId: string, invoiceId: string) =>
     creditApplied: string;
     subtotal: string;
     tax: string;
+    dueDate: string;
     lines: { kind: string; amount: string }[];
   }>();
 const balance = async (accountId: string) => {
@@ -235,7 +236,10 @@ describe('corrections', () => {
 });
 
 describe('dunning', () => {
-  const at = (n: number) => new Date(Date.UTC(2026, 6, 10 + n, 3, 0, 1)); // day n after 2026-07-10, São Paulo
+  // Day n after the invoice's due date, just past midnight in São Paulo (UTC−3). The due date is
+  // the billing day of July, or 10 days after the issue date when the run is later than that.
+  let dueDate = '2026-07-10';
+  const at = (n: number) => new Date(Date.parse(`${dueDate}T03:00:01Z`) + n * 86_400_000);
   const dunning = async (n: number) => {
     const summary = await runDunning({ eventStore: app.infrastructure.eventStore, readModels: app.infrastructure.readModels }, at(n), testContext());
     await catchUp();
@@ -244,6 +248,7 @@ describe('dunning', () => {
 
   it('day by day: 0 nothing, 1 overdue + reminder, 7 and 14 reminders, 30 suspended, then paid → reactivated; every run twice records nothing more', async () => {
     const { accountId, invoiceId } = await accountWithIssuedJune('dunning-co');
+    ({ dueDate } = await invoiceDetail(accountId, invoiceId));
     // only this account's invoice: pay every other one still open, so the day-by-day is about this account
     const others = await app.infrastructure.readModels.selectFrom('invoices').select(['invoice_id', 'total', 'amount_paid', 'amount_credited']).where('status', 'in', ['issued', 'overdue']).where('invoice_id', '!=', invoiceId).execute();
     for (const o of others) {
@@ -305,7 +310,8 @@ describe('dunning', () => {
   });
 
   it("an operator's suspension is not lifted by dunning", async () => {
-    const { accountId } = await accountWithIssuedJune('dunning-operator');
+    const { accountId, invoiceId: issuedId } = await accountWithIssuedJune('dunning-operator');
+    ({ dueDate } = await invoiceDetail(accountId, issuedId));
     const suspend = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/suspend`, headers: bearer(operator), payload: { reason: 'abuse report' } });
     expect(suspend.statusCode, suspend.body).toBeLessThan(300);
     await catchUp();
