@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Decider, DomainEvent } from '../domain/decider.ts';
 import { ConcurrencyError, type EventMetadata, type EventStore, type Position } from '../ports/event-store.ts';
+import { StreamLocks } from './stream-locks.ts';
 
 /** Who asked, and where the request came from; becomes every event's metadata. */
 export interface CommandContext {
@@ -45,9 +46,11 @@ export interface RetryPolicy {
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 10 };
 
 /**
- * Read the stream, fold it, decide, append with the revision we read. Another writer
- * getting there first costs one more round: reload and decide again on the new state,
- * after a jittered pause so that the same writers do not collide again in lockstep.
+ * Writers of one stream in this process take turns (StreamLocks), so they never conflict
+ * with each other. A writer in another process getting there first costs one more round:
+ * read only what it appended since the revision we knew, fold it on top of the state we
+ * had, and decide again, after a jittered pause (outside the turn) so that the same writers
+ * do not collide again in lockstep.
  */
 export async function handleCommand<Command, Event extends DomainEvent, State>(
   eventStore: EventStore,
@@ -57,13 +60,17 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   context: CommandContext,
   retry: RetryPolicy = DEFAULT_RETRY,
 ): Promise<CommandResult<Event, State>> {
+  const locks = streamLocksOf(eventStore);
+  let known: { state: State; revision: bigint | null } | null = null;
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadAggregate(eventStore, decider, streamName);
-    const events = decider.decide(command, state);
-    if (events.length === 0) return { events, state, decidedOn: state, revision, position: null };
-
-    const metadata = metadataOf(context);
+    const release = await locks.acquire([streamName]);
     try {
+      known = known ? await catchUp(eventStore, decider, streamName, known) : await loadAggregate(eventStore, decider, streamName);
+      const { state, revision } = known;
+      const events = decider.decide(command, state);
+      if (events.length === 0) return { events, state, decidedOn: state, revision, position: null };
+
+      const metadata = metadataOf(context);
       const appended = await eventStore.append(
         streamName,
         events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata })),
@@ -72,9 +79,34 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
       return { events, state: events.reduce(decider.evolve, state), decidedOn: state, revision: appended.nextRevision, position: appended.position };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= retry.maxAttempts) throw error;
-      await sleep(Math.random() * retry.baseDelayMs * 2 ** attempt);
+    } finally {
+      release();
     }
+    await sleep(Math.random() * retry.baseDelayMs * 2 ** attempt);
   }
+}
+
+const streamLocks = new WeakMap<EventStore, StreamLocks>();
+const streamLocksOf = (eventStore: EventStore): StreamLocks => {
+  let locks = streamLocks.get(eventStore);
+  if (!locks) streamLocks.set(eventStore, (locks = new StreamLocks()));
+  return locks;
+};
+
+/** The state and revision after what was appended since `known`: the tail only, never the whole stream again. */
+async function catchUp<Command, Event extends DomainEvent, State>(
+  eventStore: EventStore,
+  decider: Decider<Command, Event, State>,
+  streamName: string,
+  known: { state: State; revision: bigint | null },
+): Promise<{ state: State; revision: bigint | null }> {
+  const tail = await eventStore.readStream(streamName, { fromRevision: known.revision === null ? 0n : known.revision + 1n });
+  let { state, revision } = known;
+  for (const event of tail) {
+    state = decider.evolve(state, { type: event.type, data: event.data } as Event);
+    revision = event.streamRevision;
+  }
+  return { state, revision };
 }
 
 export async function loadAggregate<Command, Event extends DomainEvent, State>(

@@ -104,6 +104,8 @@ interface Spy {
   appendAttempts: number;
   expectedRevisions: ExpectedRevision[];
   reads: number;
+  /** the fromRevision of each read */
+  readFrom: (bigint | undefined)[];
 }
 
 /**
@@ -113,7 +115,7 @@ interface Spy {
  */
 class InterferingStore implements EventStore {
   readonly kind = 'postgres' as const;
-  readonly spy: Spy = { appendAttempts: 0, expectedRevisions: [], reads: 0 };
+  readonly spy: Spy = { appendAttempts: 0, expectedRevisions: [], reads: 0, readFrom: [] };
 
   constructor(
     private readonly inner: EventStore,
@@ -136,6 +138,7 @@ class InterferingStore implements EventStore {
   }
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     this.spy.reads++;
+    this.spy.readFrom.push(options?.fromRevision);
     return this.inner.readStream(streamName, options);
   }
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
@@ -309,6 +312,31 @@ describe('handleCommand', () => {
     // what the recorded decision saw: the competitor's write included, not the first read
     expect(result.decidedOn).toEqual({ total: 6, folded: 2 });
     expect(result.revision).toBe(2n);
+  });
+
+  it('after a competing write, reads only what was appended since the revision it knew', async () => {
+    const stream = uniqueStream('counter');
+    await store.append(stream, Array.from({ length: 50 }, (_, i) => added(1, i + 1)), { expectedRevision: 'no_stream' });
+    const racing = new InterferingStore(store, (attempt) => (attempt === 1 ? added(5, 55) : null));
+    const result = await handleCommand(racing, counterDecider, stream, { type: 'Add', by: 2 }, context(), FAST_RETRY);
+    // the whole stream once, then only the competitor's event (revision 50)
+    expect(racing.spy.readFrom).toEqual([undefined, 50n]);
+    expect(result.events).toEqual([{ type: 'Added', data: { by: 2, total: 57 } }]);
+    expect(result.state).toEqual({ total: 57, folded: 52 });
+    expect(result.revision).toBe(51n);
+  });
+
+  it('twenty writers of one stream in one process all land, in turn, without one conflict', async () => {
+    const stream = uniqueStream('counter');
+    const spying = new InterferingStore(store);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => handleCommand(spying, counterDecider, stream, { type: 'Add', by: i + 1 }, context(), { maxAttempts: 2, baseDelayMs: 1 })));
+    expect(spying.spy.appendAttempts).toBe(20);
+    expect(results.map((r) => r.revision).sort((a, b) => Number(a! - b!))).toEqual(Array.from({ length: 20 }, (_, i) => BigInt(i)));
+    const recorded = await store.readStream(stream);
+    // each decision saw every earlier one: the running totals are exact
+    let total = 0;
+    for (const event of recorded) expect((event.data as { total: number }).total).toBe((total += (event.data as { by: number }).by));
+    expect(total).toBe(210);
   });
 
   it('on a brand-new stream, a competitor creating it first turns no_stream into a retry at revision 0', async () => {
@@ -525,29 +553,32 @@ describe('account commands', () => {
   });
 
   it('the slug race holds when both read the empty reservation stream before either writes', async () => {
-    // Hold each of the first two reads of the reservation stream until both have happened,
-    // so both writers decide on "free" and both append with no_stream.
+    // Two processes (one store each: writers in one process take turns). Hold each of the
+    // first two reads of the reservation stream until both have happened, so both writers
+    // decide on "free" and both append with no_stream.
     const slug = newSlug();
     const slugStream = `accountslug-${slug}`;
     let arrived = 0;
     let release!: () => void;
     const bothRead = new Promise<void>((resolve) => (release = resolve));
-    const gated = new InterferingStore(store);
-    const originalRead = gated.readStream.bind(gated);
-    gated.readStream = async (streamName, options) => {
-      const events = await originalRead(streamName, options);
-      if (streamName === slugStream && arrived < 2) {
-        arrived++;
-        if (arrived === 2) release();
-        await bothRead;
-      }
-      return events;
+    const gate = (gated: InterferingStore) => {
+      const originalRead = gated.readStream.bind(gated);
+      gated.readStream = async (streamName, options) => {
+        const events = await originalRead(streamName, options);
+        if (streamName === slugStream && arrived < 2) {
+          arrived++;
+          if (arrived === 2) release();
+          await bothRead;
+        }
+        return events;
+      };
+      return gated;
     };
-    const commands = createAccountCommands(gated);
+    const processes = [gate(new InterferingStore(store)), gate(new InterferingStore(store))];
     const [first, second] = [randomUUID(), randomUUID()];
     const outcomes = await Promise.allSettled([
-      commands.execute(openAccount(first, slug), context()),
-      commands.execute(openAccount(second, slug), context()),
+      createAccountCommands(processes[0]!).execute(openAccount(first, slug), context()),
+      createAccountCommands(processes[1]!).execute(openAccount(second, slug), context()),
     ]);
 
     expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
@@ -555,8 +586,8 @@ describe('account commands', () => {
     expect(rejected.reason).toBeInstanceOf(ConflictError);
     expect((rejected.reason as ConflictError).code).toBe('slug_taken');
     // two slug appends (one refused), one account append; the loser's retry decided slug_taken without appending
-    expect(gated.spy.appendAttempts).toBe(3);
-    expect(gated.spy.expectedRevisions).toEqual(['no_stream', 'no_stream', 'no_stream']);
+    expect(processes[0]!.spy.appendAttempts + processes[1]!.spy.appendAttempts).toBe(3);
+    expect([...processes[0]!.spy.expectedRevisions, ...processes[1]!.spy.expectedRevisions]).toEqual(['no_stream', 'no_stream', 'no_stream']);
     const winner = outcomes[0]!.status === 'fulfilled' ? first : second;
     const loser = winner === first ? second : first;
     expect((await store.readStream(slugStream)).map((e) => (e.data as { accountId: string }).accountId)).toEqual([winner]);
