@@ -14,9 +14,18 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
-function errorResponses(access: Access, hasInput: boolean): Record<string, unknown> {
+function errorResponses(access: Access, hasInput: boolean, hasBody: boolean): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
-  if (hasInput) responses['400'] = problemResponse('Invalid input: `errors` lists every failing field');
+  if (hasInput) {
+    responses['400'] = problemResponse(
+      'Invalid input (`validation_failed`; `invalid_cursor` for a page cursor this list did not hand out; `malformed_json`): ' +
+        '`errors` lists every failing field at its full path, one message per failing rule. Text holding control characters or unpaired surrogates is refused.',
+    );
+  }
+  if (hasBody) {
+    responses['413'] = problemResponse('`payload_too_large`: the body is over 1 MiB');
+    responses['415'] = problemResponse('`unsupported_media_type`: the body is not application/json');
+  }
   if (access !== 'public') responses['401'] = problemResponse('No API token, or a bad or revoked one');
   if (access !== 'public') {
     const who = access === 'operator' || access === 'account:operator' ? 'Operators only' : access === 'metering' ? 'Operators and metering tokens only' : `Your role lacks ${access}`;
@@ -48,7 +57,7 @@ export function buildOpenApiDocument(registry: RouteRegistry, info: { title: str
         ? { description: schema.description ?? 'OK', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
         : { description: 'OK' };
     }
-    Object.assign(responses, errorResponses(route.access, Boolean(route.params || route.query || route.body)));
+    Object.assign(responses, errorResponses(route.access, Boolean(route.params || route.query || route.body), Boolean(route.body)));
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
       summary: route.summary,

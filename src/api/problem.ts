@@ -12,10 +12,20 @@ export const ProblemSchema = z
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
-    code: z.string().describe('stable, machine-readable; clients may branch on it'),
+    code: z
+      .string()
+      .describe(
+        'stable, machine-readable; clients may branch on it. Besides the codes of each operation, any request can get ' +
+          'route_not_found (404), unauthenticated (401), malformed_url (400), path_parameter_too_long (414), malformed_http (400), ' +
+          'headers_too_large (431), request_timeout (408), malformed_json (400), unsupported_media_type (415), payload_too_large (413) ' +
+          'and internal_error (500)',
+      ),
     detail: z.string(),
     instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('every failing field, for bad input'),
+    errors: z
+      .array(z.object({ path: z.string().describe('where: body.<field>, query.<field> or params.<field>, e.g. body.samples.3.bucket'), message: z.string().describe('one failing rule, in words a person can read') }))
+      .optional()
+      .describe('every failing field, for bad input'),
   })
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof ProblemSchema>;

@@ -239,7 +239,7 @@ describe('GET /accounts/:accountId/payments', () => {
       const forged = await get(`/accounts/${accountA}/payments?cursor=${cursor}`);
       expect(forged.statusCode, cursor).toBe(400);
       expect(forged.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(forged.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: 'query.cursor' }] });
+      expect(forged.json()).toMatchObject({ code: 'invalid_cursor', errors: [{ path: 'query.cursor' }] });
     }
   });
 });

@@ -3,6 +3,7 @@ import { PAYMENT_METHODS } from '../../domain/invoice/invoice-events.ts';
 import { PAYMENT_REFERENCE } from '../../domain/invoice/payment-reference.ts';
 import { parseInstant } from '../../domain/rating/instant.ts';
 import { PageQuery } from '../pagination.ts';
+import { Instant } from './instant-schemas.ts';
 
 // The shape of every field is checked here, so bad input lists every failing field at once;
 // the minor-unit digits depend on the invoice's currency and are checked by the command.
@@ -124,8 +125,6 @@ export const CreditNoteListItemView = z
     excessAmount: z.string().describe('the part already paid, credited to the account'),
   })
   .meta({ id: 'CreditNoteListItem' });
-
-const Instant = z.iso.datetime({ offset: true });
 
 /** `[from, to)`: both given, `from` must come before `to`. */
 const rangeInOrder =
