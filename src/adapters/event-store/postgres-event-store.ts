@@ -30,44 +30,26 @@ const LIVE_POLL_MS = 200;
 const RELISTEN_MIN_MS = 100;
 const RELISTEN_MAX_MS = 5_000;
 
-/** Text positions sort as the log does: fixed-width transaction id, then global position. */
-export function encodePgPosition(transactionId: string, globalPosition: string): Position {
-  return `${transactionId.padStart(20, '0')}/${globalPosition.padStart(19, '0')}`;
-}
-
 function decodePgPosition(position: Position): { transactionId: string; globalPosition: string } {
   const match = /^(\d{1,20})\/(\d{1,19})$/.exec(position);
   if (!match) throw new TypeError(`not a PostgreSQL event store position: ${JSON.stringify(position)}`);
   return { transactionId: BigInt(match[1]!).toString(), globalPosition: BigInt(match[2]!).toString() };
 }
 
-interface EventRow {
-  event_id: string;
-  event_type: string;
-  stream_name: string;
-  revision_text: string;
-  transaction_text: string;
-  position_text: string;
-  data: unknown;
-  metadata: EventMetadata;
-}
+/** A row of EVENT_COLUMNS, read as an array: no object per row to build and throw away. */
+type EventRow = [eventId: string, type: string, streamName: string, revision: string, position: string, data: unknown, metadata: EventMetadata];
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    type: row.event_type,
-    streamName: row.stream_name,
-    streamRevision: BigInt(row.revision_text),
-    position: encodePgPosition(row.transaction_text, row.position_text),
-    data: row.data,
-    metadata: row.metadata,
-  };
+  return { eventId: row[0], type: row[1], streamName: row[2], streamRevision: BigInt(row[3]), position: row[4], data: row[5], metadata: row[6] };
 }
 
+// Positions sort as text as the log does: fixed-width transaction id, then global position.
+// The server builds them; building them in JavaScript, two padded strings per event, cost
+// readAll a fifth of its speed.
 // Output names differ from the columns on purpose: ORDER BY resolves a bare name to an
 // output column first, and ordering by the text forms would sort '10' before '7'.
 const EVENT_COLUMNS = `e.event_id, e.event_type, e.stream_name, e.stream_revision::text AS revision_text,
-  e.transaction_id::text AS transaction_text, e.global_position::text AS position_text, e.data, e.metadata`;
+  lpad(e.transaction_id::text, 20, '0') || '/' || lpad(e.global_position::text, 19, '0') AS position_text, e.data, e.metadata`;
 
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
@@ -159,31 +141,33 @@ export class PostgresEventStore implements EventStore {
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     // Backwards walks the (stream_name, stream_revision) index from the top: the last event costs the same in any stream.
     const backwards = options.direction === 'backwards';
-    const { rows } = await this.pool.query<EventRow>(
-      backwards
+    const { rows } = await this.pool.query<EventRow>({
+      rowMode: 'array',
+      text: backwards
         ? `SELECT ${EVENT_COLUMNS} FROM es_events e
             WHERE e.stream_name = $1 AND ($2::bigint IS NULL OR e.stream_revision <= $2::bigint)
             ORDER BY e.stream_revision DESC LIMIT $3`
         : `SELECT ${EVENT_COLUMNS} FROM es_events e
             WHERE e.stream_name = $1 AND e.stream_revision >= $2
             ORDER BY e.stream_revision LIMIT $3`,
-      [streamName, backwards ? (options.fromRevision?.toString() ?? null) : (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
-    );
+      values: [streamName, backwards ? (options.fromRevision?.toString() ?? null) : (options.fromRevision ?? 0n).toString(), options.maxCount ?? null],
+    });
     return rows.map(toRecordedEvent);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.fromPosition ? decodePgPosition(options.fromPosition) : { transactionId: '0', globalPosition: '0' };
     const typeFilter = typeFilterSql(options.filter, 4);
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM es_events e
+    const { rows } = await this.pool.query<EventRow>({
+      rowMode: 'array',
+      text: `SELECT ${EVENT_COLUMNS} FROM es_events e
         WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
           AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
           ${typeFilter.condition}
         ORDER BY e.transaction_id, e.global_position
         LIMIT $3`,
-      [after.transactionId, after.globalPosition, options.maxCount ?? DEFAULT_READ_COUNT, ...typeFilter.parameters],
-    );
+      values: [after.transactionId, after.globalPosition, options.maxCount ?? DEFAULT_READ_COUNT, ...typeFilter.parameters],
+    });
     return rows.map(toRecordedEvent);
   }
 
