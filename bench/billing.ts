@@ -1,58 +1,89 @@
 /**
- * npm run bench:billing: the month-end path at scale. BENCH_ACCOUNTS accounts (1,000), two
- * buckets each, one month of hourly storage and traffic samples per bucket (about 2.9 million
- * usage events at full scale), loaded through the real ingestion path (POST /usage, batches
- * of 1,000); then a billing run. In the same run it measures the replay floor: reading the
- * same usage streams from the store without rating them.
+ * npm run bench:billing: the month-end path at scale, against the replay floor measured in
+ * the same run, on the same server, over the same streams.
+ *
+ * BENCH_ACCOUNTS accounts (1,000; `--quick`: 100), two buckets each, opened through the API;
+ * one month of hourly storage and traffic samples per bucket (2,880 usage events an account,
+ * 2.88 M at full scale) appended to the usage streams as ingestion records them (ingestion's
+ * own speed is bench/ingest.ts's figure, not this one's). Then:
+ *
+ * - the replay floor: every account's usage stream read with `readStream`, one after the
+ *   other, nothing else (measured before and after the billing run; the faster one counts);
+ * - the billing run (`POST /operator/billing-runs`): rating every account's period, drafting
+ *   and issuing its invoice, BILLING_CONCURRENCY (4) accounts at once.
+ *
+ * billing.replay = usage events replayed and rated per second by the run; its baseline is
+ * the floor, and its ratio the share of the floor the run reaches. billing.heap is the heap
+ * the run added at its peak (sampled every 50 ms): it must not grow with the accounts.
+ * `--profile` writes the billing run's CPU profile to billing.cpuprofile (open it in Chrome
+ * DevTools or speedscope).
  *
  * Env: DATABASE_URL (else a throwaway embedded PostgreSQL), BENCH_ACCOUNTS, BILLING_CONCURRENCY.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createDatabaseIfMissing, startEmbeddedPostgres } from '../src/adapters/postgres/embedded-postgres.ts';
 import { issueApiToken } from '../src/commands/api-token-commands.ts';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
+import type { EventToAppend } from '../src/ports/event-store.ts';
+import { benchDatabase, printResult, QUICK } from './support/bench-database.ts';
 
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1000);
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? (QUICK ? 100 : 1000));
 const BUCKETS = 2;
 const PERIOD = '2026-06';
 const HOURS = 30 * 24;
+const PROFILE = process.argv.includes('--profile');
+
+/** One account's month: a storage reading and a traffic window per bucket and hour, as ingestion records them. */
+function usageEvents(accountId: string, buckets: { bucketId: string; name: string }[]): EventToAppend[] {
+  const start = Date.parse('2026-06-01T03:00:00Z');
+  const events: EventToAppend[] = [];
+  const metadata = { actor: 'system:metering', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2026-07-01T03:00:00.000Z' };
+  const digest = (key: string) => createHash('sha256').update(key).digest('hex');
+  for (let h = 0; h < HOURS; h++) {
+    const at = new Date(start + h * 3_600_000).toISOString();
+    const end = new Date(start + (h + 1) * 3_600_000).toISOString();
+    for (const { bucketId, name } of buckets) {
+      const storageKey = `${name}:s:${h}`;
+      const trafficKey = `${name}:t:${h}`;
+      events.push({ eventId: randomUUID(), type: 'StorageMeasured', data: { accountId, bucketId, sampleKey: storageKey, bytes: String((1n << 30n) * BigInt(50 + (h % 50))), at, contentDigest: digest(storageKey) }, metadata });
+      events.push({
+        eventId: randomUUID(),
+        type: 'TrafficMeasured',
+        data: { accountId, bucketId, sampleKey: trafficKey, windowStart: at, windowEnd: end, egressBytes: String(1_000_000 * (h % 7)), ingressBytes: '4096', requestsA: String(h % 13), requestsB: String(h % 101), contentDigest: digest(trafficKey) },
+        metadata,
+      });
+    }
+  }
+  return events;
+}
+
+async function inParallel<T>(items: readonly T[], workers: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
 
 async function main() {
-  let cleanup = async () => undefined as void;
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cloudpro-bench-billing-'));
-    await chmod(dataDir, 0o755);
-    const embedded = await startEmbeddedPostgres({ dataDir, port: 20000 + Math.floor(Math.random() * 20000), database: 'postgres', persistent: false });
-    adminUrl = embedded.connectionString;
-    cleanup = async () => {
-      await embedded.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    };
-  }
-  const database = `bench_billing_${Date.now()}`;
-  await createDatabaseIfMissing(adminUrl, database);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
+  const database = await benchDatabase('billing');
   const app = await compose(
-    loadConfig({ DATABASE_URL: url.toString(), LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64'), BILLING_CONCURRENCY: process.env.BILLING_CONCURRENCY ?? '4' }),
+    loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64'), BILLING_CONCURRENCY: process.env.BILLING_CONCURRENCY ?? '4' }),
     { httpLogs: false },
   );
+  const { eventStore } = app.infrastructure;
   const ctx = { actor: 'bench', correlationId: 'bench', causationId: 'bench', occurredAt: new Date().toISOString() };
-  const operator = (await issueApiToken(app.infrastructure.eventStore, { name: 'bench', scope: { kind: 'operator' } }, ctx)).token;
-  const metering = (await issueApiToken(app.infrastructure.eventStore, { name: 'bench', scope: { kind: 'metering' } }, ctx)).token;
-  const call = async (method: 'POST' | 'PUT', url: string, token: string, payload: object) => {
-    const response = await app.api.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload });
+  const operator = (await issueApiToken(eventStore, { name: 'bench', scope: { kind: 'operator' } }, ctx)).token;
+  const call = async (method: 'POST' | 'PUT', url: string, payload: object) => {
+    const response = await app.api.inject({ method, url, headers: { authorization: `Bearer ${operator}` }, payload });
     if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body.slice(0, 300)}`);
     return response.json<Record<string, string>>();
   };
 
-  await call('POST', '/operator/plans', operator, {
+  await call('POST', '/operator/plans', {
     planId: 'bench',
     name: 'Bench',
     effectiveFrom: '2026-01',
@@ -67,63 +98,76 @@ async function main() {
       requests_b: { model: 'per_unit', unitPrice: '0.004' },
     },
   });
-  process.stderr.write(`setting up ${ACCOUNTS} accounts with ${BUCKETS} buckets…\n`);
-  const bucketNames: string[] = [];
-  for (let a = 0; a < ACCOUNTS; a++) {
-    const { accountId } = await call('POST', '/accounts', operator, { name: `Bench ${a}`, slug: `bench-${a}`, billingEmail: `b${a}@bench.co`, document: '529.982.247-25' });
-    await call('PUT', `/accounts/${accountId}/subscription`, operator, { planId: 'bench', effectiveAt: '2026-05-01T00:00:00-03:00' });
-    for (let b = 0; b < BUCKETS; b++) {
-      const name = `bench-${a}-b${b}`;
-      await call('POST', `/accounts/${accountId}/buckets`, operator, { name });
-      bucketNames.push(name);
-    }
-  }
+  process.stderr.write(`billing bench: ${ACCOUNTS} accounts with ${BUCKETS} buckets…\n`);
+  const accounts: { accountId: string; buckets: { bucketId: string; name: string }[] }[] = [];
+  await inParallel(
+    Array.from({ length: ACCOUNTS }, (_, a) => a),
+    4,
+    async (a) => {
+      const { accountId } = await call('POST', '/accounts', { name: `Bench ${a}`, slug: `bench-${a}`, billingEmail: `b${a}@bench.co`, document: '529.982.247-25' });
+      await call('PUT', `/accounts/${accountId}/subscription`, { planId: 'bench', effectiveAt: '2026-05-01T00:00:00-03:00' });
+      const buckets = [];
+      for (let b = 0; b < BUCKETS; b++) {
+        const name = `bench-${a}-b${b}`;
+        buckets.push({ bucketId: (await call('POST', `/accounts/${accountId}/buckets`, { name })).bucketId!, name });
+      }
+      accounts.push({ accountId: accountId!, buckets });
+    },
+  );
+  await app.runner.catchUp(); // the billing run lists accounts from their read model
 
-  // One month of hourly samples per bucket: a storage reading and a traffic window each hour.
-  const start = Date.parse('2026-06-01T03:00:00Z');
-  let batch: object[] = [];
   let events = 0;
-  const ingestStarted = performance.now();
-  const flush = async () => {
-    if (batch.length === 0) return;
-    await call('POST', '/usage', metering, { samples: batch });
-    events += batch.length;
-    batch = [];
-    if (events % 100_000 < 1000) process.stderr.write(`\ringested ${events} usage events`);
-  };
-  for (let h = 0; h < HOURS; h++) {
-    const at = new Date(start + h * 3_600_000).toISOString();
-    const end = new Date(start + (h + 1) * 3_600_000).toISOString();
-    for (const name of bucketNames) {
-      batch.push({ kind: 'storage', sampleKey: `${name}:s:${h}`, bucket: name, bytes: String((1n << 30n) * BigInt(50 + (h % 50))), at });
-      batch.push({ kind: 'traffic', sampleKey: `${name}:t:${h}`, bucket: name, windowStart: at, windowEnd: end, egressBytes: String(1_000_000 * (h % 7)), ingressBytes: '4096', requestsA: String(h % 13), requestsB: String(h % 101) });
-      if (batch.length >= 1000) await flush();
-    }
-  }
-  await flush();
-  const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+  await inParallel(accounts, 4, async ({ accountId, buckets }) => {
+    const all = usageEvents(accountId, buckets);
+    for (let i = 0; i < all.length; i += 1000) await eventStore.append(`usage-${accountId}:${PERIOD}`, all.slice(i, i + 1000), { expectedRevision: 'any' });
+    events += all.length;
+    if (events % 100_000 < all.length) process.stderr.write(`\rappended ${events} usage events`);
+  });
   process.stderr.write('\n');
-  await app.runner.catchUp();
 
+  const replayFloor = async () => {
+    const started = performance.now();
+    let read = 0;
+    for (const { accountId } of accounts) read += (await eventStore.readStream(`usage-${accountId}:${PERIOD}`)).length;
+    return { read, seconds: (performance.now() - started) / 1000 };
+  };
+  const floorBefore = await replayFloor();
+
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
+  const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 50);
+  const session = PROFILE ? new Session() : null;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const billingStarted = performance.now();
-  const summary = await call('POST', '/operator/billing-runs', operator, { period: PERIOD });
+  const summary = await call('POST', '/operator/billing-runs', { period: PERIOD });
   const billingSeconds = (performance.now() - billingStarted) / 1000;
+  clearInterval(sampler);
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile('billing.cpuprofile', JSON.stringify(profile));
+    session.disconnect();
+    process.stderr.write('CPU profile of the billing run written to billing.cpuprofile\n');
+  }
+  const floorAfter = await replayFloor();
 
-  // The replay floor: the same usage streams, read and nothing else.
-  const accounts = await app.infrastructure.readModels.selectFrom('accounts').select('account_id').execute();
-  const floorStarted = performance.now();
-  let read = 0;
-  for (const { account_id } of accounts) read += (await app.infrastructure.eventStore.readStream(`usage-${account_id}:${PERIOD}`)).length;
-  const floorSeconds = (performance.now() - floorStarted) / 1000;
-
+  const read = floorBefore.read;
+  const floor = Math.max(floorBefore.read / floorBefore.seconds, floorAfter.read / floorAfter.seconds);
+  const replayed = read / billingSeconds;
   const invoices = Number(summary.issued) + Number(summary.drafted);
   console.log(`accounts ${ACCOUNTS}, buckets ${ACCOUNTS * BUCKETS}, usage events ${events} (${os.cpus().length} CPUs)`);
-  console.log(`ingestion (POST /usage, batches of 1,000):   ${Math.round(events / ingestSeconds)} events/s (${ingestSeconds.toFixed(1)} s)`);
-  console.log(`billing run:                                  ${(invoices / billingSeconds).toFixed(1)} invoices/s, ${Math.round(read / billingSeconds)} usage events replayed/s (${billingSeconds.toFixed(1)} s; issued ${summary.issued}, failed ${summary.failed})`);
-  console.log(`replay floor (readStream of the same streams): ${Math.round(read / floorSeconds)} events/s (${floorSeconds.toFixed(1)} s)`);
-  console.log(`billing run / replay floor:                   ${((read / billingSeconds / (read / floorSeconds)) * 100).toFixed(0)}%`);
+  console.log(`billing run:                                  ${(invoices / billingSeconds).toFixed(1)} invoices/s, ${Math.round(replayed)} usage events replayed/s (${billingSeconds.toFixed(1)} s; issued ${summary.issued}, failed ${summary.failed})`);
+  console.log(`replay floor (readStream of the same streams): ${Math.round(floor)} events/s (before ${floorBefore.seconds.toFixed(1)} s, after ${floorAfter.seconds.toFixed(1)} s)`);
+  console.log(`billing run / replay floor:                   ${((replayed / floor) * 100).toFixed(0)}%`);
+  console.log(`billing run heap growth at its peak:          ${((heapPeak - heapBefore) / 2 ** 20).toFixed(0)} MB`);
+  printResult({ name: 'billing.replay', value: Math.round(replayed), unit: 'events/s', baseline: Math.round(floor), ratio: Number((replayed / floor).toFixed(3)) });
+  printResult({ name: 'billing.heap', value: Math.round((heapPeak - heapBefore) / 2 ** 20), unit: 'MB' });
+  if (Number(summary.failed) > 0 || invoices !== ACCOUNTS) throw new Error(`billing run: ${invoices} invoices for ${ACCOUNTS} accounts, ${summary.failed} failed`);
   await app.close();
-  await cleanup();
+  await database.drop();
 }
 
 main().catch((error: unknown) => {
