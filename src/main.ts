@@ -212,7 +212,8 @@ export function scheduledJobs(app: Application, options: { includeOff?: boolean 
         // The month before, in UTC: every account's zone has closed it by now, or will by a later day's run.
         const period = previousPeriod(periodOf(now.toISOString(), 'UTC'));
         const summary = await runBilling(billing, period, now, context('billing-run', now));
-        return `${period}: ${summary.issued} issued, ${summary.drafted} drafted, ${summary.alreadyIssued} already issued, ${summary.skipped} skipped, ${summary.failed} failed`;
+        const reasons = Object.entries(summary.skippedByReason).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`);
+        return `${period}, ${summary.accounts} accounts in the log: ${summary.issued} issued, ${summary.drafted} drafted, ${summary.alreadyIssued} already issued, ${summary.skipped} skipped${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}, ${summary.failed} failed`;
       },
     },
     {
@@ -257,7 +258,7 @@ export function scheduledJobs(app: Application, options: { includeOff?: boolean 
       configuredBy: 'QUOTA_CHECK_CRON',
       async run(now) {
         const summary = await checkQuotaThresholds({ eventStore, readModels, defaultQuotaGiB: config.defaultAccountQuotaGiB }, now, context('quota-check', now));
-        return `${summary.accountsChecked} accounts checked, ${summary.reached.length} thresholds reached, ${summary.rearmed} re-armed, ${summary.failed.length} failed`;
+        return `${summary.accounts} accounts in the log: ${summary.accountsChecked} checked, ${summary.skipped.length} skipped (closed), ${summary.failed.length} failed; ${summary.reached.length} thresholds reached, ${summary.rearmed} re-armed`;
       },
     },
   ];

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { invoiceDecider } from '../domain/invoice/invoice-decider.ts';
 import { invoiceStream, type InvoiceInputs } from '../domain/invoice/invoice-events.ts';
 import { rateWithLateUsage } from '../domain/invoice/late-usage.ts';
 import { checkPeriod, ENGINE_VERSION, periodBounds, type Currency } from '../domain/rating/index.ts';
 import { ValidationError, type FieldIssue } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import { accountIdsInLog, loadOpenedAccount } from './account-roster.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 import { creditAvailableFor, digestOf, lateUsageFor, periodStorage, readPeriodUsage, toPeriodUsage, type RatingPlanLoader } from './invoice-inputs.ts';
 import { issueCurrentDraft } from './invoice-issuing.ts';
 
 export interface BillingRunDeps {
+  /** accounts are listed from the log and each read from its own stream: no read model is trusted to list them */
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
   loadRatingPlan: RatingPlanLoader;
   /** drafts wait this long after the period ends for late usage before they are issued */
   graceHours: number;
@@ -27,16 +26,27 @@ export type AccountOutcome =
   | { accountId: string; outcome: 'issued'; invoiceId: string; number: string; total: string }
   | { accountId: string; outcome: 'drafted'; invoiceId: string; total: string; issuableAt: string }
   | { accountId: string; outcome: 'already_issued'; invoiceId: string; number: string }
-  | { accountId: string; outcome: 'skipped'; reason: 'period_not_ended' | 'no_plan' }
+  | { accountId: string; outcome: 'skipped'; reason: SkipReason }
   | { accountId: string; outcome: 'failed'; error: string };
 
+/** Why an account has no invoice from a run: the period has not ended in its zone, or it had no plan in it. */
+export type SkipReason = 'period_not_ended' | 'no_plan';
+
+/**
+ * Every account the event log has opened has exactly one outcome, so
+ * accounts = issued + drafted + alreadyIssued + skipped + failed, and a run that could not
+ * list them does not answer at all.
+ */
 export interface BillingRunSummary {
   period: string;
+  /** where the accounts were listed from: the log's AccountOpened events, never a read model */
+  accountsListedFrom: 'event-log';
   accounts: number;
   issued: number;
   drafted: number;
   alreadyIssued: number;
   skipped: number;
+  skippedByReason: Record<SkipReason, number>;
   failed: number;
   outcomes: AccountOutcome[];
 }
@@ -82,22 +92,20 @@ export async function runBilling(
   checkPeriod(period, 'period', issues);
   if (issues.length > 0) throw new ValidationError(issues);
 
-  const accounts = await deps.readModels
-    .selectFrom('accounts')
-    .select(['account_id', 'time_zone', 'billing_day', 'currency'])
-    .orderBy('account_id')
-    .execute();
+  const accounts = await accountIdsInLog(deps.eventStore);
 
   const outcomes: AccountOutcome[] = [];
   let next = 0;
   const worker = async () => {
     while (next < accounts.length) {
-      const account = accounts[next++]!;
+      const accountId = accounts[next++]!;
       let outcome: AccountOutcome;
       try {
-        outcome = await closeAccountPeriod(deps, account, period, now, context);
+        // zone, billing day and currency as the account's own stream has them now
+        const account = await loadOpenedAccount(deps.eventStore, accountId);
+        outcome = await closeAccountPeriod(deps, { account_id: accountId, time_zone: account.timeZone, billing_day: account.profile.billingDay, currency: account.currency }, period, now, context);
       } catch (error) {
-        outcome = { accountId: account.account_id, outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
+        outcome = { accountId, outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
       }
       outcomes.push(outcome);
       onProgress(outcomes.length, accounts.length, outcome);
@@ -106,13 +114,16 @@ export async function runBilling(
   await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, worker));
   outcomes.sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
   const count = (kind: AccountOutcome['outcome']) => outcomes.filter((o) => o.outcome === kind).length;
+  const skippedFor = (reason: SkipReason) => outcomes.filter((o) => o.outcome === 'skipped' && o.reason === reason).length;
   return {
     period,
+    accountsListedFrom: 'event-log',
     accounts: accounts.length,
     issued: count('issued'),
     drafted: count('drafted'),
     alreadyIssued: count('already_issued'),
     skipped: count('skipped'),
+    skippedByReason: { period_not_ended: skippedFor('period_not_ended'), no_plan: skippedFor('no_plan') },
     failed: count('failed'),
     outcomes,
   };

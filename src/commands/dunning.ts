@@ -16,20 +16,29 @@ import {
 } from '../domain/invoice/dunning-rules.ts';
 import { exact } from '../domain/rating/exact-decimal.ts';
 import type { EventStore } from '../ports/event-store.ts';
+import { invoiceProjections } from '../projections/invoices/invoice-projections.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { createAccountCommands } from './account-commands.ts';
+import { accountIdsInLog, loadOpenedAccount, type OpenedAccount } from './account-roster.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+import { awaitReadModels } from './read-model-guard.ts';
 
 export interface DunningDeps {
   eventStore: EventStore;
   readModels: Kysely<ReadModelDatabase>;
   config?: DunningConfig;
+  /** how long to wait for the invoices read model to reach the log's position at the start (default 30 s) */
+  readModelWaitMs?: number;
 }
 
 export type DunningOutcome = DunningAction & { outcome: 'recorded' | 'unchanged' | 'failed'; error?: string };
 
 export interface DunningSummary {
   asOf: string;
+  /** where the accounts were listed from: the log's AccountOpened events, never a read model */
+  accountsListedFrom: 'event-log';
+  /** every account the log has opened: each is considered for suspension and reactivation */
+  accounts: number;
   invoicesConsidered: number;
   markedOverdue: number;
   reminders: number;
@@ -44,8 +53,10 @@ export interface DunningSummary {
 export const DUNNING_ACTOR = 'system:dunning';
 
 /**
- * One dunning pass at `now` (daily, or `POST /operator/dunning-runs`): reads the issued,
- * unpaid invoices and the suspended accounts from the read models, asks the pure
+ * One dunning pass at `now` (daily, or `POST /operator/dunning-runs`): lists the accounts from
+ * the event log (each read from its own stream), reads the issued, unpaid invoices from the
+ * invoices read model once it has caught up with the log (refused while it is failed or
+ * behind: an invoice it has not got would silently escape dunning), asks the pure
  * `dunningActions` what is due, and carries each action out as a command on the write model,
  * which decides again on the stream itself: an overdue mark and each reminder are recorded
  * once, suspending a suspended account or reactivating an active one records nothing. So a
@@ -56,27 +67,16 @@ export async function runDunning(deps: DunningDeps, now: Date, context: CommandC
   const ctx: CommandContext = { ...context, actor: DUNNING_ACTOR };
   const accounts = createAccountCommands(deps.eventStore);
 
+  await awaitReadModels(deps, invoiceProjections, { waitMs: deps.readModelWaitMs ?? 30_000 });
+  const accountIds = await accountIdsInLog(deps.eventStore);
+  const accountStates = new Map<string, OpenedAccount>();
+  for (const accountId of accountIds) accountStates.set(accountId, await loadOpenedAccount(deps.eventStore, accountId));
+
   const rows = await deps.readModels
     .selectFrom('invoices')
-    .innerJoin('accounts', 'accounts.account_id', 'invoices.account_id')
-    .select([
-      'invoices.invoice_id',
-      'invoices.account_id',
-      'invoices.period',
-      'invoices.number',
-      'invoices.due_date',
-      'invoices.total',
-      'invoices.amount_paid',
-      'invoices.amount_credited',
-      'invoices.overdue_at',
-      'invoices.last_reminder_day',
-      'accounts.time_zone',
-      'accounts.status as account_status',
-      'accounts.status_reason',
-    ])
-    .where('invoices.status', 'in', ['issued', 'overdue'])
+    .select(['invoice_id', 'account_id', 'period', 'number', 'due_date', 'total', 'amount_paid', 'amount_credited', 'overdue_at', 'last_reminder_day'])
+    .where('status', 'in', ['issued', 'overdue'])
     .execute();
-  const suspendedRows = await deps.readModels.selectFrom('accounts').select(['account_id', 'status', 'status_reason']).where('status', '=', 'suspended').execute();
 
   const invoices: DunningInvoice[] = [];
   const accountRows = new Map<string, DunningAccount>();
@@ -87,6 +87,9 @@ export async function runDunning(deps: DunningDeps, now: Date, context: CommandC
   });
   for (const row of rows) {
     if (row.number === null || row.due_date === null) continue;
+    const account = accountStates.get(row.account_id);
+    // the log has every account; an invoice of one it has not is a broken log, not a skip
+    if (!account) throw new Error(`invoice ${row.number} names account ${row.account_id}, which the event log never opened`);
     const amountDue = exact(row.total).minus(row.amount_paid ?? '0').minus(row.amount_credited ?? '0');
     invoices.push({
       invoiceId: row.invoice_id,
@@ -94,14 +97,14 @@ export async function runDunning(deps: DunningDeps, now: Date, context: CommandC
       period: row.period,
       number: row.number,
       dueDate: row.due_date,
-      timeZone: row.time_zone,
+      timeZone: account.timeZone,
       amountDue: amountDue.toFixed(),
       overdue: row.overdue_at !== null,
       reminderDays: row.last_reminder_day === null ? [] : [row.last_reminder_day],
     });
-    accountRows.set(row.account_id, asAccount(row.account_id, row.account_status, row.status_reason));
+    accountRows.set(row.account_id, asAccount(row.account_id, account.status, account.statusReason));
   }
-  for (const row of suspendedRows) accountRows.set(row.account_id, asAccount(row.account_id, row.status, row.status_reason));
+  for (const [accountId, account] of accountStates) if (account.status === 'suspended') accountRows.set(accountId, asAccount(accountId, account.status, account.statusReason));
 
   const outcomes: DunningOutcome[] = [];
   for (const action of dunningActions(invoices, now, config, [...accountRows.values()])) {
@@ -116,6 +119,8 @@ export async function runDunning(deps: DunningDeps, now: Date, context: CommandC
   const count = (type: DunningAction['type']) => outcomes.filter((o) => o.type === type && o.outcome === 'recorded').length;
   return {
     asOf: now.toISOString(),
+    accountsListedFrom: 'event-log',
+    accounts: accountIds.length,
     invoicesConsidered: invoices.length,
     markedOverdue: count('mark_overdue'),
     reminders: count('remind'),

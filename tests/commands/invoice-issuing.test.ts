@@ -49,7 +49,6 @@ const context = (occurredAt: string): CommandContext => ({ actor: 'system:billin
 function depsWith(eventStore: EventStore): BillingRunDeps {
   return {
     eventStore,
-    readModels: app.infrastructure.readModels,
     loadRatingPlan: async (_accountId, period, timeZone) => {
       const bounds = periodBounds(period, timeZone);
       return { segments: [{ from: bounds.start, to: bounds.end, plan: PLAN }], planVersions: [{ planId: PLAN.planId, version: PLAN.version }] };
