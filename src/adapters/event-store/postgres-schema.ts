@@ -158,9 +158,11 @@ BEGIN
 
   -- A stream created for events that turned out stored (an id seen in another stream of
   -- this call) must not be left behind empty.
-  DELETE FROM es_streams s
-   USING unnest(p_streams, v_created, v_new) AS c(name, created, n)
-   WHERE s.stream_name = c.name AND c.created AND c.n = 0;
+  IF true = ANY(v_created) THEN
+    DELETE FROM es_streams s
+     USING unnest(p_streams, v_created, v_new) AS c(name, created, n)
+     WHERE s.stream_name = c.name AND c.created AND c.n = 0;
+  END IF;
 
   RETURN QUERY
     SELECT c.i::integer,
