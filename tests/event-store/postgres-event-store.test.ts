@@ -337,6 +337,16 @@ describe('PostgreSQL event store: a retry racing its own first attempt', () => {
 });
 
 describe('PostgreSQL event store: appendMany', () => {
+  it("answers each stream's position: its last event's, as readAll gives it", async () => {
+    const prefix = `many-pos-${randomUUID()}`;
+    const results = await store.appendMany([
+      { streamName: `${prefix}-a`, events: [event({ n: 1 }), event({ n: 2 })], expectedRevision: 'no_stream' },
+      { streamName: `${prefix}-b`, events: [event({ n: 3 })], expectedRevision: 'no_stream' },
+    ]);
+    const { events } = await readAllAfter(null, prefix);
+    expect(results.map((r) => r.position)).toEqual([events[1]!.position, events[2]!.position]);
+  });
+
   it('an id is stored once per call: the first stream naming it keeps it, a stream left with nothing is not created', async () => {
     const prefix = `many-dup-${randomUUID()}`;
     const shared = event({ shared: true });
