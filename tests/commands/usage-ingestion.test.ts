@@ -6,7 +6,7 @@ import { createBucketCommands } from '../../src/commands/bucket-commands.ts';
 import { createUsageIngestion, sampleDigest, USAGE_SAMPLE_NAMESPACE, uuidV5 } from '../../src/commands/usage-ingestion.ts';
 import { ValidationError } from '../../src/domain/errors.ts';
 import { SampleConflictError } from '../../src/domain/usage/usage-ledger.ts';
-import type { EventStore } from '../../src/ports/event-store.ts';
+import type { EventStore, ReadStreamOptions, StreamAppend } from '../../src/ports/event-store.ts';
 import { startTestApp, testContext } from '../support/app.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
@@ -145,6 +145,16 @@ describe('usage ingestion', () => {
     expect(await stream(t.accountId, '2026-06')).toHaveLength(1);
   });
 
+  it('refuses a counter reading whose key another source or bucket recorded, naming it (it was retried as a conflict)', async () => {
+    const a = await tenant('reading-key-a');
+    const b = await tenant('reading-key-b');
+    const ingestion = createUsageIngestion(store);
+    await ingestion.ingest([counters(a.bucket, 'shared-reading', '2026-06-10T00:00:00Z', '1', '0', '0', '0')], testContext());
+    const error = await ingestion.ingest([counters(b.bucket, 'shared-reading', '2026-06-10T00:00:00Z', '1', '0', '0', '0')], testContext()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SampleConflictError);
+    expect((error as SampleConflictError).message).toContain('for another bucket, account or period');
+  });
+
   it('lists unknown buckets beside the other bad items, and records nothing', async () => {
     const t = await tenant('unknown-bucket');
     const error = await createUsageIngestion(store)
@@ -264,4 +274,116 @@ describe('usage ingestion', () => {
       { numRuns: 30 },
     );
   });
+
+  it.each([
+    ['all streams or none (PostgreSQL)', true],
+    ['one stream after another', false],
+  ])('traffic between two readings is recorded once when the append after the reading fails: %s', async (_, atomic) => {
+    const t = await tenant(`lost-traffic-${atomic ? 'atomic' : 'serial'}`);
+    const failing = failingUsageAppend(store, atomic);
+    const ingestion = createUsageIngestion(failing.store);
+    const reading = (key: string, at: string, sent: string) => counters(t.bucket, `${t.bucket}-${key}`, at, sent, '0', '0', '0');
+    await ingestion.ingest([reading('lt0', '2026-06-10T00:00:00Z', '100')], testContext());
+    failing.arm();
+    await expect(ingestion.ingest([reading('lt1', '2026-06-10T01:00:00Z', '150')], testContext())).rejects.toThrow('lost after the reading');
+    // The collector never re-sends that minute: its next reading comes an hour later.
+    await ingestion.ingest([reading('lt2', '2026-06-10T02:00:00Z', '230')], testContext());
+    const egress = async () => (await dataOf(t.accountId, '2026-06')).reduce((sum, [, d]) => sum + BigInt((d as { egressBytes: string }).egressBytes), 0n);
+    expect(await egress()).toBe(130n);
+    // and nothing is counted twice when the last reading is sent again, warm or cold
+    await ingestion.ingest([reading('lt2', '2026-06-10T02:00:00Z', '230')], testContext());
+    await createUsageIngestion(failing.store).ingest([reading('lt3', '2026-06-10T03:00:00Z', '240')], testContext());
+    expect(await egress()).toBe(140n);
+  });
+
+  it('twenty overlapping batches of one account at once all succeed, each sample recorded once', async () => {
+    const t = await tenant('overlapping-batches');
+    const ingestion = createUsageIngestion(store, { retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    const sample = (i: number) => storage(t.bucket, `ov-${i}`, String(i), `2026-06-${String(1 + (i % 28)).padStart(2, '0')}T12:00:00Z`);
+    // batch b holds samples b*5 .. b*5+14: each overlaps the next two
+    const batches = Array.from({ length: 20 }, (_, b) => Array.from({ length: 15 }, (_, i) => sample(b * 5 + i)));
+    const results = await Promise.all(batches.map((batch) => ingestion.ingest(batch, testContext())));
+    const unique = 19 * 5 + 15;
+    expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(unique);
+    expect(results.reduce((sum, r) => sum + r.recorded, 0)).toBe(unique);
+    for (const r of results) expect(r.accepted + r.duplicates).toBe(15);
+    const keys = (await stream(t.accountId, '2026-06')).map((e) => (e.data as { sampleKey: string }).sampleKey);
+    expect(keys).toHaveLength(unique);
+    expect(new Set(keys).size).toBe(unique);
+  });
+
+  it('after another process wrote to a stream, reads only what it appended, not the whole stream', async () => {
+    const t = await tenant('catch-up-tail');
+    const reads = readRecorder(store);
+    const ours = createUsageIngestion(reads.store);
+    const theirs = createUsageIngestion(store);
+    const at = (i: number) => `2026-06-${String(2 + (i % 27)).padStart(2, '0')}T12:00:00Z`;
+    const batch = (from: number, count: number) => Array.from({ length: count }, (_, i) => storage(t.bucket, `tail-${from + i}`, String(from + i), at(from + i)));
+    await ours.ingest(batch(0, 200), testContext());
+    await theirs.ingest(batch(200, 3), testContext());
+    reads.calls.length = 0;
+    expect(await ours.ingest(batch(203, 10), testContext())).toEqual({ accepted: 10, duplicates: 0, recorded: 10 });
+    const usageReads = reads.calls.filter((c) => c.stream.startsWith('usage-'));
+    // the conflict is caught up from revision 200: three events read, not 203
+    expect(usageReads).toEqual([{ stream: `usage-${t.accountId}:2026-06`, fromRevision: 200n }]);
+    expect(await stream(t.accountId, '2026-06')).toHaveLength(213);
+  });
 });
+
+/** The store, failing the first append that holds a usage event once armed, after the counter reading when the appends go one stream at a time. */
+function failingUsageAppend(inner: EventStore, atomic: boolean) {
+  let armed = false;
+  const check = (streamName: string) => {
+    if (armed && streamName.startsWith('usage-')) {
+      armed = false;
+      throw new Error('connection lost after the reading');
+    }
+  };
+  const wrapped = new Proxy(inner, {
+    get(target, property, receiver) {
+      if (property === 'atomicAppendMany') return atomic;
+      if (property === 'append') {
+        return async (streamName: string, events: Parameters<EventStore['append']>[1], options: Parameters<EventStore['append']>[2]) => {
+          check(streamName);
+          return target.append(streamName, events, options);
+        };
+      }
+      if (property === 'appendMany') {
+        return async (appends: readonly StreamAppend[]) => {
+          if (atomic) {
+            for (const a of appends) check(a.streamName);
+            return target.appendMany(appends);
+          }
+          const results = [];
+          for (const a of appends) {
+            check(a.streamName);
+            results.push(await target.append(a.streamName, a.events, { expectedRevision: a.expectedRevision }));
+          }
+          return results;
+        };
+      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: wrapped, arm: () => (armed = true) };
+}
+
+/** The store, noting every readStream call. */
+function readRecorder(inner: EventStore) {
+  const calls: { stream: string; fromRevision?: bigint }[] = [];
+  const wrapped = new Proxy(inner, {
+    get(target, property, receiver) {
+      if (property === 'readStream') {
+        return (streamName: string, options?: ReadStreamOptions) => {
+          calls.push({ stream: streamName, ...(options?.fromRevision !== undefined && options.fromRevision > 0n ? { fromRevision: options.fromRevision } : {}) });
+          return target.readStream(streamName, options);
+        };
+      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { store: wrapped, calls };
+}
+

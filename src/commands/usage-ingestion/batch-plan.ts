@@ -151,6 +151,10 @@ export async function planBatch(items: readonly Item[], options: PlanOptions): P
       const decision = decideCounterReadings(ledger, recorded, candidates, path);
       issues.push(...decision.issues);
       conflicts.push(...decision.conflicts);
+      for (const { candidate } of decision.accept) {
+        const elsewhere = options.usedElsewhere.get(candidate.sampleKey);
+        if (elsewhere) conflicts.push({ ...elsewhere, index: candidate.index });
+      }
       if (options.rederiveLastWindow && ledger.lastRecorded?.window) derived(candidates[0]!.item, ledger.lastRecorded, ledger.lastRecorded.window);
       // The window a reading closes becomes traffic in the period of its start. A re-sent
       // reading re-derives it too: if an earlier attempt recorded the reading but not its
