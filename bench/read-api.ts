@@ -1,0 +1,208 @@
+/**
+ * npm run bench -- read-api (or `npx tsx bench/read-api.ts [--quick]`): the portal's reads
+ * under load, over loopback, from another process.
+ *
+ * BENCH_ACCOUNTS accounts (1,000; `--quick`: 200), each with two buckets, three days of
+ * hourly storage and traffic samples in 2026-06, an issued invoice for it, and a read-only
+ * account token of its own. The service runs in this process (compose() as `npm start` does,
+ * on an ephemeral port); the load comes from this same file started as a child (`--load`)
+ * with autocannon: READ_RATE requests/s (500) for READ_SECONDS (30; `--quick`: 10) on 20
+ * keep-alive connections, each request one of, in turn, GET an account's invoice list, one
+ * invoice, its usage so far (`?period=2026-06`) and its bucket list, for a random account
+ * with that account's own token.
+ *
+ * api.read.p99 is the 99th percentile latency in ms (held to < 20 ms with 0 errors, a non-2xx
+ * answer counting as an error).
+ *
+ * Env: DATABASE_URL (else a throwaway embedded PostgreSQL), BENCH_ACCOUNTS, READ_RATE, READ_SECONDS.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { issueApiToken } from '../src/commands/api-token-commands.ts';
+import { loadConfig } from '../src/config.ts';
+import { compose } from '../src/main.ts';
+import type { EventToAppend } from '../src/ports/event-store.ts';
+import { benchDatabase, printResult, QUICK } from './support/bench-database.ts';
+
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? (QUICK ? 200 : 1000));
+const RATE = Number(process.env.READ_RATE ?? 500);
+const SECONDS = Number(process.env.READ_SECONDS ?? (QUICK ? 10 : 30));
+const PERIOD = '2026-06';
+const HOURS = 3 * 24;
+
+interface Target {
+  accountId: string;
+  invoiceId: string;
+  token: string;
+}
+
+interface LoadPlan {
+  url: string;
+  targets: Target[];
+  rate: number;
+  seconds: number;
+}
+
+const ROUTES: [string, (t: Target) => string][] = [
+  ['invoice list', (t) => `/accounts/${t.accountId}/invoices`],
+  ['invoice', (t) => `/accounts/${t.accountId}/invoices/${t.invoiceId}`],
+  ['usage so far', (t) => `/accounts/${t.accountId}/usage?period=${PERIOD}`],
+  ['bucket list', (t) => `/accounts/${t.accountId}/buckets`],
+];
+
+interface LoadOutcome {
+  p50: number;
+  p99: number;
+  max: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** The child: autocannon against the service, every request for a random account with its own token. */
+async function generateLoad(plan: LoadPlan): Promise<LoadOutcome> {
+  const paths = ROUTES.map(([, path]) => path);
+  let turn = 0;
+  const result = await autocannon({
+    url: plan.url,
+    connections: 20,
+    overallRate: plan.rate,
+    duration: plan.seconds,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const target = plan.targets[Math.floor(Math.random() * plan.targets.length)]!;
+          const path = paths[turn++ % paths.length]!(target);
+          return { ...request, method: 'GET', path, headers: { ...request.headers, authorization: `Bearer ${target.token}` } };
+        },
+      },
+    ],
+  });
+  return { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, requests: result.requests.total, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+}
+
+function usageEvents(accountId: string, bucketIds: string[]): EventToAppend[] {
+  const start = Date.parse('2026-06-01T03:00:00Z');
+  const metadata = { actor: 'system:metering', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2026-06-04T03:00:00.000Z' };
+  const events: EventToAppend[] = [];
+  for (let h = 0; h < HOURS; h++) {
+    const at = new Date(start + h * 3_600_000).toISOString();
+    const end = new Date(start + (h + 1) * 3_600_000).toISOString();
+    for (const bucketId of bucketIds) {
+      events.push({ eventId: randomUUID(), type: 'StorageMeasured', data: { accountId, bucketId, sampleKey: `${bucketId}:s:${h}`, bytes: String((1n << 30n) * BigInt(50 + (h % 50))), at, contentDigest: 'd'.repeat(64) }, metadata });
+      events.push({
+        eventId: randomUUID(),
+        type: 'TrafficMeasured',
+        data: { accountId, bucketId, sampleKey: `${bucketId}:t:${h}`, windowStart: at, windowEnd: end, egressBytes: String(1_000_000 * (h % 7)), ingressBytes: '4096', requestsA: String(h % 13), requestsB: String(h % 101), contentDigest: 'd'.repeat(64) },
+        metadata,
+      });
+    }
+  }
+  return events;
+}
+
+async function inParallel<T>(items: readonly T[], workers: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function serve() {
+  const database = await benchDatabase('readapi');
+  const app = await compose(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64') }), { httpLogs: false });
+  const { eventStore } = app.infrastructure;
+  const ctx = { actor: 'bench', correlationId: 'bench', causationId: 'bench', occurredAt: new Date().toISOString() };
+  const operator = (await issueApiToken(eventStore, { name: 'bench', scope: { kind: 'operator' } }, ctx)).token;
+  const call = async (method: 'POST' | 'PUT', url: string, payload: object) => {
+    const response = await app.api.inject({ method, url, headers: { authorization: `Bearer ${operator}` }, payload });
+    if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body.slice(0, 300)}`);
+    return response.json<Record<string, string>>();
+  };
+  await call('POST', '/operator/plans', {
+    planId: 'bench',
+    name: 'Bench',
+    effectiveFrom: '2026-01',
+    currency: 'BRL',
+    monthlyFee: '9.90',
+    monthlyMinimum: '10.00',
+    taxRate: '0.05',
+    meters: { storage_gib_month: { model: 'per_unit', unitPrice: '0.15' }, egress_gib: { model: 'per_unit', unitPrice: '0.40' }, requests_a: { model: 'per_unit', unitPrice: '0.01' } },
+  });
+  process.stderr.write(`read API bench: ${ACCOUNTS} accounts…\n`);
+  const accounts: { accountId: string; token: string }[] = [];
+  await inParallel(
+    Array.from({ length: ACCOUNTS }, (_, a) => a),
+    4,
+    async (a) => {
+      const { accountId } = await call('POST', '/accounts', { name: `Reader ${a}`, slug: `reader-${a}`, billingEmail: `r${a}@bench.co`, document: '529.982.247-25' });
+      await call('PUT', `/accounts/${accountId}/subscription`, { planId: 'bench', effectiveAt: '2026-05-01T00:00:00-03:00' });
+      const buckets = [(await call('POST', `/accounts/${accountId}/buckets`, { name: `reader-${a}-b0` })).bucketId!, (await call('POST', `/accounts/${accountId}/buckets`, { name: `reader-${a}-b1` })).bucketId!];
+      await eventStore.append(`usage-${accountId}:${PERIOD}`, usageEvents(accountId!, buckets), { expectedRevision: 'any' });
+      const { token } = await issueApiToken(eventStore, { name: 'portal', scope: { kind: 'account', accountId: accountId!, role: 'read-only' } }, ctx);
+      accounts.push({ accountId: accountId!, token });
+    },
+  );
+  await app.runner.catchUp();
+  const run = await call('POST', '/operator/billing-runs', { period: PERIOD });
+  await app.runner.catchUp();
+  const invoices = await app.infrastructure.readModels.selectFrom('invoices').select(['account_id', 'invoice_id']).execute();
+  const invoiceOf = new Map(invoices.map((row) => [row.account_id, row.invoice_id]));
+  const targets: Target[] = accounts.map((a) => ({ ...a, invoiceId: invoiceOf.get(a.accountId)! })).filter((t) => t.invoiceId);
+  if (targets.length !== ACCOUNTS) throw new Error(`${targets.length} of ${ACCOUNTS} accounts have an invoice (billing run: ${JSON.stringify(run).slice(0, 200)})`);
+
+  // Unloaded, one at a time: what each route costs by itself (in-process, no network).
+  const unloaded: string[] = [];
+  for (const [route, path] of ROUTES) {
+    const times: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const target = targets[i % targets.length]!;
+      const started = performance.now();
+      const response = await app.api.inject({ method: 'GET', url: path(target), headers: { authorization: `Bearer ${target.token}` } });
+      times.push(performance.now() - started);
+      if (response.statusCode !== 200) throw new Error(`GET ${path(target)}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+    }
+    times.sort((a, b) => a - b);
+    unloaded.push(`${route} ${times[10]!.toFixed(1)} ms`);
+  }
+
+  const address = await app.api.listen({ host: '127.0.0.1', port: 0 });
+  process.stderr.write(`loading ${address} at ${RATE} requests/s for ${SECONDS} s from another process…\n`);
+  const child = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const outcome = await new Promise<LoadOutcome>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as LoadOutcome));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+    child.send({ url: address, targets, rate: RATE, seconds: SECONDS } satisfies LoadPlan);
+  });
+  child.kill();
+
+  console.log(`read API, ${ACCOUNTS} accounts, ${RATE} requests/s for ${SECONDS} s from another process (invoice list, invoice, usage so far, bucket list)`);
+  console.log(`| requests | p50 ms | p99 ms | max ms | errors | non-2xx |`);
+  console.log(`|---|---|---|---|---|---|`);
+  console.log(`| ${outcome.requests} | ${outcome.p50} | ${outcome.p99} | ${outcome.max} | ${outcome.errors} | ${outcome.non2xx} |`);
+  console.log(`median of 20 unloaded requests each: ${unloaded.join(', ')}`);
+  printResult({ name: 'api.read.p99', value: outcome.p99, unit: 'ms' });
+  printResult({ name: 'api.read.errors', value: outcome.errors + outcome.non2xx, unit: 'requests' });
+  await app.close();
+  await database.drop();
+}
+
+if (process.argv.includes('--load')) {
+  process.once('message', (plan) => {
+    generateLoad(plan as LoadPlan)
+      .then((outcome) => process.send!(outcome, () => process.exit(0)))
+      .catch((error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      });
+  });
+} else {
+  serve().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
