@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDunning } from '../../src/commands/dunning.ts';
 import { checkQuotaThresholds } from '../../src/commands/quota-thresholds.ts';
 import { IllegalStateError } from '../../src/domain/errors.ts';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
+import { createTestDatabase } from '../support/database.ts';
 
 /**
  * Scheduled work never silently skips an account. The projections here run only when the test
@@ -123,5 +125,28 @@ describe('scheduled runs count every account', () => {
     const summary = await checkQuotaThresholds(deps, app.clock(), context());
     expect(summary).toMatchObject({ accountsListedFrom: 'event-log', accounts: 5, accountsChecked: 5, skipped: [], failed: [] });
     expect(await app.infrastructure.readModels.selectFrom('accounts').select('account_id').where('account_id', '=', another).execute()).toEqual([]);
+  });
+
+  it('a billing run refuses while an account opening is held back from readers by a running transaction, then bills with it', async () => {
+    // a transaction with an id, open in another database of the cluster: readers see nothing newer
+    const holder = new pg.Client({ connectionString: await createTestDatabase('holder') });
+    await holder.connect();
+    let held: string;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_current_xact_id()');
+      held = await open('scheduled-held', null);
+      const refused = await app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: bearer(operator), payload: { period: '2026-06' } });
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json()).toMatchObject({ code: 'log_held_back' });
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    const run = await app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: bearer(operator), payload: { period: '2026-06' } });
+    expect(run.statusCode, run.body).toBe(200);
+    const summary = run.json<{ accounts: number; outcomes: { accountId: string; outcome: string; reason?: string }[] }>();
+    expect(summary.accounts).toBe(6);
+    expect(summary.outcomes.find((o) => o.accountId === held)).toMatchObject({ outcome: 'skipped', reason: 'no_plan' });
   });
 });
