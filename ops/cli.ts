@@ -9,8 +9,8 @@ import { accountStream } from '../src/domain/account/account-streams.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { auditInvoice, findInvoice as findInvoiceInStream } from '../src/commands/invoice-audit.ts';
 import { compose, type Application } from '../src/main.ts';
-import { reportLogHorizon } from '../src/projections/log-horizon.ts';
-import { INTEGRATION_USAGE, integrationCommands, printIntegrationStatus } from './integration-commands.ts';
+import { INTEGRATION_USAGE, integrationCommands } from './integration-commands.ts';
+import { printStatus } from './status-command.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: npm run ops -- <command>
@@ -39,23 +39,7 @@ function opsContext(): CommandContext {
 
 const commands: Record<string, (app: Application, args: string[]) => Promise<number>> = {
   ...integrationCommands,
-  async status(app) {
-    const rows = await app.runner.status();
-    const table = rows.map((r) => ({
-      projection: r.projection,
-      status: r.status,
-      applied: r.eventsApplied.toString(),
-      lag: r.lag.toString(),
-      'held back': r.heldBack.toString(),
-      checkpoint: r.position ?? '(start)',
-    }));
-    console.table(table);
-    for (const r of rows) if (r.error) console.log(`\n${r.projection} FAILED: ${r.error}`);
-    const horizon = await reportLogHorizon(app.infrastructure.eventStore, app.config.logStallSeconds * 1000);
-    if (horizon.summary) console.log(`\nLOG STALLED: ${horizon.summary}`);
-    const reactorFailures = await printIntegrationStatus(app);
-    return rows.some((r) => r.status === 'failed') || reactorFailures || horizon.stalled ? 1 : 0;
-  },
+  status: printStatus,
 
   async rebuild(app, [name]) {
     if (!name) throw new UsageError('rebuild needs a projection name');
