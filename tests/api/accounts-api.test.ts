@@ -156,10 +156,10 @@ describe('accounts API', () => {
     expect(await rows()).toEqual(before);
   });
 
-  it('reports health of PostgreSQL and the event store', async () => {
+  it('reports health of PostgreSQL, the event store and the log', async () => {
     const response = await app.api.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ok', checks: { postgres: { status: 'ok' }, eventStore: { status: 'ok' } } });
+    expect(response.json()).toEqual({ status: 'ok', checks: { postgres: { status: 'ok' }, eventStore: { status: 'ok' }, eventLog: { status: 'ok' } } });
   });
 
   it('serves an OpenAPI document generated from the route schemas', async () => {
