@@ -5,6 +5,7 @@ import { accountStream } from '../../domain/account/account-streams.ts';
 import { NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
 import { gib, meterSegments, parseUsage, periodBounds, periodOf, rateInvoice } from '../../domain/rating/index.ts';
 import { loadAggregate } from '../../commands/command-handler.ts';
+import { usageSoFar } from '../../commands/usage-so-far.ts';
 import type { ModuleDeps } from '../module-deps.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
@@ -45,23 +46,37 @@ export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDep
       const endMs = Date.parse(bounds.end);
       const asOfMs = Math.min(Math.max(now, startMs), endMs);
 
-      const usage = await readPeriodUsage(deps.eventStore, params.accountId, period);
-      const events = toPeriodUsage(usage.events);
-      // a deleted bucket holds 0 from its deletion, to date and in the estimate
-      const { carriedIn, deletions } = await periodStorage(deps.eventStore, params.accountId, period, account.timeZone, events);
-      const periodUsage = { ...events, deletions };
-      const issues: FieldIssue[] = [];
-      const parsed = parseUsage(periodUsage, carriedIn, startMs, endMs, issues);
-      if (issues.length > 0) throw new ValidationError(issues);
-      const boundaries = asOfMs > startMs && asOfMs < endMs ? [startMs, asOfMs, endMs] : [startMs, endMs];
-      const [toDate] = meterSegments(parsed, boundaries);
-      const sofar = asOfMs > startMs ? toDate! : { ...toDate!, storageGibMonths: gib(0n), egressBytes: 0n, ingressBytes: 0n, requestsA: 0n, requestsB: 0n };
+      const { timeZone, currency } = account;
+      const plan = await deps.loadRatingPlan(params.accountId, period, timeZone);
+      const estimable = plan !== null && Date.parse(plan.segments[0]!.from) <= startMs;
+      // From the usage-totals read model (and the stream after it), unless a plan change cuts the
+      // period (storage must then be cut at the change) or the read model cannot answer exactly.
+      const folded = !estimable || plan.segments.length === 1 ? await usageSoFar(deps.eventStore, deps.readModels, params.accountId, period, { startMs, endMs }, asOfMs) : null;
+      const { sofar, estimate } = folded
+        ? {
+            sofar: folded,
+            estimate: estimable ? rateInvoice({ period, timeZone, currency, segments: plan.segments, usage: folded.estimateUsage, carriedInStorage: {}, creditAvailable: '0' }) : null,
+          }
+        : await replayed();
+      const toDate = asOfMs > startMs ? sofar : { storageGibMonths: gib(0n), storageGibMonthsToDate: gib(0n), egressBytes: 0n, ingressBytes: 0n, requestsA: 0n, requestsB: 0n };
 
-      const plan = await deps.loadRatingPlan(params.accountId, period, account.timeZone);
-      const estimate =
-        plan && Date.parse(plan.segments[0]!.from) <= startMs
-          ? rateInvoice({ period, timeZone: account.timeZone, currency: account.currency, segments: plan.segments, usage: periodUsage, carriedInStorage: carriedIn, creditAvailable: '0' })
-          : null;
+      /** The period's whole stream replayed: what the read model's figures must equal. */
+      async function replayed() {
+        const usage = await readPeriodUsage(deps.eventStore, params.accountId, period);
+        const events = toPeriodUsage(usage.events);
+        // a deleted bucket holds 0 from its deletion, to date and in the estimate
+        const { carriedIn, deletions } = await periodStorage(deps.eventStore, params.accountId, period, timeZone, events);
+        const periodUsage = { ...events, deletions };
+        const issues: FieldIssue[] = [];
+        const parsed = parseUsage(periodUsage, carriedIn, startMs, endMs, issues);
+        if (issues.length > 0) throw new ValidationError(issues);
+        const boundaries = asOfMs > startMs && asOfMs < endMs ? [startMs, asOfMs, endMs] : [startMs, endMs];
+        const [segment] = meterSegments(parsed, boundaries);
+        return {
+          sofar: { ...segment!, storageGibMonthsToDate: segment!.storageGibMonths },
+          estimate: estimable ? rateInvoice({ period, timeZone, currency, segments: plan!.segments, usage: periodUsage, carriedInStorage: carriedIn, creditAvailable: '0' }) : null,
+        };
+      }
       return {
         status: 200,
         body: {
@@ -69,11 +84,11 @@ export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDep
           periodStart: bounds.start,
           periodEnd: bounds.end,
           asOf: new Date(asOfMs).toISOString(),
-          storageGibMonthsToDate: sofar.storageGibMonths.toFixed(6),
-          egressGib: gib(sofar.egressBytes).toFixed(6),
-          ingressGib: gib(sofar.ingressBytes).toFixed(6),
-          requestsA: sofar.requestsA.toString(),
-          requestsB: sofar.requestsB.toString(),
+          storageGibMonthsToDate: toDate.storageGibMonthsToDate.toFixed(6),
+          egressGib: gib(toDate.egressBytes).toFixed(6),
+          ingressGib: gib(toDate.ingressBytes).toFixed(6),
+          requestsA: toDate.requestsA.toString(),
+          requestsB: toDate.requestsB.toString(),
           estimatedInvoice: estimate && {
             currency: estimate.currency,
             subtotal: estimate.subtotal,

@@ -19,6 +19,16 @@ export interface UsageTotalsTable {
   storage_at: Date | string | null;
   /** usage events applied */
   samples: Generated<number>;
+  /** the instant (ms) of the bucket's first storage sample of the period; null before one */
+  storage_first_ms: string | null;
+  /** Σ bytes × ms held from the first storage sample to the latest (`storage_at`) */
+  storage_byte_millis: Generated<string>;
+  /** a storage sample arrived older than the latest: the fold no longer holds, the period is replayed */
+  storage_unordered: Generated<boolean>;
+  /** the latest traffic window's start (ms); null before one */
+  traffic_last_window_ms: string | null;
+  /** the period's usage stream revision applied so far (the highest of its rows is the stream's) */
+  stream_revision: string | null;
 }
 
 /** Row shapes of the usage read models. */

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { assertNever } from '../../domain/decider.ts';
 import type { UsageEvent } from '../../domain/usage/usage-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
@@ -12,7 +12,7 @@ function periodOfStream(streamName: string): string {
   return m[1]!;
 }
 
-/** One row's worth of a batch: sums, the latest storage sample, and how many events went in. */
+/** One row's worth of a batch: sums, the storage samples, and how many events went in. */
 interface TotalsDelta {
   account_id: string;
   period: string;
@@ -22,13 +22,10 @@ interface TotalsDelta {
   requestsA: bigint;
   requestsB: bigint;
   trafficWindows: number;
-  storage: { bytes: string; at: string; atMs: number } | null;
+  lastWindowMs: number | null;
+  storage: { bytes: bigint; at: string; atMs: number }[];
   samples: number;
-}
-
-/** The rating engine's order of storage samples: later `at` wins, a tie goes to the larger. */
-function laterStorage(a: TotalsDelta['storage'], b: NonNullable<TotalsDelta['storage']>): boolean {
-  return a === null || b.atMs > a.atMs || (b.atMs === a.atMs && BigInt(b.bytes) > BigInt(a.bytes));
+  streamRevision: bigint;
 }
 
 function deltasOf(events: readonly RecordedEvent[]): TotalsDelta[] {
@@ -39,23 +36,25 @@ function deltasOf(events: readonly RecordedEvent[]): TotalsDelta[] {
     const id = `${event.data.accountId} ${period} ${event.data.bucketId}`;
     let delta = deltas.get(id);
     if (!delta) {
-      delta = { account_id: event.data.accountId, period, bucket_id: event.data.bucketId, egress: 0n, ingress: 0n, requestsA: 0n, requestsB: 0n, trafficWindows: 0, storage: null, samples: 0 };
+      delta = { account_id: event.data.accountId, period, bucket_id: event.data.bucketId, egress: 0n, ingress: 0n, requestsA: 0n, requestsB: 0n, trafficWindows: 0, lastWindowMs: null, storage: [], samples: 0, streamRevision: -1n };
       deltas.set(id, delta);
     }
     delta.samples++;
+    if (recorded.streamRevision > delta.streamRevision) delta.streamRevision = recorded.streamRevision;
     switch (event.type) {
-      case 'StorageMeasured': {
-        const candidate = { bytes: event.data.bytes, at: event.data.at, atMs: Date.parse(event.data.at) };
-        if (laterStorage(delta.storage, candidate)) delta.storage = candidate;
+      case 'StorageMeasured':
+        delta.storage.push({ bytes: BigInt(event.data.bytes), at: event.data.at, atMs: Date.parse(event.data.at) });
         break;
-      }
-      case 'TrafficMeasured':
+      case 'TrafficMeasured': {
         delta.egress += BigInt(event.data.egressBytes);
         delta.ingress += BigInt(event.data.ingressBytes);
         delta.requestsA += BigInt(event.data.requestsA);
         delta.requestsB += BigInt(event.data.requestsB);
         delta.trafficWindows++;
+        const startMs = Date.parse(event.data.windowStart);
+        if (delta.lastWindowMs === null || startMs > delta.lastWindowMs) delta.lastWindowMs = startMs;
         break;
+      }
       default:
         assertNever(event);
     }
@@ -63,38 +62,104 @@ function deltasOf(events: readonly RecordedEvent[]): TotalsDelta[] {
   return [...deltas.values()];
 }
 
+/**
+ * The storage fold (see StorageFold): samples in time order, each holding until the next; at
+ * one instant the larger holds, as the rating engine orders them. A sample older than the
+ * latest cannot be folded in: the row is marked unordered and its period is replayed.
+ */
+export interface StorageFold {
+  firstMs: number | null;
+  lastMs: number | null;
+  lastBytes: bigint | null;
+  lastAt: string | null;
+  byteMillis: bigint;
+  unordered: boolean;
+}
+
+export function foldStorage(fold: StorageFold, samples: readonly { bytes: bigint; at: string; atMs: number }[]): StorageFold {
+  const next = { ...fold };
+  const ordered = [...samples].sort((a, b) => a.atMs - b.atMs || (a.bytes < b.bytes ? -1 : a.bytes > b.bytes ? 1 : 0));
+  for (const sample of ordered) {
+    if (next.lastMs === null || next.lastBytes === null) {
+      Object.assign(next, { firstMs: sample.atMs, lastMs: sample.atMs, lastBytes: sample.bytes, lastAt: sample.at });
+    } else if (sample.atMs > next.lastMs) {
+      next.byteMillis += next.lastBytes * BigInt(sample.atMs - next.lastMs);
+      Object.assign(next, { lastMs: sample.atMs, lastBytes: sample.bytes, lastAt: sample.at });
+    } else if (sample.atMs === next.lastMs) {
+      if (sample.bytes > next.lastBytes) Object.assign(next, { lastBytes: sample.bytes, lastAt: sample.at });
+    } else {
+      next.unordered = true;
+    }
+  }
+  return next;
+}
+
+const numberOrNull = (value: string | null) => (value === null ? null : Number(value));
+
 async function applyDeltas(trx: Transaction<ReadModelDatabase>, deltas: readonly TotalsDelta[]): Promise<void> {
   if (deltas.length === 0) return;
-  const newer = sql<boolean>`(excluded.storage_at is not null and (usage_totals.storage_at is null or excluded.storage_at > usage_totals.storage_at
-    or (excluded.storage_at = usage_totals.storage_at and excluded.storage_bytes > usage_totals.storage_bytes)))`;
+  // The rows this batch touches, read once and locked: the fold continues from what they hold.
+  const existing = await trx
+    .selectFrom('usage_totals')
+    .selectAll()
+    .where(({ eb, refTuple, tuple }) => eb(refTuple('account_id', 'period', 'bucket_id'), 'in', deltas.map((d) => tuple(d.account_id, d.period, d.bucket_id))))
+    .forUpdate()
+    .execute();
+  const rows = new Map(existing.map((row) => [`${row.account_id} ${row.period} ${row.bucket_id}`, row]));
+  const values = deltas.map((d) => {
+    const row = rows.get(`${d.account_id} ${d.period} ${d.bucket_id}`);
+    const lastAt = row?.storage_at == null ? null : new Date(row.storage_at).toISOString();
+    const fold = foldStorage(
+      {
+        firstMs: numberOrNull(row?.storage_first_ms ?? null),
+        lastMs: lastAt === null ? null : Date.parse(lastAt),
+        lastBytes: row?.storage_bytes == null ? null : BigInt(row.storage_bytes),
+        lastAt,
+        byteMillis: BigInt(row?.storage_byte_millis ?? 0),
+        unordered: row?.storage_unordered ?? false,
+      },
+      d.storage,
+    );
+    const lastWindow = [numberOrNull(row?.traffic_last_window_ms ?? null), d.lastWindowMs].filter((ms): ms is number => ms !== null);
+    const revision = row?.stream_revision == null ? d.streamRevision : BigInt(row.stream_revision) > d.streamRevision ? BigInt(row.stream_revision) : d.streamRevision;
+    return {
+      account_id: d.account_id,
+      period: d.period,
+      bucket_id: d.bucket_id,
+      egress_bytes: (BigInt(row?.egress_bytes ?? 0) + d.egress).toString(),
+      ingress_bytes: (BigInt(row?.ingress_bytes ?? 0) + d.ingress).toString(),
+      requests_a: (BigInt(row?.requests_a ?? 0) + d.requestsA).toString(),
+      requests_b: (BigInt(row?.requests_b ?? 0) + d.requestsB).toString(),
+      traffic_windows: (row?.traffic_windows ?? 0) + d.trafficWindows,
+      storage_bytes: fold.lastBytes === null ? null : fold.lastBytes.toString(),
+      storage_at: fold.lastAt,
+      samples: (row?.samples ?? 0) + d.samples,
+      storage_first_ms: fold.firstMs === null ? null : String(fold.firstMs),
+      storage_byte_millis: fold.byteMillis.toString(),
+      storage_unordered: fold.unordered,
+      traffic_last_window_ms: lastWindow.length === 0 ? null : String(Math.max(...lastWindow)),
+      stream_revision: revision < 0n ? null : revision.toString(),
+    };
+  });
   await trx
     .insertInto('usage_totals')
-    .values(
-      deltas.map((d) => ({
-        account_id: d.account_id,
-        period: d.period,
-        bucket_id: d.bucket_id,
-        egress_bytes: d.egress.toString(),
-        ingress_bytes: d.ingress.toString(),
-        requests_a: d.requestsA.toString(),
-        requests_b: d.requestsB.toString(),
-        traffic_windows: d.trafficWindows,
-        storage_bytes: d.storage?.bytes ?? null,
-        storage_at: d.storage?.at ?? null,
-        samples: d.samples,
-      })),
-    )
+    .values(values)
     .onConflict((oc) =>
-      oc.columns(['account_id', 'period', 'bucket_id']).doUpdateSet({
-        egress_bytes: sql`usage_totals.egress_bytes + excluded.egress_bytes`,
-        ingress_bytes: sql`usage_totals.ingress_bytes + excluded.ingress_bytes`,
-        requests_a: sql`usage_totals.requests_a + excluded.requests_a`,
-        requests_b: sql`usage_totals.requests_b + excluded.requests_b`,
-        traffic_windows: sql`usage_totals.traffic_windows + excluded.traffic_windows`,
-        storage_bytes: sql`case when ${newer} then excluded.storage_bytes else usage_totals.storage_bytes end`,
-        storage_at: sql`case when ${newer} then excluded.storage_at else usage_totals.storage_at end`,
-        samples: sql`usage_totals.samples + excluded.samples`,
-      }),
+      oc.columns(['account_id', 'period', 'bucket_id']).doUpdateSet((eb) => ({
+        egress_bytes: eb.ref('excluded.egress_bytes'),
+        ingress_bytes: eb.ref('excluded.ingress_bytes'),
+        requests_a: eb.ref('excluded.requests_a'),
+        requests_b: eb.ref('excluded.requests_b'),
+        traffic_windows: eb.ref('excluded.traffic_windows'),
+        storage_bytes: eb.ref('excluded.storage_bytes'),
+        storage_at: eb.ref('excluded.storage_at'),
+        samples: eb.ref('excluded.samples'),
+        storage_first_ms: eb.ref('excluded.storage_first_ms'),
+        storage_byte_millis: eb.ref('excluded.storage_byte_millis'),
+        storage_unordered: eb.ref('excluded.storage_unordered'),
+        traffic_last_window_ms: eb.ref('excluded.traffic_last_window_ms'),
+        stream_revision: eb.ref('excluded.stream_revision'),
+      })),
     )
     .execute();
 }

@@ -1,0 +1,185 @@
+import type { Kysely } from 'kysely';
+import type { BucketDeleted } from '../domain/bucket/bucket-events.ts';
+import { bucketStream } from '../domain/bucket/bucket-streams.ts';
+import { BYTES_PER_GIB, Exact, type ExactDecimal } from '../domain/rating/exact-decimal.ts';
+import { formatInstant, previousPeriod, type PeriodUsage } from '../domain/rating/index.ts';
+import { usageStream, type UsageEvent } from '../domain/usage/usage-events.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import { foldStorage, type StorageFold } from '../projections/usage/usage-totals-projection.ts';
+
+/** As far back as billing looks for the bytes in force when a period opens (invoice-inputs.ts). */
+const CARRY_IN_LOOKBACK_PERIODS = 24;
+
+/** What GET …/usage shows: the period up to `asOf`, and a usage the estimate can be rated from. */
+export interface UsageSoFar {
+  storageGibMonthsToDate: ExactDecimal;
+  egressBytes: bigint;
+  ingressBytes: bigint;
+  requestsA: bigint;
+  requestsB: bigint;
+  /**
+   * The whole period as one bucket: storage as two samples whose byte-milliseconds are the
+   * period's exactly, traffic as one window with its sums. Rated on one plan segment it gives
+   * the same lines, quantities and amounts as the period's own samples (a segment's charge
+   * depends only on those sums); only the explanations, which the portal does not show, differ.
+   */
+  estimateUsage: PeriodUsage;
+}
+
+interface BucketSoFar {
+  fold: StorageFold;
+  egress: bigint;
+  ingress: bigint;
+  requestsA: bigint;
+  requestsB: bigint;
+  lastWindowMs: number | null;
+}
+
+const emptyFold = (): StorageFold => ({ firstMs: null, lastMs: null, lastBytes: null, lastAt: null, byteMillis: 0n, unordered: false });
+
+/**
+ * The period's usage from the usage-totals read model, and from its usage stream only after
+ * the revision the read model has applied, so the cost does not grow with the period. Storage
+ * carried in comes from the earlier periods' rows (their latest sample), deletions from the
+ * buckets' streams, as billing reads them.
+ *
+ * Null when the read model cannot answer exactly and the caller replays the period: a storage
+ * sample arrived older than a later one (the fold holds only for samples in time order), a
+ * bucket was deleted before its last sample, or a sample or window is dated after `asOfMs`.
+ */
+export async function usageSoFar(
+  eventStore: EventStore,
+  readModels: Kysely<ReadModelDatabase>,
+  accountId: string,
+  period: string,
+  bounds: { startMs: number; endMs: number },
+  asOfMs: number,
+): Promise<UsageSoFar | null> {
+  let first = period;
+  for (let i = 0; i < CARRY_IN_LOOKBACK_PERIODS; i++) first = previousPeriod(first);
+  const rows = await readModels.selectFrom('usage_totals').selectAll().where('account_id', '=', accountId).where('period', '>=', first).where('period', '<=', period).execute();
+
+  const buckets = new Map<string, BucketSoFar>();
+  let revision: bigint | null = null;
+  for (const row of rows) {
+    if (row.period !== period) continue;
+    if (row.storage_unordered) return null;
+    const lastAt = row.storage_at == null ? null : new Date(row.storage_at).toISOString();
+    buckets.set(row.bucket_id, {
+      fold: {
+        firstMs: row.storage_first_ms === null ? null : Number(row.storage_first_ms),
+        lastMs: lastAt === null ? null : Date.parse(lastAt),
+        lastBytes: row.storage_bytes == null ? null : BigInt(row.storage_bytes),
+        lastAt,
+        byteMillis: BigInt(row.storage_byte_millis),
+        unordered: false,
+      },
+      egress: BigInt(row.egress_bytes),
+      ingress: BigInt(row.ingress_bytes),
+      requestsA: BigInt(row.requests_a),
+      requestsB: BigInt(row.requests_b),
+      lastWindowMs: row.traffic_last_window_ms === null ? null : Number(row.traffic_last_window_ms),
+    });
+    if (row.stream_revision !== null && (revision === null || BigInt(row.stream_revision) > revision)) revision = BigInt(row.stream_revision);
+  }
+
+  // What the read model has not applied yet: the stream after its revision (all of it when it has none).
+  const tail = await eventStore.readStream(usageStream(accountId, period), revision === null ? {} : { fromRevision: revision + 1n });
+  const samples = new Map<string, { bytes: bigint; at: string; atMs: number }[]>();
+  for (const recorded of tail) {
+    const event = { type: recorded.type, data: recorded.data } as UsageEvent;
+    let bucket = buckets.get(event.data.bucketId);
+    if (!bucket) buckets.set(event.data.bucketId, (bucket = { fold: emptyFold(), egress: 0n, ingress: 0n, requestsA: 0n, requestsB: 0n, lastWindowMs: null }));
+    if (event.type === 'StorageMeasured') {
+      const list = samples.get(event.data.bucketId) ?? [];
+      list.push({ bytes: BigInt(event.data.bytes), at: event.data.at, atMs: Date.parse(event.data.at) });
+      samples.set(event.data.bucketId, list);
+    } else {
+      bucket.egress += BigInt(event.data.egressBytes);
+      bucket.ingress += BigInt(event.data.ingressBytes);
+      bucket.requestsA += BigInt(event.data.requestsA);
+      bucket.requestsB += BigInt(event.data.requestsB);
+      const startMs = Date.parse(event.data.windowStart);
+      if (bucket.lastWindowMs === null || startMs > bucket.lastWindowMs) bucket.lastWindowMs = startMs;
+    }
+  }
+  for (const [bucketId, list] of samples) {
+    const bucket = buckets.get(bucketId)!;
+    bucket.fold = foldStorage(bucket.fold, list);
+    if (bucket.fold.unordered) return null;
+  }
+
+  // Carried in: each bucket's latest sample in the newest earlier period that has one.
+  const carried = new Map<string, { period: string; atMs: number; bytes: bigint }>();
+  for (const row of rows) {
+    if (row.period === period || row.storage_at == null || row.storage_bytes == null) continue;
+    const known = carried.get(row.bucket_id);
+    if (!known || row.period > known.period) carried.set(row.bucket_id, { period: row.period, atMs: new Date(row.storage_at).getTime(), bytes: BigInt(row.storage_bytes) });
+  }
+  const deletions = await deletionInstants(eventStore, readModels, accountId, [...carried.keys(), ...buckets.keys()]);
+
+  const { startMs, endMs } = bounds;
+  /** Σ bytes × ms held over [start, until), or null when the fold cannot say. */
+  const heldUntil = (until: number): bigint | null => {
+    let total = 0n;
+    for (const bucketId of new Set([...carried.keys(), ...buckets.keys()])) {
+      const fold = buckets.get(bucketId)?.fold ?? emptyFold();
+      const deletedMs = deletions.get(bucketId) ?? null;
+      let carriedIn = carried.get(bucketId) ?? null;
+      // a bucket deleted after its last sample of an earlier period and before this one carries nothing in
+      if (carriedIn && deletedMs !== null && deletedMs >= carriedIn.atMs && deletedMs < startMs) carriedIn = null;
+      if (fold.lastMs !== null && deletedMs !== null && deletedMs >= startMs && deletedMs < fold.lastMs) return null;
+      const end = deletedMs !== null && deletedMs >= startMs && deletedMs < until ? deletedMs : until;
+      const firstMs = fold.firstMs ?? end;
+      if (carriedIn) total += carriedIn.bytes * BigInt(Math.max(0, Math.min(firstMs, end) - startMs));
+      if (fold.lastMs !== null && fold.lastBytes !== null) {
+        if (fold.lastMs > until) return null;
+        total += fold.byteMillis + fold.lastBytes * BigInt(Math.max(0, end - fold.lastMs));
+      }
+    }
+    return total;
+  };
+  for (const bucket of buckets.values()) if (bucket.lastWindowMs !== null && bucket.lastWindowMs >= asOfMs) return null;
+  const toDate = heldUntil(asOfMs);
+  const whole = heldUntil(endMs);
+  if (toDate === null || whole === null) return null;
+
+  const periodMs = BigInt(endMs - startMs);
+  const sum = (pick: (b: BucketSoFar) => bigint) => [...buckets.values()].reduce((total, b) => total + pick(b), 0n);
+  const traffic = { egress: sum((b) => b.egress), ingress: sum((b) => b.ingress), requestsA: sum((b) => b.requestsA), requestsB: sum((b) => b.requestsB) };
+  const start = formatInstant(startMs);
+  // whole = q × periodMs + rem: q + 1 bytes for rem ms, then q bytes to the end
+  const q = whole / periodMs;
+  const rem = whole % periodMs;
+  const storage = rem === 0n ? [{ bucket: 'all', bytes: q.toString(), at: start }] : [{ bucket: 'all', bytes: (q + 1n).toString(), at: start }, { bucket: 'all', bytes: q.toString(), at: formatInstant(startMs + Number(rem)) }];
+  const hasTraffic = [...buckets.values()].some((b) => b.lastWindowMs !== null);
+  return {
+    storageGibMonthsToDate: new Exact(toDate.toString()).div(new Exact((BYTES_PER_GIB * periodMs).toString())),
+    egressBytes: traffic.egress,
+    ingressBytes: traffic.ingress,
+    requestsA: traffic.requestsA,
+    requestsB: traffic.requestsB,
+    estimateUsage: {
+      storage: whole === 0n ? [] : storage,
+      traffic: hasTraffic
+        ? [{ bucket: 'all', windowStart: start, windowEnd: start, egressBytes: traffic.egress.toString(), ingressBytes: traffic.ingress.toString(), requestsA: traffic.requestsA.toString(), requestsB: traffic.requestsB.toString() }]
+        : [],
+      deletions: [],
+    },
+  };
+}
+
+/** When the account's deleted buckets among these were deleted: the buckets read model names them, their streams say when. */
+async function deletionInstants(eventStore: EventStore, readModels: Kysely<ReadModelDatabase>, accountId: string, bucketIds: string[]): Promise<Map<string, number>> {
+  const deleted = new Map<string, number>();
+  if (bucketIds.length === 0) return deleted;
+  const rows = await readModels.selectFrom('buckets').select('bucket_id').where('account_id', '=', accountId).where('bucket_id', 'in', [...new Set(bucketIds)]).where('status', 'in', ['deleting', 'deleted']).execute();
+  await Promise.all(
+    rows.map(async ({ bucket_id }) => {
+      const event = (await eventStore.readStream(bucketStream(bucket_id))).find((e) => e.type === 'BucketDeleted');
+      if (event) deleted.set(bucket_id, Date.parse((event.data as BucketDeleted['data']).deletedAt));
+    }),
+  );
+  return deleted;
+}
