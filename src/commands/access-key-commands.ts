@@ -93,19 +93,39 @@ export function createAccessKeyCommands({ eventStore, secrets, keyRotationGraceH
      * New credentials; the old ones work for `keyRotationGraceHours` more (recorded in the
      * event as previousSecretValidUntil), so clients can switch without an outage.
      */
-    async rotate(input: { accountId: string; keyId: string }, context: CommandContext): Promise<IssuedCredentials> {
+    async rotate(
+      input: { accountId: string; keyId: string },
+      context: CommandContext,
+      /** fresh when absent; the API derives it from the Idempotency-Key */
+      rotationId: string = randomUUID(),
+    ): Promise<IssuedCredentials> {
+      // A retry of this very request finds the rotation its first try recorded, and answers it
+      // without the secret (never shown, and not shown now): rotating again would strand the
+      // credentials the first try made, and the client would hold neither.
+      const earlier = await loadAggregate(eventStore, accessKeyDecider, accessKeyStream(input.keyId));
+      if (earlier.state.status !== 'none' && earlier.state.accountId === input.accountId && earlier.state.lastRotationId === rotationId) {
+        const result = { events: [], state: earlier.state, decidedOn: earlier.state, revision: earlier.revision, position: null };
+        return { result, accessKeyId: earlier.state.current.accessKeyId, secretAccessKey: null };
+      }
       const accountStatus = await loadAccountStatus(eventStore, input.accountId);
       const accessKeyId = newAccessKeyId();
       const secretAccessKey = newSecretAccessKey();
-      const result = await withSealedSecret(secrets, secretAccessKey, (sealedSecret) =>
-        run(
+      let sealedUnder = '';
+      const result = await withSealedSecret(secrets, secretAccessKey, (sealedSecret) => {
+        sealedUnder = sealedSecret.dataKeyId;
+        return run(
           {
             type: 'RotateAccessKey',
-            data: { ...input, accessKeyId, sealedSecret, rotatedAt: context.occurredAt, graceHours: keyRotationGraceHours, accountStatus },
+            data: { ...input, rotationId, accessKeyId, sealedSecret, rotatedAt: context.occurredAt, graceHours: keyRotationGraceHours, accountStatus },
           },
           context,
-        ),
-      );
+        );
+      });
+      if (result.events.length === 0 && result.state.status !== 'none') {
+        // The first try landed while this one was on its way: its credentials stand, these were never recorded.
+        await secrets.shred(sealedUnder);
+        return { result, accessKeyId: result.state.current.accessKeyId, secretAccessKey: null };
+      }
       // Credentials that rotation retired will never be handed over. Judged on the state the
       // rotation was decided on, so a concurrent rotation cannot make us miss one.
       const before = result.decidedOn;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { accountDecider } from '../domain/account/account-decider.ts';
 import { accountStream } from '../domain/account/account-streams.ts';
 import { bucketDecider } from '../domain/bucket/bucket-decider.ts';
@@ -23,17 +24,33 @@ export const newSftpPassword = () => randomString(ALPHANUMERIC, 24);
 /** The password as the caller sees it once: it is in no event, row or log. */
 export interface SftpUserWithPassword {
   result: SftpUserResult;
-  password: string;
+  /** null when a retry found what its first try recorded: that password is not shown then */
+  password: string | null;
 }
 
 export function createSftpUserCommands({ eventStore, secrets }: { eventStore: EventStore; secrets: SecretSealer }) {
   const run = (command: SftpUserCommand, context: CommandContext) =>
     handleCommand(eventStore, sftpUserDecider, sftpUserStream(command.data.accountId), command, context);
 
-  /** A fresh password, sealed for `record` (see withSealedSecret). */
+  /**
+   * A fresh password, sealed for `record` (see withSealedSecret). When the command recorded
+   * nothing (its first try landed meanwhile) the password is in no event: its data key goes.
+   */
   async function withNewPassword(record: (sealed: SealedSecret) => Promise<SftpUserResult>): Promise<SftpUserWithPassword> {
     const password = newSftpPassword();
-    return { result: await withSealedSecret(secrets, password, record), password };
+    let sealedUnder = '';
+    const result = await withSealedSecret(secrets, password, (sealed) => {
+      sealedUnder = sealed.dataKeyId;
+      return record(sealed);
+    });
+    if (result.events.length > 0) return { result, password };
+    await secrets.shred(sealedUnder);
+    return { result, password: null };
+  }
+
+  /** The answer a retry gets when it finds what its first try recorded: the state, no password. */
+  function firstOutcome(loaded: { state: SftpUserState; revision: bigint | null }): SftpUserWithPassword {
+    return { result: { events: [], state: loaded.state, decidedOn: loaded.state, revision: loaded.revision, position: null }, password: null };
   }
 
   /** A password nobody will ever hand to SFTPGo (replaced, or its user disabled) loses its data key. */
@@ -43,25 +60,44 @@ export function createSftpUserCommands({ eventStore, secrets }: { eventStore: Ev
 
   return {
     /** The username comes from the account's slug, read from the account's own stream (no read-model lag). */
-    async create(accountId: string, context: CommandContext): Promise<SftpUserWithPassword> {
+    async create(
+      accountId: string,
+      context: CommandContext,
+      /** fresh when absent; the API derives it from the Idempotency-Key */
+      creationId: string = randomUUID(),
+    ): Promise<SftpUserWithPassword> {
+      // A retry of this very request finds the user its first try created, and answers it
+      // without the password (never shown, and not shown now: reset it to get one).
+      const earlier = await loadAggregate(eventStore, sftpUserDecider, sftpUserStream(accountId));
+      if (earlier.state.status !== 'none' && earlier.state.creationId === creationId) return firstOutcome(earlier);
       const { state: account } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
       if (account.status === 'none') throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
       return withNewPassword((sealedPassword) =>
         run(
-          { type: 'CreateSftpUser', data: { accountId, accountSlug: account.slug, sealedPassword, createdAt: context.occurredAt, accountStatus: account.status } },
+          { type: 'CreateSftpUser', data: { accountId, creationId, accountSlug: account.slug, sealedPassword, createdAt: context.occurredAt, accountStatus: account.status } },
           context,
         ),
       );
     },
 
-    async resetPassword(accountId: string, context: CommandContext): Promise<SftpUserWithPassword> {
+    async resetPassword(
+      accountId: string,
+      context: CommandContext,
+      /** fresh when absent; the API derives it from the Idempotency-Key */
+      resetId: string = randomUUID(),
+    ): Promise<SftpUserWithPassword> {
+      // A retry of the last reset answers it: resetting again would replace the password its
+      // first try made before anyone saw it (it is not shown now either: reset again to get one).
+      const earlier = await loadAggregate(eventStore, sftpUserDecider, sftpUserStream(accountId));
+      if (earlier.state.status !== 'none' && earlier.state.lastPasswordResetId === resetId) return firstOutcome(earlier);
       const accountStatus = await loadAccountStatus(eventStore, accountId);
       const reset = await withNewPassword((sealedPassword) =>
-        run({ type: 'ResetSftpPassword', data: { accountId, sealedPassword, resetAt: context.occurredAt, accountStatus } }, context),
+        run({ type: 'ResetSftpPassword', data: { accountId, resetId, sealedPassword, resetAt: context.occurredAt, accountStatus } }, context),
       );
-      // The password replaced, as of the state the reset was decided on (retries included).
+      // The password replaced, as of the state the reset was decided on (retries included);
+      // none when this reset recorded nothing.
       const before = reset.result.decidedOn;
-      await shredUnprovisioned(before.status === 'none' ? undefined : before.password);
+      if (reset.result.events.length > 0) await shredUnprovisioned(before.status === 'none' ? undefined : before.password);
       return reset;
     },
 

@@ -193,3 +193,63 @@ describe('a create retried after a 5xx, with the same Idempotency-Key, creates o
     });
   });
 });
+
+/**
+ * Rotating a key and resetting a password make a new secret each time, so a retry must not
+ * make another: the command carries an id from the Idempotency-Key, the event records it,
+ * and a retry that finds it answers the first outcome. That secret was never shown and is
+ * not shown now (secrets-omitted): the client rotates or resets again to get one.
+ */
+describe('a secret-making command retried after a 5xx, with the same Idempotency-Key, runs once', () => {
+  it('access-key rotation', async () => {
+    const accountId = await openAccount('retry-rotate');
+    const issued = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/access-keys`, headers: bearer(operator), payload: { name: 'backup', buckets: 'all', permission: 'read-write' } });
+    expect(issued.statusCode, issued.body).toBe(201);
+    const { keyId, accessKeyId: issuedAccessKeyId } = issued.json<{ keyId: string; accessKeyId: string }>();
+    const { retried, replayed } = await failThenRetry({ method: 'POST', url: `/accounts/${accountId}/access-keys/${keyId}/rotate`, payload: undefined }, (s) => s === `accesskey-${keyId}`);
+    const recorded = await eventsOf('AccessKeyRotated', (d) => d.keyId === keyId);
+    expect(recorded).toHaveLength(1);
+    const { accessKeyId } = recorded[0]!.data as { accessKeyId: string };
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toMatchObject({ keyId, accessKeyId, previousAccessKeyId: issuedAccessKeyId, status: 'active' });
+    expect(retried.json()).not.toHaveProperty('secretAccessKey');
+    expect(retried.headers['secrets-omitted']).toBe('secretAccessKey');
+    expect(replayed.json()).toMatchObject({ keyId, accessKeyId });
+    // another request (another key) still rotates
+    const again = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/access-keys/${keyId}/rotate`, headers: { ...bearer(operator), 'idempotency-key': 'rotate-again' } });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ previousAccessKeyId: accessKeyId, secretAccessKey: expect.stringMatching(/^[A-Za-z0-9]{40}$/) });
+    expect(await eventsOf('AccessKeyRotated', (d) => d.keyId === keyId)).toHaveLength(2);
+  });
+
+  it('SFTP user creation', async () => {
+    const accountId = await openAccount('retry-sftp');
+    const { retried } = await failThenRetry({ method: 'POST', url: `/accounts/${accountId}/sftp-user`, payload: undefined }, (s) => s === `sftpuser-${accountId}`);
+    expect(await eventsOf('SftpUserCreated', (d) => d.accountId === accountId)).toHaveLength(1);
+    expect(retried.statusCode).toBe(201);
+    expect(retried.json()).toMatchObject({ accountId, username: 'cp-retry-sftp', status: 'active' });
+    expect(retried.json()).not.toHaveProperty('password');
+    expect(retried.headers['secrets-omitted']).toBe('password');
+    expect(retried.headers.location).toBe(`/accounts/${accountId}/sftp-user`);
+    // a new request to create it is still refused
+    const again = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/sftp-user`, headers: { ...bearer(operator), 'idempotency-key': 'create-again' } });
+    expect(again.statusCode, again.body).toBe(409);
+  });
+
+  it('SFTP password reset', async () => {
+    const accountId = await openAccount('retry-reset');
+    const created = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/sftp-user`, headers: bearer(operator) });
+    expect(created.statusCode, created.body).toBe(201);
+    const { retried } = await failThenRetry({ method: 'POST', url: `/accounts/${accountId}/sftp-user/reset-password`, payload: undefined }, (s) => s === `sftpuser-${accountId}`);
+    const recorded = await eventsOf('SftpPasswordReset', (d) => d.accountId === accountId);
+    expect(recorded).toHaveLength(1);
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toMatchObject({ accountId, passwordResetAt: (recorded[0]!.data as { resetAt: string }).resetAt });
+    expect(retried.json()).not.toHaveProperty('password');
+    expect(retried.headers['secrets-omitted']).toBe('password');
+    const again = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/sftp-user/reset-password`, headers: { ...bearer(operator), 'idempotency-key': 'reset-again' } });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json<{ password: string }>().password).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(await eventsOf('SftpPasswordReset', (d) => d.accountId === accountId)).toHaveLength(2);
+  });
+});

@@ -56,7 +56,7 @@ const issued = (overrides: Partial<AccessKeyIssued['data']> = {}): AccessKeyIssu
 });
 const rotate = (overrides: Partial<RotateAccessKey['data']> = {}): RotateAccessKey => ({
   type: 'RotateAccessKey',
-  data: { accountId: ACCOUNT, keyId: KEY, accessKeyId: AKID_2, sealedSecret: SEALED_2, rotatedAt: LATER, graceHours: 24, accountStatus: 'active', ...overrides },
+  data: { accountId: ACCOUNT, keyId: KEY, rotationId: 'rotation-1', accessKeyId: AKID_2, sealedSecret: SEALED_2, rotatedAt: LATER, graceHours: 24, accountStatus: 'active', ...overrides },
 });
 const rotated = (overrides: Partial<AccessKeyRotated['data']> = {}): AccessKeyRotated => ({
   type: 'AccessKeyRotated',
@@ -69,6 +69,7 @@ const rotated = (overrides: Partial<AccessKeyRotated['data']> = {}): AccessKeyRo
     previousAccessKeyId: AKID,
     previousSecretValidUntil: '2026-03-03T12:00:00.000Z',
     rotatedAt: LATER,
+    rotationId: 'rotation-1',
     ...overrides,
   },
 });
@@ -164,7 +165,7 @@ describe('RotateAccessKey', () => {
   it('a second rotation inside the grace period retires the oldest credentials', () => {
     spec
       .given(issued(), rotated())
-      .when(rotate({ accessKeyId: AKID_3, sealedSecret: SEALED_3, rotatedAt: '2026-03-02T13:00:00.000Z' }))
+      .when(rotate({ rotationId: 'rotation-2', accessKeyId: AKID_3, sealedSecret: SEALED_3, rotatedAt: '2026-03-02T13:00:00.000Z' }))
       .then(
         rotated({
           accessKeyId: AKID_3,
@@ -172,8 +173,23 @@ describe('RotateAccessKey', () => {
           previousAccessKeyId: AKID_2,
           previousSecretValidUntil: '2026-03-03T13:00:00.000Z',
           rotatedAt: '2026-03-02T13:00:00.000Z',
+          rotationId: 'rotation-2',
         }),
       );
+  });
+
+  it('a retry of the last rotation records nothing, even once the key is revoked', () => {
+    spec.given(issued(), rotated()).when(rotate({ accessKeyId: AKID_3, sealedSecret: SEALED_3 })).then();
+    spec.given(issued(), rotated(), revoked()).when(rotate({ accessKeyId: AKID_3, sealedSecret: SEALED_3 })).then();
+  });
+
+  it('a rotation recorded before rotation ids still folds, and the next rotation is not taken for its retry', () => {
+    const { rotationId: _none, ...older } = rotated().data;
+    expect(spec.given(issued(), { type: 'AccessKeyRotated', data: older }).state()).toMatchObject({ lastRotationId: null, current: { accessKeyId: AKID_2 } });
+    spec
+      .given(issued(), { type: 'AccessKeyRotated', data: older })
+      .when(rotate({ accessKeyId: AKID_3, sealedSecret: SEALED_3 }))
+      .then(rotated({ accessKeyId: AKID_3, sealedSecret: SEALED_3, previousAccessKeyId: AKID_2 }));
   });
 
   it('refuses an unknown key, and another account\'s key alike', () => {

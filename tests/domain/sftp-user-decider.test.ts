@@ -17,13 +17,13 @@ const AT = '2026-03-01T12:00:00.000Z';
 const LATER = '2026-03-02T12:00:00.000Z';
 const sealed = (dataKeyId: string): SealedSecret => ({ dataKeyId, ciphertext: 'Y2lwaGVy', iv: 'aXZpdml2aXZpdml2', authTag: 'dGFndGFndGFndGFndGFnIQ==' });
 
-const create = (accountStatus: 'active' | 'suspended' | 'closed' = 'active'): SftpUserCommand => ({
+const create = (accountStatus: 'active' | 'suspended' | 'closed' = 'active', creationId = 'creation-1'): SftpUserCommand => ({
   type: 'CreateSftpUser',
-  data: { accountId: ACCOUNT, accountSlug: 'acme', sealedPassword: sealed('dk-1'), createdAt: AT, accountStatus },
+  data: { accountId: ACCOUNT, creationId, accountSlug: 'acme', sealedPassword: sealed('dk-1'), createdAt: AT, accountStatus },
 });
-const reset = (accountStatus: 'active' | 'suspended' | 'closed' = 'active'): SftpUserCommand => ({
+const reset = (accountStatus: 'active' | 'suspended' | 'closed' = 'active', resetId = 'reset-1'): SftpUserCommand => ({
   type: 'ResetSftpPassword',
-  data: { accountId: ACCOUNT, sealedPassword: sealed('dk-2'), resetAt: LATER, accountStatus },
+  data: { accountId: ACCOUNT, resetId, sealedPassword: sealed('dk-2'), resetAt: LATER, accountStatus },
 });
 const map = (overrides: { bucketUsable?: boolean; accountStatus?: 'active' | 'suspended' | 'closed' } = {}): SftpUserCommand => ({
   type: 'MapBucketToSftp',
@@ -33,8 +33,8 @@ const unmap = (bucketOfAccount = true): SftpUserCommand => ({ type: 'UnmapBucket
 const disable = (): SftpUserCommand => ({ type: 'DisableSftpUser', data: { accountId: ACCOUNT, disabledAt: LATER } });
 const recordProvisioned = (dataKeyId = 'dk-1'): SftpUserCommand => ({ type: 'RecordSftpUserProvisioned', data: { accountId: ACCOUNT, dataKeyId, provisionedAt: LATER } });
 
-const created: SftpUserEvent = { type: 'SftpUserCreated', data: { accountId: ACCOUNT, username: USERNAME, sealedPassword: sealed('dk-1'), createdAt: AT } };
-const wasReset: SftpUserEvent = { type: 'SftpPasswordReset', data: { accountId: ACCOUNT, username: USERNAME, sealedPassword: sealed('dk-2'), resetAt: LATER } };
+const created: SftpUserEvent = { type: 'SftpUserCreated', data: { accountId: ACCOUNT, username: USERNAME, sealedPassword: sealed('dk-1'), createdAt: AT, creationId: 'creation-1' } };
+const wasReset: SftpUserEvent = { type: 'SftpPasswordReset', data: { accountId: ACCOUNT, username: USERNAME, sealedPassword: sealed('dk-2'), resetAt: LATER, resetId: 'reset-1' } };
 const mapped: SftpUserEvent = { type: 'SftpBucketMapped', data: { accountId: ACCOUNT, username: USERNAME, bucketId: BUCKET, mappedAt: LATER } };
 const unmapped: SftpUserEvent = { type: 'SftpBucketUnmapped', data: { accountId: ACCOUNT, username: USERNAME, bucketId: BUCKET, unmappedAt: LATER } };
 const disabled: SftpUserEvent = { type: 'SftpUserDisabled', data: { accountId: ACCOUNT, username: USERNAME, disabledAt: LATER } };
@@ -58,12 +58,21 @@ describe('CreateSftpUser', () => {
     spec.given().when(create()).then(created);
   });
   it('refuses a second user for the account, even a disabled one', () => {
-    spec.given(created).when(create()).thenThrows(ConflictError, 'sftp_user_exists');
-    spec.given(created, disabled).when(create()).thenThrows(ConflictError, 'sftp_user_exists');
+    spec.given(created).when(create('active', 'creation-2')).thenThrows(ConflictError, 'sftp_user_exists');
+    spec.given(created, disabled).when(create('active', 'creation-2')).thenThrows(ConflictError, 'sftp_user_exists');
   });
   it('refuses while the account is suspended or closed', () => {
     spec.given().when(create('suspended')).thenThrows(IllegalStateError, 'account_suspended');
     spec.given().when(create('closed')).thenThrows(IllegalStateError, 'account_closed');
+  });
+  it('a retry of the creating request records nothing, even once the user is disabled', () => {
+    spec.given(created).when(create()).thenNothing();
+    spec.given(created, disabled).when(create()).thenNothing();
+  });
+  it('a user created before creation ids folds, and no request is taken for its retry', () => {
+    const { creationId: _none, ...older } = (created as Extract<SftpUserEvent, { type: 'SftpUserCreated' }>).data;
+    expect(spec.given({ type: 'SftpUserCreated', data: older }).state()).toMatchObject({ creationId: null, lastPasswordResetId: null });
+    spec.given({ type: 'SftpUserCreated', data: older }).when(create()).thenThrows(ConflictError, 'sftp_user_exists');
   });
 });
 
@@ -77,6 +86,18 @@ describe('ResetSftpPassword', () => {
     spec.given(created, disabled).when(reset()).thenThrows(IllegalStateError, 'sftp_user_disabled');
     spec.given(created).when(reset('suspended')).thenThrows(IllegalStateError, 'account_suspended');
     spec.given(created).when(reset('closed')).thenThrows(IllegalStateError, 'account_closed');
+  });
+  it('a retry of the last reset records nothing, even once the user is disabled; another request resets again', () => {
+    spec.given(created, wasReset).when(reset()).thenNothing();
+    spec.given(created, wasReset, disabled).when(reset()).thenNothing();
+    spec
+      .given(created, wasReset)
+      .when(reset('active', 'reset-2'))
+      .then({ type: 'SftpPasswordReset', data: { accountId: ACCOUNT, username: USERNAME, sealedPassword: sealed('dk-2'), resetAt: LATER, resetId: 'reset-2' } });
+  });
+  it('a reset recorded before reset ids folds with no id', () => {
+    const { resetId: _none, ...older } = (wasReset as Extract<SftpUserEvent, { type: 'SftpPasswordReset' }>).data;
+    expect(spec.given(created, { type: 'SftpPasswordReset', data: older }).state()).toMatchObject({ lastPasswordResetId: null, password: { dataKeyId: 'dk-2' } });
   });
 });
 

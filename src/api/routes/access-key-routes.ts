@@ -151,12 +151,17 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
     params: AccessKeyParams,
     responses: { 200: AccessKeyWithSecretView },
     secretFields: ['secretAccessKey'],
-    async handler({ params, context }) {
-      const rotated = await keys.rotate(params, context);
+    async handler({ params, context, newId }) {
+      const rotated = await keys.rotate(params, context, newId('access-key-rotation'));
+      const view = accessKeyViewFromState(rotated.result.state, context.occurredAt);
       return {
         status: 200,
-        body: { ...accessKeyViewFromState(rotated.result.state, context.occurredAt), secretAccessKey: rotated.secretAccessKey },
-        headers: rotated.result.position ? { 'event-position': rotated.result.position } : undefined,
+        body: rotated.secretAccessKey === null ? view : { ...view, secretAccessKey: rotated.secretAccessKey },
+        headers: {
+          ...(rotated.result.position ? { 'event-position': rotated.result.position } : {}),
+          // a retry that found the rotation its lost first answer made
+          ...(rotated.secretAccessKey === null ? { 'secrets-omitted': 'secretAccessKey' } : {}),
+        },
       };
     },
   });

@@ -40,6 +40,9 @@ export function sftpUserViewFromState(state: SftpUserState): SftpUserView {
 
 
 const positionHeader = (position: string | null) => (position ? { 'event-position': position } : undefined);
+const withPassword = (view: SftpUserView, password: string | null) => (password === null ? view : { ...view, password });
+/** A retry that found what its lost first answer recorded: that password is not shown. */
+const passwordOmitted = (password: string | null): Record<string, string> => (password === null ? { 'secrets-omitted': 'password' } : {});
 
 export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
   const sftp = createSftpUserCommands({ eventStore: deps.eventStore, secrets: deps.secrets });
@@ -54,9 +57,13 @@ export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps):
     body: NoInputBody,
     responses: { 201: SftpUserWithPasswordView },
     secretFields: ['password'],
-    async handler({ params, context }) {
-      const { result, password } = await sftp.create(params.accountId, context);
-      return { status: 201, body: { ...sftpUserViewFromState(result.state), password }, headers: { ...positionHeader(result.position), location: `/accounts/${params.accountId}/sftp-user` } };
+    async handler({ params, context, newId }) {
+      const { result, password } = await sftp.create(params.accountId, context, newId('sftp-user'));
+      return {
+        status: 201,
+        body: withPassword(sftpUserViewFromState(result.state), password),
+        headers: { ...positionHeader(result.position), location: `/accounts/${params.accountId}/sftp-user`, ...passwordOmitted(password) },
+      };
     },
   });
 
@@ -85,9 +92,9 @@ export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps):
     body: NoInputBody,
     responses: { 200: SftpUserWithPasswordView },
     secretFields: ['password'],
-    async handler({ params, context }) {
-      const { result, password } = await sftp.resetPassword(params.accountId, context);
-      return { status: 200, body: { ...sftpUserViewFromState(result.state), password }, headers: positionHeader(result.position) };
+    async handler({ params, context, newId }) {
+      const { result, password } = await sftp.resetPassword(params.accountId, context, newId('sftp-password-reset'));
+      return { status: 200, body: withPassword(sftpUserViewFromState(result.state), password), headers: { ...positionHeader(result.position), ...passwordOmitted(password) } };
     },
   });
 

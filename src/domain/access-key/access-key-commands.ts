@@ -33,6 +33,8 @@ export type RotateAccessKey = {
   data: {
     accountId: string;
     keyId: string;
+    /** one per request (derived from its Idempotency-Key): a retry of the last rotation rotates no more */
+    rotationId: string;
     accessKeyId: string;
     sealedSecret: SealedSecret;
     rotatedAt: string;

@@ -45,6 +45,8 @@ export type AccessKeyState =
       expiresAt: string | null;
       issuedAt: string;
       rotatedAt: string | null;
+      /** the id of the last rotation's request, so its retry is recognised (null if none, or unrecorded) */
+      lastRotationId: string | null;
       revokedAt: string | null;
       current: AccessKeyCredential;
       /** the credentials before the last rotation, valid until `validUntil` */
@@ -110,6 +112,8 @@ function issueAccessKey({ data }: IssueAccessKey, state: AccessKeyState): Access
 
 function rotateAccessKey({ data }: RotateAccessKey, state: AccessKeyState): AccessKeyEvent[] {
   const key = requireKey(state, data.accountId, data.keyId);
+  // A retry of the rotation already recorded: its outcome stands, whatever happened since.
+  if (key.lastRotationId === data.rotationId) return [];
   if (key.status === 'revoked') throw new IllegalStateError('access_key_revoked', `access key "${key.name}" is revoked`);
   if (isExpired(key.expiresAt, data.rotatedAt)) throw new IllegalStateError('access_key_expired', `access key "${key.name}" expired at ${key.expiresAt}`);
   requireAccountAcceptsWork(data.accountStatus, data.accountId);
@@ -133,6 +137,7 @@ function rotateAccessKey({ data }: RotateAccessKey, state: AccessKeyState): Acce
         previousAccessKeyId: key.current.accessKeyId,
         previousSecretValidUntil: new Date(validUntil).toISOString(),
         rotatedAt: data.rotatedAt,
+        rotationId: data.rotationId,
       },
     },
   ];
@@ -191,6 +196,7 @@ export const accessKeyDecider: Decider<AccessKeyCommand, AccessKeyEvent, AccessK
           expiresAt: d.expiresAt,
           issuedAt: d.issuedAt,
           rotatedAt: null,
+          lastRotationId: null,
           revokedAt: null,
           current: { accessKeyId: d.accessKeyId, dataKeyId: d.sealedSecret.dataKeyId, provisionedAt: null },
           previous: null,
@@ -202,6 +208,7 @@ export const accessKeyDecider: Decider<AccessKeyCommand, AccessKeyEvent, AccessK
         return {
           ...state,
           rotatedAt: d.rotatedAt,
+          lastRotationId: d.rotationId ?? null,
           current: { accessKeyId: d.accessKeyId, dataKeyId: d.sealedSecret.dataKeyId, provisionedAt: null },
           previous: { ...state.current, validUntil: d.previousSecretValidUntil },
         };

@@ -30,6 +30,8 @@ export type AccessKeyRotated = DomainEvent<
     /** the old credentials work until this instant (rotatedAt + the grace period) */
     previousSecretValidUntil: string;
     rotatedAt: string;
+    /** the request's rotation id; absent in events recorded before retries were recognised */
+    rotationId?: string;
   }
 >;
 export type AccessKeyRevoked = DomainEvent<'AccessKeyRevoked', AccessKeyRef & { accessKeyId: string; revokedAt: string }>;

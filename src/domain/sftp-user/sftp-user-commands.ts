@@ -4,11 +4,13 @@ import type { SealedSecret } from '../shared/sealed-secret.ts';
 /** The password is drawn outside the domain and arrives sealed; the username comes from the slug. */
 export type CreateSftpUser = {
   type: 'CreateSftpUser';
-  data: { accountId: string; accountSlug: string; sealedPassword: SealedSecret; createdAt: string; accountStatus: AccountStatus };
+  /** creationId: one per request (derived from its Idempotency-Key), so a retry is recognised */
+  data: { accountId: string; creationId: string; accountSlug: string; sealedPassword: SealedSecret; createdAt: string; accountStatus: AccountStatus };
 };
 export type ResetSftpPassword = {
   type: 'ResetSftpPassword';
-  data: { accountId: string; sealedPassword: SealedSecret; resetAt: string; accountStatus: AccountStatus };
+  /** resetId: one per request (derived from its Idempotency-Key): a retry of the last reset resets no more */
+  data: { accountId: string; resetId: string; sealedPassword: SealedSecret; resetAt: string; accountStatus: AccountStatus };
 };
 export type MapBucketToSftp = {
   type: 'MapBucketToSftp';

@@ -28,6 +28,9 @@ export type SftpUserState =
       passwordResetAt: string | null;
       disabledAt: string | null;
       password: { dataKeyId: string; provisionedAt: string | null };
+      /** the ids of the creating request and of the last reset's, so their retries are recognised (null if unrecorded) */
+      creationId: string | null;
+      lastPasswordResetId: string | null;
       storageCredential: StorageCredential | null;
     };
 
@@ -60,20 +63,30 @@ export const sftpUserDecider: Decider<SftpUserCommand, SftpUserEvent, SftpUserSt
     switch (command.type) {
       case 'CreateSftpUser': {
         const { data } = command;
+        // A retry of the request that created the user: its outcome stands.
+        if (state.status !== 'none' && state.accountId === data.accountId && state.creationId === data.creationId) return [];
         if (state.status !== 'none') throw new ConflictError('sftp_user_exists', `account ${data.accountId} already has SFTP user ${state.username}`);
         requireAccountAcceptsWork(data.accountStatus, data.accountId);
         return [
           {
             type: 'SftpUserCreated',
-            data: { accountId: data.accountId, username: sftpUsernameFor(data.accountSlug), sealedPassword: data.sealedPassword, createdAt: data.createdAt },
+            data: {
+              accountId: data.accountId,
+              username: sftpUsernameFor(data.accountSlug),
+              sealedPassword: data.sealedPassword,
+              createdAt: data.createdAt,
+              creationId: data.creationId,
+            },
           },
         ];
       }
       case 'ResetSftpPassword': {
         const { data } = command;
+        // A retry of the last reset: its outcome stands, whatever happened since.
+        if (requireUser(state, data.accountId).lastPasswordResetId === data.resetId) return [];
         const user = requireActive(requireUser(state, data.accountId));
         requireAccountAcceptsWork(data.accountStatus, data.accountId);
-        return [{ type: 'SftpPasswordReset', data: { ...ref(user), sealedPassword: data.sealedPassword, resetAt: data.resetAt } }];
+        return [{ type: 'SftpPasswordReset', data: { ...ref(user), sealedPassword: data.sealedPassword, resetAt: data.resetAt, resetId: data.resetId } }];
       }
       case 'MapBucketToSftp': {
         const { data } = command;
@@ -145,12 +158,19 @@ export const sftpUserDecider: Decider<SftpUserCommand, SftpUserEvent, SftpUserSt
           passwordResetAt: null,
           disabledAt: null,
           password: { dataKeyId: d.sealedPassword.dataKeyId, provisionedAt: null },
+          creationId: d.creationId ?? null,
+          lastPasswordResetId: null,
           storageCredential: null,
         };
       }
       case 'SftpPasswordReset':
         if (state.status === 'none') return state;
-        return { ...state, passwordResetAt: event.data.resetAt, password: { dataKeyId: event.data.sealedPassword.dataKeyId, provisionedAt: null } };
+        return {
+          ...state,
+          passwordResetAt: event.data.resetAt,
+          lastPasswordResetId: event.data.resetId ?? null,
+          password: { dataKeyId: event.data.sealedPassword.dataKeyId, provisionedAt: null },
+        };
       case 'SftpBucketMapped':
         if (state.status === 'none') return state;
         return { ...state, bucketIds: [...state.bucketIds, event.data.bucketId] };

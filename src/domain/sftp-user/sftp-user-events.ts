@@ -7,8 +7,9 @@ interface SftpUserRef {
   username: string;
 }
 
-export type SftpUserCreated = DomainEvent<'SftpUserCreated', SftpUserRef & { sealedPassword: SealedSecret; createdAt: string }>;
-export type SftpPasswordReset = DomainEvent<'SftpPasswordReset', SftpUserRef & { sealedPassword: SealedSecret; resetAt: string }>;
+/** creationId and resetId: the request's id; absent in events recorded before retries were recognised */
+export type SftpUserCreated = DomainEvent<'SftpUserCreated', SftpUserRef & { sealedPassword: SealedSecret; createdAt: string; creationId?: string }>;
+export type SftpPasswordReset = DomainEvent<'SftpPasswordReset', SftpUserRef & { sealedPassword: SealedSecret; resetAt: string; resetId?: string }>;
 export type SftpBucketMapped = DomainEvent<'SftpBucketMapped', SftpUserRef & { bucketId: string; mappedAt: string }>;
 export type SftpBucketUnmapped = DomainEvent<'SftpBucketUnmapped', SftpUserRef & { bucketId: string; unmappedAt: string }>;
 export type SftpUserDisabled = DomainEvent<'SftpUserDisabled', SftpUserRef & { disabledAt: string }>;
