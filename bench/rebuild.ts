@@ -3,7 +3,7 @@
  * read models fed by the most events, as `ops rebuild` does (truncate, replay the log through
  * the projection runner, batches of PROJECTION_BATCH_SIZE).
  *
- * - usage-totals over BENCH_EVENTS usage samples (1,000,000; `--quick`: 200,000): hourly
+ * - usage-totals over BENCH_EVENTS usage samples (1,000,000; `--quick`: 100,000): hourly
  *   storage and traffic of 2,000 buckets of 1,000 accounts;
  * - audit-log over as many bucket events (quota changes of 10,000 buckets), which are not
  *   usage, so the audit log describes every one.
@@ -25,7 +25,7 @@ import { compose } from '../src/main.ts';
 import type { EventStore, EventToAppend, EventTypeFilter, Position } from '../src/ports/event-store.ts';
 import { benchDatabase, printResult, QUICK } from './support/bench-database.ts';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? (QUICK ? 200_000 : 1_000_000));
+const EVENTS = Number(process.env.BENCH_EVENTS ?? (QUICK ? 100_000 : 1_000_000));
 const ACCOUNTS = 1000;
 const PER_APPEND = 1000;
 const PROFILE = process.argv.includes('--profile');
