@@ -103,24 +103,31 @@ export class ProjectionRunner {
 
   /**
    * Applies everything committed so far, then returns. Used by ops, and by tests that
-   * need the read model to reflect what they just wrote.
+   * need the read model to reflect what they just wrote. Transient database errors are
+   * retried with the live loop's backoff (a rebuild of millions of events should not die
+   * of one deadlock); the projection's own error, or any other, is thrown.
    */
   async catchUp(names?: readonly string[], onProgress?: (projection: string, applied: number) => void): Promise<void> {
     const selected = names ? names.map((n) => this.projection(n)) : this.projections;
     for (const projection of selected) {
       let applied = 0;
+      let retryDelayMs = RETRY_MIN_MS;
       for (;;) {
-        const checkpoint = await this.readCheckpoint(projection.name);
-        const batch = await this.eventStore.readAll({ fromPosition: checkpoint, maxCount: this.batchSize, filter: this.filterOf(projection) });
-        if (batch.length === 0) break;
         try {
+          const checkpoint = await this.readCheckpoint(projection.name);
+          const batch = await this.eventStore.readAll({ fromPosition: checkpoint, maxCount: this.batchSize, filter: this.filterOf(projection) });
+          if (batch.length === 0) break;
           await this.applyBatch(projection, checkpoint, batch);
+          applied += batch.length;
+          onProgress?.(projection.name, applied);
+          retryDelayMs = RETRY_MIN_MS;
         } catch (error) {
           if (error instanceof CheckpointMoved) continue;
-          throw error;
+          if (!isTransientDatabaseError(error)) throw error;
+          this.logger.error(`projection "${projection.name}" will retry in ${retryDelayMs} ms: ${error instanceof Error ? error.message : String(error)}`);
+          await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+          retryDelayMs = Math.min(retryDelayMs * 2, RETRY_MAX_MS);
         }
-        applied += batch.length;
-        onProgress?.(projection.name, applied);
       }
     }
   }

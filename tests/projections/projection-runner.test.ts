@@ -56,32 +56,34 @@ async function tallies(table: string) {
 }
 
 describe('projection runner', () => {
-  it('a projection killed in the middle of a batch restarts and applies every event exactly once', async () => {
+  it('a projection killed in the middle of a batch retries and applies every event exactly once', async () => {
     const written = Array.from({ length: 250 }, (_, i) => tick(i));
     for (let i = 0; i < written.length; i += 50) await store.append(`ticks-${randomUUID()}`, written.slice(i, i + 50), { expectedRevision: 'no_stream' });
 
     // The connection is cut while applying event 130, inside the second batch of 100:
-    // the first batch is committed, the second half-written and lost with its transaction.
+    // the first batch is committed, the second half-written and lost with its transaction,
+    // then tried again (a lost connection is transient) on a new connection.
     let killed = false;
+    let committedWhenKilled = -1;
     const crashing = tallyProjection('tally', 'tally', {
       async beforeApply(n, trx) {
         if (n === 130 && !killed) {
           killed = true;
+          committedWhenKilled = (await tallies('tally')).length;
           await sql`SELECT pg_terminate_backend(pg_backend_pid())`.execute(trx);
         }
       },
     });
-    const first = new ProjectionRunner({ db, eventStore: store, projections: [crashing], batchSize: 100 });
-    await expect(first.catchUp()).rejects.toThrow();
+    const logged: string[] = [];
+    const runner = new ProjectionRunner({ db, eventStore: store, projections: [crashing], batchSize: 100, logger: { info: () => undefined, error: (m) => logged.push(m) } });
+    await runner.catchUp();
     expect(killed).toBe(true);
-    expect((await tallies('tally')).length).toBe(100);
-
-    const restarted = new ProjectionRunner({ db, eventStore: store, projections: [tallyProjection('tally', 'tally')], batchSize: 100 });
-    await restarted.catchUp();
+    expect(committedWhenKilled).toBe(100);
+    expect(logged.some((m) => /projection "tally" will retry in \d+ ms/.test(m))).toBe(true);
     const rows = await tallies('tally');
     expect(rows.map((r) => r.event_id).sort()).toEqual(written.map((e) => e.eventId).sort());
     expect(rows.every((r) => r.times === 1)).toBe(true);
-    const [status] = await restarted.status();
+    const [status] = await runner.status();
     expect(status).toMatchObject({ projection: 'tally', lag: 0n, eventsApplied: 250n, status: 'running' });
   });
 
@@ -207,5 +209,45 @@ describe('projection runner', () => {
     const { rows } = await sql<{ event_id: string }>`SELECT event_id FROM measured`.execute(db);
     expect(rows.map((r) => r.event_id).sort()).toEqual(written.map((e) => e.eventId).sort());
     expect(logged.some((m) => /projection "patient" will retry in \d+ ms: .*statement timeout/.test(m))).toBe(true);
+  });
+
+  it('catchUp (ops rebuild) retries a statement timeout on the first event with backoff too; an error of the projection still throws', async () => {
+    await sql`CREATE TABLE audited (event_id uuid PRIMARY KEY)`.execute(db);
+    const audited = (n: number): EventToAppend => ({ ...tick(n), type: 'Audited' });
+    const written = [audited(1), audited(2), audited(3)];
+    await store.append(`audited-${randomUUID()}`, written, { expectedRevision: 'no_stream' });
+    let attempts = 0;
+    const patient: Projection = {
+      name: 'patient-rebuild',
+      eventTypes: new Set(['Audited']),
+      tables: ['audited'],
+      async apply(trx, event) {
+        if ((event.data as { n: number }).n === 1 && ++attempts === 1) {
+          await sql`SET LOCAL statement_timeout = '1ms'`.execute(trx);
+          await sql`SELECT pg_sleep(0.2)`.execute(trx);
+        }
+        await sql`INSERT INTO audited (event_id) VALUES (${event.eventId})`.execute(trx);
+      },
+    };
+    const logged: string[] = [];
+    const runner = new ProjectionRunner({ db, eventStore: store, projections: [patient], batchSize: 10, logger: { info: () => undefined, error: (m) => logged.push(m) } });
+    await runner.catchUp(['patient-rebuild']);
+    expect(attempts).toBe(2);
+    const { rows } = await sql<{ event_id: string }>`SELECT event_id FROM audited`.execute(db);
+    expect(rows.map((r) => r.event_id).sort()).toEqual(written.map((e) => e.eventId).sort());
+    const [status] = await runner.status();
+    expect(status).toMatchObject({ projection: 'patient-rebuild', status: 'running', error: null, lag: 0n, eventsApplied: 3n });
+    expect(logged.some((m) => /projection "patient-rebuild" will retry in \d+ ms: .*statement timeout/.test(m))).toBe(true);
+
+    const broken: Projection = {
+      name: 'broken-rebuild',
+      eventTypes: new Set(['Audited']),
+      tables: [],
+      apply: async () => {
+        throw new Error('no such plan');
+      },
+    };
+    const failing = new ProjectionRunner({ db, eventStore: store, projections: [broken], batchSize: 10, logger: { info: () => undefined, error: () => undefined } });
+    await expect(failing.catchUp(['broken-rebuild'])).rejects.toThrow(/no such plan/);
   });
 });
