@@ -148,10 +148,15 @@ export class ProjectionRunner {
     await this.catchUp([name], (_, applied) => onProgress?.(applied, total));
   }
 
-  /** Events of the projection's types it can read and has not applied yet (held-back ones are not counted: see status). */
+  /**
+   * Events of the projection's types it has not applied yet: those it can read and those
+   * held back by an open transaction, as in status. A caller waiting for the read model to
+   * be current (a reactor) must not take it for current while an event is still on its way.
+   */
   async lagOf(name: string): Promise<bigint> {
     const projection = this.projection(name);
-    return this.eventStore.countAfter(await this.readCheckpoint(projection.name), this.filterOf(projection));
+    const backlog = await this.eventStore.backlogAfter(await this.readCheckpoint(projection.name), this.filterOf(projection));
+    return backlog.readable + backlog.heldBack;
   }
 
   async status(): Promise<ProjectionStatus[]> {

@@ -11,12 +11,14 @@ import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
 import type { ReadModelDatabase } from '../../src/projections/read-model-database.ts';
 import { createTestDatabase } from '../support/database.ts';
 
+let databaseUrl: string;
 let pool: pg.Pool;
 let db: Kysely<ReadModelDatabase>;
 let store: PostgresEventStore;
 
 beforeAll(async () => {
-  pool = createPool(await createTestDatabase('proj'));
+  databaseUrl = await createTestDatabase('proj');
+  pool = createPool(databaseUrl);
   db = createKysely<ReadModelDatabase>(pool);
   store = new PostgresEventStore(pool);
   await store.migrate();
@@ -249,5 +251,43 @@ describe('projection runner', () => {
     };
     const failing = new ProjectionRunner({ db, eventStore: store, projections: [broken], batchSize: 10, logger: { info: () => undefined, error: () => undefined } });
     await expect(failing.catchUp(['broken-rebuild'])).rejects.toThrow(/no such plan/);
+  });
+
+  it('lagOf counts events held back by an open transaction, as status does', async () => {
+    await sql`CREATE TABLE held (event_id uuid PRIMARY KEY)`.execute(db);
+    const held: Projection = {
+      name: 'held',
+      eventTypes: new Set(['HeldBack']),
+      tables: ['held'],
+      apply: async (trx, event) => void (await sql`INSERT INTO held (event_id) VALUES (${event.eventId})`.execute(trx)),
+    };
+    const runner = new ProjectionRunner({ db, eventStore: store, projections: [held], batchSize: 10 });
+    const holder = new pg.Client({ connectionString: databaseUrl });
+    await holder.connect();
+    let open = true;
+    try {
+      // A transaction id of its own, taken before the append: readers see nothing newer until it ends.
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_current_xact_id()');
+      await store.append(`held-${randomUUID()}`, [{ ...tick(1), type: 'HeldBack' }], { expectedRevision: 'no_stream' });
+      await runner.catchUp();
+      const [status] = await runner.status();
+      expect(status).toMatchObject({ projection: 'held', lag: 1n, heldBack: 1n });
+      expect(await runner.lagOf('held')).toBe(1n);
+      await holder.query('ROLLBACK');
+      open = false;
+    } finally {
+      if (open) await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    }
+    // Other work in the cluster may hold it back a moment longer: wait for it, never time it.
+    const deadline = Date.now() + 60_000;
+    while ((await runner.lagOf('held')) > 0n && Date.now() < deadline) {
+      await runner.catchUp();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await runner.lagOf('held')).toBe(0n);
+    const { rows } = await sql<{ event_id: string }>`SELECT event_id FROM held`.execute(db);
+    expect(rows).toHaveLength(1);
   });
 });
