@@ -5,7 +5,8 @@
  *
  * Shape (as bench/billing.ts): ACCOUNTS accounts, two buckets each, 30 days of hourly samples
  * per bucket (a storage reading and a traffic window each hour), in batches of 1,000 in hour
- * order: 2.88 M usage events for 1,000 accounts. `--quick`: 100 accounts (288,000 events).
+ * order: 2.88 M usage events for 1,000 accounts. `--quick`: the same accounts and batches over
+ * 3 days instead of 30 (288,000 events).
  *
  * The service runs in this process (compose(), as `npm start` does, without the projection
  * runner, so the figure is the intake's own); its RSS is sampled every 100 ms while the load
@@ -17,11 +18,13 @@
  * statements at a time; only the INSERTs are timed.
  *
  * Prints `RESULT {...}` lines: ingest.http (events/s, baseline and ratio) and ingest.rss (MB).
- * Env: DATABASE_URL (else a throwaway embedded PostgreSQL), BENCH_ACCOUNTS, INGEST_CONCURRENCY (4).
+ * Env: DATABASE_URL (else a throwaway embedded PostgreSQL), BENCH_ACCOUNTS, BENCH_HOURS, INGEST_CONCURRENCY (4),
+ * INGEST_PROFILE (a file: the service's CPU profile while the load runs, for Chrome's DevTools).
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,19 +37,19 @@ import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
 
 const QUICK = process.argv.includes('--quick');
-const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? (QUICK ? 100 : 1000));
+const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1000);
 const BUCKETS = 2;
-const HOURS = 30 * 24;
+const HOURS = Number(process.env.BENCH_HOURS ?? (QUICK ? 72 : 30 * 24));
 const BATCH = 1000;
 const CONCURRENCY = Number(process.env.INGEST_CONCURRENCY ?? 4);
 
 const bucketNames = (accounts: number) => Array.from({ length: accounts * BUCKETS }, (_, i) => `bench-${Math.floor(i / BUCKETS)}-b${i % BUCKETS}`);
 
 /** The batches in the order a fleet of collectors would send them: hour by hour, every bucket. */
-function* batches(accounts: number, startMs: number): Generator<object[]> {
+function* batches(accounts: number, hours: number, startMs: number): Generator<object[]> {
   const names = bucketNames(accounts);
   let batch: object[] = [];
-  for (let h = 0; h < HOURS; h++) {
+  for (let h = 0; h < hours; h++) {
     const at = new Date(startMs + h * 3_600_000).toISOString();
     const end = new Date(startMs + (h + 1) * 3_600_000).toISOString();
     for (const name of names) {
@@ -75,6 +78,7 @@ interface LoadOrder {
   url: string;
   token: string;
   accounts: number;
+  hours: number;
   startMs: number;
   concurrency: number;
 }
@@ -103,7 +107,7 @@ async function generateLoad(order: LoadOrder): Promise<LoadReport> {
       request.on('error', reject);
       request.end(body);
     });
-  const source = batches(order.accounts, order.startMs);
+  const source = batches(order.accounts, order.hours, order.startMs);
   const failures: string[] = [];
   let events = 0;
   const started = performance.now();
@@ -206,6 +210,7 @@ async function main() {
     return response.json<Record<string, string>>();
   };
 
+  const setupStarted = performance.now();
   process.stderr.write(`setting up ${ACCOUNTS} accounts with ${BUCKETS} buckets…\n`);
   let nextAccount = 0;
   await Promise.all(
@@ -218,13 +223,20 @@ async function main() {
     }),
   );
 
+  process.stderr.write(`set up in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s\n`);
   const address = await app.api.listen({ host: '127.0.0.1', port: 0 });
   // Thirty days that ended well before now: no sample is from the future, whatever the date.
   const startMs = Math.floor(app.clock().getTime() / 3_600_000) * 3_600_000 - (HOURS + 24 * 10) * 3_600_000;
-  const order: LoadOrder = { url: address, token: metering, accounts: ACCOUNTS, startMs, concurrency: CONCURRENCY };
+  const order: LoadOrder = { url: address, token: metering, accounts: ACCOUNTS, hours: HOURS, startMs, concurrency: CONCURRENCY };
   const expected = ACCOUNTS * BUCKETS * HOURS * 2;
   process.stderr.write(`ingesting ${expected} usage events through POST /usage (${CONCURRENCY} requests in flight, from another process)…\n`);
 
+  const profiler = process.env.INGEST_PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   let maxRss = process.memoryUsage.rss();
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage.rss())), 100);
   const child = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), stdio: 'inherit' });
@@ -236,6 +248,14 @@ async function main() {
   });
   clearInterval(sampler);
   maxRss = Math.max(maxRss, process.memoryUsage.rss());
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    await writeFile(process.env.INGEST_PROFILE!, JSON.stringify(profile));
+    profiler.disconnect();
+  }
+  (globalThis as { gc?: () => void }).gc?.();
+  const memory = process.memoryUsage();
+  process.stderr.write(`after the load: rss ${Math.round(memory.rss / 2 ** 20)} MB, heap ${Math.round(memory.heapUsed / 2 ** 20)} of ${Math.round(memory.heapTotal / 2 ** 20)} MB, external ${Math.round(memory.external / 2 ** 20)} MB, hot streams ${app.ingestion.hotStreams()}\n`);
   if (report.failures.length > 0) throw new Error(`${report.failures.length} batches failed, first: ${report.failures[0]}`);
 
   const pool = new pg.Pool({ connectionString: url.toString(), max: CONCURRENCY + 1 });

@@ -73,7 +73,8 @@ export function createUsageIngestion(eventStore: EventStore, options: UsageInges
     const issues = [...batch.issues];
     const resolved = batch.references.length > 0 ? await targets.resolve(batch.references, nowMs, issues) : new Map<number, Target>();
     if (issues.length > 0) throw new ValidationError(byIndex(issues));
-    const items: Item[] = batch.samples.map((sample, index) => ({ index, sample: sample!, target: resolved.get(index)!, contentDigest: sampleDigest(sample!) }));
+    const instants = new Map(batch.references.map((r) => [r.index, r.instantMs]));
+    const items: Item[] = batch.samples.map((sample, index) => ({ index, sample: sample!, target: resolved.get(index)!, contentDigest: sampleDigest(sample!), instantMs: instants.get(index)! }));
 
     // One key, one content, within the batch, whichever streams the items go to.
     const firstByKey = new Map<string, Item>();

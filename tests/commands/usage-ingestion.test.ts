@@ -155,6 +155,29 @@ describe('usage ingestion', () => {
     expect((error as SampleConflictError).message).toContain('for another bucket, account or period');
   });
 
+  it('a bucket name taken again after the service looked it up: each sample goes to the bucket that held the name at its instant', async () => {
+    const first = await tenant('reused-name');
+    const ingestion = createUsageIngestion(store);
+    const at = (day: number) => testContext({ occurredAt: `2026-06-${day}T12:00:00.000Z` });
+    // the service learns the name's holder on June 20
+    await ingestion.ingest([storage(first.bucket, 'rn-1', '1', '2026-06-10T00:00:00Z')], at(20));
+    const buckets = createBucketCommands(store);
+    await buckets.recordProvisioned({ accountId: first.accountId, bucketId: first.bucketId }, at(24));
+    await buckets.delete({ accountId: first.accountId, bucketId: first.bucketId }, at(25));
+    await buckets.recordDeleted({ accountId: first.accountId, bucketId: first.bucketId }, at(25));
+    const second = await tenant('reused-name-2');
+    const { state } = await buckets.request({ accountId: second.accountId, name: first.bucket }, at(26));
+    if (state.status === 'none') throw new Error('no bucket');
+    const result = await ingestion.ingest([storage(first.bucket, 'rn-2', '2', '2026-06-12T00:00:00Z'), storage(first.bucket, 'rn-3', '3', '2026-06-27T00:00:00Z')], at(30));
+    expect(result).toEqual({ accepted: 2, duplicates: 0, recorded: 2 });
+    const bucketOf = async (accountId: string) => (await dataOf(accountId, '2026-06')).map(([, d]) => [(d as { sampleKey: string }).sampleKey, (d as { bucketId: string }).bucketId]);
+    expect(await bucketOf(first.accountId)).toEqual([
+      ['rn-1', first.bucketId],
+      ['rn-2', first.bucketId],
+    ]);
+    expect(await bucketOf(second.accountId)).toEqual([['rn-3', state.bucketId]]);
+  });
+
   it('lists unknown buckets beside the other bad items, and records nothing', async () => {
     const t = await tenant('unknown-bucket');
     const error = await createUsageIngestion(store)

@@ -29,6 +29,8 @@ export interface Item {
   sample: UsageSample;
   target: Target;
   contentDigest: string;
+  /** the instant that decides the period (`at`, or a window's start), as parsed */
+  instantMs: number;
 }
 
 type CounterItem = Item & { sample: CountersSample };
@@ -83,7 +85,6 @@ export async function planBatch(items: readonly Item[], options: PlanOptions): P
   const { ledgers, metadata, concurrency } = options;
   const issues: FieldIssue[] = [];
   const conflicts: SampleConflict[] = [];
-  const periods = new PeriodFinder();
   const usageCandidates = new Map<string, UsageCandidate[]>();
   const addUsage = (accountId: string, timeZone: string, candidate: UsageCandidate, startMs: number) => {
     const stream = usageStream(accountId, periods.of(startMs, timeZone));
@@ -119,11 +120,11 @@ export async function planBatch(items: readonly Item[], options: PlanOptions): P
     const base = { accountId: target.accountId, bucketId: target.bucketId, sampleKey: sample.sampleKey, contentDigest: item.contentDigest };
     switch (sample.kind) {
       case 'storage':
-        measured(item, { type: 'StorageMeasured', data: { ...base, bytes: sample.bytes, at: sample.at } }, parseInstant(sample.at)!);
+        measured(item, { type: 'StorageMeasured', data: { ...base, bytes: sample.bytes, at: sample.at } }, item.instantMs);
         break;
       case 'traffic': {
         const { windowStart, windowEnd, egressBytes, ingressBytes, requestsA, requestsB } = sample;
-        measured(item, { type: 'TrafficMeasured', data: { ...base, windowStart, windowEnd, egressBytes, ingressBytes, requestsA, requestsB } }, parseInstant(windowStart)!);
+        measured(item, { type: 'TrafficMeasured', data: { ...base, windowStart, windowEnd, egressBytes, ingressBytes, requestsA, requestsB } }, item.instantMs);
         break;
       }
       case 'counters': {
@@ -209,22 +210,28 @@ export async function planBatch(items: readonly Item[], options: PlanOptions): P
 
 /**
  * The period of an instant in a zone, from the bounds of periods already met: working them
- * out takes a dozen Intl calls, and a batch's samples fall in one or two periods.
+ * out takes a dozen Intl calls, and samples fall in a few recent periods. A period's bounds
+ * in a zone never change; the last few met per zone are kept.
  */
 class PeriodFinder {
   private readonly known = new Map<string, { period: BillingPeriod; startMs: number; endMs: number }[]>();
 
   of(ms: number, timeZone: string): BillingPeriod {
     let bounds = this.known.get(timeZone);
-    if (!bounds) this.known.set(timeZone, (bounds = []));
-    const hit = bounds.find((b) => b.startMs <= ms && ms < b.endMs);
-    if (hit) return hit.period;
+    if (!bounds) {
+      if (this.known.size >= 1000) this.known.clear();
+      this.known.set(timeZone, (bounds = []));
+    }
+    for (const b of bounds) if (b.startMs <= ms && ms < b.endMs) return b.period;
     const period = periodOfMs(ms, timeZone);
     const { startMs, endMs } = periodBounds(period, timeZone);
-    bounds.push({ period, startMs, endMs });
+    bounds.unshift({ period, startMs, endMs });
+    if (bounds.length > 24) bounds.pop();
     return period;
   }
 }
+
+const periods = new PeriodFinder();
 
 function counterRead(c: ReadingCandidate): CounterRead['data'] {
   const { sample, target } = c.item;

@@ -36,6 +36,12 @@ interface NameHistory {
  * stamped just before T by another process may commit just after the read.
  */
 const NAME_HISTORY_MARGIN_MS = 60_000;
+/**
+ * How long an instant outside every holding (dated before the bucket existed: a backfill, a
+ * collector's clock) keeps going to the holder found at the read, before the name is read
+ * again: that answer depends on who holds the name now.
+ */
+const FALLBACK_FRESH_MS = 60_000;
 
 /**
  * Resolves bucket names to targets. A bucket name names, at a sample's instant, the bucket
@@ -46,8 +52,8 @@ const NAME_HISTORY_MARGIN_MS = 60_000;
  *
  * What never changes once known is kept: a bucket's account, an account's time zone, and a
  * name's holdings for instants older than when they were read, so a backfill of a month
- * does not re-read 2,000 name streams per batch. An instant newer than that, or outside
- * every known holding, reads the name's stream again.
+ * does not re-read 2,000 name streams per batch. An instant newer than that reads the
+ * name's stream again, and so does one outside every holding once the read is a minute old.
  */
 export function createBucketTargets(eventStore: EventStore, options: { concurrency: number }) {
   const names = new LRUCache<string, NameHistory>({ max: 100_000 });
@@ -55,14 +61,17 @@ export function createBucketTargets(eventStore: EventStore, options: { concurren
   const accountZones = new LRUCache<string, string>({ max: 100_000 });
   const { concurrency } = options;
 
-  const known = (history: NameHistory | undefined, ms: number): string | null => {
+  const known = (history: NameHistory | undefined, ms: number, nowMs: number): string | null => {
     if (!history) return null;
-    const during = history.holdings.find((h) => h.fromMs <= ms && (h.toMs === null ? ms < history.readAtMs - NAME_HISTORY_MARGIN_MS : ms < h.toMs));
-    return during ? during.bucketId : null;
+    const settled = history.readAtMs - NAME_HISTORY_MARGIN_MS;
+    const during = history.holdings.find((h) => h.fromMs <= ms && (h.toMs === null ? ms < settled : ms < h.toMs));
+    if (during) return during.bucketId;
+    const outside = ms < settled && !history.holdings.some((h) => h.fromMs <= ms && (h.toMs === null || ms < h.toMs));
+    return outside && nowMs - history.readAtMs <= FALLBACK_FRESH_MS ? fallbackHolder(history.holdings) : null;
   };
 
   async function resolve(references: readonly BucketReference[], nowMs: number, issues: FieldIssue[]): Promise<Map<number, Target>> {
-    const stale = [...new Set(references.filter((r) => known(names.get(r.bucket), r.instantMs) === null).map((r) => r.bucket))];
+    const stale = [...new Set(references.filter((r) => known(names.get(r.bucket), r.instantMs, nowMs) === null).map((r) => r.bucket))];
     await pMap(
       stale,
       async (name) => {
@@ -74,7 +83,7 @@ export function createBucketTargets(eventStore: EventStore, options: { concurren
     const bucketOf = new Map<number, string>();
     for (const ref of references) {
       const history = names.get(ref.bucket)!;
-      const bucketId = known(history, ref.instantMs) ?? fallbackHolder(history.holdings);
+      const bucketId = known(history, ref.instantMs, nowMs) ?? fallbackHolder(history.holdings);
       if (bucketId) bucketOf.set(ref.index, bucketId);
     }
     const bucketIds = [...new Set(bucketOf.values())].filter((id) => !bucketAccounts.has(id));

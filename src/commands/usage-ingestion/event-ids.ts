@@ -17,8 +17,9 @@ const counterNamespace = parseUuid(COUNTER_READING_NAMESPACE);
 /** RFC 9562 UUID version 5 (SHA-1 of namespace and name). */
 export const uuidV5 = (name: string, namespace: string): string => v5(name, namespace);
 
-export const usageEventId = (sampleKey: string): string => v5(sampleKey, usageNamespace);
-export const counterReadingId = (sampleKey: string): string => v5(sampleKey, counterNamespace);
+// The key as UTF-8 bytes: given text, uuid encodes it through encodeURIComponent and unescape.
+export const usageEventId = (sampleKey: string): string => v5(Buffer.from(sampleKey, 'utf8'), usageNamespace);
+export const counterReadingId = (sampleKey: string): string => v5(Buffer.from(sampleKey, 'utf8'), counterNamespace);
 
 /** SHA-256 (hex) of the sample's canonical content: a re-send is compared by it. */
 export function sampleDigest(sample: UsageSample): string {

@@ -215,6 +215,15 @@ export function sampleInstant(sample: UsageSample): string {
  * UTC): the caller's SHA-256 of it is the `contentDigest` a re-send is compared by.
  */
 export function canonicalSampleContent(sample: UsageSample): string {
-  const entries = Object.entries(sample).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify(Object.fromEntries(entries));
+  // A parsed sample holds exactly its kind's fields, so their order is known beforehand:
+  // sorting each sample's entries was a tenth of ingestion's time.
+  const ordered: Record<string, unknown> = {};
+  for (const field of CANONICAL_ORDER[sample.kind]) ordered[field] = (sample as unknown as Record<string, unknown>)[field];
+  return JSON.stringify(ordered);
 }
+
+const CANONICAL_ORDER: Record<SampleKind, readonly string[]> = {
+  storage: [...FIELDS.storage].sort(),
+  traffic: [...FIELDS.traffic].sort(),
+  counters: [...FIELDS.counters].sort(),
+};
