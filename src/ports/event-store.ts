@@ -151,6 +151,13 @@ export interface EventStore {
   readonly atomicAppendMany: boolean;
   /** The stream's events in revision order (descending when read backwards); an empty array for a stream that does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * Several whole streams at once, as `readStream` without options would give each: one entry
+   * per distinct name, its events in revision order, an empty array for a stream that does not
+   * exist. One round trip where the adapter can (PostgreSQL); a caller that needs many small
+   * streams should not pay a round trip for each.
+   */
+  readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** Committed events in log order after `fromPosition`. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up from `fromPosition`, then live; ends when the signal aborts. Batches are never empty. */

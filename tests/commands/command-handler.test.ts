@@ -141,6 +141,9 @@ class InterferingStore implements EventStore {
     this.spy.readFrom.push(options?.fromRevision);
     return this.inner.readStream(streamName, options);
   }
+  readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    return this.inner.readStreams(streamNames);
+  }
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.inner.readAll(options);
   }

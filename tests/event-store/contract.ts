@@ -298,6 +298,31 @@ export function eventStoreContract(name: string, getStore: () => EventStore) {
         expect(await store.readStream(streamOf('missing'), { direction: 'backwards', maxCount: 1 })).toEqual([]);
       });
 
+      it('readStreams gives each named stream whole, in revision order, as readStream does, in one call', async () => {
+        const store = getStore();
+        const long = streamOf('many-long');
+        const short = streamOf('many-short');
+        const missing = streamOf('many-missing');
+        // twelve events, so an order that compared revisions as text ('10' < '2') would show;
+        // the two streams written interleaved, so log order differs from revision order per stream
+        const longBatch = Array.from({ length: 12 }, (_, i) => event('Counted', { i }));
+        const shortBatch = [event('Other', { s: 0 }), event('Other', { s: 1 })];
+        await store.append(long, longBatch.slice(0, 6), { expectedRevision: 'no_stream' });
+        await store.append(short, shortBatch.slice(0, 1), { expectedRevision: 'no_stream' });
+        await store.append(long, longBatch.slice(6), { expectedRevision: 5n });
+        await store.append(short, shortBatch.slice(1), { expectedRevision: 0n });
+
+        const read = await store.readStreams([short, missing, long, short]);
+        expect([...read.keys()].sort()).toEqual([long, missing, short].sort());
+        expect(read.get(missing)).toEqual([]);
+        expect(read.get(long)!.map((e) => e.eventId)).toEqual(longBatch.map((e) => e.eventId));
+        expect(read.get(long)!.map((e) => e.streamRevision)).toEqual(longBatch.map((_, i) => BigInt(i)));
+        expect(read.get(short)!.map((e) => (e.data as { s: number }).s)).toEqual([0, 1]);
+        expect(read.get(long)).toEqual(await store.readStream(long));
+        expect(read.get(short)).toEqual(await store.readStream(short));
+        expect((await store.readStreams([])).size).toBe(0);
+      });
+
       it('readAll returns events in commit order, positions increase as text, pages join up', async () => {
         const store = getStore();
         const prefix = streamOf('all');

@@ -190,6 +190,13 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  async readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    // The gRPC API reads one stream per call; reading them side by side costs one round trip of wall time.
+    const names = [...new Set(streamNames)];
+    const streams = await Promise.all(names.map((name) => this.readStream(name)));
+    return new Map(names.map((name, i) => [name, streams[i]!]));
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = options.maxCount ?? DEFAULT_READ_COUNT;
     const events: RecordedEvent[] = [];

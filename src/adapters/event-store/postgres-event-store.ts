@@ -155,6 +155,22 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
+  async readStreams(streamNames: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const name of streamNames) byStream.set(name, []);
+    if (byStream.size === 0) return byStream;
+    // Same rows and visibility as readStream (every committed event of the stream), in one statement.
+    const { rows } = await this.pool.query<EventRow>({
+      rowMode: 'array',
+      text: `SELECT ${EVENT_COLUMNS} FROM es_events e
+        WHERE e.stream_name = ANY($1::text[])
+        ORDER BY e.stream_name, e.stream_revision`,
+      values: [[...byStream.keys()]],
+    });
+    for (const row of rows) byStream.get(row[2])!.push(toRecordedEvent(row));
+    return byStream;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.fromPosition ? decodePgPosition(options.fromPosition) : { transactionId: '0', globalPosition: '0' };
     const typeFilter = typeFilterSql(options.filter, 4);
