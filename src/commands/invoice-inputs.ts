@@ -5,7 +5,7 @@ import { availableCredit, creditDecider } from '../domain/credit/credit-decider.
 import { creditStream } from '../domain/credit/credit-events.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { invoiceDecider } from '../domain/invoice/invoice-decider.ts';
-import { invoiceStream, type AdjustedPeriodInputs, type InvoiceInputs, type InvoiceReference } from '../domain/invoice/invoice-events.ts';
+import { invoiceStream, type AdjustedPeriodInputs, type InvoiceInputs, type InvoiceReference, type InvoiceStreamEvent } from '../domain/invoice/invoice-events.ts';
 import { billedElsewhere, billedForPeriod, type IssuedInvoice } from '../domain/invoice/late-usage.ts';
 import { pricebookStream, type PlanVersionPublished } from '../domain/pricebook/pricebook-events.ts';
 import { ZERO, maxOf } from '../domain/rating/exact-decimal.ts';
@@ -24,11 +24,17 @@ import {
   type PlanVersion,
 } from '../domain/rating/index.ts';
 import { usageStream, type UsageEvent } from '../domain/usage/usage-events.ts';
-import type { EventStore } from '../ports/event-store.ts';
+import type { EventStore, RecordedEvent } from '../ports/event-store.ts';
 import { loadAggregate } from './command-handler.ts';
 
 /** How far back the bytes in force at a period's start are looked for. */
 const CARRY_IN_LOOKBACK_PERIODS = 24;
+
+/**
+ * How many of those earlier usage streams one read asks for: a few round trips instead of one
+ * a period, while an account with years of hourly samples holds only this many periods at once.
+ */
+const CARRY_IN_PERIODS_PER_READ = 6;
 
 /** How many periods back an invoice looks for late usage to bill as adjustments. */
 const LATE_USAGE_LOOKBACK_PERIODS = 12;
@@ -79,13 +85,12 @@ export async function readPeriodUsage(eventStore: EventStore, accountId: string,
 /** When each of these buckets was deleted (its `BucketDeleted`), for those that were. */
 async function deletionInstants(eventStore: EventStore, bucketIds: Iterable<string>): Promise<Map<string, string>> {
   const deleted = new Map<string, string>();
-  await Promise.all(
-    [...new Set(bucketIds)].map(async (bucketId) => {
-      const events = await eventStore.readStream(bucketStream(bucketId));
-      const deletion = events.find((e) => e.type === 'BucketDeleted');
-      if (deletion) deleted.set(bucketId, (deletion.data as BucketDeletedEvent['data']).deletedAt);
-    }),
-  );
+  const buckets = [...new Set(bucketIds)];
+  const streams = await eventStore.readStreams(buckets.map(bucketStream));
+  for (const bucketId of buckets) {
+    const deletion = streams.get(bucketStream(bucketId))!.find((e) => e.type === 'BucketDeleted');
+    if (deletion) deleted.set(bucketId, (deletion.data as BucketDeletedEvent['data']).deletedAt);
+  }
   return deleted;
 }
 
@@ -129,12 +134,14 @@ export async function periodStorage(eventStore: EventStore, accountId: string, p
 /** Each bucket's last storage sample in the CARRY_IN_LOOKBACK_PERIODS periods before, as known now, by bucket in code-unit order. */
 async function lastSamplesBefore(eventStore: EventStore, accountId: string, period: string): Promise<Record<string, { at: number; bytes: string }>> {
   const found: Record<string, { at: number; bytes: string }> = {};
-  let earlier = period;
+  let read = new Map<string, RecordedEvent[]>();
+  const streams: string[] = [];
+  for (let i = 0, earlier = period; i < CARRY_IN_LOOKBACK_PERIODS; i++) streams.push(usageStream(accountId, (earlier = previousPeriod(earlier))));
   // Newest period first: a bucket found there is settled; older periods only add buckets.
-  for (let i = 0; i < CARRY_IN_LOOKBACK_PERIODS; i++) {
-    earlier = previousPeriod(earlier);
+  for (let i = 0; i < streams.length; i++) {
+    if (i % CARRY_IN_PERIODS_PER_READ === 0) read = await eventStore.readStreams(streams.slice(i, i + CARRY_IN_PERIODS_PER_READ));
     const latestHere: Record<string, { at: number; bytes: string }> = {};
-    for (const sample of toPeriodUsage(await eventStore.readStream(usageStream(accountId, earlier))).storage) {
+    for (const sample of toPeriodUsage(read.get(streams[i]!)!).storage) {
       if (found[sample.bucket]) continue;
       const at = Date.parse(sample.at);
       const current = latestHere[sample.bucket];
@@ -194,7 +201,12 @@ export async function loadRecordedSegments(eventStore: EventStore, segments: Inv
 async function issuedInvoices(eventStore: EventStore, accountId: string, from: string, to: string, except: string): Promise<IssuedInvoice[]> {
   const periods: string[] = [];
   for (let period = from; period <= to; period = nextPeriod(period)) if (period !== except) periods.push(period);
-  const states = await Promise.all(periods.map(async (period) => ({ period, ...(await loadAggregate(eventStore, invoiceDecider, invoiceStream(accountId, period))) })));
+  const streams = await eventStore.readStreams(periods.map((period) => invoiceStream(accountId, period)));
+  const states = periods.map((period) => {
+    let state = invoiceDecider.initialState();
+    for (const { type, data } of streams.get(invoiceStream(accountId, period))!) state = invoiceDecider.evolve(state, { type, data } as InvoiceStreamEvent);
+    return { period, state };
+  });
   return states.flatMap(({ period, state }) =>
     state.status === 'issued' ? [{ reference: { period, invoiceId: state.issued.invoiceId, number: state.issued.number }, drafted: state.draft }] : [],
   );
