@@ -101,10 +101,16 @@ export function createUsageIngestion(eventStore: EventStore, options: UsageInges
         if (error instanceof SampleConflictError && tally.usedElsewhere.size > 0) {
           throw new SampleConflictError(error.conflicts, 'was recorded before with other content (for another bucket, account or period)');
         }
-        if (!(error instanceof ConcurrencyError) || plan === null) throw error;
-        // Atomic: nothing was written, only the named stream moved. Otherwise any stream may hold part of the batch.
-        const moved = planStreams(plan).filter((s) => !eventStore.atomicAppendMany || s.stream === error.streamName);
-        await reconcile(ledgers, moved, context.causationId, tally);
+        if (plan === null) throw error;
+        if (!(error instanceof ConcurrencyError)) {
+          // The append's outcome is unknown (a connection lost after the commit?): whoever
+          // writes these streams next reads their tails first.
+          for (const s of planStreams(plan)) ledgers.markStale(s.stream);
+          throw error;
+        }
+        // The store names the first stream it found moved; others may have moved too (and a
+        // store that is not atomic may hold part of this batch): catch every one up.
+        await reconcile(ledgers, planStreams(plan), context.causationId, tally);
         if (attempt >= retry.maxAttempts) throw error;
       } finally {
         release();

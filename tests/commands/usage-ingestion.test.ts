@@ -319,6 +319,36 @@ describe('usage ingestion', () => {
     expect(await egress()).toBe(140n);
   });
 
+  it('after an append whose outcome was lost (it landed, the answer did not), the next batch reads the tails first and records nothing twice', async () => {
+    const t = await tenant('lost-answer');
+    let dropAnswer = false;
+    const flaky = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'appendMany') {
+          return async (appends: readonly StreamAppend[]) => {
+            const results = await target.appendMany(appends);
+            if (dropAnswer) {
+              dropAnswer = false;
+              throw new Error('connection lost after the commit');
+            }
+            return results;
+          };
+        }
+        const value = Reflect.get(target, property, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    // one try only: a stale ledger would be a 409
+    const ingestion = createUsageIngestion(flaky, { retry: { maxAttempts: 1, baseDelayMs: 1 } });
+    const months = (prefix: string) => ['2026-05-15', '2026-06-15', '2026-07-15'].map((day, i) => storage(t.bucket, `${prefix}-${i}`, String(i), `${day}T12:00:00Z`));
+    await ingestion.ingest(months('warm'), testContext());
+    dropAnswer = true;
+    await expect(ingestion.ingest(months('lost'), testContext())).rejects.toThrow('connection lost');
+    expect(await ingestion.ingest(months('next'), testContext())).toEqual({ accepted: 3, duplicates: 0, recorded: 3 });
+    expect(await ingestion.ingest(months('lost'), testContext())).toEqual({ accepted: 0, duplicates: 3, recorded: 0 });
+    for (const period of ['2026-05', '2026-06', '2026-07']) expect(await stream(t.accountId, period)).toHaveLength(3);
+  });
+
   it('twenty overlapping batches of one account at once all succeed, each sample recorded once', async () => {
     const t = await tenant('overlapping-batches');
     const ingestion = createUsageIngestion(store, { retry: { maxAttempts: 2, baseDelayMs: 1 } });

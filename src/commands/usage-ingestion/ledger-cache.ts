@@ -47,9 +47,14 @@ export function createLedgerCache(eventStore: EventStore, options: LedgerCacheOp
     for (const event of events) evolveCounterLedger(ledger, event.data as CounterRead['data'], event.streamRevision);
   };
 
+  /** streams an append may have changed without the ledger knowing (it failed with its outcome unknown) */
+  const stale = new Set<string>();
+
   async function load<L extends SampleLedger>(ledgers: LRUCache<string, L>, stream: string, empty: () => L, fold: (ledger: L, events: readonly RecordedEvent[]) => void): Promise<L> {
     const cached = ledgers.get(stream);
+    if (cached && stale.delete(stream)) for await (const page of pages(stream, cached.revision === null ? 0n : cached.revision + 1n)) fold(cached, page);
     if (cached) return cached;
+    stale.delete(stream);
     const ledger = empty();
     for await (const page of pages(stream, 0n)) fold(ledger, page);
     // Another batch of this process may have loaded it meanwhile: keep one copy.
@@ -91,6 +96,11 @@ export function createLedgerCache(eventStore: EventStore, options: LedgerCacheOp
       const ranges = readRanges(withPrevious ? revisions.flatMap((r) => (r > 0 ? [r - 1, r] : [r])) : revisions);
       const runs = await pMap(ranges, (range) => eventStore.readStream(stream, { fromRevision: BigInt(range.from), maxCount: range.count }), { concurrency: options.concurrency });
       return runs.flat();
+    },
+
+    /** The next use of the stream reads what was appended after the ledger's revision first. */
+    markStale(stream: string): void {
+      stale.add(stream);
     },
 
     forget(stream: string): void {
