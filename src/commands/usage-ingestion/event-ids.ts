@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { parse as parseUuid, v5 } from 'uuid';
 import { canonicalSampleContent, type UsageSample } from '../../domain/usage/usage-samples.ts';
 
@@ -23,5 +23,6 @@ export const counterReadingId = (sampleKey: string): string => v5(Buffer.from(sa
 
 /** SHA-256 (hex) of the sample's canonical content: a re-send is compared by it. */
 export function sampleDigest(sample: UsageSample): string {
-  return createHash('sha256').update(canonicalSampleContent(sample), 'utf8').digest('hex');
+  // One-shot: a Hash object per sample was garbage a thousand times a batch.
+  return hash('sha256', canonicalSampleContent(sample), 'hex');
 }
