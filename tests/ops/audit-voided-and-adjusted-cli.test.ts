@@ -3,13 +3,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueApiToken } from '../../src/commands/api-token-commands.ts';
 import { loadConfig } from '../../src/config.ts';
 import { compose, type Application } from '../../src/main.ts';
 import { testContext } from '../support/app.ts';
 import { accountWithWorkedExampleUsage, GIB, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
 import { createTestDatabase } from '../support/database.ts';
+
+// Each test starts the ops CLI as several processes (tsx compiles on every start): on a
+// busy two-core machine one such test can take over a minute.
+vi.setConfig({ testTimeout: 180_000 });
 
 /**
  * ops audit-invoice and explain-invoice on a voided invoice's number (audited against its own

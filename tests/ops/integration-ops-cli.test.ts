@@ -2,12 +2,16 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { compose, type Application } from '../../src/main.ts';
 import { startS3rver } from '../adapters/minio/support/s3rver.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { unusedPort } from '../support/smtp-test-server.ts';
+
+// Each test starts the ops CLI as several processes (tsx compiles on every start): on a
+// busy two-core machine one such test can take over a minute.
+vi.setConfig({ testTimeout: 180_000 });
 
 /**
  * `ops status`, `retry`, `jobs` and `run-job` as an operator runs them: a separate process on

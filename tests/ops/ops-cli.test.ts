@@ -2,8 +2,12 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from '../support/database.ts';
+
+// Each test starts the ops CLI as several processes (tsx compiles on every start): on a
+// busy two-core machine one such test can take over a minute.
+vi.setConfig({ testTimeout: 180_000 });
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
