@@ -140,13 +140,15 @@ interface BareRow {
   event_type: string;
   data: string;
   metadata: string;
+  tx: string;
   position: string;
 }
 
 /** Bare batched INSERT of the rows ingestion stored: events/s over the timed INSERTs only. */
 async function bareInsert(pool: pg.Pool, concurrency: number): Promise<{ rows: number; seconds: number }> {
   await pool.query(BARE_TABLE);
-  let after = '0';
+  // Keyset on the store's primary key (transaction, position): a page never scans what came before.
+  let after = { tx: '0', position: '0' };
   let rows = 0;
   let seconds = 0;
   for (;;) {
@@ -154,13 +156,13 @@ async function bareInsert(pool: pg.Pool, concurrency: number): Promise<{ rows: n
     for (let c = 0; c < concurrency; c++) {
       const { rows: page } = await pool.query<BareRow>(
         `SELECT event_id, stream_name, stream_revision::text AS stream_revision, event_type, data::text AS data, metadata::text AS metadata,
-                global_position::text AS position
-           FROM es_events WHERE global_position > $1 AND event_type IN ('StorageMeasured', 'TrafficMeasured')
-          ORDER BY global_position LIMIT ${BATCH}`,
-        [after],
+                transaction_id::text AS tx, global_position::text AS position
+           FROM es_events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint) AND event_type IN ('StorageMeasured', 'TrafficMeasured')
+          ORDER BY transaction_id, global_position LIMIT ${BATCH}`,
+        [after.tx, after.position],
       );
       if (page.length === 0) break;
-      after = page[page.length - 1]!.position;
+      after = { tx: page[page.length - 1]!.tx, position: page[page.length - 1]!.position };
       chunks.push(page);
     }
     if (chunks.length === 0) break;
@@ -262,6 +264,7 @@ async function main() {
   const stored = Number((await pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM es_events WHERE event_type IN ('StorageMeasured', 'TrafficMeasured')`)).rows[0]!.n);
   if (stored !== expected || report.events !== expected) throw new Error(`sent ${expected} events, the service answered ${report.events} recorded, the store holds ${stored}`);
   const ingestion = Math.round(report.events / report.seconds);
+  process.stderr.write(`ingestion: ${ingestion} events/s (${report.seconds.toFixed(1)} s), service RSS max ${Math.round(maxRss / 2 ** 20)} MB\n`);
   process.stderr.write('bare batched INSERT of the same rows…\n');
   const bare = await bareInsert(pool, CONCURRENCY);
   const baseline = Math.round(bare.rows / bare.seconds);
