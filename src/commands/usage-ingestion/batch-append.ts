@@ -64,13 +64,16 @@ export async function reconcile(ledgers: LedgerCache, streams: readonly AnyStrea
 
 function written(planned: AnyStreamPlan, nextRevision: bigint, tally: Tally): void {
   const candidates: LedgerCandidate[] = planned.candidates;
+  // A writer that stopped waiting for its turn (StreamLocks) may have caught this ledger up
+  // past these events already: apply them once.
+  const known = planned.ledger.revision !== null && planned.ledger.revision >= nextRevision;
   if (candidates.length > 0 && !isUsage(candidates[0]!)) {
     let revision = nextRevision - BigInt(planned.events.length);
-    for (const event of planned.events) evolveCounterLedger(planned.ledger as Parameters<typeof evolveCounterLedger>[0], event.data as CounterRead['data'], ++revision);
+    if (!known) for (const event of planned.events) evolveCounterLedger(planned.ledger as Parameters<typeof evolveCounterLedger>[0], event.data as CounterRead['data'], ++revision);
     for (const c of candidates) tally.own.add(c.index);
     return;
   }
-  recordInLedger(planned.ledger, candidates, nextRevision);
+  if (!known) recordInLedger(planned.ledger, candidates, nextRevision);
   for (const c of candidates as UsageCandidate[]) {
     if (!c.derived) tally.own.add(c.index);
     tally.recorded.add(c.eventId);
