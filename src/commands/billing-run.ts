@@ -150,16 +150,11 @@ async function closeAccountPeriod(
   const plan = await deps.loadRatingPlan(accountId, period, account.time_zone);
   if (!plan) return { accountId, outcome: 'skipped', reason: 'no_plan' };
 
-  // Independent reads, side by side: an account's inputs cost the longest of them, not their sum.
-  const [{ usage, periodUsage, carriedIn, deletions }, late, creditAvailable] = await Promise.all([
-    (async () => {
-      const usage = await readPeriodUsage(deps.eventStore, accountId, period);
-      const periodUsage = toPeriodUsage(usage.events);
-      return { usage, periodUsage, ...(await periodStorage(deps.eventStore, accountId, period, account.time_zone, periodUsage)) };
-    })(),
-    lateUsageFor(deps.eventStore, accountId, period, account.time_zone, now),
-    creditAvailableFor(deps.eventStore, accountId, period, account.currency as Currency),
-  ]);
+  const usage = await readPeriodUsage(deps.eventStore, accountId, period);
+  const periodUsage = toPeriodUsage(usage.events);
+  const { carriedIn, deletions } = await periodStorage(deps.eventStore, accountId, period, account.time_zone, periodUsage);
+  const late = await lateUsageFor(deps.eventStore, accountId, period, account.time_zone, now);
+  const creditAvailable = await creditAvailableFor(deps.eventStore, accountId, period, account.currency as Currency);
   const { rated, included } = rateWithLateUsage(
     {
       period,
