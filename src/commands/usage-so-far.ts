@@ -1,15 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { BucketDeleted } from '../domain/bucket/bucket-events.ts';
-import { bucketStream } from '../domain/bucket/bucket-streams.ts';
 import { BYTES_PER_GIB, Exact, type ExactDecimal } from '../domain/rating/exact-decimal.ts';
-import { formatInstant, previousPeriod, type PeriodUsage } from '../domain/rating/index.ts';
+import { formatInstant, type PeriodUsage } from '../domain/rating/index.ts';
 import { usageStream, type UsageEvent } from '../domain/usage/usage-events.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { foldStorage, type StorageFold } from '../projections/usage/usage-totals-projection.ts';
-
-/** As far back as billing looks for the bytes in force when a period opens (invoice-inputs.ts). */
-const CARRY_IN_LOOKBACK_PERIODS = 24;
+import { periodStorage } from './invoice-inputs.ts';
 
 /** What GET …/usage shows: the period up to `asOf`, and a usage the estimate can be rated from. */
 export interface UsageSoFar {
@@ -41,8 +37,8 @@ const emptyFold = (): StorageFold => ({ firstMs: null, lastMs: null, lastBytes: 
 /**
  * The period's usage from the usage-totals read model, and from its usage stream only after
  * the revision the read model has applied, so the cost does not grow with the period. Storage
- * carried in comes from the earlier periods' rows (their latest sample), deletions from the
- * buckets' streams, as billing reads them.
+ * carried in and deletions are read from the log exactly as billing reads them: earlier
+ * periods' read-model rows may lag behind their streams.
  *
  * Null when the read model cannot answer exactly and the caller replays the period: a storage
  * sample arrived older than a later one (the fold holds only for samples in time order), a
@@ -53,17 +49,15 @@ export async function usageSoFar(
   readModels: Kysely<ReadModelDatabase>,
   accountId: string,
   period: string,
+  timeZone: string,
   bounds: { startMs: number; endMs: number },
   asOfMs: number,
 ): Promise<UsageSoFar | null> {
-  let first = period;
-  for (let i = 0; i < CARRY_IN_LOOKBACK_PERIODS; i++) first = previousPeriod(first);
-  const rows = await readModels.selectFrom('usage_totals').selectAll().where('account_id', '=', accountId).where('period', '>=', first).where('period', '<=', period).execute();
+  const rows = await readModels.selectFrom('usage_totals').selectAll().where('account_id', '=', accountId).where('period', '=', period).execute();
 
   const buckets = new Map<string, BucketSoFar>();
   let revision: bigint | null = null;
   for (const row of rows) {
-    if (row.period !== period) continue;
     if (row.storage_unordered) return null;
     const lastAt = row.storage_at == null ? null : new Date(row.storage_at).toISOString();
     buckets.set(row.bucket_id, {
@@ -110,14 +104,11 @@ export async function usageSoFar(
     if (bucket.fold.unordered) return null;
   }
 
-  // Carried in: each bucket's latest sample in the newest earlier period that has one.
-  const carried = new Map<string, { period: string; atMs: number; bytes: bigint }>();
-  for (const row of rows) {
-    if (row.period === period || row.storage_at == null || row.storage_bytes == null) continue;
-    const known = carried.get(row.bucket_id);
-    if (!known || row.period > known.period) carried.set(row.bucket_id, { period: row.period, atMs: new Date(row.storage_at).getTime(), bytes: BigInt(row.storage_bytes) });
-  }
-  const deletions = await deletionInstants(eventStore, readModels, accountId, [...carried.keys(), ...buckets.keys()]);
+  // Carried in and deletions exactly as billing reads them, from the log: earlier periods'
+  // read-model rows may still lag behind their streams (only this period's tail is read here).
+  const held = await periodStorage(eventStore, accountId, period, timeZone, { storage: [...buckets.keys()].map((bucket) => ({ bucket, bytes: '0', at: '' })) });
+  const carried = new Map(Object.entries(held.carriedIn).map(([bucketId, bytes]) => [bucketId, BigInt(bytes)] as const));
+  const deletions = new Map(held.deletions.map((d) => [d.bucket, Date.parse(d.at)] as const));
 
   const { startMs, endMs } = bounds;
   /** Σ bytes × ms held over [start, until), or null when the fold cannot say. */
@@ -126,13 +117,11 @@ export async function usageSoFar(
     for (const bucketId of new Set([...carried.keys(), ...buckets.keys()])) {
       const fold = buckets.get(bucketId)?.fold ?? emptyFold();
       const deletedMs = deletions.get(bucketId) ?? null;
-      let carriedIn = carried.get(bucketId) ?? null;
-      // a bucket deleted after its last sample of an earlier period and before this one carries nothing in
-      if (carriedIn && deletedMs !== null && deletedMs >= carriedIn.atMs && deletedMs < startMs) carriedIn = null;
+      const carriedIn = carried.get(bucketId) ?? null;
       if (fold.lastMs !== null && deletedMs !== null && deletedMs >= startMs && deletedMs < fold.lastMs) return null;
       const end = deletedMs !== null && deletedMs >= startMs && deletedMs < until ? deletedMs : until;
       const firstMs = fold.firstMs ?? end;
-      if (carriedIn) total += carriedIn.bytes * BigInt(Math.max(0, Math.min(firstMs, end) - startMs));
+      if (carriedIn !== null) total += carriedIn * BigInt(Math.max(0, Math.min(firstMs, end) - startMs));
       if (fold.lastMs !== null && fold.lastBytes !== null) {
         if (fold.lastMs > until) return null;
         total += fold.byteMillis + fold.lastBytes * BigInt(Math.max(0, end - fold.lastMs));
@@ -168,18 +157,4 @@ export async function usageSoFar(
       deletions: [],
     },
   };
-}
-
-/** When the account's deleted buckets among these were deleted: the buckets read model names them, their streams say when. */
-async function deletionInstants(eventStore: EventStore, readModels: Kysely<ReadModelDatabase>, accountId: string, bucketIds: string[]): Promise<Map<string, number>> {
-  const deleted = new Map<string, number>();
-  if (bucketIds.length === 0) return deleted;
-  const rows = await readModels.selectFrom('buckets').select('bucket_id').where('account_id', '=', accountId).where('bucket_id', 'in', [...new Set(bucketIds)]).where('status', 'in', ['deleting', 'deleted']).execute();
-  await Promise.all(
-    rows.map(async ({ bucket_id }) => {
-      const event = (await eventStore.readStream(bucketStream(bucket_id))).find((e) => e.type === 'BucketDeleted');
-      if (event) deleted.set(bucket_id, Date.parse((event.data as BucketDeleted['data']).deletedAt));
-    }),
-  );
-  return deleted;
 }

@@ -51,7 +51,7 @@ export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDep
       const estimable = plan !== null && Date.parse(plan.segments[0]!.from) <= startMs;
       // From the usage-totals read model (and the stream after it), unless a plan change cuts the
       // period (storage must then be cut at the change) or the read model cannot answer exactly.
-      const folded = !estimable || plan.segments.length === 1 ? await usageSoFar(deps.eventStore, deps.readModels, params.accountId, period, { startMs, endMs }, asOfMs) : null;
+      const folded = !estimable || plan.segments.length === 1 ? await usageSoFar(deps.eventStore, deps.readModels, params.accountId, period, timeZone, { startMs, endMs }, asOfMs) : null;
       const { sofar, estimate } = folded
         ? {
             sofar: folded,
