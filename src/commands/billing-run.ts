@@ -51,13 +51,6 @@ export interface BillingRunSummary {
   outcomes: AccountOutcome[];
 }
 
-/** `YYYY-MM-DD` of an instant in a time zone. */
-function localDate(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
 /**
  * The account's billing day of the month after the period, but never less than
  * `minDaysToPay` days after the issue date (both local dates in the account's zone): an
