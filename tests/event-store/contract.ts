@@ -397,6 +397,29 @@ export function eventStoreContract(name: string, getStore: () => EventStore) {
         expect(await store.countAfter(first[0]!.position, { only: [wanted] })).toBe(BigInt(expected.length));
       });
 
+      it('only, several types: pages merge them in log order, as one type would be', async () => {
+        const store = getStore();
+        const prefix = streamOf('only-many');
+        // three types of our own, the third left out: each page must interleave the other two as the log has them
+        const { wanted, other, written } = await writeMixed(prefix);
+        const third = `Third${randomUUID().slice(0, 8)}`;
+        await store.append(`${prefix}0`, [event(third, {}), event(wanted, { i: 9 }), event(third, {})], { expectedRevision: 'any' });
+        const all = await readAllOf(prefix);
+        const expected = all.filter((e) => e.type === wanted || e.type === other).map((e) => e.eventId);
+        expect(expected.length).toBe(written.length + 1);
+        const found: string[] = [];
+        let position: Position | null = null;
+        for (;;) {
+          // the types twice and in either order: the same pages
+          const page = await store.readAll({ fromPosition: position, maxCount: 3, filter: { only: [other, wanted, other] } });
+          if (page.length === 0) break;
+          expect(page.length).toBeLessThanOrEqual(3);
+          found.push(...page.map((e) => e.eventId));
+          position = page[page.length - 1]!.position;
+        }
+        expect(found).toEqual(expected);
+      });
+
       it('except: readAll leaves out the listed types and nothing else', async () => {
         const store = getStore();
         const prefix = streamOf('except');

@@ -174,6 +174,32 @@ BEGIN
 END
 $fn$;
 
+-- A page of the log holding only the given types, in log order from a cursor. Each type
+-- walks its own ordered index range and stops after one page; the pages are merged. As one
+-- statement with \`event_type = ANY(...)\` the planner, whenever its statistics lagged
+-- (right after a bulk load), gathered every remaining event of those types and sorted them,
+-- for every page: a rebuild read the rest of the log once per page. Bitmap scans are off
+-- here for that reason: only ordered scans that stop at the page's end are left to choose
+-- from (the type's index when it is sparse, the log's own order when it is dense).
+CREATE OR REPLACE FUNCTION es_read_types(p_tx xid8, p_position bigint, p_limit integer, p_types text[])
+RETURNS SETOF es_events
+LANGUAGE sql STABLE
+SET enable_bitmapscan = off
+AS $fn$
+  SELECT page.*
+    FROM unnest(p_types) AS wanted(type)
+   CROSS JOIN LATERAL (
+     SELECT * FROM es_events t
+      WHERE t.event_type = wanted.type
+        AND (t.transaction_id, t.global_position) > (p_tx, p_position)
+        AND t.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY t.transaction_id, t.global_position
+      LIMIT p_limit
+   ) page
+   ORDER BY page.transaction_id, page.global_position
+   LIMIT p_limit
+$fn$;
+
 -- The single-stream append, kept for callers of the SQL function itself.
 CREATE OR REPLACE FUNCTION es_append(
   p_stream text, p_expected text,
