@@ -65,42 +65,54 @@ DECLARE
   v_positions bigint[] := array_fill(NULL::bigint, ARRAY[v_streams]);
   v_tx        text;
 BEGIN
-  -- Take each stream in name order: lock it, or, when it does not exist yet, create it if
-  -- anything of it is new (ids looked up first, once for all: there is no row to lock).
-  FOR v_index IN SELECT o.i FROM unnest(p_streams) WITH ORDINALITY AS o(name, i) ORDER BY o.name LOOP
-    LOOP
-      SELECT s.revision INTO v_rev FROM es_streams s WHERE s.stream_name = p_streams[v_index] FOR UPDATE;
-      IF FOUND THEN
-        v_current[v_index] := v_rev;
-        EXIT;
-      END IF;
-      IF v_unstored IS NULL THEN
-        SELECT array_agg(coalesce(u.n, 0) ORDER BY c.i) INTO v_unstored
-          FROM generate_series(1, v_streams) AS c(i)
-          LEFT JOIN (
-            SELECT k.s, count(*)::integer AS n
-              FROM unnest(p_ids, p_event_stream) AS k(id, s)
-             WHERE NOT EXISTS (SELECT 1 FROM es_events e WHERE e.event_id = k.id)
-             GROUP BY k.s
-          ) u ON u.s = c.i;
-      END IF;
-      EXIT WHEN v_unstored[v_index] = 0;
-      v_expected := p_expected[v_index];
-      IF v_expected NOT IN ('any', 'no_stream') THEN
-        RAISE EXCEPTION 'wrong expected revision on %', p_streams[v_index]
-          USING ERRCODE = 'ES409', DETAIL = '', HINT = v_index::text;
-      END IF;
-      -- Two writers may both find no stream; the loser waits for the winner's commit here,
-      -- inserts nothing, and goes round again to lock the stream as it now is.
-      INSERT INTO es_streams (stream_name, revision) VALUES (p_streams[v_index], -1)
-      ON CONFLICT (stream_name) DO NOTHING;
-      GET DIAGNOSTICS v_done = ROW_COUNT;
-      IF v_done = 1 THEN
-        v_created[v_index] := true;
-        EXIT;
-      END IF;
+  -- The common case, every stream already there: all of them locked by one statement, in
+  -- name order. Taking them one by one was a statement per stream, a third of the cost of
+  -- an ingestion batch spread over hundreds of accounts. A stream is never deleted once
+  -- committed, so what this count sees stays there until it is locked.
+  IF (SELECT count(*) FROM es_streams s WHERE s.stream_name = ANY(p_streams)) = v_streams THEN
+    SELECT array_agg(l.revision ORDER BY c.i) INTO v_current
+      FROM unnest(p_streams) WITH ORDINALITY AS c(name, i)
+      JOIN (SELECT s.stream_name, s.revision FROM es_streams s
+             WHERE s.stream_name = ANY(p_streams) ORDER BY s.stream_name FOR UPDATE) l
+        ON l.stream_name = c.name;
+  ELSE
+    -- Take each stream in name order: lock it, or, when it does not exist yet, create it if
+    -- anything of it is new (ids looked up first, once for all: there is no row to lock).
+    FOR v_index IN SELECT o.i FROM unnest(p_streams) WITH ORDINALITY AS o(name, i) ORDER BY o.name LOOP
+      LOOP
+        SELECT s.revision INTO v_rev FROM es_streams s WHERE s.stream_name = p_streams[v_index] FOR UPDATE;
+        IF FOUND THEN
+          v_current[v_index] := v_rev;
+          EXIT;
+        END IF;
+        IF v_unstored IS NULL THEN
+          SELECT array_agg(coalesce(u.n, 0) ORDER BY c.i) INTO v_unstored
+            FROM generate_series(1, v_streams) AS c(i)
+            LEFT JOIN (
+              SELECT k.s, count(*)::integer AS n
+                FROM unnest(p_ids, p_event_stream) AS k(id, s)
+               WHERE NOT EXISTS (SELECT 1 FROM es_events e WHERE e.event_id = k.id)
+               GROUP BY k.s
+            ) u ON u.s = c.i;
+        END IF;
+        EXIT WHEN v_unstored[v_index] = 0;
+        v_expected := p_expected[v_index];
+        IF v_expected NOT IN ('any', 'no_stream') THEN
+          RAISE EXCEPTION 'wrong expected revision on %', p_streams[v_index]
+            USING ERRCODE = 'ES409', DETAIL = '', HINT = v_index::text;
+        END IF;
+        -- Two writers may both find no stream; the loser waits for the winner's commit here,
+        -- inserts nothing, and goes round again to lock the stream as it now is.
+        INSERT INTO es_streams (stream_name, revision) VALUES (p_streams[v_index], -1)
+        ON CONFLICT (stream_name) DO NOTHING;
+        GET DIAGNOSTICS v_done = ROW_COUNT;
+        IF v_done = 1 THEN
+          v_created[v_index] := true;
+          EXIT;
+        END IF;
+      END LOOP;
     END LOOP;
-  END LOOP;
+  END IF;
 
   -- Every stream is ours now. Events already stored, or repeated earlier in this call, are
   -- dropped: re-appending the same event id is a no-op, never a duplicate.
