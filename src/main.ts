@@ -8,6 +8,8 @@ import { openInfrastructure, type Infrastructure } from './adapters/infrastructu
 import { buildApi } from './api/server.ts';
 import { createAccountCommands, memberRoleLookup } from './commands/account-commands.ts';
 import { createTokenAuthenticator, reportingAppends } from './commands/token-authentication.ts';
+import { createStreamChangeFeed } from './commands/stream-change-feed.ts';
+import { USAGE_SO_FAR_INPUT_EVENTS } from './commands/usage-so-far-inputs.ts';
 import { loadRatingPlan } from './commands/subscription-commands.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { accessKeyProjections } from './projections/access-keys/access-key-projections.ts';
@@ -85,9 +87,15 @@ export async function compose(config: Config, options: { log?: (line: string) =>
   // Tokens are cached, kept current by the log; this process's own appends to token and
   // account streams reach the cache before they return (see token-authentication.ts).
   const tokens = createTokenAuthenticator(infrastructure.eventStore, memberRoleLookup(infrastructure.eventStore));
-  infrastructure.eventStore = reportingAppends(infrastructure.eventStore, tokens.forgetStream);
+  // What GET …/usage keeps between requests, kept current the same way (see usage-so-far-inputs.ts).
+  const streamChanges = createStreamChangeFeed(infrastructure.eventStore, { only: USAGE_SO_FAR_INPUT_EVENTS });
+  infrastructure.eventStore = reportingAppends(infrastructure.eventStore, (streamName) => {
+    tokens.forgetStream(streamName);
+    streamChanges.streamChanged(streamName);
+  });
   const followingTokens = new AbortController();
   void tokens.follow(followingTokens.signal);
+  void streamChanges.follow(followingTokens.signal);
   const { eventStore, readModels } = infrastructure;
   const ratingPlans: RatingPlanLoader = async (accountId, period, timeZone) => {
     const plan = await loadRatingPlan(eventStore, accountId, period, timeZone);
@@ -111,6 +119,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
       },
       loadRatingPlan: ratingPlans,
       ingestion,
+      streamChanges,
     },
     readModels,
     authenticate: (token) => tokens.authenticate(token),

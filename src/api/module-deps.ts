@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { RatingPlanLoader } from '../commands/invoice-inputs.ts';
+import type { StreamChangeFeed } from '../commands/stream-change-feed.ts';
 import type { UsageIngestion } from '../commands/usage-ingestion.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
@@ -26,4 +27,6 @@ export interface ModuleDeps {
   loadRatingPlan: RatingPlanLoader;
   /** the process's one usage ingestion (it keeps the hot usage streams' ledgers in memory) */
   ingestion: UsageIngestion;
+  /** which streams changed, for what the read routes keep between requests; absent: they keep nothing the log could change */
+  streamChanges?: StreamChangeFeed;
 }

@@ -1,11 +1,12 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { BYTES_PER_GIB, Exact, type ExactDecimal } from '../domain/rating/exact-decimal.ts';
 import { formatInstant, type PeriodUsage } from '../domain/rating/index.ts';
 import { usageStream, type UsageEvent } from '../domain/usage/usage-events.ts';
-import type { EventStore } from '../ports/event-store.ts';
+import type { EventStore, RecordedEvent } from '../ports/event-store.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { UsageTotalsTable } from '../projections/usage/usage-tables.ts';
 import { foldStorage, type StorageFold } from '../projections/usage/usage-totals-projection.ts';
-import { periodStorage } from './invoice-inputs.ts';
+import { periodStorage, type PeriodStorage } from './invoice-inputs.ts';
 
 /** What GET …/usage shows: the period up to `asOf`, and a usage the estimate can be rated from. */
 export interface UsageSoFar {
@@ -34,27 +35,17 @@ interface BucketSoFar {
 
 const emptyFold = (): StorageFold => ({ firstMs: null, lastMs: null, lastBytes: null, lastAt: null, byteMillis: 0n, unordered: false });
 
-/**
- * The period's usage from the usage-totals read model, and from its usage stream only after
- * the revision the read model has applied, so the cost does not grow with the period. Storage
- * carried in and deletions are read from the log exactly as billing reads them: earlier
- * periods' read-model rows may lag behind their streams.
- *
- * Null when the read model cannot answer exactly and the caller replays the period: a storage
- * sample arrived older than a later one (the fold holds only for samples in time order), a
- * bucket was deleted before its last sample, or a sample or window is dated after `asOfMs`.
- */
-export async function usageSoFar(
-  eventStore: EventStore,
-  readModels: Kysely<ReadModelDatabase>,
-  accountId: string,
-  period: string,
-  timeZone: string,
-  bounds: { startMs: number; endMs: number },
-  asOfMs: number,
-): Promise<UsageSoFar | null> {
-  const rows = await readModels.selectFrom('usage_totals').selectAll().where('account_id', '=', accountId).where('period', '=', period).execute();
+/** The period's usage as folded so far: per bucket, up to `revision` of its usage stream. */
+export interface PeriodFold {
+  revision: bigint | null;
+  buckets: Map<string, BucketSoFar>;
+}
 
+const copyFold = (fold: PeriodFold): PeriodFold => ({ revision: fold.revision, buckets: new Map([...fold.buckets].map(([id, b]) => [id, { ...b, fold: { ...b.fold } }])) });
+
+type UsageTotalsRow = Selectable<UsageTotalsTable>;
+
+function foldFromRows(rows: readonly UsageTotalsRow[]): PeriodFold | null {
   const buckets = new Map<string, BucketSoFar>();
   let revision: bigint | null = null;
   for (const row of rows) {
@@ -77,9 +68,12 @@ export async function usageSoFar(
     });
     if (row.stream_revision !== null && (revision === null || BigInt(row.stream_revision) > revision)) revision = BigInt(row.stream_revision);
   }
+  return { revision, buckets };
+}
 
-  // What the read model has not applied yet: the stream after its revision (all of it when it has none).
-  const tail = await eventStore.readStream(usageStream(accountId, period), revision === null ? {} : { fromRevision: revision + 1n });
+/** Folds the stream's events after `fold.revision` into it (in place); false when the fold cannot hold them. */
+function foldTail(fold: PeriodFold, tail: readonly RecordedEvent[]): boolean {
+  const { buckets } = fold;
   const samples = new Map<string, { bytes: bigint; at: string; atMs: number }[]>();
   for (const recorded of tail) {
     const event = { type: recorded.type, data: recorded.data } as UsageEvent;
@@ -97,16 +91,73 @@ export async function usageSoFar(
       const startMs = Date.parse(event.data.windowStart);
       if (bucket.lastWindowMs === null || startMs > bucket.lastWindowMs) bucket.lastWindowMs = startMs;
     }
+    fold.revision = recorded.streamRevision;
   }
   for (const [bucketId, list] of samples) {
     const bucket = buckets.get(bucketId)!;
     bucket.fold = foldStorage(bucket.fold, list);
-    if (bucket.fold.unordered) return null;
+    if (bucket.fold.unordered) return false;
   }
+  return true;
+}
+
+/** Where usageSoFar reads from; `periodStorage`, when given, answers as invoice-inputs' does, from what it keeps. */
+export interface UsageSoFarSources {
+  eventStore: EventStore;
+  readModels: Kysely<ReadModelDatabase>;
+  /** the fold of the period up to a revision, kept from an earlier request (exact: the stream only grows) */
+  folds?: { get(key: string): PeriodFold | undefined; set(key: string, fold: PeriodFold): unknown; delete(key: string): unknown };
+  periodStorage?(accountId: string, period: string, timeZone: string, buckets: readonly string[], earlierRevisions: string): Promise<PeriodStorage>;
+}
+
+/**
+ * The period's usage from the usage-totals read model, and from its usage stream only after
+ * the revision the read model has applied (or a fold kept from an earlier request), so the cost
+ * does not grow with the period. Storage carried in and deletions are read from the log exactly
+ * as billing reads them: earlier periods' read-model rows may lag behind their streams.
+ *
+ * Null when the read model cannot answer exactly and the caller replays the period: a storage
+ * sample arrived older than a later one (the fold holds only for samples in time order), a
+ * bucket was deleted before its last sample, or a sample or window is dated after `asOfMs`.
+ */
+export async function usageSoFar(
+  sources: UsageSoFarSources,
+  accountId: string,
+  period: string,
+  timeZone: string,
+  bounds: { startMs: number; endMs: number },
+  asOfMs: number,
+): Promise<UsageSoFar | null> {
+  const { eventStore, readModels, folds, periodStorage: keptStorage } = sources;
+  const key = `${accountId} ${period}`;
+  const kept = folds?.get(key);
+  // Earlier periods' rows say which revision of their streams the read model has applied: what
+  // a kept carried-in figure is keyed by (with this process's own appends, see UsageSoFarReader).
+  const [rows, earlier] = await Promise.all([
+    kept ? [] : readModels.selectFrom('usage_totals').selectAll().where('account_id', '=', accountId).where('period', '=', period).execute(),
+    keptStorage
+      ? readModels.selectFrom('usage_totals').select(['period', 'bucket_id', 'stream_revision']).where('account_id', '=', accountId).where('period', '<', period).orderBy('period').orderBy('bucket_id').execute()
+      : [],
+  ]);
+  const earlierRevisions = earlier.map((row) => `${row.period}/${row.bucket_id}/${row.stream_revision ?? ''}`).join(' ');
+
+  const fold = kept ? copyFold(kept) : foldFromRows(rows);
+  if (fold === null) return null;
+  // What the read model (or the kept fold) has not applied yet: the stream after its revision (all of it when it has none).
+  const tail = await eventStore.readStream(usageStream(accountId, period), fold.revision === null ? {} : { fromRevision: fold.revision + 1n });
+  if (!foldTail(fold, tail)) {
+    folds?.delete(key);
+    return null;
+  }
+  if (folds && (tail.length > 0 || !kept)) folds.set(key, copyFold(fold));
+  const { buckets } = fold;
 
   // Carried in and deletions exactly as billing reads them, from the log: earlier periods'
   // read-model rows may still lag behind their streams (only this period's tail is read here).
-  const held = await periodStorage(eventStore, accountId, period, timeZone, { storage: [...buckets.keys()].map((bucket) => ({ bucket, bytes: '0', at: '' })) });
+  const bucketIds = [...buckets.keys()].sort();
+  const held = keptStorage
+    ? await keptStorage(accountId, period, timeZone, bucketIds, earlierRevisions)
+    : await periodStorage(eventStore, accountId, period, timeZone, { storage: bucketIds.map((bucket) => ({ bucket, bytes: '0', at: '' })) });
   const carried = new Map(Object.entries(held.carriedIn).map(([bucketId, bytes]) => [bucketId, BigInt(bytes)] as const));
   const deletions = new Map(held.deletions.map((d) => [d.bucket, Date.parse(d.at)] as const));
 

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { periodStorage, readPeriodUsage, toPeriodUsage } from '../../commands/invoice-inputs.ts';
-import { accountDecider } from '../../domain/account/account-decider.ts';
-import { accountStream } from '../../domain/account/account-streams.ts';
 import { NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
 import { gib, meterSegments, parseUsage, periodBounds, periodOf, rateInvoice } from '../../domain/rating/index.ts';
-import { loadAggregate } from '../../commands/command-handler.ts';
 import { usageSoFar } from '../../commands/usage-so-far.ts';
+import { createUsageSoFarInputs } from '../../commands/usage-so-far-inputs.ts';
 import type { ModuleDeps } from '../module-deps.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
@@ -27,6 +25,7 @@ const UsageView = z.object({
 });
 
 export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  const inputs = createUsageSoFarInputs({ eventStore: deps.eventStore, readModels: deps.readModels, loadRatingPlan: deps.loadRatingPlan, ...(deps.streamChanges ? { changes: deps.streamChanges } : {}) });
   routes.add({
     method: 'GET',
     url: '/accounts/:accountId/usage',
@@ -37,8 +36,8 @@ export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDep
     query: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').optional().describe('the current period when absent') }),
     responses: { 200: UsageView },
     async handler({ params, query, context }) {
-      const { state: account } = await loadAggregate(deps.eventStore, accountDecider, accountStream(params.accountId));
-      if (account.status === 'none') throw new NotFoundError('account_not_found', `account ${params.accountId} does not exist`);
+      const account = await inputs.account(params.accountId);
+      if (!account) throw new NotFoundError('account_not_found', `account ${params.accountId} does not exist`);
       const now = Date.parse(context.occurredAt);
       const period = query.period ?? periodOf(context.occurredAt, account.timeZone);
       const bounds = periodBounds(period, account.timeZone);
@@ -47,11 +46,11 @@ export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDep
       const asOfMs = Math.min(Math.max(now, startMs), endMs);
 
       const { timeZone, currency } = account;
-      const plan = await deps.loadRatingPlan(params.accountId, period, timeZone);
+      const plan = await inputs.ratingPlan(params.accountId, period, timeZone);
       const estimable = plan !== null && Date.parse(plan.segments[0]!.from) <= startMs;
       // From the usage-totals read model (and the stream after it), unless a plan change cuts the
       // period (storage must then be cut at the change) or the read model cannot answer exactly.
-      const folded = !estimable || plan.segments.length === 1 ? await usageSoFar(deps.eventStore, deps.readModels, params.accountId, period, timeZone, { startMs, endMs }, asOfMs) : null;
+      const folded = !estimable || plan.segments.length === 1 ? await usageSoFar(inputs.sources, params.accountId, period, timeZone, { startMs, endMs }, asOfMs) : null;
       const { sofar, estimate } = folded
         ? {
             sofar: folded,
