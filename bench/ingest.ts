@@ -19,7 +19,8 @@
  *
  * Prints `RESULT {...}` lines: ingest.http (events/s, baseline and ratio) and ingest.rss (MB).
  * Env: DATABASE_URL (else a throwaway embedded PostgreSQL), BENCH_ACCOUNTS, BENCH_HOURS, INGEST_CONCURRENCY (4),
- * INGEST_PROFILE (a file: the service's CPU profile while the load runs, for Chrome's DevTools).
+ * INGEST_PROFILE (a file: the service's CPU profile while the load runs, for Chrome's DevTools),
+ * INGEST_HEAP_PROFILE (a file: where the service allocates while the load runs, sampled).
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -239,6 +240,12 @@ async function main() {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
+  const heapProfiler = process.env.INGEST_HEAP_PROFILE ? new Session() : null;
+  if (heapProfiler) {
+    heapProfiler.connect();
+    // every allocation stays in the profile, collected or not: what the collector had to clear is the point
+    await heapProfiler.post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  }
   let maxRss = process.memoryUsage.rss();
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage.rss())), 100);
   const child = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), stdio: 'inherit' });
@@ -254,6 +261,11 @@ async function main() {
     const { profile } = await profiler.post('Profiler.stop');
     await writeFile(process.env.INGEST_PROFILE!, JSON.stringify(profile));
     profiler.disconnect();
+  }
+  if (heapProfiler) {
+    const { profile } = await heapProfiler.post('HeapProfiler.stopSampling');
+    await writeFile(process.env.INGEST_HEAP_PROFILE!, JSON.stringify(profile));
+    heapProfiler.disconnect();
   }
   (globalThis as { gc?: () => void }).gc?.();
   const memory = process.memoryUsage();

@@ -21,18 +21,35 @@ function describe(text: string): string | null {
 }
 
 /** Every string (and object key) in `value` holding a forbidden character, with its path. */
-export function textIssues(value: unknown, path: string, issues: FieldIssue[] = [], depth = 0): FieldIssue[] {
+export function textIssues(value: unknown, path: string, issues: FieldIssue[] = []): FieldIssue[] {
+  walk(value, path, [], issues, 0);
+  return issues;
+}
+
+// The path is built only for a string that fails: built for every string on the way, it was
+// a fifth of what a 1,000-sample usage batch allocated.
+function walk(value: unknown, root: string, segments: string[], issues: FieldIssue[], depth: number): void {
   if (typeof value === 'string') {
     const message = describe(value);
-    if (message) issues.push({ path, message });
+    if (message) issues.push({ path: [root, ...segments].join('.'), message });
   } else if (Array.isArray(value)) {
-    if (depth < 32) value.forEach((item, index) => textIssues(item, `${path}.${index}`, issues, depth + 1));
+    if (depth >= 32) return;
+    for (let index = 0; index < value.length; index++) {
+      segments.push(String(index));
+      walk(value[index], root, segments, issues, depth + 1);
+      segments.pop();
+    }
   } else if (value !== null && typeof value === 'object' && depth < 32) {
-    for (const [key, item] of Object.entries(value)) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
       const keyMessage = describe(key);
-      if (keyMessage) issues.push({ path: `${path}.${JSON.stringify(key).slice(1, -1)}`, message: `field name ${keyMessage}` });
-      else textIssues(item, `${path}.${key}`, issues, depth + 1);
+      if (keyMessage) {
+        issues.push({ path: [root, ...segments, JSON.stringify(key).slice(1, -1)].join('.'), message: `field name ${keyMessage}` });
+        continue;
+      }
+      segments.push(key);
+      walk((value as Record<string, unknown>)[key], root, segments, issues, depth + 1);
+      segments.pop();
     }
   }
-  return issues;
 }

@@ -192,6 +192,24 @@ export function eventStoreContract(name: string, getStore: () => EventStore) {
         for (const result of results) expect(result.position).not.toBeNull();
       });
 
+      it('keeps each event its own data and metadata, shared or not, across streams and dropped re-appends', async () => {
+        const store = getStore();
+        const prefix = streamOf('many-meta');
+        const shared = { actor: 'shared', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: '2026-11-22T10:00:00.000Z' };
+        const stored = event('S', { already: true });
+        await store.append(`${prefix}-a`, [stored], { expectedRevision: 'no_stream' });
+        const a = [{ ...event('A', { i: 0, text: 'quote " backslash \\ ção' }), metadata: shared }, stored, event('A', { i: 1, list: [1, 'two', null] })];
+        const b = [{ ...event('B', { i: 2 }), metadata: shared }, event('B', { i: 3 })];
+        await store.appendMany([
+          { streamName: `${prefix}-a`, events: a, expectedRevision: 'any' },
+          { streamName: `${prefix}-b`, events: b, expectedRevision: 'no_stream' },
+        ]);
+        const sameAs = (events: readonly EventToAppend[]) => events.map((e) => [e.eventId, e.data, e.metadata]);
+        // the already stored event is dropped, not re-written: the rest keep their own contents
+        expect(sameAs(await store.readStream(`${prefix}-a`))).toEqual(sameAs([stored, a[0]!, a[2]!]));
+        expect(sameAs(await store.readStream(`${prefix}-b`))).toEqual(sameAs(b));
+      });
+
       it('retrying a call that landed writes nothing, even with expectations gone stale', async () => {
         const store = getStore();
         const prefix = streamOf('many-retry');

@@ -97,15 +97,23 @@ export class PostgresEventStore implements EventStore {
     const eventStream: number[] = [];
     const ids: string[] = [];
     const types: string[] = [];
-    const data: string[] = [];
+    const documents: string[] = [];
+    // A command's events share one metadata object: sent and parsed once, not once per event.
+    const metadataNumber = new Map<EventMetadata, number>();
     const metadata: string[] = [];
+    const eventMetadata: number[] = [];
     appends.forEach((append, index) => {
       for (const e of append.events) {
         eventStream.push(index + 1);
         ids.push(e.eventId);
         types.push(e.type);
-        data.push(JSON.stringify(e.data));
-        metadata.push(JSON.stringify(e.metadata));
+        documents.push(JSON.stringify(e.data));
+        let number = metadataNumber.get(e.metadata);
+        if (number === undefined) {
+          metadata.push(JSON.stringify(e.metadata));
+          metadataNumber.set(e.metadata, (number = metadata.length));
+        }
+        eventMetadata.push(number);
       }
     });
     const parameters = [
@@ -114,14 +122,16 @@ export class PostgresEventStore implements EventStore {
       eventStream,
       ids,
       types,
-      data,
+      // one JSON text, not an array literal: nothing to escape per document
+      `[${documents.join(',')}]`,
       metadata,
+      eventMetadata,
     ];
     for (let attempt = 1; ; attempt++) {
       try {
         const { rows } = await this.pool.query<{ next_revision: string; last_position: string | null; appended: number }>(
           `SELECT next_revision::text, last_position, appended
-             FROM es_append_many($1::text[], $2::text[], $3::integer[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])`,
+             FROM es_append_many($1::text[], $2::text[], $3::integer[], $4::uuid[], $5::text[], $6::json, $7::jsonb[], $8::integer[])`,
           parameters,
         );
         return rows.map((row) => ({ nextRevision: BigInt(row.next_revision), position: row.last_position, appended: row.appended }));
