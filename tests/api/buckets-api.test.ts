@@ -345,6 +345,17 @@ describe('buckets API', () => {
     expect(badFilter.json<{ errors: { path: string }[] }>().errors.map((e) => e.path).sort()).toEqual(['query.name', 'query.status']);
   });
 
+  it('lists no buckets for an account without any, and answers 404 for an account the read model does not have', async () => {
+    const empty = await openAccount('empty-buckets');
+    await catchUp();
+    const listed = await app.api.inject({ method: 'GET', url: `/accounts/${empty.accountId}/buckets`, headers: bearer(operator) });
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json()).toEqual({ items: [], nextCursor: null });
+    const missing = await app.api.inject({ method: 'GET', url: '/accounts/00000000-0000-4000-8000-000000000000/buckets', headers: bearer(operator) });
+    expect(missing.statusCode, missing.body).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'account_not_found' });
+  });
+
   it('ops rebuild of the buckets read model gives the same rows as before', async () => {
     await catchUp();
     const rows = () => app.infrastructure.readModels.selectFrom('buckets').selectAll().orderBy('bucket_id').execute();

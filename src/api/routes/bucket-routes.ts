@@ -1,11 +1,10 @@
 import { createBucketCommands, type BucketResult } from '../../commands/bucket-commands.ts';
 import type { BucketState } from '../../domain/bucket/bucket-decider.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
-import { findBucket } from '../../projections/buckets/bucket-queries.ts';
+import { accountBucketsPage, findBucket } from '../../projections/buckets/bucket-queries.ts';
 import type { BucketsTable } from '../../projections/buckets/bucket-tables.ts';
 import type { ModuleDeps } from '../module-deps.ts';
-import { decodeTimestampCursor, keysetAfter, pageFrom, pageOf } from '../pagination.ts';
+import { decodeTimestampCursor, pageFrom, pageOf } from '../pagination.ts';
 import type { RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
@@ -90,13 +89,14 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     responses: { 200: pageOf(BucketView) },
     async handler({ params, query }) {
       const after = decodeTimestampCursor(query.cursor);
-      await requireAccount(deps.readModels, params.accountId);
-      let q = deps.readModels.selectFrom('buckets').selectAll().where('account_id', '=', params.accountId);
-      if (query.status) q = q.where('status', '=', query.status);
       // lowercase letters, digits, dots and hyphens only (ListBucketsQuery checks), so no LIKE escaping is needed
-      if (query.name) q = q.where('name', 'like', `${query.name}%`);
-      if (after) q = q.where((eb) => keysetAfter(eb, ['requested_at', 'bucket_id'], 'desc', [after.at, after.id]));
-      const rows = await q.orderBy('requested_at', 'desc').orderBy('bucket_id', 'desc').limit(query.limit + 1).execute();
+      const rows = await accountBucketsPage(deps.readModels, params.accountId, {
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.name ? { name: query.name } : {}),
+        ...(after ? { after: [after.at, after.id] as const } : {}),
+        limit: query.limit + 1,
+      });
+      if (!rows) throw new NotFoundError('account_not_found', `account ${params.accountId} does not exist`);
       return { status: 200, body: pageFrom(rows, query.limit, (last) => [iso(last.requested_at), last.bucket_id], bucketViewFromRow) };
     },
   });

@@ -37,7 +37,24 @@ const InvoiceDetailView = InvoiceSummaryView.extend({
 const BillingRunBody = z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM') });
 const InvoiceParams = z.object({ accountId: z.uuid(), invoiceId: z.uuid() });
 
-function summary(row: InvoicesTable) {
+/** The columns a summary shows: a list has no use for each invoice's lines. */
+const SUMMARY_COLUMNS = [
+  'invoice_id',
+  'period',
+  'status',
+  'number',
+  'currency',
+  'subtotal',
+  'tax',
+  'credit_applied',
+  'total',
+  'issue_date',
+  'due_date',
+  'drafted_at',
+  'issued_at',
+] as const satisfies readonly (keyof InvoicesTable)[];
+
+function summary(row: Pick<InvoicesTable, (typeof SUMMARY_COLUMNS)[number]>) {
   return {
     invoiceId: row.invoice_id,
     period: row.period,
@@ -93,7 +110,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     responses: { 200: pageOf(InvoiceSummaryView) },
     async handler({ params, query }) {
       const after = decodeCursor(query.cursor, ['period']);
-      let q = db.selectFrom('invoices').selectAll().where('account_id', '=', params.accountId);
+      let q = db.selectFrom('invoices').select(SUMMARY_COLUMNS).where('account_id', '=', params.accountId);
       if (query.status) q = q.where('status', '=', query.status);
       if (after) q = q.where('period', '<', after[0]);
       const rows = await q.orderBy('period', 'desc').limit(query.limit + 1).execute();

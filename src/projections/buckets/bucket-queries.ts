@@ -6,3 +6,39 @@ import type { BucketsTable } from './bucket-tables.ts';
 export function findBucket(db: Kysely<ReadModelDatabase>, accountId: string, bucketId: string): Promise<BucketsTable | undefined> {
   return db.selectFrom('buckets').selectAll().where('bucket_id', '=', bucketId).where('account_id', '=', accountId).executeTakeFirst();
 }
+
+export interface AccountBucketsPage {
+  status?: BucketsTable['status'];
+  /** a name prefix of lowercase letters, digits, dots and hyphens (no LIKE escaping needed) */
+  name?: string;
+  /** after this (requested_at, bucket_id), newest first */
+  after?: readonly [Date, string];
+  limit: number;
+}
+
+/**
+ * A page of the account's buckets, newest first, or null when the read model has no such
+ * account: both in one statement (the account's row, joined with the page), as a read under
+ * load should not pay a round trip to learn the account exists.
+ */
+export async function accountBucketsPage(db: Kysely<ReadModelDatabase>, accountId: string, page: AccountBucketsPage): Promise<BucketsTable[] | null> {
+  const rows = await db
+    .selectFrom('accounts')
+    .leftJoinLateral(
+      (eb) => {
+        let q = eb.selectFrom('buckets').selectAll().whereRef('buckets.account_id', '=', 'accounts.account_id');
+        if (page.status) q = q.where('status', '=', page.status);
+        if (page.name) q = q.where('name', 'like', `${page.name}%`);
+        if (page.after) q = q.where((inner) => inner(inner.refTuple('requested_at', 'bucket_id'), '<', inner.tuple(page.after![0], page.after![1])));
+        return q.orderBy('requested_at', 'desc').orderBy('bucket_id', 'desc').limit(page.limit).as('b');
+      },
+      (join) => join.onTrue(),
+    )
+    .selectAll('b')
+    .where('accounts.account_id', '=', accountId)
+    .orderBy('b.requested_at', 'desc')
+    .orderBy('b.bucket_id', 'desc')
+    .execute();
+  if (rows.length === 0) return null;
+  return rows.filter((row) => row.bucket_id !== null) as BucketsTable[];
+}
