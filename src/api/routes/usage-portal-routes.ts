@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { periodStorage, readPeriodUsage, toPeriodUsage } from '../../commands/invoice-inputs.ts';
+import { periodStorage, readPeriodUsage, toPeriodUsage, type RatingPlan } from '../../commands/invoice-inputs.ts';
 import { NotFoundError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
-import { gib, meterSegments, parseUsage, periodBounds, periodOf, rateInvoice } from '../../domain/rating/index.ts';
+import { gib, meterSegments, parseUsage, periodBounds, periodOf, rateInvoice, type Currency, type PeriodUsage, type RatedInvoice } from '../../domain/rating/index.ts';
 import { usageSoFar } from '../../commands/usage-so-far.ts';
 import { createUsageSoFarInputs } from '../../commands/usage-so-far-inputs.ts';
 import type { ModuleDeps } from '../module-deps.ts';
@@ -25,6 +25,27 @@ const UsageView = z.object({
 });
 
 export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+  // A kept plan stays one object until a stream it came from changes: the same usage on it rates the same.
+  const estimates = new WeakMap<RatingPlan, { key: string; estimate: RatedInvoice }>();
+  const estimateOn = (plan: RatingPlan, period: string, timeZone: string, currency: Currency, usage: PeriodUsage) => {
+    const key = `${period} ${timeZone} ${currency} ${JSON.stringify(usage)}`;
+    const last = estimates.get(plan);
+    if (last?.key === key) return last.estimate;
+    const estimate = rateInvoice({ period, timeZone, currency, segments: plan.segments, usage, carriedInStorage: {}, creditAvailable: '0' });
+    estimates.set(plan, { key, estimate });
+    return estimate;
+  };
+  // Bounds depend on the period and zone only; the zone's offsets are looked up day by day.
+  const keptBounds = new Map<string, ReturnType<typeof periodBounds>>();
+  const boundsOf = (period: string, timeZone: string) => {
+    const key = `${period} ${timeZone}`;
+    let found = keptBounds.get(key);
+    if (!found) {
+      if (keptBounds.size >= 1_000) keptBounds.clear();
+      keptBounds.set(key, (found = periodBounds(period, timeZone)));
+    }
+    return found;
+  };
   const inputs = createUsageSoFarInputs({ eventStore: deps.eventStore, readModels: deps.readModels, loadRatingPlan: deps.loadRatingPlan, ...(deps.streamChanges ? { changes: deps.streamChanges } : {}) });
   routes.add({
     method: 'GET',
@@ -40,7 +61,7 @@ export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDep
       if (!account) throw new NotFoundError('account_not_found', `account ${params.accountId} does not exist`);
       const now = Date.parse(context.occurredAt);
       const period = query.period ?? periodOf(context.occurredAt, account.timeZone);
-      const bounds = periodBounds(period, account.timeZone);
+      const bounds = boundsOf(period, account.timeZone);
       const startMs = Date.parse(bounds.start);
       const endMs = Date.parse(bounds.end);
       const asOfMs = Math.min(Math.max(now, startMs), endMs);
@@ -54,7 +75,7 @@ export function registerUsagePortalRoutes(routes: RouteRegistry, deps: ModuleDep
       const { sofar, estimate } = folded
         ? {
             sofar: folded,
-            estimate: estimable ? rateInvoice({ period, timeZone, currency, segments: plan.segments, usage: folded.estimateUsage, carriedInStorage: {}, creditAvailable: '0' }) : null,
+            estimate: estimable ? estimateOn(plan, period, timeZone, currency, folded.estimateUsage) : null,
           }
         : await replayed();
       const toDate = asOfMs > startMs ? sofar : { storageGibMonths: gib(0n), storageGibMonthsToDate: gib(0n), egressBytes: 0n, ingressBytes: 0n, requestsA: 0n, requestsB: 0n };
