@@ -6,8 +6,8 @@ import { checkPeriod, ENGINE_VERSION, periodBounds, type Currency } from '../dom
 import { ValidationError, type FieldIssue } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { accountIdsInLog, loadOpenedAccount } from './account-roster.ts';
-import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
-import { creditAvailableFor, digestOf, lateUsageFor, periodStorage, readPeriodUsage, toPeriodUsage, type RatingPlanLoader } from './invoice-inputs.ts';
+import { handleCommand, type CommandContext } from './command-handler.ts';
+import { creditAvailableIn, digestOf, lateUsageAmong, periodStorage, readPeriodClose, type RatingPlanLoader } from './invoice-inputs.ts';
 import { issueCurrentDraft } from './invoice-issuing.ts';
 
 export interface BillingRunDeps {
@@ -134,8 +134,10 @@ async function closeAccountPeriod(
   if (now.getTime() < Date.parse(bounds.end)) return { accountId, outcome: 'skipped', reason: 'period_not_ended' };
 
   const stream = invoiceStream(accountId, period);
+  // One read for the invoice, the invoices late usage is decided on, the credit and the usage.
+  const read = await readPeriodClose(deps.eventStore, accountId, period, account.time_zone, now);
+  const before = read.invoice.state;
   // An issued invoice never changes: nothing to rate (the decider would record nothing anyway).
-  const { state: before } = await loadAggregate(deps.eventStore, invoiceDecider, stream);
   if (before.status === 'issued') return { accountId, outcome: 'already_issued', invoiceId: before.issued.invoiceId, number: before.issued.number };
 
   // A subscription that starts inside the period gives segments from its start: the engine
@@ -143,11 +145,10 @@ async function closeAccountPeriod(
   const plan = await deps.loadRatingPlan(accountId, period, account.time_zone);
   if (!plan) return { accountId, outcome: 'skipped', reason: 'no_plan' };
 
-  const usage = await readPeriodUsage(deps.eventStore, accountId, period);
-  const periodUsage = toPeriodUsage(usage.events);
+  const periodUsage = read.usage;
   const { carriedIn, deletions } = await periodStorage(deps.eventStore, accountId, period, account.time_zone, periodUsage);
-  const late = await lateUsageFor(deps.eventStore, accountId, period, account.time_zone, now);
-  const creditAvailable = await creditAvailableFor(deps.eventStore, accountId, period, account.currency as Currency);
+  const late = await lateUsageAmong(deps.eventStore, accountId, period, read.issued);
+  const creditAvailable = creditAvailableIn(read.credit.state, period, account.currency as Currency);
   const { rated, included } = rateWithLateUsage(
     {
       period,
@@ -165,8 +166,8 @@ async function closeAccountPeriod(
     return { accountId, outcome: 'failed', error: `the invoice for ${period} would come to ${rated.total} ${rated.currency}: what later invoices already billed for it exceeds it` };
   }
   const inputs: InvoiceInputs = {
-    usageStream: usage.stream,
-    usageStreamRevision: usage.revision === null ? null : usage.revision.toString(),
+    usageStream: read.usageStream,
+    usageStreamRevision: read.usageStreamRevision === null ? null : read.usageStreamRevision.toString(),
     carriedInStorage: carriedIn,
     ...(deletions.length > 0 ? { deletions } : {}),
     planVersions: plan.planVersions,
@@ -186,6 +187,8 @@ async function closeAccountPeriod(
       data: { accountId, period, invoiceId: randomUUID(), rated, inputs, digest: digestOf(rated), draftedAt: now.toISOString() },
     },
     context,
+    undefined,
+    read.invoice,
   );
   const state = drafted.state;
   if (state.status === 'issued') return { accountId, outcome: 'already_issued', invoiceId: state.issued.invoiceId, number: state.issued.number };
@@ -200,7 +203,7 @@ async function closeAccountPeriod(
   // number, and exactly that draft is issued (decided again if a run replaced it meanwhile).
   const issued = await issueCurrentDraft(
     deps.eventStore,
-    { accountId, period, timeZone: account.time_zone, dueDateFor: (issueDate) => dueDateFor(period, account.billing_day, issueDate, deps.minDaysToPay) },
+    { accountId, period, timeZone: account.time_zone, dueDateFor: (issueDate) => dueDateFor(period, account.billing_day, issueDate, deps.minDaysToPay), credit: read.credit },
     { state, revision: drafted.revision },
     now,
     context,

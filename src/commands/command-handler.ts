@@ -59,13 +59,19 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
   command: Command,
   context: CommandContext,
   retry: RetryPolicy = DEFAULT_RETRY,
+  /**
+   * The stream as the caller read it a moment ago: the first decision is taken on it without
+   * reading again. A decision to record nothing stands as of that read; one that records is
+   * appended at its revision, so a stale read costs a conflict and a catch-up, nothing more.
+   */
+  read?: { state: State; revision: bigint | null },
 ): Promise<CommandResult<Event, State>> {
   const locks = streamLocksOf(eventStore);
   let known: { state: State; revision: bigint | null } | null = null;
   for (let attempt = 1; ; attempt++) {
     const release = await locks.acquire([streamName]);
     try {
-      known = known ? await catchUp(eventStore, decider, streamName, known) : await loadAggregate(eventStore, decider, streamName);
+      known = attempt === 1 && read ? read : known ? await catchUp(eventStore, decider, streamName, known) : await loadAggregate(eventStore, decider, streamName);
       const { state, revision } = known;
       const events = decider.decide(command, state);
       if (events.length === 0) return { events, state, decidedOn: state, revision, position: null };

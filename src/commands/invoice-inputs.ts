@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { bucketStream } from '../domain/bucket/bucket-streams.ts';
 import type { BucketDeleted as BucketDeletedEvent } from '../domain/bucket/bucket-events.ts';
-import { availableCredit, creditDecider } from '../domain/credit/credit-decider.ts';
-import { creditStream } from '../domain/credit/credit-events.ts';
+import { availableCredit, creditDecider, type CreditState } from '../domain/credit/credit-decider.ts';
+import { creditStream, type CreditEvent } from '../domain/credit/credit-events.ts';
 import { NotFoundError } from '../domain/errors.ts';
-import { invoiceDecider } from '../domain/invoice/invoice-decider.ts';
+import { invoiceDecider, type InvoiceState } from '../domain/invoice/invoice-decider.ts';
 import { invoiceStream, type AdjustedPeriodInputs, type InvoiceInputs, type InvoiceReference, type InvoiceStreamEvent } from '../domain/invoice/invoice-events.ts';
 import { billedElsewhere, billedForPeriod, type IssuedInvoice } from '../domain/invoice/late-usage.ts';
 import { pricebookStream, type PlanVersionPublished } from '../domain/pricebook/pricebook-events.ts';
@@ -161,7 +161,7 @@ async function lastSamplesBefore(eventStore: EventStore, accountId: string, peri
  */
 export async function creditAvailableFor(eventStore: EventStore, accountId: string, period: string, currency: Currency): Promise<string> {
   const { state } = await loadAggregate(eventStore, creditDecider, creditStream(accountId));
-  return formatMoney(maxOf(ZERO, availableCredit(state, period)), currency);
+  return creditAvailableIn(state, period, currency);
 }
 
 /** Canonical JSON (keys sorted) so the digest depends on content only. */
@@ -199,17 +199,85 @@ export async function loadRecordedSegments(eventStore: EventStore, segments: Inv
  * own stream: the billing record late-usage adjustments are decided on.
  */
 async function issuedInvoices(eventStore: EventStore, accountId: string, from: string, to: string, except: string): Promise<IssuedInvoice[]> {
+  const periods = invoicePeriods(from, to, except);
+  return issuedAmong(accountId, periods, await eventStore.readStreams(periods.map((period) => invoiceStream(accountId, period))));
+}
+
+function invoicePeriods(from: string, to: string, except: string): string[] {
   const periods: string[] = [];
   for (let period = from; period <= to; period = nextPeriod(period)) if (period !== except) periods.push(period);
-  const streams = await eventStore.readStreams(periods.map((period) => invoiceStream(accountId, period)));
-  const states = periods.map((period) => {
-    let state = invoiceDecider.initialState();
-    for (const { type, data } of streams.get(invoiceStream(accountId, period))!) state = invoiceDecider.evolve(state, { type, data } as InvoiceStreamEvent);
-    return { period, state };
+  return periods;
+}
+
+/** The invoice as its stream has it: state, and the revision to append after. */
+function foldInvoice(events: readonly RecordedEvent[]): { state: InvoiceState; revision: bigint | null } {
+  let state = invoiceDecider.initialState();
+  for (const { type, data } of events) state = invoiceDecider.evolve(state, { type, data } as InvoiceStreamEvent);
+  return { state, revision: events.length > 0 ? events[events.length - 1]!.streamRevision : null };
+}
+
+function issuedAmong(accountId: string, periods: readonly string[], streams: ReadonlyMap<string, RecordedEvent[]>): IssuedInvoice[] {
+  return periods.flatMap((period) => {
+    const { state } = foldInvoice(streams.get(invoiceStream(accountId, period))!);
+    return state.status === 'issued' ? [{ reference: { period, invoiceId: state.issued.invoiceId, number: state.issued.number }, drafted: state.draft }] : [];
   });
-  return states.flatMap(({ period, state }) =>
-    state.status === 'issued' ? [{ reference: { period, invoiceId: state.issued.invoiceId, number: state.issued.number }, drafted: state.draft }] : [],
-  );
+}
+
+/** The earliest period whose late usage the invoice of `period` bills, and the latest whose invoices it reads (see `lateUsageFor`). */
+function lateUsageWindow(period: string, timeZone: string, now: Date): { first: string; last: string } {
+  let first = period;
+  for (let i = 0; i < LATE_USAGE_LOOKBACK_PERIODS; i++) first = previousPeriod(first);
+  const current = periodOf(now.toISOString(), timeZone);
+  return { first, last: current > period ? current : period };
+}
+
+/** What closing one account's period starts from, read in one round trip (see `readPeriodClose`). */
+export interface PeriodClose {
+  /** the period's own invoice, and the revision a draft is appended after */
+  invoice: { state: InvoiceState; revision: bigint | null };
+  /** the other periods' issued invoices in force that late usage is decided on (see `lateUsageFor`) */
+  issued: IssuedInvoice[];
+  /** the account's credit, and the revision a credit application is appended after */
+  credit: { state: CreditState; revision: bigint | null };
+  /** the period's usage stream: its name and the revision rated (null: empty) */
+  usageStream: string;
+  usageStreamRevision: bigint | null;
+  /** the period's usage as the engine reads it (no deletions yet: see `periodStorage`) */
+  usage: PeriodUsage;
+}
+
+/**
+ * The period's invoice, the invoices late usage is decided on, the account's credit and the
+ * period's usage, in one read of their streams: the billing run pays a round trip per store
+ * call, and these are the same streams `loadAggregate`, `lateUsageFor`, `creditAvailableFor`
+ * and `readPeriodUsage` would read one after another. The usage comes back already in the
+ * engine's form, so the recorded events can be dropped before rating.
+ */
+export async function readPeriodClose(eventStore: EventStore, accountId: string, period: string, timeZone: string, now: Date): Promise<PeriodClose> {
+  const { first, last } = lateUsageWindow(period, timeZone, now);
+  const periods = invoicePeriods(first, last, period);
+  const own = invoiceStream(accountId, period);
+  const credit = creditStream(accountId);
+  const usageStreamName = usageStream(accountId, period);
+  const streams = await eventStore.readStreams([own, ...periods.map((p) => invoiceStream(accountId, p)), credit, usageStreamName]);
+  const usageEvents = streams.get(usageStreamName)!;
+  const usageStreamRevision = usageEvents.length > 0 ? usageEvents[usageEvents.length - 1]!.streamRevision : null;
+  let creditState = creditDecider.initialState();
+  const creditEvents = streams.get(credit)!;
+  for (const { type, data } of creditEvents) creditState = creditDecider.evolve(creditState, { type, data } as CreditEvent);
+  return {
+    invoice: foldInvoice(streams.get(own)!),
+    issued: issuedAmong(accountId, periods, streams),
+    credit: { state: creditState, revision: creditEvents.length > 0 ? creditEvents[creditEvents.length - 1]!.streamRevision : null },
+    usageStream: usageStreamName,
+    usageStreamRevision,
+    usage: toPeriodUsage(usageEvents),
+  };
+}
+
+/** Account credit available to the period's invoice, from the credit as read (see `creditAvailableFor`). */
+export function creditAvailableIn(state: CreditState, period: string, currency: Currency): string {
+  return formatMoney(maxOf(ZERO, availableCredit(state, period)), currency);
 }
 
 /** What a draft bills of earlier periods' late usage: the engine's input, and what the invoice records. */
@@ -228,11 +296,14 @@ export interface LateUsage {
  * invoices too; those of its own period are what `billedElsewhere` takes off.
  */
 export async function lateUsageFor(eventStore: EventStore, accountId: string, period: string, timeZone: string, now: Date): Promise<LateUsage> {
+  const { first, last } = lateUsageWindow(period, timeZone, now);
+  return lateUsageAmong(eventStore, accountId, period, await issuedInvoices(eventStore, accountId, first, last, period));
+}
+
+/** `lateUsageFor`, on the issued invoices its caller read already (`PeriodClose.issued`). */
+export async function lateUsageAmong(eventStore: EventStore, accountId: string, period: string, issued: readonly IssuedInvoice[]): Promise<LateUsage> {
   let first = period;
   for (let i = 0; i < LATE_USAGE_LOOKBACK_PERIODS; i++) first = previousPeriod(first);
-  const current = periodOf(now.toISOString(), timeZone);
-  const issued = await issuedInvoices(eventStore, accountId, first, current > period ? current : period, period);
-
   const adjustments: LateUsage['adjustments'] = [];
   for (let earlier = first; earlier < period; earlier = nextPeriod(earlier)) {
     const billed = billedForPeriod(earlier, issued);

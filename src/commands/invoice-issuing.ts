@@ -1,11 +1,12 @@
 import { invoiceDecider, type InvoiceState } from '../domain/invoice/invoice-decider.ts';
 import { localDate } from '../domain/invoice/dunning-rules.ts';
 import { invoiceStream } from '../domain/invoice/invoice-events.ts';
+import { creditDecider, type CreditState } from '../domain/credit/credit-decider.ts';
+import { creditStream } from '../domain/credit/credit-events.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 import { numberInvoice } from './invoice-numbering.ts';
-import { applyInvoiceCredit } from './payment-commands.ts';
 
 export interface InvoiceToIssue {
   accountId: string;
@@ -13,6 +14,8 @@ export interface InvoiceToIssue {
   timeZone: string;
   /** the account's due date for an invoice issued on `issueDate` (local, YYYY-MM-DD) */
   dueDateFor: (issueDate: string) => string;
+  /** the account's credit as the caller read it before rating the draft, if it did: not read again for the first attempt */
+  credit?: { state: CreditState; revision: bigint | null };
 }
 
 export type IssueOutcome =
@@ -48,10 +51,18 @@ export async function issueCurrentDraft(
     const { draft } = state;
 
     // Refused if the credit is no longer available: the account fails, and the next run re-rates.
-    await applyInvoiceCredit(
+    // Most drafts take no credit from an account that has none: decided on the credit as read, that is no round trip.
+    await handleCommand(
       eventStore,
-      { accountId, period, invoiceId: draft.invoiceId, amount: draft.rated.creditApplied, currency: draft.rated.currency, appliedAt: now.toISOString(), draftRevision: revision.toString() },
+      creditDecider,
+      creditStream(accountId),
+      {
+        type: 'ApplyCredit',
+        data: { accountId, period, invoiceId: draft.invoiceId, amount: draft.rated.creditApplied, currency: draft.rated.currency, appliedAt: now.toISOString(), draftRevision: revision.toString() },
+      },
       context,
+      undefined,
+      attempt === 1 ? invoice.credit : undefined,
     );
     const taken = await numberInvoice(
       eventStore,
@@ -73,6 +84,9 @@ export async function issueCurrentDraft(
           data: { accountId, period, invoiceId: draft.invoiceId, digest: draft.digest, number: taken.number, issueDate, dueDate: invoice.dueDateFor(issueDate), issuedAt: taken.assignedAt },
         },
         { ...context, occurredAt: taken.assignedAt },
+        undefined,
+        // as drafted (or read again after a re-draft): the issue is appended at that revision
+        { state, revision },
       );
       if (issued.state.status !== 'issued') throw new Error(`invoice ${stream} was not issued`);
       const { invoiceId, number, total } = issued.state.issued;

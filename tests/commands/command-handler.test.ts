@@ -329,6 +329,28 @@ describe('handleCommand', () => {
     expect(result.revision).toBe(51n);
   });
 
+  it('given the stream as the caller read it, decides on it without reading; a stale one costs a conflict and a catch-up', async () => {
+    const stream = uniqueStream('counter');
+    await store.append(stream, [added(1, 1)], { expectedRevision: 'no_stream' });
+    const read = await loadAggregate(store, counterDecider, stream);
+    const spying = new InterferingStore(store);
+    const first = await handleCommand(spying, counterDecider, stream, { type: 'Add', by: 2 }, context(), FAST_RETRY, read);
+    expect(spying.spy.reads).toBe(0);
+    expect(spying.spy.expectedRevisions).toEqual([0n]);
+    expect(first.state).toEqual({ total: 3, folded: 2 });
+
+    // `read` is now stale (revision 0): the append at 0 is refused, the tail after it is read, and the decision taken again
+    const second = await handleCommand(spying, counterDecider, stream, { type: 'Add', by: 4 }, context(), FAST_RETRY, read);
+    expect(spying.spy.readFrom).toEqual([1n]);
+    expect(spying.spy.expectedRevisions).toEqual([0n, 0n, 1n]);
+    expect(second.events).toEqual([{ type: 'Added', data: { by: 4, total: 7 } }]);
+    expect((await store.readStream(stream)).map((e) => e.data)).toEqual([
+      { by: 1, total: 1 },
+      { by: 2, total: 3 },
+      { by: 4, total: 7 },
+    ]);
+  });
+
   it('twenty writers of one stream in one process all land, in turn, without one conflict', async () => {
     const stream = uniqueStream('counter');
     const spying = new InterferingStore(store);

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lateUsageFor, periodStorage } from '../../src/commands/invoice-inputs.ts';
+import { loadAggregate } from '../../src/commands/command-handler.ts';
+import { creditAvailableFor, creditAvailableIn, lateUsageAmong, lateUsageFor, periodStorage, readPeriodClose, readPeriodUsage, toPeriodUsage } from '../../src/commands/invoice-inputs.ts';
+import { creditDecider } from '../../src/domain/credit/credit-decider.ts';
+import { invoiceDecider } from '../../src/domain/invoice/invoice-decider.ts';
 import type { EventStore, EventToAppend } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
 
@@ -68,5 +71,54 @@ describe('invoice inputs read their streams a few at a time', () => {
     expect(late).toEqual({ adjustments: [], billedElsewhere: null });
     // one by one this was 14 reads (2025-07 … 2026-09 but 2026-07)
     expect(calls).toEqual(['readStreams']);
+  });
+});
+
+describe('readPeriodClose: what closing a period starts from, in one read', () => {
+  it('the invoice, the issued invoices, the credit and the usage, as the reads one by one give them', async () => {
+    const inner = app.infrastructure.eventStore;
+    const accountId = randomUUID();
+    const bucketId = randomUUID();
+    const drafted = (period: string, invoiceId: string) =>
+      event('InvoiceDrafted', {
+        accountId,
+        period,
+        invoiceId,
+        digest: `d-${period}`,
+        draftedAt: '2026-06-01T00:00:00.000Z',
+        rated: { period, currency: 'BRL', lines: [], subtotal: '0.00', tax: '0.00', creditApplied: '0.00', total: '0.00' },
+        inputs: { usageStream: `usage-${accountId}:${period}`, usageStreamRevision: null, carriedInStorage: {}, planVersions: [], segments: [], creditAvailable: '0.00', engineVersion: 'rating-1' },
+      });
+    const issuedEvent = (period: string, invoiceId: string, number: string) =>
+      event('InvoiceIssued', { accountId, period, invoiceId, digest: `d-${period}`, number, issueDate: '2026-06-02', dueDate: '2026-06-10', issuedAt: '2026-06-02T00:00:00.000Z', total: '0.00', currency: 'BRL' });
+    await inner.append(`invoice-${accountId}:2026-05`, [drafted('2026-05', 'inv-may'), issuedEvent('2026-05', 'inv-may', 'INV-2026-000001')], { expectedRevision: 'no_stream' });
+    await inner.append(`invoice-${accountId}:2026-07`, [drafted('2026-07', 'inv-july')], { expectedRevision: 'no_stream' });
+    await inner.append(`credit-${accountId}`, [event('AccountCredited', { accountId, creditId: 'payment:p1', amount: '12.50', currency: 'BRL', source: { kind: 'overpayment', invoiceId: 'inv-may', paymentId: 'p1', externalRef: 'r1' }, creditedAt: '2026-07-03T00:00:00.000Z' })], { expectedRevision: 'no_stream' });
+    await inner.append(
+      `usage-${accountId}:2026-07`,
+      [
+        event('StorageMeasured', { accountId, bucketId, sampleKey: 's1', bytes: '100', at: '2026-07-02T00:00:00.000Z', contentDigest: 'x' }),
+        event('TrafficMeasured', { accountId, bucketId, sampleKey: 't1', windowStart: '2026-07-02T00:00:00.000Z', windowEnd: '2026-07-02T01:00:00.000Z', egressBytes: '5', ingressBytes: '6', requestsA: '7', requestsB: '8', contentDigest: 'y' }),
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+
+    const { store, calls } = counted(inner);
+    const now = new Date('2026-08-03T00:00:00Z');
+    const read = await readPeriodClose(store, accountId, '2026-07', ZONE, now);
+    expect(calls).toEqual(['readStreams']);
+
+    expect(read.invoice).toEqual(await loadAggregate(inner, invoiceDecider, `invoice-${accountId}:2026-07`));
+    expect(read.invoice.state.status).toBe('draft');
+    expect(read.issued.map((i) => i.reference)).toEqual([{ period: '2026-05', invoiceId: 'inv-may', number: 'INV-2026-000001' }]);
+    expect(await lateUsageAmong(inner, accountId, '2026-07', read.issued)).toEqual(await lateUsageFor(inner, accountId, '2026-07', ZONE, now));
+    expect(read.credit).toEqual(await loadAggregate(inner, creditDecider, `credit-${accountId}`));
+    expect(creditAvailableIn(read.credit.state, '2026-07', 'BRL')).toBe(await creditAvailableFor(inner, accountId, '2026-07', 'BRL'));
+    expect(creditAvailableIn(read.credit.state, '2026-07', 'BRL')).toBe('12.50');
+    const usage = await readPeriodUsage(inner, accountId, '2026-07');
+    expect(read.usageStream).toBe(usage.stream);
+    expect(read.usageStreamRevision).toBe(1n);
+    expect(read.usage).toEqual(toPeriodUsage(usage.events));
+    expect(read.usage.traffic).toHaveLength(1);
   });
 });
