@@ -12,7 +12,8 @@
  * (`?period=2026-06`) and its bucket list, for a random account with that account's own token.
  *
  * api.read.p99 is the 99th percentile latency in ms (held to < 20 ms with 0 errors, a non-2xx
- * answer counting as an error).
+ * answer counting as an error); api.read.cpu the service's CPU time per request while the load
+ * ran (less disturbed by other work on the machine than a latency is).
  *
  * `--profile` writes the service's CPU profile while the load runs to read-api.cpuprofile (open it
  * in Chrome's DevTools, or sum its self time per function).
@@ -67,6 +68,8 @@ interface LoadOutcome {
   requests: number;
   errors: number;
   non2xx: number;
+  /** requests answered during the warm-up (not in the latencies; in the CPU per request) */
+  warmupRequests: number;
 }
 
 /** The child: autocannon against the service, every request for a random account with its own token. */
@@ -96,7 +99,7 @@ async function generateLoad(plan: LoadPlan): Promise<LoadOutcome> {
   // what went wrong during the warm-up still counts
   const warmup = (result as autocannon.Result & { warmup?: autocannon.Result }).warmup;
   const failed = (r: autocannon.Result | undefined) => (r ? r.errors + r.timeouts : 0);
-  return { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, requests: result.requests.total, errors: failed(result) + failed(warmup), non2xx: result.non2xx + (warmup?.non2xx ?? 0) };
+  return { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, requests: result.requests.total, errors: failed(result) + failed(warmup), non2xx: result.non2xx + (warmup?.non2xx ?? 0), warmupRequests: warmup?.requests.total ?? 0 };
 }
 
 function usageEvents(accountId: string, bucketIds: string[]): EventToAppend[] {
@@ -192,6 +195,7 @@ async function serve() {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
+  const cpuBefore = process.cpuUsage();
   const child = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const outcome = await new Promise<LoadOutcome>((resolve, reject) => {
     child.once('message', (message) => resolve(message as LoadOutcome));
@@ -200,6 +204,8 @@ async function serve() {
     child.send({ url: address, targets, rate: RATE, seconds: SECONDS } satisfies LoadPlan);
   });
   child.kill();
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuPerRequest = (cpu.user + cpu.system) / 1000 / (outcome.requests + outcome.warmupRequests);
   if (session) {
     const { profile } = await session.post('Profiler.stop');
     await writeFile('read-api.cpuprofile', JSON.stringify(profile));
@@ -212,8 +218,10 @@ async function serve() {
   console.log(`|---|---|---|---|---|---|`);
   console.log(`| ${outcome.requests} | ${outcome.p50} | ${outcome.p99} | ${outcome.max} | ${outcome.errors} | ${outcome.non2xx} |`);
   console.log(`median of 20 unloaded requests each: ${unloaded.join(', ')}`);
+  console.log(`the service's CPU (this process: user + system) per request under the load: ${cpuPerRequest.toFixed(3)} ms`);
   printResult({ name: 'api.read.p99', value: outcome.p99, unit: 'ms' });
   printResult({ name: 'api.read.errors', value: outcome.errors + outcome.non2xx, unit: 'requests' });
+  printResult({ name: 'api.read.cpu', value: Number(cpuPerRequest.toFixed(3)), unit: 'ms/request' });
   await app.close();
   await database.drop();
 }

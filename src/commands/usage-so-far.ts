@@ -132,19 +132,26 @@ export async function usageSoFar(
   const key = `${accountId} ${period}`;
   const kept = folds?.get(key);
   // Earlier periods' rows say which revision of their streams the read model has applied: what
-  // a kept carried-in figure is keyed by (with this process's own appends, see UsageSoFarReader).
-  const [rows, earlier] = await Promise.all([
-    kept ? [] : readModels.selectFrom('usage_totals').selectAll().where('account_id', '=', accountId).where('period', '=', period).execute(),
-    keptStorage
-      ? readModels.selectFrom('usage_totals').select(['period', 'bucket_id', 'stream_revision']).where('account_id', '=', accountId).where('period', '<', period).orderBy('period').orderBy('bucket_id').execute()
-      : [],
-  ]);
-  const earlierRevisions = earlier.map((row) => `${row.period}/${row.bucket_id}/${row.stream_revision ?? ''}`).join(' ');
-
-  const fold = kept ? copyFold(kept) : foldFromRows(rows);
-  if (fold === null) return null;
+  // a kept carried-in figure is keyed by (with this process's own appends, see usage-so-far-inputs.ts).
+  const earlierRows = keptStorage
+    ? readModels.selectFrom('usage_totals').select(['period', 'bucket_id', 'stream_revision']).where('account_id', '=', accountId).where('period', '<', period).orderBy('period').orderBy('bucket_id').execute()
+    : Promise.resolve([]);
   // What the read model (or the kept fold) has not applied yet: the stream after its revision (all of it when it has none).
-  const tail = await eventStore.readStream(usageStream(accountId, period), fold.revision === null ? {} : { fromRevision: fold.revision + 1n });
+  const tailAfter = (revision: bigint | null) => eventStore.readStream(usageStream(accountId, period), revision === null ? {} : { fromRevision: revision + 1n });
+  let fold: PeriodFold | null;
+  let tail: RecordedEvent[];
+  let earlier: Awaited<typeof earlierRows>;
+  if (kept) {
+    fold = copyFold(kept);
+    [earlier, tail] = await Promise.all([earlierRows, tailAfter(fold.revision)]);
+  } else {
+    const [rows, read] = await Promise.all([readModels.selectFrom('usage_totals').selectAll().where('account_id', '=', accountId).where('period', '=', period).execute(), earlierRows]);
+    earlier = read;
+    fold = foldFromRows(rows);
+    if (fold === null) return null;
+    tail = await tailAfter(fold.revision);
+  }
+  const earlierRevisions = earlier.map((row) => `${row.period}/${row.bucket_id}/${row.stream_revision ?? ''}`).join(' ');
   if (!foldTail(fold, tail)) {
     folds?.delete(key);
     return null;
