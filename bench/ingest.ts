@@ -247,6 +247,8 @@ async function main() {
     await heapProfiler.post('HeapProfiler.startSampling', { samplingInterval: 32_768, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   }
   let maxRss = process.memoryUsage.rss();
+  // the service's own CPU (this process, the load generator being another): what a sample costs it, whatever else the machine runs
+  const cpuBefore = process.cpuUsage();
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage.rss())), 100);
   const child = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), stdio: 'inherit' });
   const report = await new Promise<LoadReport>((resolve, reject) => {
@@ -257,6 +259,8 @@ async function main() {
   });
   clearInterval(sampler);
   maxRss = Math.max(maxRss, process.memoryUsage.rss());
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuPerEvent = (cpu.user + cpu.system) / Math.max(1, report.events);
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     await writeFile(process.env.INGEST_PROFILE!, JSON.stringify(profile));
@@ -287,8 +291,10 @@ async function main() {
   console.log(`bare batched INSERT of the same rows:           ${baseline} events/s (${bare.seconds.toFixed(1)} s of INSERTs)`);
   console.log(`ingestion / bare INSERT:                        ${((ingestion / baseline) * 100).toFixed(0)}%`);
   console.log(`service RSS while ingesting (max):              ${Math.round(maxRss / 2 ** 20)} MB`);
+  console.log(`service CPU per usage event:                    ${cpuPerEvent.toFixed(1)} µs (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in all)`);
   console.log(`RESULT ${JSON.stringify({ name: 'ingest.http', value: ingestion, unit: 'events/s', baseline, ratio: Number((ingestion / baseline).toFixed(3)) })}`);
   console.log(`RESULT ${JSON.stringify({ name: 'ingest.rss', value: Math.round(maxRss / 2 ** 20), unit: 'MB' })}`);
+  console.log(`RESULT ${JSON.stringify({ name: 'ingest.cpu', value: Number(cpuPerEvent.toFixed(1)), unit: 'µs/event' })}`);
   await app.close();
   await cleanup();
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { canonicalSampleContent, parseUsageBatch as parseBatchAt, sampleInstant } from '../../src/domain/usage/usage-samples.ts';
 
 /** The clock these samples are measured against: a day after the samples below. */
@@ -123,5 +124,25 @@ describe('usage from the future', () => {
     // 2026-06-02T09:05:01-03:00 is 12:05:01Z: one second past the edge
     expect(parseUsageBatch([storage({ at: '2026-06-02T09:05:01-03:00' })]).issues.map((i) => i.path)).toEqual(['samples[0].at']);
     expect(parseUsageBatch([storage({ at: '2026-06-02T09:05:00-03:00' })]).issues).toEqual([]);
+  });
+});
+
+describe('instants are carried in canonical form however they were written', () => {
+  it('property: an instant written canonically, with another offset or with fewer digits becomes the same canonical text', () => {
+    const offsets = ['Z', '+00:00', '-03:00', '+05:45', '+14:00', '-12:00'];
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: NOW_MS }), fc.constantFrom(...offsets), fc.boolean(), (ms, offset, trimMillis) => {
+        const instant = trimMillis ? Math.floor(ms / 1000) * 1000 : ms;
+        const sign = offset === 'Z' ? 0 : offset[0] === '-' ? -1 : 1;
+        const minutes = offset === 'Z' ? 0 : sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+        const local = new Date(instant + minutes * 60_000).toISOString().slice(0, trimMillis ? 19 : 23);
+        const written = [iso(instant), `${local}${offset}`];
+        for (const at of written) {
+          const parsed = parseUsageBatch([storage({ at })]);
+          expect(parsed.issues).toEqual([]);
+          expect(parsed.samples[0]).toMatchObject({ at: iso(instant) });
+        }
+      }),
+    );
   });
 });

@@ -177,28 +177,40 @@ export async function planBatch(items: readonly Item[], options: PlanOptions): P
     { concurrency },
   );
 
+  const decideUsage = (stream: string, candidates: UsageCandidate[], ledger: SampleLedger, recorded: ReadonlyMap<string, string>) => {
+    const decision = decideSamples(recorded, candidates);
+    conflicts.push(...decision.conflicts);
+    for (const candidate of decision.accept) {
+      const elsewhere = options.usedElsewhere.get(candidate.sampleKey);
+      if (elsewhere) conflicts.push({ ...elsewhere, index: candidate.index });
+    }
+    if (decision.accept.length > 0) {
+      plan.usage.push({
+        stream,
+        ledger,
+        expectedRevision: ledger.revision,
+        candidates: decision.accept,
+        events: decision.accept.map((c) => ({ eventId: c.eventId, type: c.event.type, data: c.event.data, metadata })),
+      });
+    }
+  };
+  // Most streams of a batch are hot and none of their keys was seen before: decided at once.
+  // Only the others wait for a read (a cold ledger, or re-sent keys to compare).
+  const toRead: [string, UsageCandidate[]][] = [];
+  const noneRecorded: ReadonlyMap<string, string> = new Map();
+  for (const [stream, unordered] of usageCandidates) {
+    const candidates = unordered.sort((a, b) => a.index - b.index);
+    const ledger = ledgers.hotUsage(stream);
+    if (ledger && revisionsToVerify(ledger, candidates.map((c) => c.sampleKey)).length === 0) decideUsage(stream, candidates, ledger, noneRecorded);
+    else toRead.push([stream, candidates]);
+  }
   await pMap(
-    [...usageCandidates],
-    async ([stream, unordered]) => {
-      const candidates = unordered.sort((a, b) => a.index - b.index);
+    toRead,
+    async ([stream, candidates]) => {
       const ledger = await ledgers.usage(stream);
       const wanted = revisionsToVerify(ledger, candidates.map((c) => c.sampleKey));
       const recorded = recordedDigests(wanted.length > 0 ? await ledgers.readBack(stream, wanted, false) : [], new Set(candidates.map((c) => c.sampleKey)));
-      const decision = decideSamples(recorded, candidates);
-      conflicts.push(...decision.conflicts);
-      for (const candidate of decision.accept) {
-        const elsewhere = options.usedElsewhere.get(candidate.sampleKey);
-        if (elsewhere) conflicts.push({ ...elsewhere, index: candidate.index });
-      }
-      if (decision.accept.length > 0) {
-        plan.usage.push({
-          stream,
-          ledger,
-          expectedRevision: ledger.revision,
-          candidates: decision.accept,
-          events: decision.accept.map((c) => ({ eventId: c.eventId, type: c.event.type, data: c.event.data, metadata })),
-        });
-      }
+      decideUsage(stream, candidates, ledger, recorded);
     },
     { concurrency },
   );

@@ -68,6 +68,8 @@ export function createLedgerCache(eventStore: EventStore, options: LedgerCacheOp
 
   return {
     usage: (stream: string) => load(usageLedgers, stream, emptyLedger, foldIntoLedger),
+    /** The usage ledger when it is held and current, without a turn of the event loop; else undefined (use `usage`). */
+    hotUsage: (stream: string): SampleLedger | undefined => (stale.has(stream) ? undefined : usageLedgers.get(stream)),
     counter: (stream: string) => load(counterLedgers, stream, emptyCounterLedger, foldCounter),
 
     /** A ledger grew in place: count its new keys against the budget. */

@@ -169,7 +169,7 @@ function parseSample(item: unknown, at: string, index: number, bounds: BatchBoun
     case 'storage': {
       count('bytes');
       instantMs = instant('at');
-      sample = { kind, sampleKey: s.sampleKey as string, bucket: s.bucket as string, bytes: s.bytes as string, at: canonical(instantMs) };
+      sample = { kind, sampleKey: s.sampleKey as string, bucket: s.bucket as string, bytes: s.bytes as string, at: canonical(instantMs, s.at) };
       break;
     }
     case 'traffic': {
@@ -181,8 +181,8 @@ function parseSample(item: unknown, at: string, index: number, bounds: BatchBoun
         kind,
         sampleKey: s.sampleKey as string,
         bucket: s.bucket as string,
-        windowStart: canonical(instantMs),
-        windowEnd: canonical(endMs),
+        windowStart: canonical(instantMs, s.windowStart),
+        windowEnd: canonical(endMs, s.windowEnd),
         egressBytes: s.egressBytes as string,
         ingressBytes: s.ingressBytes as string,
         requestsA: s.requestsA as string,
@@ -199,7 +199,7 @@ function parseSample(item: unknown, at: string, index: number, bounds: BatchBoun
         sampleKey: s.sampleKey as string,
         bucket: s.bucket as string,
         source: s.source as string,
-        at: canonical(instantMs),
+        at: canonical(instantMs, s.at),
         sentBytes: s.sentBytes as string,
         receivedBytes: s.receivedBytes as string,
         requestsA: s.requestsA as string,
@@ -212,7 +212,16 @@ function parseSample(item: unknown, at: string, index: number, bounds: BatchBoun
   return { sample: issues.length === before ? sample : null, reference };
 }
 
-const canonical = (ms: number | null) => (ms === null ? '' : formatInstant(ms));
+/**
+ * The instant in canonical form. Collectors mostly send it so already: given a text that
+ * parsed, with the canonical form's length and separators, that text is the canonical form
+ * (formatInstant's output for the same instant) and is kept rather than written again.
+ */
+const canonical = (ms: number | null, sent: unknown): string => {
+  if (ms === null) return '';
+  return typeof sent === 'string' && sent.length === 24 && CANONICAL_SHAPE.test(sent) ? sent : formatInstant(ms);
+};
+const CANONICAL_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The instant that decides a sample's period: `at`, or a window's start. */
 export function sampleInstant(sample: UsageSample): string {
