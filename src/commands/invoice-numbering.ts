@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invoiceNumberRequestStream, invoiceNumberStream, type InvoiceNumberAssigned, type InvoiceNumberRequested } from '../domain/invoice/invoice-events.ts';
 import { invoiceNumberRequestDecider, invoiceNumbersDecider, type InvoiceNumbersState } from '../domain/invoice/invoice-numbering.ts';
-import { ConcurrencyError, type EventStore, type RecordedEvent } from '../ports/event-store.ts';
+import { ConcurrencyError, type EventMetadata, type EventStore, type RecordedEvent } from '../ports/event-store.ts';
 import { metadataOf, type CommandContext } from './command-handler.ts';
 
 export interface InvoiceNumber {
@@ -30,60 +30,119 @@ export async function numberInvoice(
   context: CommandContext,
 ): Promise<InvoiceNumber> {
   const { request, tail: known } = await requestNumber(eventStore, invoice, context);
-  return inTurn(`${context.correlationId}/${request.year}`, (waited) => takeNumber(eventStore, invoice, request, waited ? null : known, context));
+  return inBatch(eventStore, `${context.correlationId}/${request.year}`, { invoice, request, known, context });
 }
 
-/** The number after `request.afterSequence` that this invoice took, or the year's next one. */
-async function takeNumber(
+/** An invoice waiting for its number, with the request that fixed its year and place. */
+interface Waiting {
+  invoice: { invoiceId: string; accountId: string; period: string; at: string };
+  request: InvoiceNumberRequested['data'];
+  /** what its own request read of the year (its last event), when this call made the request */
+  known: RecordedEvent[] | null;
+  context: CommandContext;
+}
+
+/** How many invoices one append numbers at most. */
+const MAX_BATCH = 100;
+
+/**
+ * One billing run's workers (calls sharing a correlation id) take a year's numbers in turn,
+ * so they do not conflict with each other at the store; other runs and processes still meet
+ * there, at the expected revision. Whoever waits while a turn's append is under way is
+ * numbered in the next turn, all in one append: the year's stream is one at a time by nature,
+ * and a round trip per number would make every run wait on it invoice by invoice.
+ */
+type Queue = { waiting: (Waiting & { settle: (result: InvoiceNumber | Error) => void })[] };
+const queuesByStore = new WeakMap<EventStore, Map<string, Queue>>();
+function inBatch(eventStore: EventStore, key: string, waiting: Waiting): Promise<InvoiceNumber> {
+  let queues = queuesByStore.get(eventStore);
+  if (!queues) queuesByStore.set(eventStore, (queues = new Map()));
+  const ofStore = queues;
+  return new Promise((resolve, reject) => {
+    const entry = { ...waiting, settle: (result: InvoiceNumber | Error) => (result instanceof Error ? reject(result) : resolve(result)) };
+    const queue = ofStore.get(key);
+    if (queue) {
+      queue.waiting.push(entry);
+      return;
+    }
+    const started: Queue = { waiting: [entry] };
+    ofStore.set(key, started);
+    void (async () => {
+      // Folded so far: every number after `complete` is in `state.byInvoice`; kept only while this queue runs.
+      let folded: { state: InvoiceNumbersState; complete: number } | null = null;
+      for (;;) {
+        const batch = started.waiting.splice(0, MAX_BATCH);
+        if (batch.length === 0) break;
+        try {
+          const taken = await takeNumbers(eventStore, batch, folded);
+          folded = taken.folded;
+          batch.forEach((w, i) => w.settle(taken.numbers[i]!));
+        } catch (error) {
+          folded = null;
+          for (const w of batch) w.settle(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+      ofStore.delete(key);
+    })();
+  });
+}
+
+/**
+ * The numbers of a batch of one year's invoices: each the one it already took after its
+ * request's place, or the year's next, all new ones in one append. The year's stream is
+ * folded from the earliest request's place (from what an earlier turn folded, or what a
+ * request just read, when that reaches back far enough), and on a conflict only what was
+ * appended since is read.
+ */
+async function takeNumbers(
   eventStore: EventStore,
-  invoice: { invoiceId: string; accountId: string; period: string; at: string },
-  request: InvoiceNumberRequested['data'],
-  known: RecordedEvent[] | null,
-  context: CommandContext,
-): Promise<InvoiceNumber> {
-  const stream = invoiceNumberStream(request.year);
-  let state: InvoiceNumbersState = invoiceNumbersDecider.initialState();
-  let tail = known ?? (await readFrom(eventStore, stream, request.afterSequence));
-  const command = { type: 'AssignInvoiceNumber' as const, data: { year: request.year, invoiceId: invoice.invoiceId, accountId: invoice.accountId, period: invoice.period, assignedAt: invoice.at } };
+  batch: readonly Waiting[],
+  folded: { state: InvoiceNumbersState; complete: number } | null,
+): Promise<{ numbers: InvoiceNumber[]; folded: { state: InvoiceNumbersState; complete: number } }> {
+  const year = batch[0]!.request.year;
+  const stream = invoiceNumberStream(year);
+  const earliest = batch.reduce((a, b) => (b.request.afterSequence < a.request.afterSequence ? b : a));
+  const complete = earliest.request.afterSequence;
+  let state: InvoiceNumbersState;
+  if (folded && folded.complete <= complete) {
+    // numbers at or before every request's place cannot be any of theirs: not worth keeping
+    state = { ...folded.state, byInvoice: Object.fromEntries(Object.entries(folded.state.byInvoice).filter(([, n]) => n.sequence > complete)) };
+  } else {
+    state = foldNumbers(invoiceNumbersDecider.initialState(), earliest.known ?? (await readFrom(eventStore, stream, complete)));
+  }
   for (let attempt = 1; ; attempt++) {
-    state = tail.reduce((folded, event) => invoiceNumbersDecider.evolve(folded, { type: 'InvoiceNumberAssigned', data: assignedOf(event) }), state);
-    const taken = state.byInvoice[invoice.invoiceId];
-    if (taken) return { year: request.year, ...taken };
-    const [assigned] = invoiceNumbersDecider.decide(command, state);
-    const { sequence, number, assignedAt } = assigned!.data;
+    let decided = state;
+    const events: InvoiceNumberAssigned[] = [];
+    const metadata: EventMetadata[] = [];
+    const numbers = batch.map(({ invoice, request, context }) => {
+      const taken = decided.byInvoice[invoice.invoiceId];
+      if (taken) return { year, ...taken };
+      const command = { type: 'AssignInvoiceNumber' as const, data: { year: request.year, invoiceId: invoice.invoiceId, accountId: invoice.accountId, period: invoice.period, assignedAt: invoice.at } };
+      const [assigned] = invoiceNumbersDecider.decide(command, decided);
+      events.push(assigned!);
+      metadata.push(metadataOf(context));
+      decided = invoiceNumbersDecider.evolve(decided, assigned!);
+      const { sequence, number, assignedAt } = assigned!.data;
+      return { year, sequence, number, assignedAt };
+    });
+    if (events.length === 0) return { numbers, folded: { state: decided, complete } };
     try {
-      await eventStore.append(stream, [{ eventId: randomUUID(), type: assigned!.type, data: assigned!.data, metadata: metadataOf(context) }], {
-        expectedRevision: state.lastSequence === 0 ? 'no_stream' : BigInt(state.lastSequence - 1),
-      });
-      return { year: request.year, sequence, number, assignedAt };
+      await eventStore.append(
+        stream,
+        events.map((event, i) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: metadata[i]! })),
+        { expectedRevision: state.lastSequence === 0 ? 'no_stream' : BigInt(state.lastSequence - 1) },
+      );
+      return { numbers, folded: { state: decided, complete } };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
       await sleep(Math.random() * Math.min(MAX_PAUSE_MS, 2 ** attempt));
-      tail = await readFrom(eventStore, stream, state.lastSequence + 1);
+      state = foldNumbers(state, await readFrom(eventStore, stream, state.lastSequence + 1));
     }
   }
 }
 
-/**
- * One billing run's workers (calls sharing a correlation id) take a year's numbers in turn, so
- * they do not conflict with each other at the store; other runs and processes still meet
- * there, at the expected revision. `waited`: another call went first, so what this one read
- * of the year before its turn is out of date.
- */
-const turns = new Map<string, Promise<unknown>>();
-function inTurn<T>(key: string, work: (waited: boolean) => Promise<T>): Promise<T> {
-  const before = turns.get(key);
-  const mine = (before ?? Promise.resolve()).then(
-    () => work(before !== undefined),
-    () => work(true),
-  );
-  turns.set(key, mine);
-  const release = () => {
-    if (turns.get(key) === mine) turns.delete(key);
-  };
-  mine.then(release, release);
-  return mine;
-}
+const foldNumbers = (state: InvoiceNumbersState, events: readonly RecordedEvent[]) =>
+  events.reduce((folded, event) => invoiceNumbersDecider.evolve(folded, { type: 'InvoiceNumberAssigned', data: assignedOf(event) }), state);
 
 /**
  * The invoice's request, made now if it has none: its year, and the year's last number before
