@@ -29,8 +29,10 @@ export async function numberInvoice(
   invoice: { invoiceId: string; accountId: string; period: string; year: number; at: string },
   context: CommandContext,
 ): Promise<InvoiceNumber> {
-  const { request, tail: known } = await requestNumber(eventStore, invoice, context);
-  return inBatch(eventStore, `${context.correlationId}/${request.year}`, { invoice, request, known, context });
+  // the year's last number as this run last saw it: never beyond the year's last, so a place to ask from
+  const lastSeen = queuesByStore.get(eventStore)?.get(queueKey(context, invoice.year))?.folded?.state.lastSequence;
+  const { request, tail: known } = await requestNumber(eventStore, invoice, context, lastSeen);
+  return inBatch(eventStore, queueKey(context, request.year), { invoice, request, known, context });
 }
 
 /** An invoice waiting for its number, with the request that fixed its year and place. */
@@ -45,6 +47,19 @@ interface Waiting {
 /** How many invoices one append numbers at most. */
 const MAX_BATCH = 100;
 
+/** Every number after `complete` is in `state.byInvoice`. */
+type Folded = { state: InvoiceNumbersState; complete: number };
+type Queue = {
+  waiting: (Waiting & { settle: (result: InvoiceNumber | Error) => void })[];
+  draining: boolean;
+  /** the year as this run last folded it */
+  folded: Folded | null;
+  forget: NodeJS.Timeout | null;
+};
+
+/** What a run knows of a year outlives its last turn this long: the run's next invoices ask for numbers with it. */
+const QUEUE_IDLE_MS = 10_000;
+
 /**
  * One billing run's workers (calls sharing a correlation id) take a year's numbers in turn,
  * so they do not conflict with each other at the store; other runs and processes still meet
@@ -52,37 +67,37 @@ const MAX_BATCH = 100;
  * numbered in the next turn, all in one append: the year's stream is one at a time by nature,
  * and a round trip per number would make every run wait on it invoice by invoice.
  */
-type Queue = { waiting: (Waiting & { settle: (result: InvoiceNumber | Error) => void })[] };
 const queuesByStore = new WeakMap<EventStore, Map<string, Queue>>();
+const queueKey = (context: CommandContext, year: number) => `${context.correlationId}/${year}`;
+
 function inBatch(eventStore: EventStore, key: string, waiting: Waiting): Promise<InvoiceNumber> {
   let queues = queuesByStore.get(eventStore);
   if (!queues) queuesByStore.set(eventStore, (queues = new Map()));
+  let queue = queues.get(key);
+  if (!queue) queues.set(key, (queue = { waiting: [], draining: false, folded: null, forget: null }));
+  const run = queue;
   const ofStore = queues;
   return new Promise((resolve, reject) => {
-    const entry = { ...waiting, settle: (result: InvoiceNumber | Error) => (result instanceof Error ? reject(result) : resolve(result)) };
-    const queue = ofStore.get(key);
-    if (queue) {
-      queue.waiting.push(entry);
-      return;
-    }
-    const started: Queue = { waiting: [entry] };
-    ofStore.set(key, started);
+    run.waiting.push({ ...waiting, settle: (result) => (result instanceof Error ? reject(result) : resolve(result)) });
+    if (run.draining) return;
+    run.draining = true;
+    if (run.forget) clearTimeout(run.forget);
     void (async () => {
-      // Folded so far: every number after `complete` is in `state.byInvoice`; kept only while this queue runs.
-      let folded: { state: InvoiceNumbersState; complete: number } | null = null;
       for (;;) {
-        const batch = started.waiting.splice(0, MAX_BATCH);
+        const batch = run.waiting.splice(0, MAX_BATCH);
         if (batch.length === 0) break;
         try {
-          const taken = await takeNumbers(eventStore, batch, folded);
-          folded = taken.folded;
+          const taken = await takeNumbers(eventStore, batch, run.folded);
+          run.folded = taken.folded;
           batch.forEach((w, i) => w.settle(taken.numbers[i]!));
         } catch (error) {
-          folded = null;
+          run.folded = null;
           for (const w of batch) w.settle(error instanceof Error ? error : new Error(String(error)));
         }
       }
-      ofStore.delete(key);
+      run.draining = false;
+      run.forget = setTimeout(() => ofStore.get(key) === run && !run.draining && ofStore.delete(key), QUEUE_IDLE_MS);
+      run.forget.unref();
     })();
   });
 }
@@ -108,7 +123,9 @@ async function takeNumbers(
     // numbers at or before every request's place cannot be any of theirs: not worth keeping
     state = { ...folded.state, byInvoice: Object.fromEntries(Object.entries(folded.state.byInvoice).filter(([, n]) => n.sequence > complete)) };
   } else {
-    state = foldNumbers(invoiceNumbersDecider.initialState(), earliest.known ?? (await readFrom(eventStore, stream, complete)));
+    // what a request read is out of date once this run has numbered since: read the year again
+    const known = folded ? null : earliest.known;
+    state = foldNumbers(invoiceNumbersDecider.initialState(), known ?? (await readFrom(eventStore, stream, complete)));
   }
   for (let attempt = 1; ; attempt++) {
     let decided = state;
@@ -146,29 +163,32 @@ const foldNumbers = (state: InvoiceNumbersState, events: readonly RecordedEvent[
 
 /**
  * The invoice's request, made now if it has none: its year, and the year's last number before
- * it. When this call made the request, `tail` is what it read of the year (its last event, if
- * any): the number the request comes after, so nothing is to be read again.
+ * it (at most: `lastSeen`, the last number this run saw of the year, spares reading it; a place
+ * before the last is only a longer fold for a retry). When this call made the request after
+ * reading the year, `tail` is what it read (its last event, if any): the number the request
+ * comes after, so nothing is to be read again.
  */
 async function requestNumber(
   eventStore: EventStore,
   invoice: { invoiceId: string; accountId: string; period: string; year: number; at: string },
   context: CommandContext,
+  lastSeen: number | undefined,
 ): Promise<{ request: InvoiceNumberRequested['data']; tail: RecordedEvent[] | null }> {
   const requestStream = invoiceNumberRequestStream(invoice.invoiceId);
   // Most invoices ask once: propose the request first, and read the one recorded only when refused.
-  const [lastOfYear] = await eventStore.readStream(invoiceNumberStream(invoice.year), { direction: 'backwards', maxCount: 1 });
+  const [lastOfYear] = lastSeen === undefined ? await eventStore.readStream(invoiceNumberStream(invoice.year), { direction: 'backwards', maxCount: 1 }) : [];
   const data = {
     invoiceId: invoice.invoiceId,
     accountId: invoice.accountId,
     period: invoice.period,
     year: invoice.year,
-    afterSequence: lastOfYear ? assignedOf(lastOfYear).sequence : 0,
+    afterSequence: lastSeen ?? (lastOfYear ? assignedOf(lastOfYear).sequence : 0),
     requestedAt: invoice.at,
   };
   const [requested] = invoiceNumberRequestDecider.decide({ type: 'RequestInvoiceNumber', data }, invoiceNumberRequestDecider.initialState());
   try {
     await eventStore.append(requestStream, [{ eventId: randomUUID(), type: requested!.type, data: requested!.data, metadata: metadataOf(context) }], { expectedRevision: 'no_stream' });
-    return { request: data, tail: lastOfYear ? [lastOfYear] : [] };
+    return { request: data, tail: lastSeen !== undefined ? null : lastOfYear ? [lastOfYear] : [] };
   } catch (error) {
     if (!(error instanceof ConcurrencyError)) throw error;
     // asked before (an earlier attempt, or another run): that year and place are the ones that count

@@ -79,6 +79,35 @@ describe('numberInvoice numbers a run’s waiting invoices together', () => {
     expect((await numbersOf(year)).map((n) => n.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('a run’s later invoices ask from the last number it saw, without reading the year; another run numbering in between costs a conflict, not a gap', async () => {
+    const year = 2034;
+    const reads: string[] = [];
+    const counted = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'readStream') {
+          return (stream: string, options?: Parameters<EventStore['readStream']>[1]) => {
+            if (stream === invoiceNumberStream(year)) reads.push(options?.direction === 'backwards' ? 'last' : `from ${options?.fromRevision}`);
+            return target.readStream(stream, options);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const context = run();
+    const [a, b, c] = [invoice(year), invoice(year), invoice(year)];
+    expect((await numberInvoice(counted, a, context)).sequence).toBe(1);
+    expect(reads).toEqual(['last']);
+    expect((await numberInvoice(counted, b, context)).sequence).toBe(2);
+    expect(reads).toEqual(['last']);
+    // another run takes number 3: this run still believes 2 is the last
+    expect((await numberInvoice(store, invoice(year), run())).sequence).toBe(3);
+    expect((await numberInvoice(counted, c, context)).sequence).toBe(4);
+    // refused at revision 1, it read from number 3 on
+    expect(reads).toEqual(['last', 'from 2']);
+    expect((await numbersOf(year)).map((n) => n.sequence)).toEqual([1, 2, 3, 4]);
+  });
+
   it('two runs at once, each batching its own: 1..n, one number per invoice', async () => {
     const year = 2033;
     const runs = [run(), run()];
