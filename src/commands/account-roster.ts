@@ -1,7 +1,7 @@
 import { accountDecider, type AccountState } from '../domain/account/account-decider.ts';
 import { IllegalStateError } from '../domain/errors.ts';
 import { accountStream } from '../domain/account/account-streams.ts';
-import type { AccountOpened } from '../domain/account/account-events.ts';
+import type { AccountEvent, AccountOpened } from '../domain/account/account-events.ts';
 import type { EventStore, Position } from '../ports/event-store.ts';
 import { loadAggregate } from './command-handler.ts';
 
@@ -51,4 +51,19 @@ export async function loadOpenedAccount(eventStore: EventStore, accountId: strin
   // listed from its AccountOpened, so its stream cannot be empty: say so loudly if it is
   if (state.status === 'none') throw new Error(`account ${accountId} was opened in the log but its stream ${accountStream(accountId)} is empty`);
   return state;
+}
+
+/**
+ * Accounts as their own streams have them now, read together (one round trip for the lot
+ * where the store can). One whose stream is empty is left out: `loadOpenedAccount` says why.
+ */
+export async function loadOpenedAccounts(eventStore: EventStore, accountIds: readonly string[]): Promise<Map<string, OpenedAccount>> {
+  const streams = await eventStore.readStreams(accountIds.map(accountStream));
+  const accounts = new Map<string, OpenedAccount>();
+  for (const accountId of accountIds) {
+    let state = accountDecider.initialState();
+    for (const { type, data } of streams.get(accountStream(accountId))!) state = accountDecider.evolve(state, { type, data } as AccountEvent);
+    if (state.status !== 'none') accounts.set(accountId, state);
+  }
+  return accounts;
 }

@@ -5,7 +5,7 @@ import { rateWithLateUsage } from '../domain/invoice/late-usage.ts';
 import { checkPeriod, ENGINE_VERSION, periodBounds, type Currency } from '../domain/rating/index.ts';
 import { ValidationError, type FieldIssue } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
-import { accountIdsInLog, loadOpenedAccount } from './account-roster.ts';
+import { accountIdsInLog, loadOpenedAccount, loadOpenedAccounts, type OpenedAccount } from './account-roster.ts';
 import { handleCommand, type CommandContext } from './command-handler.ts';
 import { creditAvailableIn, digestOf, lateUsageAmong, periodStorage, readPeriodClose, type RatingPlanLoader } from './invoice-inputs.ts';
 import { issueCurrentDraft } from './invoice-issuing.ts';
@@ -21,6 +21,9 @@ export interface BillingRunDeps {
   /** an invoice is due no sooner than this many days after its issue date (INVOICE_MIN_DAYS_TO_PAY) */
   minDaysToPay: number;
 }
+
+/** How many accounts' streams one read brings. */
+const ACCOUNT_PAGE = 50;
 
 export type AccountOutcome =
   | { accountId: string; outcome: 'issued'; invoiceId: string; number: string; total: string }
@@ -88,14 +91,28 @@ export async function runBilling(
   const accounts = await accountIdsInLog(deps.eventStore);
 
   const outcomes: AccountOutcome[] = [];
+  // Accounts are read a page at a time, a round trip per page; only the pages being worked on are held.
+  const pages = new Map<number, Promise<Map<string, OpenedAccount>>>();
+  const pageOf = (index: number) => {
+    const page = Math.floor(index / ACCOUNT_PAGE);
+    let loading = pages.get(page);
+    if (!loading) {
+      pages.delete(page - 2);
+      loading = loadOpenedAccounts(deps.eventStore, accounts.slice(page * ACCOUNT_PAGE, (page + 1) * ACCOUNT_PAGE));
+      loading.catch(() => pages.delete(page));
+      pages.set(page, loading);
+    }
+    return loading;
+  };
   let next = 0;
   const worker = async () => {
     while (next < accounts.length) {
-      const accountId = accounts[next++]!;
+      const index = next++;
+      const accountId = accounts[index]!;
       let outcome: AccountOutcome;
       try {
         // zone, billing day and currency as the account's own stream has them now
-        const account = await loadOpenedAccount(deps.eventStore, accountId);
+        const account = (await pageOf(index)).get(accountId) ?? (await loadOpenedAccount(deps.eventStore, accountId));
         outcome = await closeAccountPeriod(deps, { account_id: accountId, time_zone: account.timeZone, billing_day: account.profile.billingDay, currency: account.currency }, period, now, context);
       } catch (error) {
         outcome = { accountId, outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
