@@ -96,7 +96,7 @@ export function createUsageSoFarInputs(deps: {
   /** Reads in flight, by account: a change reported meanwhile marks those it concerns, and what they read is not kept. */
   const reading = new Map<string, Set<Reading>>();
   const mark = (accountId: string | null, concerns: (r: Reading) => boolean) => {
-    for (const [id, reads] of reading) if (accountId === null || id === accountId) for (const r of reads) if (concerns(r)) r.changed = true;
+    for (const reads of accountId === null ? reading.values() : [reading.get(accountId) ?? []]) for (const r of reads) if (concerns(r)) r.changed = true;
   };
 
   changes?.onChange((streamName) => {
