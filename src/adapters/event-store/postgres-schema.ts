@@ -57,7 +57,14 @@ CREATE OR REPLACE FUNCTION es_append_many(
   p_streams text[], p_expected text[], p_event_stream integer[],
   p_ids uuid[], p_types text[], p_data json, p_metadata jsonb[], p_event_metadata integer[]
 ) RETURNS TABLE (stream_index integer, next_revision bigint, last_position text, appended integer)
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+-- Every statement here touches a few rows through an index. The lookups of ids are one
+-- probe of the id index per event (LATERAL ... LIMIT 1 keeps them probes), and no sequential
+-- scan may stand in for a probe: a session's plans are kept, and plans made while the log's
+-- statistics were those of a nearly empty table (a platform's first hours, a bulk load
+-- before autovacuum comes round) turned each lookup into a scan of the whole log.
+SET enable_seqscan = off
+AS $fn$
 DECLARE
   v_streams   integer := cardinality(p_streams);
   v_current   bigint[] := array_fill(NULL::bigint, ARRAY[v_streams]);
@@ -98,7 +105,8 @@ BEGIN
             LEFT JOIN (
               SELECT k.s, count(*)::integer AS n
                 FROM unnest(p_ids, p_event_stream) AS k(id, s)
-               WHERE NOT EXISTS (SELECT 1 FROM es_events e WHERE e.event_id = k.id)
+                LEFT JOIN LATERAL (SELECT true AS stored FROM es_events e WHERE e.event_id = k.id LIMIT 1) f ON true
+               WHERE f.stored IS NULL
                GROUP BY k.s
             ) u ON u.s = c.i;
         END IF;
@@ -128,7 +136,8 @@ BEGIN
     FROM (
       SELECT min(k.ord)::integer AS ord
         FROM unnest(p_ids) WITH ORDINALITY AS k(id, ord)
-       WHERE NOT EXISTS (SELECT 1 FROM es_events e WHERE e.event_id = k.id)
+        LEFT JOIN LATERAL (SELECT true AS stored FROM es_events e WHERE e.event_id = k.id LIMIT 1) f ON true
+       WHERE f.stored IS NULL
        GROUP BY k.id
     ) b;
   FOR v_done IN 1 .. cardinality(v_ords) LOOP
