@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AccountCommands } from '../commands/account-commands.ts';
 import type { Principal } from '../commands/api-token-commands.ts';
@@ -41,6 +41,20 @@ export interface ApiDeps {
   version: string;
 }
 
+/**
+ * One log line per request, once it is answered, naming the request too, instead of one on
+ * arrival and one on completion: under the read bench's load (bench/read-api.ts with logs at
+ * info) two lines cost about 0.17 ms of the service's CPU per request, one about 0.1 ms.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     logger:
@@ -53,6 +67,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
             redact: ['req.headers.authorization'],
           },
     genReqId: newRequestId,
+    logController: new OneLinePerRequest(),
     bodyLimit: 1024 * 1024,
     // Errors the router raises before any handler (bad URL, long path parameter): problem+json too.
     frameworkErrors: (error, request, reply) => sendProblem(error, request as FastifyRequest, reply as FastifyReply),
