@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { invoiceDecider } from '../domain/invoice/invoice-decider.ts';
+import { invoiceDecider, type InvoiceState } from '../domain/invoice/invoice-decider.ts';
 import { invoiceStream, type InvoiceInputs } from '../domain/invoice/invoice-events.ts';
 import { rateWithLateUsage } from '../domain/invoice/late-usage.ts';
 import { checkPeriod, ENGINE_VERSION, periodBounds, type Currency } from '../domain/rating/index.ts';
@@ -7,7 +7,7 @@ import { ValidationError, type FieldIssue } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { accountIdsInLog, loadOpenedAccount, loadOpenedAccounts, type OpenedAccount } from './account-roster.ts';
 import { handleCommand, type CommandContext } from './command-handler.ts';
-import { creditAvailableIn, digestOf, lateUsageAmong, periodStorage, readPeriodClose, type RatingPlanLoader } from './invoice-inputs.ts';
+import { creditAvailableIn, digestOf, lateUsageAmong, periodStorage, readPeriodClose, readPeriodInvoices, type RatingPlanLoader } from './invoice-inputs.ts';
 import { issueCurrentDraft } from './invoice-issuing.ts';
 
 export interface BillingRunDeps {
@@ -92,13 +92,16 @@ export async function runBilling(
 
   const outcomes: AccountOutcome[] = [];
   // Accounts are read a page at a time, a round trip per page; only the pages being worked on are held.
-  const pages = new Map<number, Promise<Map<string, OpenedAccount>>>();
+  // Their invoices of the period come with them: those already issued need nothing more read.
+  type Page = { accounts: Map<string, OpenedAccount>; invoices: Map<string, InvoiceState> };
+  const pages = new Map<number, Promise<Page>>();
   const pageOf = (index: number) => {
     const page = Math.floor(index / ACCOUNT_PAGE);
     let loading = pages.get(page);
     if (!loading) {
       pages.delete(page - 2);
-      loading = loadOpenedAccounts(deps.eventStore, accounts.slice(page * ACCOUNT_PAGE, (page + 1) * ACCOUNT_PAGE));
+      const ids = accounts.slice(page * ACCOUNT_PAGE, (page + 1) * ACCOUNT_PAGE);
+      loading = Promise.all([loadOpenedAccounts(deps.eventStore, ids), readPeriodInvoices(deps.eventStore, ids, period)]).then(([opened, invoices]) => ({ accounts: opened, invoices }));
       loading.catch(() => pages.delete(page));
       pages.set(page, loading);
     }
@@ -112,8 +115,16 @@ export async function runBilling(
       let outcome: AccountOutcome;
       try {
         // zone, billing day and currency as the account's own stream has them now
-        const account = (await pageOf(index)).get(accountId) ?? (await loadOpenedAccount(deps.eventStore, accountId));
-        outcome = await closeAccountPeriod(deps, { account_id: accountId, time_zone: account.timeZone, billing_day: account.profile.billingDay, currency: account.currency }, period, now, context);
+        const page = await pageOf(index);
+        const account = page.accounts.get(accountId) ?? (await loadOpenedAccount(deps.eventStore, accountId));
+        outcome = await closeAccountPeriod(
+          deps,
+          { account_id: accountId, time_zone: account.timeZone, billing_day: account.profile.billingDay, currency: account.currency },
+          period,
+          now,
+          context,
+          page.invoices.get(accountId),
+        );
       } catch (error) {
         outcome = { accountId, outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
       }
@@ -145,22 +156,27 @@ async function closeAccountPeriod(
   period: string,
   now: Date,
   context: CommandContext,
+  /** the period's invoice as the run's page of accounts read it, if it did */
+  pagedInvoice?: InvoiceState,
 ): Promise<AccountOutcome> {
   const accountId = account.account_id;
   const bounds = periodBounds(period, account.time_zone);
   if (now.getTime() < Date.parse(bounds.end)) return { accountId, outcome: 'skipped', reason: 'period_not_ended' };
 
   const stream = invoiceStream(accountId, period);
-  // One read for the invoice, the invoices late usage is decided on, the credit and the usage.
-  const read = await readPeriodClose(deps.eventStore, accountId, period, account.time_zone, now);
-  const before = read.invoice.state;
-  // An issued invoice never changes: nothing to rate (the decider would record nothing anyway).
-  if (before.status === 'issued') return { accountId, outcome: 'already_issued', invoiceId: before.issued.invoiceId, number: before.issued.number };
+  // An issued invoice never changes: nothing to rate (the decider would record nothing anyway),
+  // and a run repeated over a closed period reads no usage.
+  if (pagedInvoice?.status === 'issued') return { accountId, outcome: 'already_issued', invoiceId: pagedInvoice.issued.invoiceId, number: pagedInvoice.issued.number };
 
   // A subscription that starts inside the period gives segments from its start: the engine
   // rates the period from there, prorating fee, minimum, free units and tier bounds.
   const plan = await deps.loadRatingPlan(accountId, period, account.time_zone);
   if (!plan) return { accountId, outcome: 'skipped', reason: 'no_plan' };
+
+  // One read for the invoice, the invoices late usage is decided on, the credit and the usage.
+  const read = await readPeriodClose(deps.eventStore, accountId, period, account.time_zone, now);
+  const before = read.invoice.state;
+  if (before.status === 'issued') return { accountId, outcome: 'already_issued', invoiceId: before.issued.invoiceId, number: before.issued.number };
 
   const periodUsage = read.usage;
   const { carriedIn, deletions } = await periodStorage(deps.eventStore, accountId, period, account.time_zone, periodUsage);

@@ -275,6 +275,12 @@ export async function readPeriodClose(eventStore: EventStore, accountId: string,
   };
 }
 
+/** Several accounts' invoices of one period, in one read. */
+export async function readPeriodInvoices(eventStore: EventStore, accountIds: readonly string[], period: string): Promise<Map<string, InvoiceState>> {
+  const streams = await eventStore.readStreams(accountIds.map((accountId) => invoiceStream(accountId, period)));
+  return new Map(accountIds.map((accountId) => [accountId, foldInvoice(streams.get(invoiceStream(accountId, period))!).state]));
+}
+
 /** Account credit available to the period's invoice, from the credit as read (see `creditAvailableFor`). */
 export function creditAvailableIn(state: CreditState, period: string, currency: Currency): string {
   return formatMoney(maxOf(ZERO, availableCredit(state, period)), currency);

@@ -214,3 +214,30 @@ describe('a number once taken is the one issued', () => {
     expect(issued).toMatchObject({ number: taken[0]!.number, invoiceId: taken[0]!.invoiceId, issueDate: '2096-12-31', issuedAt: '2097-01-01T02:59:00.000Z' });
   });
 });
+
+describe('a run over a period already closed', () => {
+  it('finds every invoice issued and reads no usage stream, nor any account’s inputs one by one', async () => {
+    const period = '2027-03';
+    const accountId = await accountWithEgress('closed-period', period);
+    const now = new Date('2027-04-05T12:00:00Z');
+    const first = await runBilling(depsWith(app.infrastructure.eventStore), period, now, context(now.toISOString()));
+    expect(first.outcomes.find((o) => o.accountId === accountId)).toMatchObject({ outcome: 'issued' });
+
+    const read: string[] = [];
+    const counting = new Proxy(app.infrastructure.eventStore, {
+      get(target, property, receiver) {
+        if (property === 'readStream') return (name: string, options?: Parameters<EventStore['readStream']>[1]) => (read.push(name), target.readStream(name, options));
+        if (property === 'readStreams') return (names: readonly string[]) => (read.push(...names), target.readStreams(names));
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const again = await runBilling(depsWith(counting), period, now, context(now.toISOString()));
+    expect(again.issued).toBe(0);
+    expect(again.alreadyIssued).toBe(again.accounts);
+    expect(again.outcomes.find((o) => o.accountId === accountId)).toMatchObject({ outcome: 'already_issued' });
+    expect(read.filter((name) => name.startsWith('usage-') || name.startsWith('credit-'))).toEqual([]);
+    // the accounts and their invoices of the period, a page at a time
+    expect(read.filter((name) => name.startsWith('invoice-'))).toHaveLength(again.accounts);
+  });
+});
