@@ -93,6 +93,8 @@ interface LoadOutcome {
   burst?: { p50: number; p99: number; max: number; errors: number };
   /** the paced load's slowest response in each second */
   worstBySecond?: number[];
+  /** how late the generator itself sent requests in each second */
+  lateBySecond?: number[];
   /** the paced warm-up's p99: the same load met by a service just started */
   coldP99?: number;
 }
@@ -135,6 +137,7 @@ async function generateLoad(plan: LoadPlan): Promise<LoadOutcome> {
     uncorrected: burst.uncorrected,
     burst: { p50: burst.p50, p99: burst.p99, max: burst.max, errors: burst.errors + burst.non2xx },
     worstBySecond: paced.worstBySecond,
+    lateBySecond: paced.lateBySecond,
     coldP99: paced.warmupP99,
   };
 }
@@ -299,6 +302,7 @@ async function serve() {
   if (outcome.burst) console.log(`| autocannon, each second's requests in a burst | ${outcome.burst.p50} | ${outcome.burst.p99} | ${outcome.burst.max} |`);
   if (outcome.coldP99 !== undefined) console.log(`paced warm-up (${WARMUP_SECONDS} s, not in api.read.p99): p99 ${outcome.coldP99} ms, the service meeting the load just after start-up`);
   if (outcome.worstBySecond) console.log(`paced load, slowest response of each second (ms): ${outcome.worstBySecond.join(', ')}`);
+  if (outcome.lateBySecond) console.log(`paced load, the generator's own lateness in sending, each second (ms): ${outcome.lateBySecond.join(', ')}`);
   console.log(`requests ${outcome.requests + outcome.warmupRequests} (warm-ups included), errors ${outcome.errors}, non-2xx ${outcome.non2xx}`);
   console.log(`autocannon's responses as they came, without its coordinated-omission correction: p50 ${outcome.uncorrected.p50} ms, p99 ${outcome.uncorrected.p99} ms`);
   console.log(`median of 20 unloaded requests each, first / again: ${unloaded.join(', ')}`);

@@ -24,6 +24,8 @@ export interface PacedLoadOutcome {
   warmupP99: number;
   /** the slowest response of each second of the measured load, in ms: where a stall was */
   worstBySecond: number[];
+  /** how late this generator sent each second's latest request, in ms: a stall of its own, not the service's */
+  lateBySecond: number[];
 }
 
 /**
@@ -42,6 +44,7 @@ export async function pacedLoad(baseUrl: string, options: PacedLoadOptions): Pro
   const latencies: number[] = [];
   const worstBySecond: number[] = [];
   const warmupLatencies: number[] = [];
+  const lateBySecond: number[] = [];
   let errors = 0;
   let non2xx = 0;
   const inFlight = new Set<Promise<void>>();
@@ -84,6 +87,10 @@ export async function pacedLoad(baseUrl: string, options: PacedLoadOptions): Pro
     const now = performance.now();
     // every request already due leaves now: a late timer does not thin out the load
     while (index < total && start + index * interval <= now) {
+      if (index >= warmupCount) {
+        const second = Math.floor((index - warmupCount) / options.rate);
+        lateBySecond[second] = Math.max(lateBySecond[second] ?? 0, Number((now - (start + index * interval)).toFixed(1)));
+      }
       send(index, start + index * interval);
       index++;
     }
@@ -106,5 +113,6 @@ export async function pacedLoad(baseUrl: string, options: PacedLoadOptions): Pro
     non2xx,
     warmupP99: percentile(warmupLatencies, 0.99),
     worstBySecond,
+    lateBySecond,
   };
 }
