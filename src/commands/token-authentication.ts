@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Role } from '../domain/access/permissions.ts';
 import type { EventStore, EventTypeFilter } from '../ports/event-store.ts';
 import { authenticateToken, type MemberRoleLookup, type Principal } from './api-token-commands.ts';
-import { abortableSleep } from '../projections/abortable-sleep.ts';
+import { createStreamChangeFeed } from './stream-change-feed.ts';
 
 /**
  * Token authentication without a store round trip per request.
@@ -31,7 +31,6 @@ const FILTER: EventTypeFilter = { only: [...TOKEN_EVENT_TYPES, ...ACCOUNT_EVENT_
 
 /** Tokens and accounts kept at most; the oldest entry goes first. */
 const MAX_ENTRIES = 10_000;
-const RETRY_MS = 1_000;
 
 export interface TokenAuthenticator {
   authenticate(presented: string): Promise<Principal | null>;
@@ -58,7 +57,8 @@ export function createTokenAuthenticator(eventStore: EventStore, memberRole: Mem
   /** `accountId memberId` → the member's role (null: not a member, or the account is closed) */
   const roles = new BoundedMap<Role | null>();
   let generation = 0;
-  let live = false;
+  // other processes' appends, and whether the cache may answer: the same log-following the other caches use
+  const feed = createStreamChangeFeed(eventStore, FILTER);
 
   const forget = (streamName: string) => {
     if (streamName.startsWith('apitoken-')) {
@@ -71,24 +71,32 @@ export function createTokenAuthenticator(eventStore: EventStore, memberRole: Mem
     }
   };
 
+  feed.onChange((streamName) => {
+    if (streamName !== null) return forget(streamName);
+    // the feed stopped following the log: nothing kept may be trusted
+    generation++;
+    principals.clear();
+    roles.clear();
+  });
+
   const cachedRole: MemberRoleLookup = async (accountId, memberId) => {
     const key = `${accountId} ${memberId}`;
-    if (live && roles.has(key)) return roles.get(key)!;
+    if (feed.live && roles.has(key)) return roles.get(key)!;
     const before = generation;
     const role = await memberRole(accountId, memberId);
-    if (live && generation === before) roles.set(key, role);
+    if (feed.live && generation === before) roles.set(key, role);
     return role;
   };
 
   return {
     get live() {
-      return live;
+      return feed.live;
     },
     forgetStream: forget,
 
     async authenticate(presented) {
       const tokenId = /^cpl_([0-9a-f]{32})_/.exec(presented)?.[1];
-      const cached = tokenId === undefined || !live ? undefined : principals.get(tokenId);
+      const cached = tokenId === undefined || !feed.live ? undefined : principals.get(tokenId);
       if (cached) {
         // the secret is still checked on every request, in constant time, by its digest
         if (!digestMatches(presented, cached.digest)) return null;
@@ -98,31 +106,11 @@ export function createTokenAuthenticator(eventStore: EventStore, memberRole: Mem
       }
       const before = generation;
       const principal = await authenticateToken(eventStore, cachedRole, presented);
-      if (principal && tokenId !== undefined && live && generation === before) principals.set(tokenId, { ...principal, digest: digestOf(presented) });
+      if (principal && tokenId !== undefined && feed.live && generation === before) principals.set(tokenId, { ...principal, digest: digestOf(presented) });
       return principal;
     },
 
-    async follow(signal) {
-      while (!signal.aborted) {
-        try {
-          const subscription = eventStore.subscribeToAll({ fromPosition: null, filter: FILTER, signal, maxBatch: 500 });
-          // A log without any token or account event has nothing to catch up on.
-          if ((await eventStore.countAfter(null, FILTER)) === 0n) live = true;
-          for await (const batch of subscription) {
-            for (const event of batch) forget(event.streamName);
-            // live once nothing of ours is left to read; checked per batch until then
-            if (!live && (await eventStore.countAfter(batch[batch.length - 1]!.position, FILTER)) === 0n) live = true;
-          }
-        } catch {
-          // the cache stops answering (below) until a new subscription has caught up
-        } finally {
-          live = false;
-          principals.clear();
-          roles.clear();
-        }
-        await abortableSleep(RETRY_MS, signal);
-      }
-    },
+    follow: (signal) => feed.follow(signal),
   };
 }
 
