@@ -116,6 +116,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
         billingConcurrency: config.billingConcurrency,
         invoiceMinDaysToPay: config.invoiceMinDaysToPay,
         dunningSuspendAfterDays: config.dunningSuspendAfterDays,
+        tzDataVersion: process.versions.tz,
       },
       loadRatingPlan: ratingPlans,
       ingestion,
@@ -211,7 +212,7 @@ export function scheduledJobs(app: Application, options: { includeOff?: boolean 
     const id = randomUUID();
     return { actor: `system:${job}`, correlationId: id, causationId: id, occurredAt: now.toISOString() };
   };
-  const billing = { eventStore, readModels, loadRatingPlan: app.loadRatingPlan, graceHours: config.billingGraceHours, concurrency: config.billingConcurrency, minDaysToPay: config.invoiceMinDaysToPay };
+  const billing = { eventStore, readModels, loadRatingPlan: app.loadRatingPlan, graceHours: config.billingGraceHours, concurrency: config.billingConcurrency, minDaysToPay: config.invoiceMinDaysToPay, tzDataVersion: process.versions.tz };
   const jobs: ScheduledJob[] = [
     {
       name: 'billing-run',

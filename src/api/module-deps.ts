@@ -22,6 +22,8 @@ export interface ModuleDeps {
     invoiceMinDaysToPay: number;
     /** days overdue before dunning suspends the account */
     dunningSuspendAfterDays: number;
+    /** the time-zone database dates are computed with (`process.versions.tz`), recorded on invoices issued */
+    tzDataVersion?: string;
   };
   /** the plan segments of an account's period, from its subscription and the price book */
   loadRatingPlan: RatingPlanLoader;

@@ -20,6 +20,8 @@ export interface BillingRunDeps {
   concurrency: number;
   /** an invoice is due no sooner than this many days after its issue date (INVOICE_MIN_DAYS_TO_PAY) */
   minDaysToPay: number;
+  /** the time-zone database dates are computed with (`process.versions.tz`), recorded on each invoice issued */
+  tzDataVersion?: string;
 }
 
 /** How many accounts' streams one read brings. */
@@ -236,7 +238,7 @@ async function closeAccountPeriod(
   // number, and exactly that draft is issued (decided again if a run replaced it meanwhile).
   const issued = await issueCurrentDraft(
     deps.eventStore,
-    { accountId, period, timeZone: account.time_zone, dueDateFor: (issueDate) => dueDateFor(period, account.billing_day, issueDate, deps.minDaysToPay), credit: read.credit },
+    { accountId, period, timeZone: account.time_zone, dueDateFor: (issueDate) => dueDateFor(period, account.billing_day, issueDate, deps.minDaysToPay), credit: read.credit, tzDataVersion: deps.tzDataVersion },
     { state, revision: drafted.revision },
     now,
     context,

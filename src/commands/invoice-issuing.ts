@@ -16,6 +16,8 @@ export interface InvoiceToIssue {
   dueDateFor: (issueDate: string) => string;
   /** the account's credit as the caller read it before rating the draft, if it did: not read again for the first attempt */
   credit?: { state: CreditState; revision: bigint | null };
+  /** the time-zone database the caller computes dates with (`process.versions.tz`), recorded on the invoice */
+  tzDataVersion?: string;
 }
 
 export type IssueOutcome =
@@ -81,7 +83,17 @@ export async function issueCurrentDraft(
         stream,
         {
           type: 'IssueInvoice',
-          data: { accountId, period, invoiceId: draft.invoiceId, digest: draft.digest, number: taken.number, issueDate, dueDate: invoice.dueDateFor(issueDate), issuedAt: taken.assignedAt },
+          data: {
+            accountId,
+            period,
+            invoiceId: draft.invoiceId,
+            digest: draft.digest,
+            number: taken.number,
+            issueDate,
+            dueDate: invoice.dueDateFor(issueDate),
+            issuedAt: taken.assignedAt,
+            ...(invoice.tzDataVersion !== undefined && { tzDataVersion: invoice.tzDataVersion }),
+          },
         },
         { ...context, occurredAt: taken.assignedAt },
         undefined,

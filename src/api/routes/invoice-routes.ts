@@ -81,6 +81,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     graceHours: deps.settings.billingGraceHours,
     concurrency: deps.settings.billingConcurrency,
     minDaysToPay: deps.settings.invoiceMinDaysToPay,
+    tzDataVersion: deps.settings.tzDataVersion,
   };
 
   routes.add({

@@ -12,7 +12,18 @@ export type DraftInvoice = { type: 'DraftInvoice'; data: InvoiceDrafted['data'] 
  */
 export type IssueInvoice = {
   type: 'IssueInvoice';
-  data: { accountId: string; period: string; invoiceId: string; digest: string; number: string; issueDate: string; dueDate: string; issuedAt: string };
+  data: {
+    accountId: string;
+    period: string;
+    invoiceId: string;
+    digest: string;
+    number: string;
+    issueDate: string;
+    dueDate: string;
+    issuedAt: string;
+    /** the IANA time-zone database the dates were computed with (the caller's `process.versions.tz`); absent when unknown */
+    tzDataVersion?: string;
+  };
 };
 /** Commands on an issued invoice (payments, corrections, dunning): each names the invoice it means. */
 export type SettlementCommand = RecordPayment | IssueCreditNote | VoidInvoice | MarkInvoiceOverdue | RecordPaymentReminder;

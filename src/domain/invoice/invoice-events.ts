@@ -81,6 +81,12 @@ export type InvoiceIssued = DomainEvent<
     currency: string;
     digest: string;
     issuedAt: string;
+    /**
+     * The IANA time-zone database version the invoice's dates and period bounds were computed
+     * with, so a later audit can tell a rule change from a data change. Absent in invoices
+     * issued before it was recorded.
+     */
+    tzDataVersion?: string;
   }
 >;
 
