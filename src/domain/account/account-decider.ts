@@ -1,10 +1,10 @@
-import type { Role } from '../access/permissions.ts';
 import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { AccountCommand, ConfigureAccountSmtp, OpenAccount, ReserveAccountSlug, UpdateBillingProfile } from './account-commands.ts';
-import type { AccountEvent, AccountProfileChanges, AccountSlugReserved, BillingProfile } from './account-events.ts';
+import type { AccountEvent, AccountProfileChanges, AccountSlugReserved } from './account-events.ts';
 import { checkLocale, DEFAULT_LOCALE, type Locale } from './account-locale.ts';
-import { validateSmtpSettings, type AccountSmtp } from './account-smtp.ts';
+import { validateSmtpSettings } from './account-smtp.ts';
+import type { AccountState } from './account-state.ts';
 import { acceptInvitation, changeMemberRole, evolveMembers, inviteMember, removeMember, transferOwnership } from './account-members.ts';
 import {
   ACCOUNT_DEFAULTS,
@@ -19,48 +19,7 @@ import {
   type Currency,
 } from './account-rules.ts';
 
-export type AccountStatus = 'active' | 'suspended' | 'closed';
-
-export type AccountState =
-  | { status: 'none' }
-  | {
-      status: AccountStatus;
-      accountId: string;
-      slug: string;
-      currency: Currency;
-      timeZone: string;
-      profile: BillingProfile;
-      /** the language its mail and notifications are written in */
-      locale: Locale;
-      /** its own SMTP server; null: the platform's */
-      smtp: AccountSmtp | null;
-      openedAt: string;
-      updatedAt: string;
-      /** why it is suspended or closed; null while active */
-      statusReason: string | null;
-      closedAt: string | null;
-      members: Record<string, AccountMember>;
-      ownerMemberId: string;
-      invitations: Record<string, PendingInvitation>;
-    };
-
-export interface PendingInvitation {
-  invitationId: string;
-  email: string;
-  role: Role;
-  tokenSha256: string;
-  /** the data key sealing the token for the email reactor; absent for invitations recorded before it was sealed */
-  sealedTokenKeyId?: string;
-  expiresAt: string;
-  status: 'pending' | 'accepted';
-}
-
-export interface AccountMember {
-  memberId: string;
-  email: string;
-  role: Role;
-  joinedAt: string;
-}
+export type { AccountMember, AccountState, AccountStatus, PendingInvitation } from './account-state.ts';
 
 export function validateOpenAccount(data: OpenAccount['data']): FieldIssue[] {
   const issues: FieldIssue[] = [];

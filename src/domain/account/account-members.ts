@@ -1,7 +1,7 @@
 import { ROLES } from '../access/permissions.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import type { AcceptInvitation, ChangeMemberRole, InviteMember, RemoveMember, TransferOwnership } from './account-commands.ts';
-import type { AccountState } from './account-decider.ts';
+import type { AccountState } from './account-state.ts';
 import type { MemberEvent } from './account-events.ts';
 import { checkEmail } from './account-rules.ts';
 

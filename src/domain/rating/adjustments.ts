@@ -4,7 +4,7 @@ import { ZERO, exact, plain, readable, type ExactDecimal } from './exact-decimal
 import { formatInstant, parseInstant } from './instant.ts';
 import { formatMoney, MINOR_UNITS, type Currency } from './money.ts';
 import { METER_NAMES, METER_UNITS, METERS, type Meter } from './plan.ts';
-import type { PlanSegment, RatedInvoice, RatedLine, RatedLineKind } from './rate-invoice.ts';
+import type { AdjustmentPricing, PlanSegment, RatedInvoice, RatedLine, RatedLineKind } from './rated-lines.ts';
 import type { PeriodUsage } from './usage-meters.ts';
 
 /**
@@ -45,18 +45,6 @@ export interface PeriodAdjustment {
   billedBefore: BilledLine[];
 }
 
-export interface AdjustmentPricing {
-  model: 'adjustment';
-  /** why the line is there: late usage re-rated, or adjustments already billed elsewhere for a replaced invoice */
-  reason: 'late_usage' | 'billed_elsewhere';
-  period: BillingPeriod;
-  kind: RatedLineKind;
-  segment: number | null;
-  rerated: { quantity: string; amount: string } | null;
-  billedBefore: { quantity: string; amount: string };
-  /** the adjusted line's plan's tax rate: an adjustment is taxed as in its own period */
-  taxRate: string;
-}
 
 const RATED_LINE_KINDS = ['monthly_fee', ...METERS, 'minimum_true_up'] as const satisfies readonly RatedLineKind[];
 
@@ -211,3 +199,5 @@ export function adjustmentLines(options: {
   }
   return result;
 }
+
+export type { AdjustmentPricing } from './rated-lines.ts';

@@ -1,26 +1,15 @@
 import { ValidationError, type FieldIssue } from '../errors.ts';
-import { adjustmentLines, billedLinesIssues, type AdjustmentLine, type AdjustmentPricing, type BilledLine, type PeriodAdjustment } from './adjustments.ts';
+import { adjustmentLines, billedLinesIssues, type AdjustmentLine, type BilledLine, type PeriodAdjustment } from './adjustments.ts';
 import { checkPeriod, checkTimeZone, periodBounds, type BillingPeriod } from './billing-period.ts';
 import { charge, type ChargeResult } from './charge-models.ts';
 import { ZERO, exact, maxOf, minOf, plain, readable, settled, type ExactDecimal } from './exact-decimal.ts';
 import { checkInstant, describeDuration, formatInstant } from './instant.ts';
 import { checkCurrency, checkDecimal, formatMoney, MINOR_UNITS, roundLine, type Currency } from './money.ts';
-import { METER_NAMES, METER_UNIT_WORDS, METER_UNITS, METERS, planVersionIssues, type ChargeModel, type Meter, type PlanVersion } from './plan.ts';
+import { METER_NAMES, METER_UNIT_WORDS, METER_UNITS, METERS, planVersionIssues, type Meter, type PlanVersion } from './plan.ts';
+import { ENGINE_VERSION, type LinePricing, type PlanSegment, type RatedInvoice, type RatedLine } from './rated-lines.ts';
 import { gib, meterSegments, parseUsage, thousands, type PeriodUsage, type SegmentUsage, type StorageInterval } from './usage-meters.ts';
 
-/** Recorded on every invoice: replaying its inputs with this engine must give the same lines. */
-export const ENGINE_VERSION = 'rating-1';
-
-/**
- * The plan in force over [from, to); the segments are in order, without gaps, and run to the
- * period's end. The first may start after the period's start (a first subscription inside the
- * period): the time before it has no plan, and nothing in it is billed.
- */
-export interface PlanSegment {
-  from: string;
-  to: string;
-  plan: PlanVersion;
-}
+export { ENGINE_VERSION, type LineKind, type LinePricing, type PlanSegment, type RatedInvoice, type RatedLine, type RatedLineKind } from './rated-lines.ts';
 
 export interface RatingInput {
   period: BillingPeriod;
@@ -39,62 +28,6 @@ export interface RatingInput {
    * as late-usage adjustments. Its own lines bill the whole period again, so that is taken off.
    */
   billedElsewhere?: BilledLine[];
-}
-
-/** The lines rating a period gives. */
-export type RatedLineKind = Meter | 'monthly_fee' | 'minimum_true_up';
-/** ... and the adjustment lines an invoice adds for an earlier period's late usage. */
-export type LineKind = RatedLineKind | 'adjustment';
-
-export type LinePricing =
-  | (ChargeModel & { share: string })
-  | { model: 'monthly_fee'; monthlyFee: string; share: string }
-  | {
-      model: 'minimum';
-      /** Σ prorated minimums, rounded once */
-      minimum: string;
-      segments: { segment: number; planId: string; planVersion: number; monthlyMinimum: string; share: string; proratedMinimum: string }[];
-      subtotalBeforeTrueUp: string;
-    }
-  | AdjustmentPricing;
-
-export interface RatedLine {
-  kind: LineKind;
-  /** adjustment lines only: the earlier period's line this adjusts */
-  adjusts?: { period: BillingPeriod; kind: RatedLineKind; segment: number | null };
-  /** index into the input's segments; null for the invoice-wide minimum true-up and for adjustments */
-  segment: number | null;
-  planId: string | null;
-  planVersion: number | null;
-  /** the interval the line covers (the segment's, or the period's) */
-  from: string;
-  to: string;
-  /** exact, unrounded, in `unit` */
-  quantity: string;
-  unit: string;
-  pricing: LinePricing;
-  /** rounded once, half away from zero, to the minor unit */
-  amount: string;
-  /** full precision */
-  unroundedAmount: string;
-  explanation: string;
-}
-
-export interface RatedInvoice {
-  engineVersion: typeof ENGINE_VERSION;
-  period: BillingPeriod;
-  timeZone: string;
-  periodStart: string;
-  periodEnd: string;
-  periodSeconds: string;
-  currency: Currency;
-  lines: RatedLine[];
-  /** Σ rounded lines, the true-up and adjustments included */
-  subtotal: string;
-  minimumTrueUp: string;
-  tax: string;
-  creditApplied: string;
-  total: string;
 }
 
 /**
