@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { SchemaValidateFunction } from 'ajv';
+import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
 
 /**
@@ -27,8 +29,15 @@ type Json = any;
 type JsonObject = Record<string, Json>;
 
 // ---------------------------------------------------------------------------------------
-// A compact validator for the JSON-schema subset OpenAPI 3.0 documents use
+// Validation against the document's schemas, by Ajv
 // ---------------------------------------------------------------------------------------
+//
+// Ajv checks the keywords. Two things are this stand-in's own and are expressed as schema
+// rewrites before Ajv compiles: properties a schema does not declare (SFTPGo drops them,
+// so they are notes, or errors under additionalProperties: false), judged on the properties
+// of all allOf members together, as SFTPGo's Go types merge them; and anyOf/oneOf, judged
+// by how many branches pass, without the branches' own complaints. Ajv's errors are then
+// worded and ordered as a reader of the document would look for them.
 
 export interface SchemaFindings {
   errors: string[];
@@ -36,13 +45,59 @@ export interface SchemaFindings {
   notes: string[];
 }
 
+type Unknown = 'forbidden' | 'unspecified';
+
+/** where the rewritten components live for Ajv's $refs */
+const COMPONENTS = 'openapi-components';
+/** marks a wrapper that looks for undeclared properties, and what it makes of them */
+const UNKNOWN = 'x-unknown-properties';
+/** anyOf/oneOf, counted: { kind, schemas } */
+const BRANCHES = 'x-branches';
+
+/** the formats the document uses; the others (binary, password) say nothing checkable */
+const FORMATS: Record<string, RegExp> = {
+  'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+  email: /^[^\s@]+@[^\s@]+$/,
+  byte: /^[A-Za-z0-9+/]*={0,2}$/,
+};
+const FORMAT_MESSAGES: Record<string, string> = { int32: 'outside int32', int64: 'outside the integers JSON can carry exactly' };
+
 const loaded = new Map<string, OpenApiDocument>();
 
 export class OpenApiDocument {
   readonly root: JsonObject;
+  private readonly ajv: Ajv2019;
+  private readonly compiled = new WeakMap<object, ValidateFunction>();
 
   constructor(text: string) {
     this.root = parse(text) as JsonObject;
+    this.ajv = new Ajv2019({ allErrors: true, verbose: true, strict: false });
+    for (const [name, pattern] of Object.entries(FORMATS)) this.ajv.addFormat(name, pattern);
+    this.ajv.addFormat('int32', { type: 'number', validate: (n: number) => n >= -(2 ** 31) && n <= 2 ** 31 - 1 });
+    this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
+    for (const name of ['binary', 'password']) this.ajv.addFormat(name, true);
+    this.ajv.addVocabulary([UNKNOWN]);
+    this.ajv.addKeyword({
+      keyword: BRANCHES,
+      schemaType: 'object',
+      errors: true,
+      compile: (branches: { kind: 'anyOf' | 'oneOf'; schemas: Json[] }) => {
+        const validators = branches.schemas.map((branch) => this.ajv.compile(branch));
+        const check = (value: Json): boolean => {
+          const passing = validators.filter((validate) => {
+            validate(value);
+            return this.findings(value, validate.errors ?? [], '').errors.length === 0;
+          }).length;
+          if (branches.kind === 'anyOf' ? passing > 0 : passing === 1) return true;
+          check.errors = [{ keyword: BRANCHES, message: `matches ${passing} of the ${branches.kind} branches`, params: {} }];
+          return false;
+        };
+        check.errors = [] as Partial<ErrorObject>[];
+        return check as unknown as SchemaValidateFunction;
+      },
+    });
+    const schemas: JsonObject = this.root.components?.schemas ?? {};
+    this.ajv.addSchema({ $id: COMPONENTS, schemas: Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, this.member(schema)])) });
   }
 
   /** parsed once per file: every test's server reads the same, unchanged document */
@@ -74,89 +129,17 @@ export class OpenApiDocument {
   }
 
   validate(value: Json, schema: Json, at: string): SchemaFindings {
-    const findings: SchemaFindings = { errors: [], notes: [] };
-    this.check(value, schema, at, findings, true);
-    return findings;
-  }
-
-  private check(value: Json, rawSchema: Json, at: string, f: SchemaFindings, checkUnknown: boolean): void {
-    const schema = this.resolve(rawSchema);
-    if (schema === undefined || schema === true || (typeof schema === 'object' && Object.keys(schema).length === 0)) return;
-    if (value === null) {
-      if (!schema.nullable) f.errors.push(`${at}: null is not allowed`);
-      return;
-    }
-    for (const part of schema.allOf ?? []) this.check(value, part, at, f, false);
-    for (const [keyword, branches] of [['anyOf', schema.anyOf], ['oneOf', schema.oneOf]] as const) {
-      if (!Array.isArray(branches)) continue;
-      const passing = branches.filter((branch) => this.validate(value, branch, at).errors.length === 0).length;
-      if (keyword === 'anyOf' ? passing === 0 : passing !== 1) f.errors.push(`${at}: matches ${passing} of the ${keyword} branches`);
-    }
-    if (Array.isArray(schema.enum) && !schema.enum.some((option: Json) => option === value)) {
-      f.errors.push(`${at}: ${JSON.stringify(value)} is not one of ${schema.enum.map((o: Json) => JSON.stringify(o)).join(', ')}`);
-    }
-    const type = schema.type ?? (schema.properties || schema.additionalProperties !== undefined ? 'object' : undefined);
-    switch (type) {
-      case 'object':
-        this.checkObject(value, schema, at, f);
-        break;
-      case 'array':
-        if (!Array.isArray(value)) f.errors.push(`${at}: expected an array, got ${kindOf(value)}`);
-        else {
-          if (schema.minItems !== undefined && value.length < schema.minItems) f.errors.push(`${at}: fewer than ${schema.minItems} items`);
-          if (schema.maxItems !== undefined && value.length > schema.maxItems) f.errors.push(`${at}: more than ${schema.maxItems} items`);
-          if (schema.items) value.forEach((item, i) => this.check(item, schema.items, `${at}[${i}]`, f, true));
-        }
-        break;
-      case 'string':
-        if (typeof value !== 'string') f.errors.push(`${at}: expected a string, got ${kindOf(value)}`);
-        else checkString(value, schema, at, f);
-        break;
-      case 'integer':
-      case 'number':
-        if (typeof value !== 'number' || !Number.isFinite(value) || (type === 'integer' && !Number.isInteger(value))) {
-          f.errors.push(`${at}: expected ${type === 'integer' ? 'an integer' : 'a number'}, got ${kindOf(value)}`);
-        } else checkNumber(value, schema, at, f);
-        break;
-      case 'boolean':
-        if (typeof value !== 'boolean') f.errors.push(`${at}: expected a boolean, got ${kindOf(value)}`);
-        break;
-    }
-    if (checkUnknown && isObject(value)) {
-      const known = this.knownProperties(schema);
-      if (known.objectLike) {
-        for (const name of Object.keys(value)) {
-          if (known.names.has(name)) continue;
-          if (known.additional === 'forbidden') f.errors.push(`${at}.${name}: not allowed (additionalProperties: false)`);
-          else if (known.additional === 'unspecified') f.notes.push(`${at}.${name}: not declared by the schema`);
-        }
-      }
-    }
-  }
-
-  private checkObject(value: Json, schema: Json, at: string, f: SchemaFindings): void {
-    if (!isObject(value)) {
-      f.errors.push(`${at}: expected an object, got ${kindOf(value)}`);
-      return;
-    }
-    for (const name of schema.required ?? []) if (!(name in value)) f.errors.push(`${at}.${name}: required`);
-    const count = Object.keys(value).length;
-    if (schema.minProperties !== undefined && count < schema.minProperties) f.errors.push(`${at}: fewer than ${schema.minProperties} properties`);
-    if (schema.maxProperties !== undefined && count > schema.maxProperties) f.errors.push(`${at}: more than ${schema.maxProperties} properties`);
-    for (const [name, item] of Object.entries(value)) {
-      const declared = schema.properties?.[name];
-      if (declared !== undefined) this.check(item, declared, `${at}.${name}`, f, true);
-      else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-        this.check(item, schema.additionalProperties, `${at}.${name}`, f, true);
-      }
-    }
+    let validate = this.compiled.get(schema);
+    if (!validate) this.compiled.set(schema, (validate = this.ajv.compile(this.standalone(schema))));
+    validate(value);
+    return this.findings(value, validate.errors ?? [], at);
   }
 
   /** the properties a schema declares, across allOf, and what it says of the others */
-  knownProperties(rawSchema: Json): { names: Set<string>; additional: 'allowed' | 'forbidden' | 'unspecified'; objectLike: boolean } {
+  knownProperties(rawSchema: Json): { names: Set<string>; additional: 'allowed' | Unknown; objectLike: boolean } {
     const schema = this.resolve(rawSchema);
     const names = new Set<string>(Object.keys(schema?.properties ?? {}));
-    let additional: 'allowed' | 'forbidden' | 'unspecified' =
+    let additional: 'allowed' | Unknown =
       schema?.additionalProperties === false ? 'forbidden' : schema?.additionalProperties === undefined ? 'unspecified' : 'allowed';
     let objectLike = schema?.type === 'object' || schema?.properties !== undefined || schema?.additionalProperties !== undefined;
     for (const part of schema?.allOf ?? []) {
@@ -170,26 +153,120 @@ export class OpenApiDocument {
     if (schema?.anyOf || schema?.oneOf) additional = 'allowed';
     return { names, additional, objectLike };
   }
+
+  /** a schema to validate a value on its own: undeclared properties are looked for here */
+  private standalone(schema: Json): Json {
+    const member = this.member(schema);
+    if (typeof member !== 'object' || member === null) return member;
+    const known = this.knownProperties(schema);
+    if (!known.objectLike || known.additional === 'allowed') return member;
+    // unevaluatedProperties sees the properties of every allOf member and $ref, which is
+    // the merge SFTPGo's types make; additionalProperties: false inside a member would not
+    return { allOf: [member], unevaluatedProperties: false, [UNKNOWN]: known.additional };
+  }
+
+  /** a schema as a part of another (an allOf member): its own properties, no verdict on others */
+  private member(schema: Json): Json {
+    if (typeof schema !== 'object' || schema === null) return schema;
+    if (typeof schema.$ref === 'string') return { $ref: `${COMPONENTS}#/schemas/${schema.$ref.replace(/^#\/components\/schemas\//, '')}` };
+    const { additionalProperties, properties, items, allOf, anyOf, oneOf, ...rest } = schema;
+    const rewritten: JsonObject = { ...rest };
+    if (properties) rewritten.properties = Object.fromEntries(Object.entries<Json>(properties).map(([name, part]) => [name, this.standalone(part)]));
+    if (items) rewritten.items = this.standalone(items);
+    if (additionalProperties !== undefined && additionalProperties !== false) {
+      rewritten.additionalProperties = typeof additionalProperties === 'object' ? this.standalone(additionalProperties) : additionalProperties;
+    }
+    if (allOf) rewritten.allOf = allOf.map((part: Json) => this.member(part));
+    if (anyOf) rewritten[BRANCHES] = { kind: 'anyOf', schemas: anyOf.map((branch: Json) => this.standalone(branch)) };
+    if (oneOf) rewritten[BRANCHES] = { kind: 'oneOf', schemas: oneOf.map((branch: Json) => this.standalone(branch)) };
+    return rewritten;
+  }
+
+  /** Ajv's errors in this stand-in's words, in the order the value is read */
+  private findings(value: Json, ajvErrors: Partial<ErrorObject>[], at: string): SchemaFindings {
+    const located = ajvErrors.flatMap((error) => {
+      const steps = (error.instancePath ?? '').split('/').slice(1).map((step) => step.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const place = locate(value, steps, at);
+      const data = error.data;
+      const params = (error.params ?? {}) as JsonObject;
+      const own = (rank: number, message: string) => [{ order: [...place.order, -1, rank], at: place.path, rank, finding: `${place.path}: ${message}`, note: false }];
+      const property = (name: string, message: string, note = false) => {
+        // what is wrong with one property of the object reads as that property's finding
+        const child = locate(value, [...steps, name], at);
+        return [{ order: [...place.order, Number.MAX_SAFE_INTEGER], at: child.path, rank: 6, finding: `${child.path}: ${message}`, note }];
+      };
+      switch (error.keyword) {
+        case 'type':
+          return data === null ? own(0, 'null is not allowed') : own(3, `expected ${article(String(params.type))}, got ${kindOf(data)}`);
+        case 'required':
+          return [{ order: [...place.order, -1, 4], at: place.path, rank: 4, finding: `${place.path}.${params.missingProperty}: required`, note: false }];
+        case 'unevaluatedProperties':
+          return error.parentSchema?.[UNKNOWN] === 'forbidden'
+            ? property(String(params.unevaluatedProperty), 'not allowed (additionalProperties: false)')
+            : property(String(params.unevaluatedProperty), 'not declared by the schema', true);
+        case BRANCHES:
+          return own(1, error.message ?? 'matches none of the branches');
+        case 'enum':
+          return own(2, `${JSON.stringify(data)} is not one of ${(params.allowedValues as Json[]).map((o) => JSON.stringify(o)).join(', ')}`);
+        case 'minProperties':
+          return own(5, `fewer than ${params.limit} properties`);
+        case 'maxProperties':
+          return own(5, `more than ${params.limit} properties`);
+        case 'minItems':
+          return own(5, `fewer than ${params.limit} items`);
+        case 'maxItems':
+          return own(5, `more than ${params.limit} items`);
+        case 'minLength':
+          return own(5, `shorter than ${params.limit}`);
+        case 'maxLength':
+          return own(5, `longer than ${params.limit}`);
+        case 'pattern':
+          return own(5, `does not match ${params.pattern}`);
+        case 'format':
+          return own(5, FORMAT_MESSAGES[String(params.format)] ?? `not a ${params.format}`);
+        case 'minimum':
+          return own(5, `below ${params.limit}`);
+        case 'maximum':
+          return own(5, `above ${params.limit}`);
+        default:
+          return own(5, error.message ?? error.keyword ?? 'invalid');
+      }
+    });
+    // null is refused as such, and a value of the wrong type as such: the keywords for its
+    // type (ranges, lengths, formats) do not apply to it
+    const nulls = new Set(located.filter((l) => l.rank === 0).map((l) => l.at));
+    const mistyped = new Set(located.filter((l) => l.rank === 3).map((l) => l.at));
+    const kept = located.filter((l) => (!nulls.has(l.at) || l.rank === 0) && !(mistyped.has(l.at) && l.rank === 5));
+    kept.sort((a, b) => compareOrder(a.order, b.order));
+    return { errors: kept.filter((l) => !l.note).map((l) => l.finding), notes: kept.filter((l) => l.note).map((l) => l.finding) };
+  }
 }
 
-function checkString(value: string, schema: Json, at: string, f: SchemaFindings): void {
-  if (schema.minLength !== undefined && value.length < schema.minLength) f.errors.push(`${at}: shorter than ${schema.minLength}`);
-  if (schema.maxLength !== undefined && value.length > schema.maxLength) f.errors.push(`${at}: longer than ${schema.maxLength}`);
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) f.errors.push(`${at}: does not match ${schema.pattern}`);
-  const formats: Record<string, RegExp> = {
-    'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
-    email: /^[^\s@]+@[^\s@]+$/,
-    byte: /^[A-Za-z0-9+/]*={0,2}$/,
-  };
-  const format = formats[schema.format as string];
-  if (format && !format.test(value)) f.errors.push(`${at}: not a ${schema.format}`);
+/** a place in the value: its path as findings name it, and where it comes in reading order */
+function locate(value: Json, steps: string[], at: string): { path: string; order: number[] } {
+  let path = at;
+  const order: number[] = [];
+  let node = value;
+  for (const step of steps) {
+    if (Array.isArray(node)) {
+      path += `[${step}]`;
+      order.push(Number(step));
+    } else {
+      path += `.${step}`;
+      order.push(isObject(node) ? Object.keys(node).indexOf(step) : -1);
+    }
+    node = node?.[step];
+  }
+  return { path, order };
 }
 
-function checkNumber(value: number, schema: Json, at: string, f: SchemaFindings): void {
-  if (schema.minimum !== undefined && value < schema.minimum) f.errors.push(`${at}: below ${schema.minimum}`);
-  if (schema.maximum !== undefined && value > schema.maximum) f.errors.push(`${at}: above ${schema.maximum}`);
-  if (schema.format === 'int32' && (value < -(2 ** 31) || value > 2 ** 31 - 1)) f.errors.push(`${at}: outside int32`);
-  if (schema.format === 'int64' && !Number.isSafeInteger(value)) f.errors.push(`${at}: outside the integers JSON can carry exactly`);
+function compareOrder(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 function isObject(value: Json): value is JsonObject {
