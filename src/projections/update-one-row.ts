@@ -1,4 +1,4 @@
-import type { Transaction, UpdateObject } from 'kysely';
+import { sql, type Transaction, type UpdateObject } from 'kysely';
 import type { ReadModelDatabase } from './read-model-database.ts';
 
 type Table = keyof ReadModelDatabase & string;
@@ -15,10 +15,11 @@ export async function updateOneRow<T extends Table>(
   values: UpdateObject<ReadModelDatabase, T>,
   what: string,
 ): Promise<void> {
-  // Checked by the signature; kysely cannot follow a table that is a type parameter.
-  const untyped = trx as unknown as Transaction<Record<string, Record<string, unknown>>>;
-  let update = untyped.updateTable(table as string).set(values as Record<string, unknown>);
-  for (const [column, value] of Object.entries(key)) update = update.where(column, '=', value);
-  const { numUpdatedRows } = await update.executeTakeFirst();
-  if (numUpdatedRows === 0n) throw new Error(`${what} is not in the read model`);
+  // Checked by the signature; written as SQL because kysely's builder cannot follow a table
+  // that is a type parameter. Undefined values are left out, as the builder's `set` does.
+  const column = ([name, value]: [string, unknown]) => sql`${sql.ref(name)} = ${value}`;
+  const assignments = Object.entries(values).filter(([, value]) => value !== undefined).map(column);
+  const conditions = Object.entries(key).map(column);
+  const { numAffectedRows } = await sql`UPDATE ${sql.table(table)} SET ${sql.join(assignments)} WHERE ${sql.join(conditions, sql` AND `)}`.execute(trx);
+  if (!numAffectedRows) throw new Error(`${what} is not in the read model`);
 }

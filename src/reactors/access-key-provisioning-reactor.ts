@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AccessKeyCommands } from '../commands/access-key-commands.ts';
 import type { AccountEvent } from '../domain/account/account-events.ts';
 import type { AccessKeyEvent } from '../domain/access-key/access-key-events.ts';
+import { eventUnion } from '../domain/shared/event-union.ts';
 import { keyPolicy, keyPolicyName } from '../domain/access-key/access-key-policy.ts';
 import type { BucketEvent } from '../domain/bucket/bucket-events.ts';
 import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
@@ -39,14 +40,24 @@ type KeyJob =
 const accountSubject = (accountId: string) => `account:${accountId}`;
 
 type Handled = AccessKeyEvent | Extract<AccountEvent, { type: 'AccountSuspended' | 'AccountReactivated' | 'AccountClosed' }> | Extract<BucketEvent, { type: 'BucketProvisioned' | 'BucketDeleted' }>;
+const handledEvents = eventUnion<Handled>({
+  AccessKeyIssued: true,
+  AccessKeyRotated: true,
+  AccessKeyRevoked: true,
+  AccessKeyProvisioned: true,
+  AccountSuspended: true,
+  AccountReactivated: true,
+  AccountClosed: true,
+  BucketProvisioned: true,
+  BucketDeleted: true,
+});
 
-function jobsOf(event: Handled, eventId: string): ReactorJobRequest[] {
-  const job = (subject: string, accountId: string, spec: KeyJob, suffix = '', notBefore?: string): ReactorJobRequest => ({
+function jobsOf(event: Handled, eventId: string): ReactorJobRequest<KeyJob>[] {
+  const job = (subject: string, accountId: string, spec: KeyJob, suffix = '', notBefore?: string): ReactorJobRequest<KeyJob> => ({
     jobId: `${eventId}${suffix}`,
     subject,
     accountId,
-    kind: spec.kind,
-    payload: spec.payload,
+    ...spec,
     ...(notBefore ? { notBefore } : {}),
   });
   switch (event.type) {
@@ -142,26 +153,17 @@ export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys
     return keys;
   }
 
-  return {
+  const reactor: Reactor<KeyJob> = {
     name: 'minio-access-keys',
-    eventTypes: new Set([
-      'AccessKeyIssued',
-      'AccessKeyRotated',
-      'AccessKeyRevoked',
-      'AccountSuspended',
-      'AccountReactivated',
-      'AccountClosed',
-      'BucketProvisioned',
-      'BucketDeleted',
-    ] satisfies Handled['type'][]),
-    jobsFor: (event) => jobsOf(event as unknown as Handled, event.eventId),
+    // AccessKeyProvisioned asks for nothing: the store need not hand it over.
+    eventTypes: new Set(handledEvents.types.filter((type) => type !== 'AccessKeyProvisioned')),
+    jobsFor: (event) => (handledEvents.is(event) ? jobsOf(event, event.eventId) : []),
     unavailable: () => (storageAdmin ? null : 'MinIO admin API not configured (MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY)'),
     async perform(job, context) {
       const admin = storageAdmin!;
-      const { kind, payload } = job as unknown as KeyJob;
-      switch (kind) {
+      switch (job.kind) {
         case 'provision': {
-          const { accountId, keyId, accessKeyId, sealedSecret } = payload as Extract<KeyJob, { kind: 'provision' }>['payload'];
+          const { accountId, keyId, accessKeyId, sealedSecret } = job.payload;
           const key = await keyState(keyId);
           if (key.status === 'none') return;
           // Nothing is owed for credentials rotated away, or a key revoked or expired before
@@ -185,16 +187,16 @@ export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys
           return;
         }
         case 'disable': {
-          const key = await keyState(payload.keyId as string);
+          const key = await keyState(job.payload.keyId);
           if (key.status === 'none') return;
           for (const accessKeyId of credentialIds(key)) if (await admin.getUser(accessKeyId)) await admin.setUserStatus(accessKeyId, 'disabled');
           return;
         }
         case 'remove-credential':
-          await admin.removeUser(payload.accessKeyId as string);
+          await admin.removeUser(job.payload.accessKeyId);
           return;
         case 'expire': {
-          const key = await keyState(payload.keyId as string);
+          const key = await keyState(job.payload.keyId);
           if (key.status === 'none') return;
           for (const accessKeyId of credentialIds(key)) await admin.removeUser(accessKeyId);
           await admin.removePolicy(keyPolicyName(key.keyId));
@@ -203,21 +205,21 @@ export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys
         case 'suspend-account':
         case 'reactivate-account': {
           // The account's status now, from its stream: a suspension undone meanwhile is not redone.
-          const active = (await loadAccountStatus(eventStore, payload.accountId)) === 'active';
-          for (const key of await accountKeys(payload.accountId)) {
+          const active = (await loadAccountStatus(eventStore, job.payload.accountId)) === 'active';
+          for (const key of await accountKeys(job.payload.accountId)) {
             if (key.status === 'revoked' || expired(key, context.now)) continue;
             for (const accessKeyId of credentialIds(key)) if (await admin.getUser(accessKeyId)) await admin.setUserStatus(accessKeyId, active ? 'enabled' : 'disabled');
           }
           return;
         }
         case 'close-account':
-          for (const key of await accountKeys(payload.accountId)) {
+          for (const key of await accountKeys(job.payload.accountId)) {
             for (const accessKeyId of credentialIds(key)) await admin.removeUser(accessKeyId);
             await admin.removePolicy(keyPolicyName(key.keyId));
           }
           return;
         case 'refresh-policies':
-          for (const key of await accountKeys(payload.accountId)) {
+          for (const key of await accountKeys(job.payload.accountId)) {
             if (key.status === 'revoked' || expired(key, context.now)) continue;
             const present = [];
             for (const accessKeyId of credentialIds(key)) if (await admin.getUser(accessKeyId)) present.push(accessKeyId);
@@ -225,12 +227,13 @@ export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys
           }
           return;
         default: {
-          const unknown: never = kind;
-          throw new Error(`unknown access key job kind ${String(unknown)}`);
+          const unknown: never = job;
+          throw new Error(`unknown access key job ${JSON.stringify(unknown)}`);
         }
       }
     },
     // The key's state does not change on a failure; ops status shows it with MinIO's reason.
     async giveUp() {},
   };
+  return reactor;
 }

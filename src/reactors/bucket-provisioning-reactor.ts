@@ -1,5 +1,6 @@
 import type { BucketCommands } from '../commands/bucket-commands.ts';
 import type { BucketEvent } from '../domain/bucket/bucket-events.ts';
+import { eventUnion } from '../domain/shared/event-union.ts';
 import type { ObjectStorage } from '../ports/object-storage.ts';
 import { RemoteError } from '../ports/remote-error.ts';
 import type { StorageAdmin } from '../ports/storage-admin.ts';
@@ -20,7 +21,10 @@ type BucketJob =
   | { kind: 'lifecycle'; payload: { name: string; expirationDays: number | null; noncurrentVersionExpirationDays: number | null } }
   | { kind: 'delete'; payload: { accountId: string; bucketId: string; name: string } };
 
-function jobOf(event: BucketEvent): BucketJob | null {
+type Handled = Extract<BucketEvent, { type: 'BucketRequested' | 'BucketQuotaSet' | 'BucketVersioningSet' | 'BucketLifecycleSet' | 'BucketDeletionRequested' }>;
+const handledEvents = eventUnion<Handled>({ BucketRequested: true, BucketQuotaSet: true, BucketVersioningSet: true, BucketLifecycleSet: true, BucketDeletionRequested: true });
+
+function jobOf(event: Handled): BucketJob {
   const { name } = event.data;
   switch (event.type) {
     case 'BucketRequested':
@@ -36,10 +40,6 @@ function jobOf(event: BucketEvent): BucketJob | null {
       };
     case 'BucketDeletionRequested':
       return { kind: 'delete', payload: { accountId: event.data.accountId, bucketId: event.data.bucketId, name } };
-    case 'BucketProvisioned':
-    case 'BucketProvisioningFailed':
-    case 'BucketDeleted':
-      return null;
     default: {
       const unhandled: never = event;
       return unhandled;
@@ -49,53 +49,51 @@ function jobOf(event: BucketEvent): BucketJob | null {
 
 /** Buckets on the S3 server: created, configured and deleted as their events ask. */
 export function bucketProvisioningReactor({ objectStorage, storageAdmin, buckets }: BucketProvisioningDeps): Reactor {
-  return {
+  const reactor: Reactor<BucketJob> = {
     name: 'minio-buckets',
-    eventTypes: new Set(['BucketRequested', 'BucketQuotaSet', 'BucketVersioningSet', 'BucketLifecycleSet', 'BucketDeletionRequested'] satisfies BucketEvent['type'][]),
-    jobsFor(event): ReactorJobRequest[] {
-      const bucketEvent = event as unknown as BucketEvent;
-      const job = jobOf(bucketEvent);
-      if (!job) return [];
-      return [{ jobId: event.eventId, subject: bucketEvent.data.bucketId, accountId: bucketEvent.data.accountId, kind: job.kind, payload: job.payload }];
+    eventTypes: new Set(handledEvents.types),
+    jobsFor(recorded): ReactorJobRequest<BucketJob>[] {
+      if (!handledEvents.is(recorded)) return [];
+      return [{ jobId: recorded.eventId, subject: recorded.data.bucketId, accountId: recorded.data.accountId, ...jobOf(recorded) }];
     },
     unavailable: () => (objectStorage ? null : 'no S3 server configured (MINIO_ENDPOINT)'),
     async perform(job, context) {
       const storage = objectStorage!;
-      const { kind, payload } = job as unknown as BucketJob;
-      switch (kind) {
+      switch (job.kind) {
         case 'create': {
           // A bucket that already exists (made before a crash) counts as done.
-          if (!(await storage.bucketExists(payload.name))) await storage.createBucket(payload.name);
-          await buckets.recordProvisioned({ accountId: payload.accountId, bucketId: payload.bucketId }, context.command);
+          if (!(await storage.bucketExists(job.payload.name))) await storage.createBucket(job.payload.name);
+          await buckets.recordProvisioned({ accountId: job.payload.accountId, bucketId: job.payload.bucketId }, context.command);
           return;
         }
         case 'quota':
           if (!storageAdmin) throw new RemoteError('minio', 'the S3 server is not MinIO (no admin API configured): bucket quotas cannot be enforced there', false);
-          await storageAdmin.setBucketQuota(payload.name, payload.quotaBytes === null ? null : BigInt(payload.quotaBytes));
+          await storageAdmin.setBucketQuota(job.payload.name, job.payload.quotaBytes === null ? null : BigInt(job.payload.quotaBytes));
           return;
         case 'versioning':
-          await storage.setVersioning(payload.name, payload.versioning);
+          await storage.setVersioning(job.payload.name, job.payload.versioning);
           return;
         case 'lifecycle':
-          await storage.setLifecycle(payload.name, { expirationDays: payload.expirationDays, noncurrentVersionExpirationDays: payload.noncurrentVersionExpirationDays });
+          await storage.setLifecycle(job.payload.name, { expirationDays: job.payload.expirationDays, noncurrentVersionExpirationDays: job.payload.noncurrentVersionExpirationDays });
           return;
         case 'delete': {
           // A bucket already gone (deleted before a crash) counts as deleted.
-          await storage.deleteBucket(payload.name);
-          await buckets.recordDeleted({ accountId: payload.accountId, bucketId: payload.bucketId }, context.command);
+          await storage.deleteBucket(job.payload.name);
+          await buckets.recordDeleted({ accountId: job.payload.accountId, bucketId: job.payload.bucketId }, context.command);
           return;
         }
         default: {
-          const unknown: never = kind;
-          throw new Error(`unknown bucket job kind ${String(unknown)}`);
+          const unknown: never = job;
+          throw new Error(`unknown bucket job ${JSON.stringify(unknown)}`);
         }
       }
     },
     async giveUp(job, reason, context) {
       // Only a creation has a failure event the portal shows; other failures stay in ops status.
       if (job.kind !== 'create') return;
-      const { accountId, bucketId } = (job as unknown as Extract<BucketJob, { kind: 'create' }>).payload;
+      const { accountId, bucketId } = job.payload;
       await buckets.recordProvisioningFailed({ accountId, bucketId, reason }, context.command);
     },
   };
+  return reactor;
 }

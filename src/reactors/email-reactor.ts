@@ -3,14 +3,14 @@ import { loadAggregate } from '../commands/command-handler.ts';
 import { uuidV5 } from '../commands/usage-ingestion.ts';
 import { accountDecider } from '../domain/account/account-decider.ts';
 import type { MemberInvited } from '../domain/account/account-events.ts';
+import { assertNever } from '../domain/decider.ts';
 import { accountStream } from '../domain/account/account-streams.ts';
 import { emailMessageId, emailStream, type EmailEvent } from '../domain/email/email-events.ts';
 import { renderEmail, type EmailInputs, type EmailKind } from '../domain/email/index.ts';
-import type { InvoiceDrafted, InvoiceIssued, PaymentRecorded, PaymentReminderDue } from '../domain/invoice/invoice-events.ts';
-import { invoiceStream } from '../domain/invoice/invoice-events.ts';
+import { invoiceEvents, invoiceStream, type InvoiceDrafted, type InvoiceIssued, type PaymentRecorded, type PaymentReminderDue } from '../domain/invoice/invoice-events.ts';
 import { BYTES_PER_GIB } from '../domain/rating/exact-decimal.ts';
 import type { QuotaThresholdReached } from '../domain/quota/quota-thresholds.ts';
-import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
+import { eventUnion } from '../domain/shared/event-union.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { Mailer, SmtpSettings } from '../ports/mailer.ts';
 import { RemoteError } from '../ports/remote-error.ts';
@@ -32,21 +32,39 @@ export interface EmailReactorDeps {
 const EMAIL_OUTCOME_NAMESPACE = '2d7f5e0a-83c4-4b1e-a6f2-0c9d41e7b358';
 
 /** What recording a sent mail needs, noted when the server accepted it. */
-interface SentOutcome {
+type SentOutcome = {
   /** the data key of the invitation token mailed, destroyed once it is sent */
   shred: string | null;
   sent: Extract<EmailEvent, { type: 'EmailSent' }>['data'];
-}
+};
 
 type Asking = InvoiceIssued | PaymentRecorded | PaymentReminderDue | MemberInvited | QuotaThresholdReached;
+const askingEvents = eventUnion<Asking>({ InvoiceIssued: true, PaymentRecorded: true, PaymentReminderDue: true, MemberInvited: true, QuotaThresholdReached: true });
 
-const KIND_OF: Record<Asking['type'], EmailKind> = {
-  InvoiceIssued: 'invoice_issued',
-  PaymentRecorded: 'payment_received',
-  PaymentReminderDue: 'payment_reminder',
-  MemberInvited: 'invitation',
-  QuotaThresholdReached: 'quota_warning',
-};
+/** One mail: its kind, and the data of the event that asked for it. */
+type EmailJob =
+  | { kind: 'invoice_issued'; payload: InvoiceIssued['data'] }
+  | { kind: 'payment_received'; payload: PaymentRecorded['data'] }
+  | { kind: 'payment_reminder'; payload: PaymentReminderDue['data'] }
+  | { kind: 'invitation'; payload: MemberInvited['data'] }
+  | { kind: 'quota_warning'; payload: QuotaThresholdReached['data'] };
+
+function jobOf(event: Asking): EmailJob {
+  switch (event.type) {
+    case 'InvoiceIssued':
+      return { kind: 'invoice_issued', payload: { ...event.data } };
+    case 'PaymentRecorded':
+      return { kind: 'payment_received', payload: { ...event.data } };
+    case 'PaymentReminderDue':
+      return { kind: 'payment_reminder', payload: { ...event.data } };
+    case 'MemberInvited':
+      return { kind: 'invitation', payload: { ...event.data } };
+    case 'QuotaThresholdReached':
+      return { kind: 'quota_warning', payload: { ...event.data } };
+    default:
+      return assertNever(event);
+  }
+}
 
 /** `"Acme Storage" <billing@acme.example>` → `Acme Storage`; the brand a message is signed with. */
 export function brandOf(from: string): string {
@@ -76,28 +94,30 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
   }
 
   async function invoiceDraft(accountId: string, period: string, invoiceId: string): Promise<InvoiceDrafted['data']> {
-    const events = await eventStore.readStream(invoiceStream(accountId, period));
-    const drafted = events.filter((e) => e.type === 'InvoiceDrafted' && (e.data as InvoiceDrafted['data']).invoiceId === invoiceId).at(-1);
+    let drafted: InvoiceDrafted['data'] | null = null;
+    for (const event of await eventStore.readStream(invoiceStream(accountId, period))) {
+      if (invoiceEvents.is(event) && event.type === 'InvoiceDrafted' && event.data.invoiceId === invoiceId) drafted = event.data;
+    }
     if (!drafted) throw new RemoteError('smtp', `invoice ${invoiceId} has no draft in ${invoiceStream(accountId, period)}`, false);
-    return drafted.data as InvoiceDrafted['data'];
+    return drafted;
   }
 
-  return {
+  const reactor: Reactor<EmailJob, SentOutcome> = {
     name: 'email',
     atMostOnce: true,
     async alreadyDone(job) {
       const sentId = uuidV5(`${job.jobId}:EmailSent`, EMAIL_OUTCOME_NAMESPACE);
       return (await eventStore.readStream(emailStream(job.accountId!))).some((event) => event.eventId === sentId);
     },
-    eventTypes: new Set(Object.keys(KIND_OF)),
+    eventTypes: new Set(askingEvents.types),
     jobsFor(event) {
-      const asking = event as unknown as Asking;
-      return [{ jobId: event.eventId, subject: `mail:${event.eventId}`, accountId: asking.data.accountId, kind: KIND_OF[asking.type], payload: { ...asking.data } }];
+      if (!askingEvents.is(event)) return [];
+      return [{ jobId: event.eventId, subject: `mail:${event.eventId}`, accountId: event.data.accountId, ...jobOf(event) }];
     },
     // Each job finds its own server (the account's, else the platform's) when it runs.
     unavailable: () => null,
     async perform(job, context) {
-      const kind = job.kind as EmailKind;
+      const { kind } = job;
       const accountId = job.accountId!;
       const { state: account } = await loadAggregate(eventStore, accountDecider, accountStream(accountId));
       if (account.status === 'none') throw new RemoteError('smtp', `account ${accountId} does not exist`, false);
@@ -110,9 +130,9 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
       let input: EmailInputs[EmailKind];
       let shredAfterSending: string | null = null;
 
-      switch (kind) {
+      switch (job.kind) {
         case 'invoice_issued': {
-          const issued = job.payload as unknown as InvoiceIssued['data'];
+          const issued = job.payload;
           const { rated } = await invoiceDraft(accountId, issued.period, issued.invoiceId);
           input = {
             ...parties,
@@ -130,7 +150,7 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
           break;
         }
         case 'payment_received': {
-          const payment = job.payload as unknown as PaymentRecorded['data'];
+          const payment = job.payload;
           input = {
             ...parties,
             timeZone: account.timeZone,
@@ -145,12 +165,12 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
           break;
         }
         case 'payment_reminder': {
-          const reminder = job.payload as unknown as PaymentReminderDue['data'];
+          const reminder = job.payload;
           input = { ...parties, number: reminder.number, dueDate: reminder.dueDate, day: reminder.day, amountDue: reminder.amountDue, currency: reminder.currency } satisfies EmailInputs['payment_reminder'];
           break;
         }
         case 'quota_warning': {
-          const reached = job.payload as unknown as QuotaThresholdReached['data'];
+          const reached = job.payload;
           input = {
             ...parties,
             timeZone: account.timeZone,
@@ -163,7 +183,7 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
           break;
         }
         case 'invitation': {
-          const invited = job.payload as unknown as MemberInvited['data'] & { sealedToken?: SealedSecret };
+          const invited = job.payload;
           // A link to a default address would be useless, and the token is destroyed once mailed.
           if (portalUrl === null) throw new ReactorWaiting('PORTAL_URL is not set: an invitation needs the portal address for its link');
           if (!invited.sealedToken) throw new RemoteError('smtp', 'the invitation was recorded before tokens were kept for mail: send the link by hand or invite again', false);
@@ -179,11 +199,14 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
           input = { ...parties, timeZone: account.timeZone, email: invited.email, role: invited.role, expiresAt: invited.expiresAt, acceptBaseUrl: portalUrl, token } satisfies EmailInputs['invitation'];
           break;
         }
-        default:
+        default: {
+          // Every kind is handled above; a job stored by a version that mailed others fails, untried.
+          const unhandled: never = job;
           throw new RemoteError('smtp', `no email for job kind ${kind}`, false);
+        }
       }
 
-      const rendered = renderEmail(kind, input as never, account.locale);
+      const rendered = renderEmail(kind, input, account.locale);
       const messageId = emailMessageId(job.jobId, kind);
       await mailer.send({ to, subject: rendered.subject, text: rendered.text, html: rendered.html, messageId, attachments: rendered.attachments }, via);
       const sent: SentOutcome = {
@@ -191,21 +214,21 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
         sent: { accountId, kind, to, subject: rendered.subject, messageId, causationEventId: job.jobId, viaAccountServer: accountSmtp !== null, sentAt: context.now.toISOString() },
       };
       // Accepted: from here a failure retries the recording below, never the mail.
-      await context.accepted(sent as unknown as Record<string, unknown>);
+      await context.accepted(sent);
       await recordSent(sent, job, context.command);
     },
     async recordOutcome(job, outcome, context) {
-      await recordSent(outcome as unknown as SentOutcome, job, context.command);
+      await recordSent(outcome, job, context.command);
     },
     async giveUp(job, reason, context) {
-      const kind = job.kind as EmailKind;
+      const { kind } = job;
       await record(
         {
           type: 'EmailFailed',
           data: {
             accountId: job.accountId!,
             kind,
-            to: kind === 'invitation' ? String(job.payload.email) : null,
+            to: job.kind === 'invitation' ? job.payload.email : null,
             messageId: emailMessageId(job.jobId, kind),
             causationEventId: job.jobId,
             reason,
@@ -217,4 +240,5 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
       );
     },
   };
+  return reactor;
 }

@@ -10,7 +10,8 @@ import { bucketStream } from '../domain/bucket/bucket-streams.ts';
 import { DomainError, IllegalStateError } from '../domain/errors.ts';
 import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
 import { sftpUserDecider, type StorageCredential } from '../domain/sftp-user/sftp-user-decider.ts';
-import type { SftpUserEvent } from '../domain/sftp-user/sftp-user-events.ts';
+import { sftpUserEvents, type SftpUserEvent } from '../domain/sftp-user/sftp-user-events.ts';
+import { eventUnion } from '../domain/shared/event-union.ts';
 import { sftpUserStream } from '../domain/sftp-user/sftp-user-streams.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { SecretShreddedError, type SecretSealer } from '../ports/secret-sealer.ts';
@@ -33,6 +34,25 @@ type Handled =
   | Extract<AccountEvent, { type: 'AccountSuspended' | 'AccountReactivated' | 'AccountClosed' }>
   // a mapped bucket becomes reachable once provisioned, and is dropped once deleted
   | Extract<BucketEvent, { type: 'BucketProvisioned' | 'BucketDeleted' }>;
+const handledEvents = eventUnion<Handled>({
+  SftpUserCreated: true,
+  SftpPasswordReset: true,
+  SftpBucketMapped: true,
+  SftpBucketUnmapped: true,
+  SftpUserDisabled: true,
+  SftpUserProvisioned: true,
+  SftpStorageCredentialIssued: true,
+  AccountSuspended: true,
+  AccountReactivated: true,
+  AccountClosed: true,
+  BucketProvisioned: true,
+  BucketDeleted: true,
+});
+/** The reactor's own outcomes: they ask for no sync. */
+const OUTCOMES: ReadonlySet<string> = new Set<Handled['type']>(['SftpUserProvisioned', 'SftpStorageCredentialIssued']);
+
+/** Every job is the same: make SFTPGo and MinIO agree with the account's streams (a bucket's event names the bucket). */
+type SyncJob = { kind: 'sync'; payload: { accountId: string; bucketId: string | null } };
 
 /**
  * The MinIO user SFTPGo reaches the account's buckets with. Its secret is drawn once, by the
@@ -83,26 +103,14 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
     return secrets.open(user.storageCredential.sealedSecret);
   }
 
-  return {
+  const reactor: Reactor<SyncJob> = {
     name: 'sftpgo-users',
-    eventTypes: new Set([
-      'SftpUserCreated',
-      'SftpPasswordReset',
-      'SftpBucketMapped',
-      'SftpBucketUnmapped',
-      'SftpUserDisabled',
-      'AccountSuspended',
-      'AccountReactivated',
-      'AccountClosed',
-      'BucketProvisioned',
-      'BucketDeleted',
-    ] satisfies Handled['type'][]),
+    eventTypes: new Set(handledEvents.types.filter((type) => !OUTCOMES.has(type))),
     jobsFor(event) {
-      const handled = event as unknown as Handled;
-      const bucketId = handled.type === 'BucketProvisioned' || handled.type === 'BucketDeleted' ? handled.data.bucketId : null;
-      return [
-        { jobId: event.eventId, subject: `sftp:${handled.data.accountId}`, accountId: handled.data.accountId, kind: 'sync', payload: { accountId: handled.data.accountId, bucketId } },
-      ];
+      if (!handledEvents.is(event)) return [];
+      const bucketId = event.type === 'BucketProvisioned' || event.type === 'BucketDeleted' ? event.data.bucketId : null;
+      const { accountId } = event.data;
+      return [{ jobId: event.eventId, subject: `sftp:${accountId}`, accountId, kind: 'sync', payload: { accountId, bucketId } }];
     },
     unavailable() {
       if (!sftpServer) return 'SFTPGo not configured (SFTPGO_URL, SFTPGO_ADMIN_USER, SFTPGO_ADMIN_PASSWORD)';
@@ -110,13 +118,12 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
       return null;
     },
     async perform(job, context) {
-      const accountId = job.payload.accountId as string;
+      const { accountId, bucketId } = job.payload;
       // Read once: the state decides, and the events hold the sealed password the state does not.
-      const events = (await eventStore.readStream(sftpUserStream(accountId))) as unknown as SftpUserEvent[];
+      const events = (await eventStore.readStream(sftpUserStream(accountId))).map((event) => sftpUserEvents.narrow(event));
       const user = events.reduce(sftpUserDecider.evolve, sftpUserDecider.initialState());
       if (user.status === 'none') return;
       // A bucket event matters only for a bucket the SFTP user has mapped.
-      const bucketId = job.payload.bucketId as string | null;
       if (bucketId !== null && !user.bucketIds.includes(bucketId)) return;
       const accountStatus = await loadAccountStatus(eventStore, accountId);
       if (accountStatus === 'closed') {
@@ -171,4 +178,5 @@ export function sftpProvisioningReactor(deps: SftpProvisioningDeps): Reactor {
     },
     async giveUp() {},
   };
+  return reactor;
 }

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../decider.ts';
 import type { AccessKeyPermission, BucketScope } from './access-key-rules.ts';
 import type { SealedSecret } from '../shared/sealed-secret.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /** Every access key event names its account, key and the key's name: the audit log reads them one at a time. */
 interface AccessKeyRef {
@@ -47,9 +48,5 @@ export type AccessKeyProvisioned = DomainEvent<
 
 export type AccessKeyEvent = AccessKeyIssued | AccessKeyRotated | AccessKeyRevoked | AccessKeyProvisioned;
 
-export const ACCESS_KEY_EVENT_TYPES = [
-  'AccessKeyIssued',
-  'AccessKeyRotated',
-  'AccessKeyRevoked',
-  'AccessKeyProvisioned',
-] as const satisfies readonly AccessKeyEvent['type'][];
+export const accessKeyEvents = eventUnion<AccessKeyEvent>({ AccessKeyIssued: true, AccessKeyRotated: true, AccessKeyRevoked: true, AccessKeyProvisioned: true });
+export const ACCESS_KEY_EVENT_TYPES = accessKeyEvents.types;

@@ -1,4 +1,5 @@
 import { assertNever, type Decider, type DomainEvent } from '../decider.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /**
  * A week's notice before an access key expires, recorded once per key in its own stream
@@ -14,7 +15,8 @@ export type AccessKeyExpiring = DomainEvent<
   'AccessKeyExpiring',
   { accountId: string; keyId: string; name: string; expiresAt: string; noticedAt: string }
 >;
-export const ACCESS_KEY_EXPIRY_EVENT_TYPES = ['AccessKeyExpiring'] as const satisfies readonly AccessKeyExpiring['type'][];
+export const accessKeyExpiryEvents = eventUnion<AccessKeyExpiring>({ AccessKeyExpiring: true });
+export const ACCESS_KEY_EXPIRY_EVENT_TYPES = accessKeyExpiryEvents.types;
 
 export const accessKeyExpiryStream = (keyId: string) => `accesskeyexpiry-${keyId}`;
 

@@ -5,6 +5,7 @@ import type { Locale } from './account-locale.ts';
 import type { Currency } from './account-rules.ts';
 import type { AccountSmtp } from './account-smtp.ts';
 import type { TaxDocument } from './tax-document.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 export interface BillingProfile {
   name: string;
@@ -86,24 +87,45 @@ export type AccountEvent =
   | AccountSmtpCleared
   | MemberEvent;
 
-export const MEMBER_EVENT_TYPES = [
-  'AccountOpened',
-  'MemberInvited',
-  'InvitationAccepted',
-  'MemberRoleChanged',
-  'MemberRemoved',
-  'OwnershipTransferred',
-] as const satisfies readonly AccountEvent['type'][];
+/** Who belongs to an account: its members' events, and its opening, which makes the owner the first. */
+export type MembershipEvent = MemberEvent | AccountOpened;
+export const membershipEvents = eventUnion<MembershipEvent>({
+  AccountOpened: true,
+  MemberInvited: true,
+  InvitationAccepted: true,
+  MemberRoleChanged: true,
+  MemberRemoved: true,
+  OwnershipTransferred: true,
+});
+export const MEMBER_EVENT_TYPES = membershipEvents.types;
 
-export const ACCOUNT_EVENT_TYPES = [
-  'AccountOpened',
-  'BillingProfileUpdated',
-  'AccountSuspended',
-  'AccountReactivated',
-  'AccountClosed',
-  'AccountSmtpConfigured',
-  'AccountSmtpCleared',
-] as const satisfies readonly AccountEvent['type'][];
+/** The account itself: opened, profile, status, mail server. */
+export type AccountLifecycleEvent = Exclude<AccountEvent, MemberEvent>;
+export const accountLifecycleEvents = eventUnion<AccountLifecycleEvent>({
+  AccountOpened: true,
+  BillingProfileUpdated: true,
+  AccountSuspended: true,
+  AccountReactivated: true,
+  AccountClosed: true,
+  AccountSmtpConfigured: true,
+  AccountSmtpCleared: true,
+});
+export const ACCOUNT_EVENT_TYPES = accountLifecycleEvents.types;
+
+export const accountEvents = eventUnion<AccountEvent>({
+  AccountOpened: true,
+  BillingProfileUpdated: true,
+  AccountSuspended: true,
+  AccountReactivated: true,
+  AccountClosed: true,
+  AccountSmtpConfigured: true,
+  AccountSmtpCleared: true,
+  MemberInvited: true,
+  InvitationAccepted: true,
+  MemberRoleChanged: true,
+  MemberRemoved: true,
+  OwnershipTransferred: true,
+});
 
 /** A slug names one account for good; the reservation stream is what makes two opens race safely. */
 export type AccountSlugReserved = DomainEvent<'AccountSlugReserved', { slug: string; accountId: string; reservedAt: string }>;

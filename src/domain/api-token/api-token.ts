@@ -1,6 +1,7 @@
 import { assertNever, type Decider, type DomainEvent } from '../decider.ts';
 import type { Role } from '../access/permissions.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /**
  * Bearer tokens. The secret itself is never stored: only its SHA-256 digest, computed
@@ -31,6 +32,7 @@ export type ApiTokenRevoked = DomainEvent<
   RevokeApiToken['data'] & { name: string; /** null for operator tokens */ accountId: string | null }
 >;
 export type ApiTokenEvent = ApiTokenIssued | ApiTokenRevoked;
+export const apiTokenEvents = eventUnion<ApiTokenEvent>({ ApiTokenIssued: true, ApiTokenRevoked: true });
 
 export type ApiTokenState =
   | { status: 'none' }

@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../decider.ts';
 import type { BucketLifecycle } from './bucket-commands.ts';
 import type { BucketVersioning } from './bucket-rules.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /**
  * Every bucket event names its account, bucket and bucket name: the audit log and billing
@@ -34,13 +35,14 @@ export type BucketEvent =
   | BucketDeletionRequested
   | BucketDeleted;
 
-export const BUCKET_EVENT_TYPES = [
-  'BucketRequested',
-  'BucketProvisioned',
-  'BucketProvisioningFailed',
-  'BucketQuotaSet',
-  'BucketVersioningSet',
-  'BucketLifecycleSet',
-  'BucketDeletionRequested',
-  'BucketDeleted',
-] as const satisfies readonly BucketEvent['type'][];
+export const bucketEvents = eventUnion<BucketEvent>({
+  BucketRequested: true,
+  BucketProvisioned: true,
+  BucketProvisioningFailed: true,
+  BucketQuotaSet: true,
+  BucketVersioningSet: true,
+  BucketLifecycleSet: true,
+  BucketDeletionRequested: true,
+  BucketDeleted: true,
+});
+export const BUCKET_EVENT_TYPES = bucketEvents.types;

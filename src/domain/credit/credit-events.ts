@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../decider.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /**
  * Account credit, one stream per account: `credit-<accountId>`. Credit comes from
@@ -32,6 +33,7 @@ export type CreditReleased = DomainEvent<
 
 export type CreditEvent = AccountCredited | CreditApplied | CreditReleased;
 
-export const CREDIT_EVENT_TYPES = ['AccountCredited', 'CreditApplied', 'CreditReleased'] as const satisfies readonly CreditEvent['type'][];
+export const creditEvents = eventUnion<CreditEvent>({ AccountCredited: true, CreditApplied: true, CreditReleased: true });
+export const CREDIT_EVENT_TYPES = creditEvents.types;
 
 export const creditStream = (accountId: string) => `credit-${accountId}`;

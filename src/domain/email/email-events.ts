@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../decider.ts';
 import type { EmailKind } from './email-kinds.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /**
  * What became of a message the email reactor was asked to send, one stream per account:
@@ -17,7 +18,8 @@ export type EmailFailed = DomainEvent<
 
 export type EmailEvent = EmailSent | EmailFailed;
 
-export const EMAIL_EVENT_TYPES = ['EmailSent', 'EmailFailed'] as const satisfies readonly EmailEvent['type'][];
+export const emailEvents = eventUnion<EmailEvent>({ EmailSent: true, EmailFailed: true });
+export const EMAIL_EVENT_TYPES = emailEvents.types;
 
 export const emailStream = (accountId: string) => `email-${accountId}`;
 

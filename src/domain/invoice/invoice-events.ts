@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../decider.ts';
 import type { BilledLine } from '../rating/adjustments.ts';
 import type { RatedInvoice } from '../rating/rate-invoice.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /** An issued invoice, named. */
 export interface InvoiceReference {
@@ -92,7 +93,8 @@ export type InvoiceIssued = DomainEvent<
 
 export type InvoiceEvent = InvoiceDrafted | InvoiceIssued;
 
-export const INVOICE_EVENT_TYPES = ['InvoiceDrafted', 'InvoiceIssued'] as const satisfies readonly InvoiceEvent['type'][];
+export const invoiceEvents = eventUnion<InvoiceEvent>({ InvoiceDrafted: true, InvoiceIssued: true });
+export const INVOICE_EVENT_TYPES = invoiceEvents.types;
 
 export const invoiceStream = (accountId: string, period: string) => `invoice-${accountId}:${period}`;
 
@@ -203,14 +205,10 @@ export type InvoiceSettlementEvent = PaymentRecorded | InvoicePaid | CreditNoteI
 /** Every event of an invoice stream (the drafted/issued ones above, and settlement). */
 export type InvoiceStreamEvent = InvoiceEvent | InvoiceSettlementEvent;
 
-export const INVOICE_SETTLEMENT_EVENT_TYPES = [
-  'PaymentRecorded',
-  'InvoicePaid',
-  'CreditNoteIssued',
-  'InvoiceVoided',
-  'InvoiceOverdue',
-  'PaymentReminderDue',
-] as const satisfies readonly InvoiceSettlementEvent['type'][];
+const SETTLEMENT = { PaymentRecorded: true, InvoicePaid: true, CreditNoteIssued: true, InvoiceVoided: true, InvoiceOverdue: true, PaymentReminderDue: true } as const;
+export const invoiceSettlementEvents = eventUnion<InvoiceSettlementEvent>(SETTLEMENT);
+export const INVOICE_SETTLEMENT_EVENT_TYPES = invoiceSettlementEvents.types;
+export const invoiceStreamEvents = eventUnion<InvoiceStreamEvent>({ InvoiceDrafted: true, InvoiceIssued: true, ...SETTLEMENT });
 
 /** `paymentref-<externalRef>`: makes an external reference unique on the whole platform. */
 export const paymentReferenceStream = (externalRef: string) => `paymentref-${externalRef}`;

@@ -1,5 +1,6 @@
 import type { Decider, DomainEvent } from '../decider.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /**
  * In-app notifications are a read model of other modules' events (invoices, payments,
@@ -22,7 +23,8 @@ export type NotificationsRead = DomainEvent<
     readAt: string;
   }
 >;
-export const NOTIFICATION_EVENT_TYPES = ['NotificationsRead'] as const satisfies readonly NotificationsRead['type'][];
+export const notificationEvents = eventUnion<NotificationsRead>({ NotificationsRead: true });
+export const NOTIFICATION_EVENT_TYPES = notificationEvents.types;
 
 export const MAX_NOTIFICATIONS_PER_READ = 200;
 

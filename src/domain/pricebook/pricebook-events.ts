@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../decider.ts';
 import type { PlanVersion } from '../rating/plan.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /**
  * The price book: one stream per plan, `pricebook-<planId>`. A version takes effect at the
@@ -12,5 +13,6 @@ export type PlanVersionPublished = DomainEvent<
 >;
 
 export type PricebookEvent = PlanVersionPublished;
+export const pricebookEvents = eventUnion<PricebookEvent>({ PlanVersionPublished: true });
 
 export const pricebookStream = (planId: string) => `pricebook-${planId}`;

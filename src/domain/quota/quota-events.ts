@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../decider.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 export type QuotaIncreaseRequested = DomainEvent<
   'QuotaIncreaseRequested',
@@ -23,4 +24,5 @@ export type QuotaRequestRejected = DomainEvent<
 
 export type QuotaEvent = QuotaIncreaseRequested | QuotaRequestApproved | QuotaRequestRejected;
 
-export const QUOTA_EVENT_TYPES = ['QuotaIncreaseRequested', 'QuotaRequestApproved', 'QuotaRequestRejected'] as const satisfies readonly QuotaEvent['type'][];
+export const quotaEvents = eventUnion<QuotaEvent>({ QuotaIncreaseRequested: true, QuotaRequestApproved: true, QuotaRequestRejected: true });
+export const QUOTA_EVENT_TYPES = quotaEvents.types;

@@ -1,5 +1,6 @@
 import { assertNever, type Decider, type DomainEvent } from '../decider.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /**
  * Warnings as an account's stored bytes near its quota: at 80% and at 100%. Each crossing is
@@ -21,7 +22,8 @@ export type QuotaThresholdsRearmed = DomainEvent<
   { accountId: string; fromPercent: QuotaThresholdPercent; usedBytes: string; quotaBytes: string; rearmedAt: string }
 >;
 export type QuotaThresholdEvent = QuotaThresholdReached | QuotaThresholdsRearmed;
-export const QUOTA_THRESHOLD_EVENT_TYPES = ['QuotaThresholdReached', 'QuotaThresholdsRearmed'] as const satisfies readonly QuotaThresholdEvent['type'][];
+export const quotaThresholdEvents = eventUnion<QuotaThresholdEvent>({ QuotaThresholdReached: true, QuotaThresholdsRearmed: true });
+export const QUOTA_THRESHOLD_EVENT_TYPES = quotaThresholdEvents.types;
 
 export const quotaThresholdStream = (accountId: string) => `quotathresholds-${accountId}`;
 

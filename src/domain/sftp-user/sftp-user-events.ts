@@ -1,5 +1,6 @@
 import type { SealedSecret } from '../shared/sealed-secret.ts';
 import type { DomainEvent } from '../decider.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /** Every SFTP user event names its account and username: the audit log reads them one at a time. */
 interface SftpUserRef {
@@ -37,12 +38,13 @@ export type SftpUserEvent =
   | SftpUserProvisioned
   | SftpStorageCredentialIssued;
 
-export const SFTP_USER_EVENT_TYPES = [
-  'SftpUserCreated',
-  'SftpPasswordReset',
-  'SftpBucketMapped',
-  'SftpBucketUnmapped',
-  'SftpUserDisabled',
-  'SftpUserProvisioned',
-  'SftpStorageCredentialIssued',
-] as const satisfies readonly SftpUserEvent['type'][];
+export const sftpUserEvents = eventUnion<SftpUserEvent>({
+  SftpUserCreated: true,
+  SftpPasswordReset: true,
+  SftpBucketMapped: true,
+  SftpBucketUnmapped: true,
+  SftpUserDisabled: true,
+  SftpUserProvisioned: true,
+  SftpStorageCredentialIssued: true,
+});
+export const SFTP_USER_EVENT_TYPES = sftpUserEvents.types;

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../decider.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /**
  * An account's plan over time, `subscription-<accountId>`. A change at an instant inside a
@@ -10,5 +11,6 @@ export type SubscriptionChanged = DomainEvent<
 >;
 
 export type SubscriptionEvent = SubscriptionChanged;
+export const subscriptionEvents = eventUnion<SubscriptionEvent>({ SubscriptionChanged: true });
 
 export const subscriptionStream = (accountId: string) => `subscription-${accountId}`;

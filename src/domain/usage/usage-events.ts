@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../decider.ts';
+import { eventUnion } from '../shared/event-union.ts';
 
 /**
  * Usage as recorded, one stream per account and billing period: `usage-<accountId>:<YYYY-MM>`
@@ -32,6 +33,8 @@ export type TrafficMeasured = DomainEvent<
 >;
 
 export type UsageEvent = StorageMeasured | TrafficMeasured;
+/** A period's measurements: what usage totals sum (counter readings only lead to them). */
+export const usageEvents = eventUnion<UsageEvent>({ StorageMeasured: true, TrafficMeasured: true });
 
 export const usageStream = (accountId: string, period: string) => `usage-${accountId}:${period}`;
 

@@ -1,6 +1,5 @@
 import type { Transaction, UpdateObject } from 'kysely';
-import type { AccessKeyEvent } from '../../domain/access-key/access-key-events.ts';
-import { ACCESS_KEY_EVENT_TYPES } from '../../domain/access-key/access-key-events.ts';
+import { accessKeyEvents } from '../../domain/access-key/access-key-events.ts';
 import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
@@ -12,11 +11,11 @@ type Trx = Transaction<ReadModelDatabase>;
 /** One row per access key; the sealed secret in the events is deliberately left behind. */
 export const accessKeysProjection: Projection = {
   name: 'access-keys',
-  eventTypes: new Set<string>(ACCESS_KEY_EVENT_TYPES),
+  eventTypes: new Set(accessKeyEvents.types),
   tables: ['access_keys'],
 
   async apply(trx: Trx, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as AccessKeyEvent;
+    const event = accessKeyEvents.narrow(recorded);
     const revision = recorded.streamRevision.toString();
     const { keyId } = event.data;
     const update = (values: UpdateObject<ReadModelDatabase, 'access_keys'>) => updateOneRow(trx, 'access_keys', { key_id: keyId }, values, `access key ${keyId}`);

@@ -1,14 +1,11 @@
 import type { Transaction, UpdateObject } from 'kysely';
-import type { AccountEvent, MemberEvent } from '../../domain/account/account-events.ts';
-import { ACCOUNT_EVENT_TYPES } from '../../domain/account/account-events.ts';
+import { accountLifecycleEvents } from '../../domain/account/account-events.ts';
 import { DEFAULT_LOCALE } from '../../domain/account/account-locale.ts';
 import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
-
-type AccountLifecycleEvent = Exclude<AccountEvent, MemberEvent>;
 
 const NO_SMTP = {
   smtp_host: null,
@@ -23,11 +20,11 @@ const NO_SMTP = {
 /** One row per account, as the portal and the operator console list and show them. */
 export const accountsProjection: Projection = {
   name: 'accounts',
-  eventTypes: new Set(ACCOUNT_EVENT_TYPES),
+  eventTypes: new Set(accountLifecycleEvents.types),
   tables: ['accounts'],
 
   async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as AccountLifecycleEvent;
+    const event = accountLifecycleEvents.narrow(recorded);
     const revision = recorded.streamRevision.toString();
     const { accountId } = event.data;
     const update = (values: UpdateObject<ReadModelDatabase, 'accounts'>) => updateOneRow(trx, 'accounts', { account_id: accountId }, values, `account ${accountId}`);

@@ -1,5 +1,5 @@
 import type { Transaction, UpdateObject } from 'kysely';
-import { BUCKET_EVENT_TYPES, type BucketEvent } from '../../domain/bucket/bucket-events.ts';
+import { bucketEvents } from '../../domain/bucket/bucket-events.ts';
 import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
@@ -9,11 +9,11 @@ import { updateOneRow } from '../update-one-row.ts';
 /** One row per bucket, with its status and settings, as the portal lists and shows them. */
 export const bucketsProjection: Projection = {
   name: 'buckets',
-  eventTypes: new Set(BUCKET_EVENT_TYPES),
+  eventTypes: new Set(bucketEvents.types),
   tables: ['buckets'],
 
   async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as BucketEvent;
+    const event = bucketEvents.narrow(recorded);
     const revision = recorded.streamRevision.toString();
     const { bucketId } = event.data;
     const update = (values: UpdateObject<ReadModelDatabase, 'buckets'>) => updateOneRow(trx, 'buckets', { bucket_id: bucketId }, values, `bucket ${bucketId}`);

@@ -1,18 +1,15 @@
-import type { InvoiceStreamEvent } from '../../domain/invoice/invoice-events.ts';
-import { INVOICE_EVENT_TYPES, INVOICE_SETTLEMENT_EVENT_TYPES } from '../../domain/invoice/invoice-events.ts';
+import { invoiceStreamEvents } from '../../domain/invoice/invoice-events.ts';
+import { assertNever } from '../../domain/decider.ts';
 import { exact } from '../../domain/rating/exact-decimal.ts';
-import type { RatedInvoice, RatedLine } from '../../domain/rating/index.ts';
+import type { RatedInvoice } from '../../domain/rating/index.ts';
+import type { CreditAppliedLine, InvoiceLine } from './invoice-tables.ts';
 import type { Projection } from '../projection.ts';
 import { updateOneRow } from '../update-one-row.ts';
 
-/**
- * Account credit applied to an invoice, shown as the invoice's last line (negative). It is
- * not one of the rated lines (those are what the digest and the audit cover, and what tax
- * is computed on): credit comes off after tax, total = subtotal + tax − credit applied.
- */
-function withCreditLine(rated: RatedInvoice): RatedLine[] {
+/** The rated lines, and the credit applied as the last: it comes off after tax, total = subtotal + tax − credit applied. */
+function withCreditLine(rated: RatedInvoice): InvoiceLine[] {
   if (!exact(rated.creditApplied).gt(0)) return rated.lines;
-  const credit = {
+  const credit: CreditAppliedLine = {
     kind: 'credit_applied',
     segment: null,
     planId: null,
@@ -26,15 +23,15 @@ function withCreditLine(rated: RatedInvoice): RatedLine[] {
     unroundedAmount: `-${rated.creditApplied}`,
     explanation: `Account credit (overpayments and credit notes on paid invoices) applied after tax: ${rated.subtotal} + ${rated.tax} − ${rated.creditApplied} = ${rated.total} ${rated.currency}.`,
   };
-  return [...rated.lines, credit as unknown as RatedLine];
+  return [...rated.lines, credit];
 }
 
 const invoicesProjection: Projection = {
   name: 'invoices',
-  eventTypes: new Set([...INVOICE_EVENT_TYPES, ...INVOICE_SETTLEMENT_EVENT_TYPES]),
+  eventTypes: new Set(invoiceStreamEvents.types),
   tables: ['invoices'],
   async apply(trx, recorded) {
-    const event = { type: recorded.type, data: recorded.data } as InvoiceStreamEvent;
+    const event = invoiceStreamEvents.narrow(recorded);
     const invoice = (invoiceId: string) => ({ invoice_id: invoiceId });
     switch (event.type) {
       case 'InvoiceDrafted': {
@@ -78,6 +75,8 @@ const invoicesProjection: Projection = {
         return updateOneRow(trx, 'invoices', invoice(event.data.invoiceId), { status: 'overdue', overdue_at: event.data.overdueAt }, `invoice ${event.data.invoiceId}`);
       case 'PaymentReminderDue':
         return updateOneRow(trx, 'invoices', invoice(event.data.invoiceId), { last_reminder_day: event.data.day }, `invoice ${event.data.invoiceId}`);
+      default:
+        assertNever(event);
     }
   },
 };

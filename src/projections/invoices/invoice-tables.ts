@@ -1,5 +1,26 @@
 import type { RatedLine } from '../../domain/rating/index.ts';
 
+/**
+ * Account credit applied to an invoice, shown as its last line (negative). Not a rated line:
+ * those are what the digest and the audit cover, and what tax is computed on.
+ */
+export interface CreditAppliedLine {
+  kind: 'credit_applied';
+  segment: null;
+  planId: null;
+  planVersion: null;
+  from: string;
+  to: string;
+  quantity: '1';
+  unit: 'credit';
+  pricing: { model: 'credit' };
+  amount: string;
+  unroundedAmount: string;
+  explanation: string;
+}
+
+export type InvoiceLine = RatedLine | CreditAppliedLine;
+
 /** One row per account and period; amounts are numeric, read back as decimal strings. */
 export interface InvoicesTable {
   invoice_id: string;
@@ -13,7 +34,7 @@ export interface InvoicesTable {
   tax: string;
   credit_applied: string;
   total: string;
-  lines: RatedLine[];
+  lines: InvoiceLine[];
   digest: string;
   issue_date: string | null;
   due_date: string | null;

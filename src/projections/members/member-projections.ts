@@ -1,7 +1,8 @@
 import type { Transaction } from 'kysely';
-import type { AccountOpened, MemberEvent, MemberRemoved } from '../../domain/account/account-events.ts';
-import { MEMBER_EVENT_TYPES } from '../../domain/account/account-events.ts';
+import { membershipEvents, type MemberRemoved } from '../../domain/account/account-events.ts';
 import type { ApiTokenEvent } from '../../domain/api-token/api-token.ts';
+import { assertNever } from '../../domain/decider.ts';
+import { eventUnion } from '../../domain/shared/event-union.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
@@ -11,10 +12,10 @@ type Trx = Transaction<ReadModelDatabase>;
 
 const membersProjection: Projection = {
   name: 'members',
-  eventTypes: new Set<string>(MEMBER_EVENT_TYPES),
+  eventTypes: new Set(membershipEvents.types),
   tables: ['members', 'invitations'],
   async apply(trx: Trx, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as MemberEvent | AccountOpened;
+    const event = membershipEvents.narrow(recorded);
     switch (event.type) {
       case 'AccountOpened': {
         const { accountId, owner, openedAt } = event.data;
@@ -49,17 +50,21 @@ const membersProjection: Projection = {
         await updateOneRow(trx, 'members', { account_id: accountId, member_id: toMemberId }, { role: 'owner' }, `member ${toMemberId} of account ${accountId}`);
         return;
       }
+      default:
+        assertNever(event);
     }
   },
 };
 
+/** A token's life, and its member's removal: a removed member's tokens stop working (auth reads the account); the list must say so too. */
+const tokenListEvents = eventUnion<ApiTokenEvent | MemberRemoved>({ ApiTokenIssued: true, ApiTokenRevoked: true, MemberRemoved: true });
+
 const apiTokensProjection: Projection = {
   name: 'api-tokens',
-  // A removed member's tokens stop working (auth reads the account); the list must say so too.
-  eventTypes: new Set(['ApiTokenIssued', 'ApiTokenRevoked', 'MemberRemoved']),
+  eventTypes: new Set(tokenListEvents.types),
   tables: ['api_tokens'],
   async apply(trx: Trx, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as ApiTokenEvent | MemberRemoved;
+    const event = tokenListEvents.narrow(recorded);
     switch (event.type) {
       case 'ApiTokenIssued': {
         const { tokenId, name, scope, issuedAt } = event.data;
@@ -92,6 +97,8 @@ const apiTokensProjection: Projection = {
           .where('status', '=', 'active')
           .execute();
         return;
+      default:
+        assertNever(event);
     }
   },
 };

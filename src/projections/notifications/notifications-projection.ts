@@ -7,6 +7,8 @@ import type { BucketProvisioningFailed } from '../../domain/bucket/bucket-events
 import type { InvoiceIssued, InvoiceOverdue, PaymentRecorded } from '../../domain/invoice/invoice-events.ts';
 import type { NotificationsRead } from '../../domain/notification/notifications.ts';
 import type { QuotaThresholdReached } from '../../domain/quota/quota-thresholds.ts';
+import { assertNever } from '../../domain/decider.ts';
+import { eventUnion } from '../../domain/shared/event-union.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
@@ -25,17 +27,17 @@ type Handled =
   | AccessKeyExpiring
   | NotificationsRead;
 
-const HANDLED = [
-  'AccountOpened',
-  'BillingProfileUpdated',
-  'InvoiceIssued',
-  'PaymentRecorded',
-  'InvoiceOverdue',
-  'BucketProvisioningFailed',
-  'QuotaThresholdReached',
-  'AccessKeyExpiring',
-  'NotificationsRead',
-] as const satisfies readonly Handled['type'][];
+const handledEvents = eventUnion<Handled>({
+  AccountOpened: true,
+  BillingProfileUpdated: true,
+  InvoiceIssued: true,
+  PaymentRecorded: true,
+  InvoiceOverdue: true,
+  BucketProvisioningFailed: true,
+  QuotaThresholdReached: true,
+  AccessKeyExpiring: true,
+  NotificationsRead: true,
+});
 
 interface About {
   accountId: string;
@@ -91,8 +93,12 @@ function notificationOf(event: Handled): About | null {
       const d = event.data;
       return { accountId: d.accountId, resourceType: 'access_key', resourceId: d.keyId, createdAt: d.noticedAt, facts: { kind: 'access_key_expiring', keyName: d.name, expiresAt: d.expiresAt } };
     }
-    default:
+    case 'AccountOpened':
+    case 'BillingProfileUpdated':
+    case 'NotificationsRead':
       return null;
+    default:
+      return assertNever(event);
   }
 }
 
@@ -104,11 +110,11 @@ function notificationOf(event: Handled): About | null {
  */
 export const notificationsProjection: Projection = {
   name: 'notifications',
-  eventTypes: new Set<string>(HANDLED),
+  eventTypes: new Set(handledEvents.types),
   tables: ['notifications', 'notification_accounts'],
 
   async apply(trx: Trx, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as Handled;
+    const event = handledEvents.narrow(recorded);
     switch (event.type) {
       case 'AccountOpened': {
         const d = event.data;

@@ -1,25 +1,23 @@
-import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { CREDIT_EVENT_TYPES, type CreditEvent } from '../../domain/credit/credit-events.ts';
-import type { InvoiceSettlementEvent } from '../../domain/invoice/invoice-events.ts';
+import { creditEvents } from '../../domain/credit/credit-events.ts';
+import { assertNever } from '../../domain/decider.ts';
+import type { CreditNoteIssued, PaymentRecorded } from '../../domain/invoice/invoice-events.ts';
+import { eventUnion } from '../../domain/shared/event-union.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { PaymentTables } from './payment-tables.ts';
 
-/** The tables these projections own; `ReadModelDatabase` will include them (see PaymentTables). */
-type Trx = Transaction<ReadModelDatabase & PaymentTables>;
-const own = (trx: Transaction<ReadModelDatabase>) => trx as unknown as Trx;
+/** Money in against invoices, and corrections of them. */
+const paymentEvents = eventUnion<PaymentRecorded | CreditNoteIssued>({ PaymentRecorded: true, CreditNoteIssued: true });
 
 const paymentsProjection: Projection = {
   name: 'payments',
-  eventTypes: new Set(['PaymentRecorded', 'CreditNoteIssued'] satisfies InvoiceSettlementEvent['type'][]),
+  eventTypes: new Set(paymentEvents.types),
   tables: ['payments', 'credit_notes'],
   async apply(trx, recorded) {
-    const event = { type: recorded.type, data: recorded.data } as InvoiceSettlementEvent;
+    const event = paymentEvents.narrow(recorded);
     switch (event.type) {
       case 'PaymentRecorded': {
         const d = event.data;
-        await own(trx)
+        await trx
           .insertInto('payments')
           .values({
             payment_id: d.paymentId,
@@ -41,7 +39,7 @@ const paymentsProjection: Projection = {
       }
       case 'CreditNoteIssued': {
         const d = event.data;
-        await own(trx)
+        await trx
           .insertInto('credit_notes')
           .values({
             credit_note_id: d.creditNoteId,
@@ -60,23 +58,23 @@ const paymentsProjection: Projection = {
         return;
       }
       default:
-        return;
+        assertNever(event);
     }
   },
 };
 
 const accountBalancesProjection: Projection = {
   name: 'account-balances',
-  eventTypes: new Set(CREDIT_EVENT_TYPES),
+  eventTypes: new Set(creditEvents.types),
   tables: ['account_balances'],
   async apply(trx, recorded) {
-    const event = { type: recorded.type, data: recorded.data } as CreditEvent;
+    const event = creditEvents.narrow(recorded);
     const { accountId, amount, currency } = event.data;
     // Every event moves the row by its own amount (a re-applied period is released first).
     const at = event.type === 'AccountCredited' ? event.data.creditedAt : event.type === 'CreditApplied' ? event.data.appliedAt : event.data.releasedAt;
     const credited = event.type === 'AccountCredited' ? amount : '0';
     const appliedDelta = event.type === 'CreditApplied' ? amount : event.type === 'CreditReleased' ? `-${amount}` : '0';
-    await own(trx)
+    await trx
       .insertInto('account_balances')
       .values({ account_id: accountId, currency, credited, applied: appliedDelta, credit_available: sql<string>`${credited}::numeric - ${appliedDelta}::numeric`, updated_at: at })
       .onConflict((oc) =>

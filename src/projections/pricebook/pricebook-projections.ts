@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { PricebookEvent } from '../../domain/pricebook/pricebook-events.ts';
+import { pricebookEvents } from '../../domain/pricebook/pricebook-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
@@ -8,11 +8,11 @@ import { updateOneRow } from '../update-one-row.ts';
 /** Plans and every version of each, as operators list and read them. */
 export const pricebookProjection: Projection = {
   name: 'pricebook',
-  eventTypes: new Set(['PlanVersionPublished'] satisfies PricebookEvent['type'][]),
+  eventTypes: new Set(pricebookEvents.types),
   tables: ['plans', 'plan_versions'],
 
   async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as PricebookEvent;
+    const event = pricebookEvents.narrow(recorded);
     const d = event.data;
     const revision = recorded.streamRevision.toString();
     await trx

@@ -1,6 +1,6 @@
 import type { Transaction, UpdateObject } from 'kysely';
 import { assertNever } from '../../domain/decider.ts';
-import { QUOTA_EVENT_TYPES, type QuotaEvent } from '../../domain/quota/quota-events.ts';
+import { quotaEvents } from '../../domain/quota/quota-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
@@ -12,11 +12,11 @@ import { updateOneRow } from '../update-one-row.ts';
  */
 export const accountQuotasProjection: Projection = {
   name: 'account-quotas',
-  eventTypes: new Set(QUOTA_EVENT_TYPES),
+  eventTypes: new Set(quotaEvents.types),
   tables: ['account_quotas'],
 
   async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as QuotaEvent;
+    const event = quotaEvents.narrow(recorded);
     const revision = recorded.streamRevision.toString();
     const { accountId } = event.data;
     const update = (values: UpdateObject<ReadModelDatabase, 'account_quotas'>) =>

@@ -1,6 +1,6 @@
 import type { Transaction, UpdateObject } from 'kysely';
 import { assertNever } from '../../domain/decider.ts';
-import { QUOTA_EVENT_TYPES, type QuotaEvent } from '../../domain/quota/quota-events.ts';
+import { quotaEvents } from '../../domain/quota/quota-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
@@ -9,11 +9,11 @@ import { updateOneRow } from '../update-one-row.ts';
 /** Every quota increase request, with who asked and who decided (the events' actors). */
 export const quotaRequestsProjection: Projection = {
   name: 'quota-requests',
-  eventTypes: new Set(QUOTA_EVENT_TYPES),
+  eventTypes: new Set(quotaEvents.types),
   tables: ['quota_requests'],
 
   async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as QuotaEvent;
+    const event = quotaEvents.narrow(recorded);
     const actor = recorded.metadata.actor;
     const { requestId } = event.data;
     const decide = (values: UpdateObject<ReadModelDatabase, 'quota_requests'>) =>

@@ -1,7 +1,6 @@
 import { sql, type Transaction, type UpdateObject } from 'kysely';
 import { assertNever } from '../../domain/decider.ts';
-import type { SftpUserEvent } from '../../domain/sftp-user/sftp-user-events.ts';
-import { SFTP_USER_EVENT_TYPES } from '../../domain/sftp-user/sftp-user-events.ts';
+import { sftpUserEvents } from '../../domain/sftp-user/sftp-user-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
@@ -12,11 +11,11 @@ type Trx = Transaction<ReadModelDatabase>;
 /** One row per account's SFTP user; the sealed passwords and storage secret in the events are deliberately left behind. */
 export const sftpUsersProjection: Projection = {
   name: 'sftp-users',
-  eventTypes: new Set<string>(SFTP_USER_EVENT_TYPES),
+  eventTypes: new Set(sftpUserEvents.types),
   tables: ['sftp_users'],
 
   async apply(trx: Trx, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as SftpUserEvent;
+    const event = sftpUserEvents.narrow(recorded);
     const revision = recorded.streamRevision.toString();
     const { accountId } = event.data;
     const update = (values: UpdateObject<ReadModelDatabase, 'sftp_users'>) =>

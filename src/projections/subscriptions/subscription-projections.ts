@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { SubscriptionEvent } from '../../domain/subscription/subscription-events.ts';
+import { subscriptionEvents } from '../../domain/subscription/subscription-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
@@ -7,11 +7,11 @@ import type { ReadModelDatabase } from '../read-model-database.ts';
 /** Each account's latest plan change, and the history of its changes. */
 export const subscriptionsProjection: Projection = {
   name: 'subscriptions',
-  eventTypes: new Set(['SubscriptionChanged'] satisfies SubscriptionEvent['type'][]),
+  eventTypes: new Set(subscriptionEvents.types),
   tables: ['subscriptions', 'subscription_changes'],
 
   async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as SubscriptionEvent;
+    const event = subscriptionEvents.narrow(recorded);
     const d = event.data;
     const revision = recorded.streamRevision.toString();
     const row = { plan_id: d.planId, previous_plan_id: d.previousPlanId, effective_at: d.effectiveAt, changed_at: d.changedAt };

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { assertNever } from '../../domain/decider.ts';
-import type { UsageEvent } from '../../domain/usage/usage-events.ts';
+import { usageEvents } from '../../domain/usage/usage-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
@@ -31,7 +31,7 @@ interface TotalsDelta {
 function deltasOf(events: readonly RecordedEvent[]): TotalsDelta[] {
   const deltas = new Map<string, TotalsDelta>();
   for (const recorded of events) {
-    const event = { type: recorded.type, data: recorded.data } as UsageEvent;
+    const event = usageEvents.narrow(recorded);
     const period = periodOfStream(recorded.streamName);
     const id = `${event.data.accountId} ${period} ${event.data.bucketId}`;
     let delta = deltas.get(id);
@@ -173,7 +173,7 @@ async function applyDeltas(trx: Transaction<ReadModelDatabase>, deltas: readonly
  */
 export const usageTotalsProjection: Projection = {
   name: 'usage-totals',
-  eventTypes: new Set(['StorageMeasured', 'TrafficMeasured']),
+  eventTypes: new Set(usageEvents.types),
   tables: ['usage_totals'],
 
   async apply(trx, recorded) {
