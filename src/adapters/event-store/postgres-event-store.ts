@@ -119,13 +119,15 @@ export class PostgresEventStore implements EventStore {
     const parameters = [
       appends.map((a) => a.streamName),
       appends.map((a) => (typeof a.expectedRevision === 'bigint' ? a.expectedRevision.toString() : a.expectedRevision)),
-      eventStream,
-      ids,
-      types,
+      // Per-event arrays as ready array literals: the driver's own encoding of a 1,000-element
+      // array was a tenth of what an ingestion batch allocated.
+      `{${eventStream.join(',')}}`,
+      arrayLiteral(ids),
+      arrayLiteral(types),
       // one JSON text, not an array literal: nothing to escape per document
       `[${documents.join(',')}]`,
       metadata,
-      eventMetadata,
+      `{${eventMetadata.join(',')}}`,
     ];
     for (let attempt = 1; ; attempt++) {
       try {
@@ -503,4 +505,12 @@ interface PgError extends Error {
 
 function isPgError(error: unknown): error is PgError {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+}
+
+const BARE_ELEMENT = /^[A-Za-z0-9_.:-]+$/;
+
+/** A PostgreSQL array literal of texts; an element is quoted only when it has to be. */
+export function arrayLiteral(values: readonly string[]): string {
+  const elements = values.map((v) => (BARE_ELEMENT.test(v) && !/^null$/i.test(v) ? v : `"${v.replace(/[\\"]/g, '\\$&')}"`));
+  return `{${elements.join(',')}}`;
 }

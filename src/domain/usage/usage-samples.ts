@@ -144,39 +144,25 @@ function parseSample(item: unknown, at: string, index: number, bounds: BatchBoun
     return { sample: null, reference: null };
   }
   const before = issues.length;
-  // A field's path (`samples[12].bytes`) is written only when the field is wrong: written for
-  // every field, it was a tenth of what a 1,000-sample batch allocated.
-  const field = (name: string) => `${at}.${name}`;
-  for (const name of Object.keys(s)) if (!FIELDS[kind].includes(name)) issues.push({ path: field(name), message: 'unknown field' });
-  if (typeof s.sampleKey !== 'string' || !SAMPLE_KEY.test(s.sampleKey)) checkSampleKey(s.sampleKey, field('sampleKey'), issues);
-  const bucketOk = checkBucketName(s.bucket, null, issues) || checkBucketName(s.bucket, field('bucket'), issues);
-  const count = (name: string) => {
-    const value = s[name];
-    // up to 18 digits is always below the largest count: only other text needs the full rule
-    if (typeof value !== 'string' || !SHORT_COUNT.test(value)) checkCount(value, field(name), issues);
-  };
-  const instant = (name: string) => {
-    const ms = parseInstant(s[name]) ?? checkInstant(s[name], field(name), issues);
-    if (ms !== null && ms > bounds.notAfterMs) {
-      issues.push({ path: field(name), message: `must not be later than ${formatInstant(bounds.notAfterMs)} (the service's clock plus the allowed skew): usage cannot be measured before it happens` });
-    }
-    return ms;
-  };
+  const allowed = FIELDS[kind];
+  for (const name of Object.keys(s)) if (!allowed.includes(name)) issues.push({ path: `${at}.${name}`, message: 'unknown field' });
+  if (typeof s.sampleKey !== 'string' || !SAMPLE_KEY.test(s.sampleKey)) checkSampleKey(s.sampleKey, `${at}.sampleKey`, issues);
+  const bucketOk = checkBucketName(s.bucket, null, issues) || checkBucketName(s.bucket, `${at}.bucket`, issues);
 
   let sample: UsageSample;
   let instantMs: number | null;
   switch (kind) {
     case 'storage': {
-      count('bytes');
-      instantMs = instant('at');
+      count(s, 'bytes', at, issues);
+      instantMs = instant(s, 'at', at, bounds, issues);
       sample = { kind, sampleKey: s.sampleKey as string, bucket: s.bucket as string, bytes: s.bytes as string, at: canonical(instantMs, s.at) };
       break;
     }
     case 'traffic': {
-      instantMs = instant('windowStart');
-      const endMs = instant('windowEnd');
+      instantMs = instant(s, 'windowStart', at, bounds, issues);
+      const endMs = instant(s, 'windowEnd', at, bounds, issues);
       if (instantMs !== null && endMs !== null && endMs <= instantMs) issues.push({ path: `${at}.windowEnd`, message: 'must be later than windowStart' });
-      for (const name of ['egressBytes', 'ingressBytes', 'requestsA', 'requestsB']) count(name);
+      for (const name of TRAFFIC_COUNTS) count(s, name, at, issues);
       sample = {
         kind,
         sampleKey: s.sampleKey as string,
@@ -192,8 +178,8 @@ function parseSample(item: unknown, at: string, index: number, bounds: BatchBoun
     }
     case 'counters': {
       checkSource(s.source, `${at}.source`, issues);
-      instantMs = instant('at');
-      for (const name of ['sentBytes', 'receivedBytes', 'requestsA', 'requestsB']) count(name);
+      instantMs = instant(s, 'at', at, bounds, issues);
+      for (const name of COUNTER_COUNTS) count(s, name, at, issues);
       sample = {
         kind,
         sampleKey: s.sampleKey as string,
@@ -210,6 +196,25 @@ function parseSample(item: unknown, at: string, index: number, bounds: BatchBoun
   }
   const reference = bucketOk && instantMs !== null ? { index, bucket: s.bucket as string, instantMs } : null;
   return { sample: issues.length === before ? sample : null, reference };
+}
+
+// Module-level rather than closures per sample: a field's path (`samples[12].bytes`) is
+// written only when the field is wrong, and nothing is allocated for a field that is right.
+const TRAFFIC_COUNTS = ['egressBytes', 'ingressBytes', 'requestsA', 'requestsB'] as const;
+const COUNTER_COUNTS = ['sentBytes', 'receivedBytes', 'requestsA', 'requestsB'] as const;
+
+function count(s: Record<string, unknown>, name: string, at: string, issues: FieldIssue[]): void {
+  const value = s[name];
+  // up to 18 digits is always below the largest count: only other text needs the full rule
+  if (typeof value !== 'string' || !SHORT_COUNT.test(value)) checkCount(value, `${at}.${name}`, issues);
+}
+
+function instant(s: Record<string, unknown>, name: string, at: string, bounds: BatchBounds, issues: FieldIssue[]): number | null {
+  const ms = parseInstant(s[name]) ?? checkInstant(s[name], `${at}.${name}`, issues);
+  if (ms !== null && ms > bounds.notAfterMs) {
+    issues.push({ path: `${at}.${name}`, message: `must not be later than ${formatInstant(bounds.notAfterMs)} (the service's clock plus the allowed skew): usage cannot be measured before it happens` });
+  }
+  return ms;
 }
 
 /**
