@@ -6,7 +6,7 @@ import type { MemberInvited } from '../domain/account/account-events.ts';
 import { assertNever } from '../domain/decider.ts';
 import { accountStream } from '../domain/account/account-streams.ts';
 import { emailMessageId, emailStream, type EmailEvent } from '../domain/email/email-events.ts';
-import { renderEmail, type EmailInputs, type EmailKind } from '../domain/email/index.ts';
+import { renderEmail, type EmailInputs, type EmailKind } from '../presentation/email/index.ts';
 import { invoiceEvents, invoiceStream, type InvoiceDrafted, type InvoiceIssued, type PaymentRecorded, type PaymentReminderDue } from '../domain/invoice/invoice-events.ts';
 import { BYTES_PER_GIB } from '../domain/rating/exact-decimal.ts';
 import type { QuotaThresholdReached } from '../domain/quota/quota-thresholds.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IssueAccessKey, RecordAccessKeyProvisioned, RevokeAccessKey, RotateAccessKey } from '../../src/domain/access-key/access-key-commands.ts';
 import { accessKeyDecider, accessKeyStatusAt } from '../../src/domain/access-key/access-key-decider.ts';
 import type { AccessKeyIssued, AccessKeyProvisioned, AccessKeyRevoked, AccessKeyRotated } from '../../src/domain/access-key/access-key-events.ts';
-import { describeAccessKeyEvent } from '../../src/domain/access-key/access-key-audit.ts';
+import { describeAccessKeyEvent } from '../../src/presentation/audit/access-key-audit.ts';
 import type { SealedSecret } from '../../src/domain/shared/sealed-secret.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../../src/domain/errors.ts';
 import { deciderSpec } from '../support/decider-spec.ts';

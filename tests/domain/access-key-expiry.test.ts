@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeAccessKeyExpiryEvent } from '../../src/domain/access-key/access-key-expiry-audit.ts';
+import { describeAccessKeyExpiryEvent } from '../../src/presentation/audit/access-key-expiry-audit.ts';
 import { accessKeyExpiryDecider, isExpiringSoon, type AccessKeyExpiring, type NoticeAccessKeyExpiring } from '../../src/domain/access-key/access-key-expiry.ts';
 import { deciderSpec } from '../support/decider-spec.ts';
 

@@ -7,7 +7,7 @@ import type {
   OpenAccount,
   UpdateBillingProfile,
 } from '../../src/domain/account/account-commands.ts';
-import { describeAccountEvent } from '../../src/domain/account/account-audit.ts';
+import { describeAccountEvent } from '../../src/presentation/audit/account-audit.ts';
 import { accountDecider, type AccountState } from '../../src/domain/account/account-decider.ts';
 import type {
   AccountClosed,

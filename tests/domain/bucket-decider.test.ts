@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountStatus } from '../../src/domain/account/account-decider.ts';
-import { describeBucketEvent } from '../../src/domain/bucket/bucket-audit.ts';
+import { describeBucketEvent } from '../../src/presentation/audit/bucket-audit.ts';
 import type {
   DeleteBucket,
   RecordBucketDeleted,

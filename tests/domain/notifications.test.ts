@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.ts';
-import { describeNotificationEvent } from '../../src/domain/notification/notification-audit.ts';
+import { describeNotificationEvent } from '../../src/presentation/audit/notification-audit.ts';
 import { notificationsDecider, type MarkNotificationsRead, type NotificationsRead } from '../../src/domain/notification/notifications.ts';
 import { deciderSpec } from '../support/decider-spec.ts';
 

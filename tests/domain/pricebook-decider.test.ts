@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError } from '../../src/domain/errors.ts';
 import type { PlanTerms, PublishPlan, PublishPlanVersion } from '../../src/domain/pricebook/pricebook-commands.ts';
-import { describePricebookEvent, summarizePricebookEvent } from '../../src/domain/pricebook/pricebook-audit.ts';
+import { describePricebookEvent, summarizePricebookEvent } from '../../src/presentation/audit/pricebook-audit.ts';
 import { earliestEffectiveFrom, pricebookDecider, versionInForce } from '../../src/domain/pricebook/pricebook-decider.ts';
 import type { PlanVersionPublished } from '../../src/domain/pricebook/pricebook-events.ts';
-import { describeSubscriptionEvent } from '../../src/domain/subscription/subscription-audit.ts';
+import { describeSubscriptionEvent } from '../../src/presentation/audit/subscription-audit.ts';
 import type { ChangeSubscription } from '../../src/domain/subscription/subscription-commands.ts';
 import { planAt, subscriptionDecider } from '../../src/domain/subscription/subscription-decider.ts';
 import type { SubscriptionChanged } from '../../src/domain/subscription/subscription-events.ts';

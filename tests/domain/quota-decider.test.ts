@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountStatus } from '../../src/domain/account/account-decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type DomainError } from '../../src/domain/errors.ts';
-import { describeQuotaEvent } from '../../src/domain/quota/quota-audit.ts';
+import { describeQuotaEvent } from '../../src/presentation/audit/quota-audit.ts';
 import type { ApproveQuotaRequest, RejectQuotaRequest, RequestQuotaIncrease } from '../../src/domain/quota/quota-commands.ts';
 import { quotaDecider } from '../../src/domain/quota/quota-decider.ts';
 import type { QuotaIncreaseRequested, QuotaRequestApproved, QuotaRequestRejected } from '../../src/domain/quota/quota-events.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.ts';
-import { describeQuotaThresholdEvent } from '../../src/domain/quota/quota-threshold-audit.ts';
+import { describeQuotaThresholdEvent } from '../../src/presentation/audit/quota-threshold-audit.ts';
 import {
   quotaThresholdDecider,
   quotaThresholdStep,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SealedSecret } from '../../src/domain/shared/sealed-secret.ts';
 import { ConflictError, IllegalStateError, NotFoundError } from '../../src/domain/errors.ts';
-import { describeSftpUserEvent } from '../../src/domain/sftp-user/sftp-user-audit.ts';
+import { describeSftpUserEvent } from '../../src/presentation/audit/sftp-user-audit.ts';
 import type { SftpUserCommand } from '../../src/domain/sftp-user/sftp-user-commands.ts';
 import { sftpUserDecider } from '../../src/domain/sftp-user/sftp-user-decider.ts';
 import type { SftpUserEvent } from '../../src/domain/sftp-user/sftp-user-events.ts';

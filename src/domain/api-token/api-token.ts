@@ -73,18 +73,3 @@ export const apiTokenDecider: Decider<ApiTokenCommand, ApiTokenEvent, ApiTokenSt
     }
   },
 };
-
-/** Operator tokens belong to no account, so they have no place in an account's audit log. */
-export const describeApiTokenEvent = (type: string, data: unknown) => {
-  if (type !== 'ApiTokenIssued' && type !== 'ApiTokenRevoked') return null;
-  const scope = (data as { scope?: TokenScope }).scope;
-  const { tokenId } = data as { tokenId: string };
-  if (type === 'ApiTokenIssued') {
-    if (!scope || scope.kind === 'operator' || scope.kind === 'metering') return null;
-    const { name } = data as { name: string };
-    const owner = scope.kind === 'member' ? `member ${scope.memberId}` : `the account (role ${scope.role ?? 'admin'})`;
-    return { accountId: scope.accountId, resourceType: 'api_token', resourceId: tokenId, summary: `API token "${name}" created for ${owner}` };
-  }
-  const { accountId, name } = data as { accountId: string | null; name: string };
-  return accountId ? { accountId, resourceType: 'api_token', resourceId: tokenId, summary: `API token "${name}" revoked` } : null;
-};

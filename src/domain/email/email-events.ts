@@ -1,6 +1,9 @@
 import type { DomainEvent } from '../decider.ts';
-import type { EmailKind } from './email-kinds.ts';
 import { eventUnion } from '../shared/event-union.ts';
+
+/** The mails the platform sends; their texts are presentation's (src/presentation/email). */
+export const EMAIL_KINDS = ['invoice_issued', 'payment_received', 'payment_reminder', 'quota_warning', 'invitation'] as const;
+export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 /**
  * What became of a message the email reactor was asked to send, one stream per account:

@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
 import type { AuditLogTable } from './audit-log-tables.ts';
 import type { Projection } from '../projection.ts';
-import { describeForAudit } from './audit-describers.ts';
+import { describeForAudit } from '../../presentation/audit/audit-describers.ts';
 
 type AuditRow = Insertable<AuditLogTable>;
 

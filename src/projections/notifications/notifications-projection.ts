@@ -12,7 +12,7 @@ import { eventUnion } from '../../domain/shared/event-union.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
-import { notificationText, type NotificationFacts } from './notification-texts.ts';
+import { notificationText, type NotificationFacts } from '../../presentation/notifications/notification-texts.ts';
 
 type Trx = Transaction<ReadModelDatabase>;
 

@@ -1,8 +1,8 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer, type NodemailerMailer } from '../../../src/adapters/email/index.ts';
-import { renderEmail } from '../../../src/domain/email/index.ts';
-import type { InvoiceIssuedInput } from '../../../src/domain/email/index.ts';
+import { renderEmail } from '../../../src/presentation/email/index.ts';
+import type { InvoiceIssuedInput } from '../../../src/presentation/email/index.ts';
 import type { OutgoingMail } from '../../../src/ports/mailer.ts';
 import { RemoteError } from '../../../src/ports/remote-error.ts';
 import { selfSignedIdentity, startSmtpTestServer, unusedPort, type SmtpTestServer, type TlsIdentity } from '../../support/smtp-test-server.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatGiB, formatInstant, formatMoney, formatPeriod, isZeroAmount } from '../../../src/domain/email/locale-format.ts';
-import { escapeHtml, html } from '../../../src/domain/email/html.ts';
+import { formatDate, formatGiB, formatInstant, formatMoney, formatPeriod, isZeroAmount } from '../../../src/presentation/email/locale-format.ts';
+import { escapeHtml, html } from '../../../src/presentation/email/html.ts';
 
 describe('money', () => {
   it('is written R$ 57,59 in pt-BR and BRL 57.59 in English, with plain spaces', () => {

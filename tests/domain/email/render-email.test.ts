@@ -7,7 +7,7 @@ import {
   type EmailKind,
   type InvoiceIssuedInput,
   type InvoiceLineInput,
-} from '../../../src/domain/email/index.ts';
+} from '../../../src/presentation/email/index.ts';
 import type { RatedLine } from '../../../src/domain/rating/rate-invoice.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import type { AccountEvent } from './account-events.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import type { AccountEvent } from '../../domain/account/account-events.ts';
 
 /** How account and member events read in the audit log. */
 export const describeAccountEvent: AuditDescriber = (type, data) => {

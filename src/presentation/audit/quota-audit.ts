@@ -1,7 +1,7 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import { assertNever } from '../decider.ts';
-import type { QuotaEvent } from './quota-events.ts';
-import { QUOTA_EVENT_TYPES } from './quota-events.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import { assertNever } from '../../domain/decider.ts';
+import type { QuotaEvent } from '../../domain/quota/quota-events.ts';
+import { QUOTA_EVENT_TYPES } from '../../domain/quota/quota-events.ts';
 
 function summarize(event: QuotaEvent): string {
   switch (event.type) {

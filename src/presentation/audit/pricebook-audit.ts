@@ -1,5 +1,5 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import type { PricebookEvent } from './pricebook-events.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import type { PricebookEvent } from '../../domain/pricebook/pricebook-events.ts';
 
 /** "Plan "Pro" (pro) version 2 published, in force from 2026-07, in BRL". */
 export function summarizePricebookEvent(event: PricebookEvent): string {

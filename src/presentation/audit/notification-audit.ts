@@ -1,5 +1,5 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import type { NotificationsRead } from './notifications.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import type { NotificationsRead } from '../../domain/notification/notifications.ts';
 
 /** How marking notifications read shows in the account's audit log. */
 export const describeNotificationEvent: AuditDescriber = (type, data) => {

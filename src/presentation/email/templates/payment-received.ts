@@ -1,4 +1,4 @@
-import type { PaymentMethod } from '../../invoice/invoice-events.ts';
+import type { PaymentMethod } from '../../../domain/invoice/invoice-events.ts';
 import type { EmailLocale, PaymentReceivedInput, RenderedEmail } from '../email-kinds.ts';
 import { html } from '../html.ts';
 import { emailLayout } from '../layout.ts';

@@ -1,5 +1,5 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import type { AccessKeyExpiring } from './access-key-expiry.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import type { AccessKeyExpiring } from '../../domain/access-key/access-key-expiry.ts';
 
 /** How an expiry notice reads in the account's audit log. */
 export const describeAccessKeyExpiryEvent: AuditDescriber = (type, data) => {

@@ -1,6 +1,6 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import { exact } from '../rating/exact-decimal.ts';
-import type { InvoiceSettlementEvent } from './invoice-events.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import { exact } from '../../domain/rating/exact-decimal.ts';
+import type { InvoiceSettlementEvent } from '../../domain/invoice/invoice-events.ts';
 
 /** How payments, credit notes, voids and dunning read in the account's audit log. */
 export const describeInvoiceSettlementEvent: AuditDescriber = (type, data) => {

@@ -1,5 +1,5 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import type { InvoiceEvent } from './invoice-events.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import type { InvoiceEvent } from '../../domain/invoice/invoice-events.ts';
 
 /** How invoice events read in the account's audit log. */
 export const describeInvoiceEvent: AuditDescriber = (type, data) => {

@@ -1,6 +1,6 @@
-import { BYTES_PER_GIB } from '../rating/exact-decimal.ts';
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import { QUOTA_THRESHOLD_EVENT_TYPES, type QuotaThresholdEvent } from './quota-thresholds.ts';
+import { BYTES_PER_GIB } from '../../domain/rating/exact-decimal.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import { QUOTA_THRESHOLD_EVENT_TYPES, type QuotaThresholdEvent } from '../../domain/quota/quota-thresholds.ts';
 
 const KNOWN: ReadonlySet<string> = new Set(QUOTA_THRESHOLD_EVENT_TYPES);
 

@@ -3,7 +3,7 @@
  * sentences. Amounts, dates and sizes are written the way each language writes them.
  */
 import type { Locale } from '../../domain/account/account-locale.ts';
-import { formatDate, formatGiB, formatMoney, formatPeriod, oneLine } from '../../domain/email/locale-format.ts';
+import { formatDate, formatGiB, formatMoney, formatPeriod, oneLine } from '../email/locale-format.ts';
 
 export type NotificationFacts =
   | { kind: 'invoice_issued'; number: string; period: string; total: string; currency: string; dueDate: string }

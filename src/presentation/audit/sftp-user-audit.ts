@@ -1,7 +1,7 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import { assertNever } from '../decider.ts';
-import type { SftpUserEvent } from './sftp-user-events.ts';
-import { SFTP_USER_EVENT_TYPES } from './sftp-user-events.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import { assertNever } from '../../domain/decider.ts';
+import type { SftpUserEvent } from '../../domain/sftp-user/sftp-user-events.ts';
+import { SFTP_USER_EVENT_TYPES } from '../../domain/sftp-user/sftp-user-events.ts';
 
 function summarize(event: SftpUserEvent): string {
   const user = `SFTP user ${event.data.username}`;

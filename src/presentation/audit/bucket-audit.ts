@@ -1,7 +1,7 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import { assertNever } from '../decider.ts';
-import type { BucketEvent } from './bucket-events.ts';
-import { BUCKET_EVENT_TYPES } from './bucket-events.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import { assertNever } from '../../domain/decider.ts';
+import type { BucketEvent } from '../../domain/bucket/bucket-events.ts';
+import { BUCKET_EVENT_TYPES } from '../../domain/bucket/bucket-events.ts';
 
 const GIB = 2n ** 30n;
 

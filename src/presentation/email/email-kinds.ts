@@ -1,11 +1,11 @@
-import type { Role } from '../access/permissions.ts';
-import type { PaymentMethod } from '../invoice/invoice-events.ts';
+import type { Role } from '../../domain/access/permissions.ts';
+import type { PaymentMethod } from '../../domain/invoice/invoice-events.ts';
 
 /** The languages a message is written in: the account's locale. */
-export { LOCALES as EMAIL_LOCALES, type Locale as EmailLocale } from '../account/account-locale.ts';
+export { LOCALES as EMAIL_LOCALES, type Locale as EmailLocale } from '../../domain/account/account-locale.ts';
 
-export const EMAIL_KINDS = ['invoice_issued', 'payment_received', 'payment_reminder', 'quota_warning', 'invitation'] as const;
-export type EmailKind = (typeof EMAIL_KINDS)[number];
+export { EMAIL_KINDS, type EmailKind } from '../../domain/email/email-events.ts';
+import type { EmailKind } from '../../domain/email/email-events.ts';
 
 /**
  * What every message names: the brand it is sent under (the platform's, or a white-label

@@ -1,5 +1,5 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import type { CreditEvent } from './credit-events.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import type { CreditEvent } from '../../domain/credit/credit-events.ts';
 
 /** How account-credit events read in the account's audit log. */
 export const describeCreditEvent: AuditDescriber = (type, data) => {

@@ -1,4 +1,4 @@
-import { BYTES_PER_GIB, exact } from '../rating/exact-decimal.ts';
+import { BYTES_PER_GIB, exact } from '../../domain/rating/exact-decimal.ts';
 import type { EmailLocale } from './email-kinds.ts';
 
 /**

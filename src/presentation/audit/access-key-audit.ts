@@ -1,7 +1,7 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import { assertNever } from '../decider.ts';
-import type { AccessKeyEvent } from './access-key-events.ts';
-import { ACCESS_KEY_EVENT_TYPES } from './access-key-events.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import { assertNever } from '../../domain/decider.ts';
+import type { AccessKeyEvent } from '../../domain/access-key/access-key-events.ts';
+import { ACCESS_KEY_EVENT_TYPES } from '../../domain/access-key/access-key-events.ts';
 
 function summarize(event: AccessKeyEvent): string {
   const key = `access key "${event.data.name}"`;

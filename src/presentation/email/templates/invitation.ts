@@ -1,4 +1,4 @@
-import type { Role } from '../../access/permissions.ts';
+import type { Role } from '../../../domain/access/permissions.ts';
 import type { EmailLocale, InvitationInput, RenderedEmail } from '../email-kinds.ts';
 import { html } from '../html.ts';
 import { emailLayout } from '../layout.ts';

@@ -1,6 +1,6 @@
 /**
  * How one event reads in an account's audit log. Each module describes its own events
- * (e.g. src/domain/bucket/bucket-audit.ts); the audit-log projection only collects them.
+ * (e.g. bucket-audit.ts beside this file); the audit-log projection only collects them.
  */
 export interface AuditDescription {
   accountId: string;

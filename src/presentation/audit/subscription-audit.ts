@@ -1,5 +1,5 @@
-import type { AuditDescriber } from '../audit/audit-description.ts';
-import type { SubscriptionEvent } from './subscription-events.ts';
+import type { AuditDescriber } from './audit-description.ts';
+import type { SubscriptionEvent } from '../../domain/subscription/subscription-events.ts';
 
 function summarize(event: SubscriptionEvent): string {
   const { planId, previousPlanId, effectiveAt } = event.data;
