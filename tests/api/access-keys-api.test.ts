@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessKeyIssued, AccessKeyRotated } from '../../src/domain/access-key/access-key-events.ts';
 import { SecretShreddedError } from '../../src/ports/secret-sealer.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -12,8 +13,6 @@ let developer: string;
 let readOnly: string;
 let otherAccountId: string;
 let otherOwner: string;
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 interface KeyWithSecret {
   keyId: string;
@@ -28,16 +27,7 @@ interface KeyWithSecret {
   provisionedAt: string | null;
 }
 
-async function openAccount(slug: string) {
-  const response = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: `Tenant ${slug}`, slug, billingEmail: `billing@${slug}.com.br`, document: '529.982.247-25' },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json<{ accountId: string }>().accountId;
-}
+const openAccount = async (slug: string) => (await openTestAccount(app, operator, slug)).accountId;
 
 const issueKey = (payload: object, token = developer, account = accountId, headers: Record<string, string> = {}) =>
   app.api.inject({ method: 'POST', url: `/accounts/${account}/access-keys`, headers: { ...bearer(token), ...headers }, payload });

@@ -5,6 +5,7 @@ import type { AccountSmtpConfigured, MemberInvited } from '../../src/domain/acco
 import { NotFoundError } from '../../src/domain/errors.ts';
 import { SecretShreddedError } from '../../src/ports/secret-sealer.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -18,18 +19,8 @@ afterAll(async () => {
   await app.close();
 });
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-async function openAccount(slug: string, extra: Record<string, unknown> = {}) {
-  const response = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: `Tenant ${slug}`, slug, billingEmail: `billing@${slug}.com.br`, document: '529.982.247-25', ...extra },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json<{ accountId: string; locale: string; smtp: unknown }>();
-}
+const openAccount = async (slug: string, extra: Record<string, unknown> = {}) =>
+  (await openTestAccount(app, operator, slug, extra)) as { accountId: string; locale: string; smtp: unknown };
 
 const show = async (accountId: string) => {
   await app.runner.catchUp();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -13,18 +14,7 @@ afterAll(async () => {
   await app.close();
 });
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-async function openAccount(slug: string, overrides: Record<string, unknown> = {}) {
-  const response = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: `Tenant ${slug}`, slug, billingEmail: `billing@${slug}.com.br`, document: '529.982.247-25', ...overrides },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json<{ accountId: string }>();
-}
+const openAccount = (slug: string, overrides: Record<string, unknown> = {}) => openTestAccount(app, operator, slug, overrides);
 
 describe('accounts API', () => {
   it('opens an account with the documented defaults and shows it once projected', async () => {

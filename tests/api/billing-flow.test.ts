@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
+import { WORKED_EXAMPLE_TERMS } from '../support/billing-fixtures.ts';
 
 /**
  * The whole flow through HTTP only: a plan, an account subscribed to it, a bucket, usage
@@ -11,7 +13,6 @@ let operator: string;
 let metering: string;
 
 const GIB = 2n ** 30n;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -32,16 +33,7 @@ describe('billing flow through HTTP', () => {
         planId: 'flow-basic',
         name: 'Flow basic',
         effectiveFrom: '2026-01',
-        currency: 'BRL',
-        monthlyFee: '0',
-        monthlyMinimum: '10.00',
-        taxRate: '0.05',
-        meters: {
-          storage_gib_month: { model: 'per_unit', unitPrice: '0.15' },
-          egress_gib: { model: 'per_unit', unitPrice: '0.40' },
-          requests_a: { model: 'per_unit', unitPrice: '0.01' },
-          requests_b: { model: 'per_unit', unitPrice: '0.01' },
-        },
+        ...WORKED_EXAMPLE_TERMS,
       },
     });
     expect(plan.statusCode, plan.body).toBe(201);

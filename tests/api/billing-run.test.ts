@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditInvoice } from '../../src/commands/invoice-audit.ts';
 import { startTestApp } from '../support/app.ts';
 import { accountWithWorkedExampleUsage as withUsage, GIB, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * The worked example of issue 4, through a billing run over HTTP. Plans, subscriptions and
@@ -23,7 +24,6 @@ afterAll(async () => {
   await app.close();
 });
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const accountWithWorkedExampleUsage = (slug: string) => withUsage(app, operator, slug);
 
 const runBilling = (period: string) =>

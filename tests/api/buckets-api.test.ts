@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/access/permissions.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -31,19 +32,11 @@ afterAll(async () => {
   await app.close();
 });
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 // Only the projections this file reads: others are being written beside it.
 const catchUp = () => app.runner.catchUp(['accounts', 'buckets']);
 
 async function openAccount(slug: string) {
-  const response = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: `Tenant ${slug}`, slug, billingEmail: `billing@${slug}.com.br`, document: '529.982.247-25' },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  const { accountId } = response.json<{ accountId: string }>();
+  const { accountId } = await openTestAccount(app, operator, slug);
   return { accountId, token: (role: Role = 'admin') => app.tokenFor({ kind: 'account', accountId, role }) };
 }
 

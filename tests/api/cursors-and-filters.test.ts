@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
 let operator: string;
 let accountId: string;
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const cursorOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * A deleted bucket holds 0 from its deletion (`BucketDeleted`): in the period it is deleted
@@ -24,7 +25,6 @@ let owner: string;
 let accountId: string;
 let bucketId: string;
 const GIB = 2n ** 30n;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 interface Line {
   kind: string;

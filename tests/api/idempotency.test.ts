@@ -7,6 +7,7 @@ import { compose, type Application } from '../../src/main.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { testContext } from '../support/app.ts';
 import { interceptAppends } from '../support/event-store-faults.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 /**
  * Idempotency-Key: a replay answers as the first answer did (status, body and the headers
@@ -23,7 +24,6 @@ function manualClock() {
 const clock = manualClock();
 let app: Application;
 let operator: string;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   const url = await createTestDatabase('idempotency');
@@ -37,11 +37,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function openAccount(slug: string): Promise<string> {
-  const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `fin@${slug}.co`, document: '529.982.247-25' } });
-  expect(opened.statusCode, opened.body).toBe(201);
-  return opened.json<{ accountId: string }>().accountId;
-}
+const openAccount = async (slug: string): Promise<string> => (await openTestAccount(app, operator, slug, { name: slug, billingEmail: `fin@${slug}.co` })).accountId;
 
 describe('Idempotency-Key replay', () => {
   it('answers with the first answer’s location and event-position headers', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dueDateFor } from '../../src/commands/billing-run.ts';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * An invoice is due on the account's billing day of the month after its period, but never
@@ -9,7 +10,6 @@ import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
  */
 let app: ClockedApp;
 let operator: string;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   app = await startClockedApp('2026-05-20T12:00:00Z');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -13,18 +14,8 @@ afterAll(async () => {
   await app.close();
 });
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-async function openAccount(slug: string) {
-  const response = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: `Tenant ${slug}`, slug, billingEmail: `Billing@${slug}.com.br`, ownerEmail: `Owner@${slug}.com.br`, document: '529.982.247-25' },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json<{ accountId: string }>().accountId;
-}
+const openAccount = async (slug: string) =>
+  (await openTestAccount(app, operator, slug, { billingEmail: `Billing@${slug}.com.br`, ownerEmail: `Owner@${slug}.com.br` })).accountId;
 
 async function ownerToken(accountId: string) {
   await app.runner.catchUp();

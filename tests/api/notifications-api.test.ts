@@ -3,6 +3,7 @@ import { noticeExpiringAccessKeys } from '../../src/commands/access-key-expiry.t
 import { checkQuotaThresholds } from '../../src/commands/quota-thresholds.ts';
 import type { NotificationsRead } from '../../src/domain/notification/notifications.ts';
 import { startTestApp, testContext } from '../support/app.ts';
+import { accessKeyExpiryDeps, quotaThresholdDeps } from '../../src/composition/jobs.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -108,7 +109,7 @@ afterAll(async () => {
 
 describe('the jobs that make notifications', () => {
   it('checkQuotaThresholds records 80% once for 85 GiB of 100 GiB, and nothing for an account below it', async () => {
-    const deps = { eventStore: app.infrastructure.eventStore, readModels: app.infrastructure.readModels, defaultQuotaGiB: 100 };
+    const deps = quotaThresholdDeps(app.infrastructure, 100);
     const first = await checkQuotaThresholds(deps, new Date(), testContext());
     expect(first.failed).toEqual([]);
     expect(first.reached).toEqual([{ accountId, thresholdPercent: 80, usedBytes: (85n * GIB).toString(), quotaBytes: (100n * GIB).toString() }]);
@@ -121,7 +122,7 @@ describe('the jobs that make notifications', () => {
   });
 
   it('noticeExpiringAccessKeys notices the key once', async () => {
-    const deps = { eventStore: app.infrastructure.eventStore, readModels: app.infrastructure.readModels };
+    const deps = accessKeyExpiryDeps(app.infrastructure);
     const first = await noticeExpiringAccessKeys(deps, new Date(), testContext());
     expect(first.noticed.map((n) => [n.keyId, n.name])).toEqual([[keyId, 'nightly']]);
     const again = await noticeExpiringAccessKeys(deps, new Date(), testContext());

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
 import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * The payment and credit-note lists, on invoices issued by real billing runs of the worked
@@ -44,7 +45,6 @@ interface Page<T> {
   nextCursor: string | null;
 }
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const get = (url: string, token = operator) => app.api.inject({ method: 'GET', url, headers: bearer(token) });
 
 async function billing(period: string) {

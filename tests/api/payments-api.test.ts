@@ -5,6 +5,7 @@ import { runDunning } from '../../src/commands/dunning.ts';
 import { Exact } from '../../src/domain/rating/exact-decimal.ts';
 import { startTestApp, testContext } from '../support/app.ts';
 import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
+import { dunningDeps } from '../../src/composition/jobs.ts';
 
 /**
  * Payments, corrections, balance and dunning through HTTP, on invoices issued by a real
@@ -241,7 +242,7 @@ describe('dunning', () => {
   let dueDate = '2026-07-10';
   const at = (n: number) => new Date(Date.parse(`${dueDate}T03:00:01Z`) + n * 86_400_000);
   const dunning = async (n: number) => {
-    const summary = await runDunning({ eventStore: app.infrastructure.eventStore, readModels: app.infrastructure.readModels }, at(n), testContext());
+    const summary = await runDunning(dunningDeps(app.infrastructure), at(n), testContext());
     await catchUp();
     return summary;
   };

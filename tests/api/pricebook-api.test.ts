@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRatingPlan } from '../../src/commands/subscription-commands.ts';
 import { nextPeriod, periodOf } from '../../src/domain/rating/index.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
+import { WORKED_EXAMPLE_TERMS } from '../support/billing-fixtures.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -33,7 +35,6 @@ afterAll(async () => {
   await app.close();
 });
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 // A version takes effect only from a period not yet begun anywhere (UTC+14 first): these
 // follow the real clock, two periods ahead so that a month turning mid-test changes nothing.
 const SOON = nextPeriod(nextPeriod(periodOf(new Date().toISOString(), 'Pacific/Kiritimati')));
@@ -41,18 +42,7 @@ const LATER = nextPeriod(SOON);
 // Only the projections this file reads: others are being written beside it.
 const catchUp = () => app.runner.catchUp(['accounts', 'pricebook', 'subscriptions']);
 
-const TERMS = {
-  currency: 'BRL',
-  monthlyFee: '0',
-  monthlyMinimum: '10.00',
-  taxRate: '0.05',
-  meters: {
-    storage_gib_month: { model: 'per_unit', unitPrice: '0.15' },
-    egress_gib: { model: 'per_unit', unitPrice: '0.40' },
-    requests_a: { model: 'per_unit', unitPrice: '0.01' },
-    requests_b: { model: 'per_unit', unitPrice: '0.01' },
-  },
-};
+const TERMS = WORKED_EXAMPLE_TERMS;
 
 const publishPlan = (payload: Record<string, unknown>, token = operator) => app.api.inject({ method: 'POST', url: '/operator/plans', headers: bearer(token), payload });
 const publishVersion = (planId: string, payload: Record<string, unknown>) =>
@@ -60,16 +50,7 @@ const publishVersion = (planId: string, payload: Record<string, unknown>) =>
 const subscribe = (accountId: string, payload: Record<string, unknown>, token = operator) =>
   app.api.inject({ method: 'PUT', url: `/accounts/${accountId}/subscription`, headers: bearer(token), payload });
 
-async function openAccount(slug: string, currency = 'BRL') {
-  const response = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: `Tenant ${slug}`, slug, billingEmail: `billing@${slug}.com.br`, document: '529.982.247-25', currency },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json<{ accountId: string }>().accountId;
-}
+const openAccount = async (slug: string, currency = 'BRL') => (await openTestAccount(app, operator, slug, { currency })).accountId;
 
 describe('price book API', () => {
   it('publishes a plan, and shows it the same once projected', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/access/permissions.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -30,18 +31,10 @@ afterAll(async () => {
   await app.close();
 });
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const catchUp = () => app.runner.catchUp(['accounts', 'account-quotas', 'quota-requests']);
 
 async function openAccount(slug: string) {
-  const response = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: `Tenant ${slug}`, slug, billingEmail: `billing@${slug}.com.br`, document: '11.222.333/0001-81' },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  const { accountId } = response.json<{ accountId: string }>();
+  const { accountId } = await openTestAccount(app, operator, slug, { document: '11.222.333/0001-81' });
   return { accountId, token: (role: Role) => app.tokenFor({ kind: 'account', accountId, role }) };
 }
 

@@ -7,6 +7,7 @@ import type { EventStore } from '../../src/ports/event-store.ts';
 import { compose, type Application } from '../../src/main.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { testContext } from '../support/app.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 /**
  * A refused request leaves nothing: no event in any stream. The clock starts at the real time
@@ -28,19 +29,9 @@ afterAll(async () => {
   await app.close();
 });
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const eventCount = async () => (await app.infrastructure.eventStore.readAll()).length;
 
-async function openAccount(slug: string) {
-  const response = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: `Tenant ${slug}`, slug, billingEmail: `billing@${slug}.com.br`, document: '529.982.247-25' },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json<{ accountId: string }>().accountId;
-}
+const openAccount = async (slug: string) => (await openTestAccount(app, operator, slug)).accountId;
 
 async function invite(accountId: string, email: string) {
   const invited = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/invitations`, headers: bearer(operator), payload: { email, role: 'developer' } });

@@ -3,6 +3,7 @@ import type { EventStore } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
 import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
 import { interceptAppends } from '../support/event-store-faults.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 /**
  * Every command that creates something is safe to retry after a 5xx: the first try's append
@@ -12,7 +13,6 @@ import { interceptAppends } from '../support/event-store-faults.ts';
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
 let operator: string;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   app = await startTestApp({ PORTAL_URL: 'https://portal.cloudpro.example' });
@@ -37,11 +37,7 @@ function failAfterAppend(store: EventStore, picks: (stream: string) => boolean):
   return { restore, failed: () => !armed };
 }
 
-async function openAccount(slug: string): Promise<string> {
-  const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `fin@${slug}.co`, document: '529.982.247-25' } });
-  expect(opened.statusCode, opened.body).toBe(201);
-  return opened.json<{ accountId: string }>().accountId;
-}
+const openAccount = async (slug: string): Promise<string> => (await openTestAccount(app, operator, slug, { name: slug, billingEmail: `fin@${slug}.co` })).accountId;
 
 async function eventsOf(type: string, where: (data: Record<string, unknown>) => boolean) {
   return (await app.infrastructure.eventStore.readAll()).filter((e) => e.type === type && where(e.data as Record<string, unknown>));

@@ -6,6 +6,7 @@ import { checkQuotaThresholds } from '../../src/commands/quota-thresholds.ts';
 import { IllegalStateError } from '../../src/domain/errors.ts';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { dunningDeps, quotaThresholdDeps } from '../../src/composition/jobs.ts';
 
 /**
  * Scheduled work never silently skips an account. The projections here run only when the test
@@ -97,7 +98,7 @@ describe('scheduled runs count every account', () => {
   });
 
   it('dunning refuses while the invoices read model is behind or failed, and counts every account once it runs', async () => {
-    const deps = { eventStore: app.infrastructure.eventStore, readModels: app.infrastructure.readModels, readModelWaitMs: 300 };
+    const deps = { ...dunningDeps(app.infrastructure), readModelWaitMs: 300 };
     app.setClock('2026-07-30T12:00:00Z');
     // the invoices just issued are not in the read model yet: dunning would miss them
     await expect(runDunning(deps, app.clock(), context())).rejects.toMatchObject({ constructor: IllegalStateError, code: 'read_model_behind' });
@@ -114,7 +115,7 @@ describe('scheduled runs count every account', () => {
   });
 
   it('the quota check refuses on a failed read model and counts every account the log has', async () => {
-    const deps = { eventStore: app.infrastructure.eventStore, readModels: app.infrastructure.readModels, defaultQuotaGiB: 100, readModelWaitMs: 300 };
+    const deps = { ...quotaThresholdDeps(app.infrastructure, 100), readModelWaitMs: 300 };
     await app.runner.catchUp();
     await markFailed('usage-totals');
     await expect(checkQuotaThresholds(deps, app.clock(), context())).rejects.toMatchObject({ code: 'read_model_failed' });

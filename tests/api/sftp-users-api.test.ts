@@ -3,22 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SftpPasswordReset, SftpUserCreated } from '../../src/domain/sftp-user/sftp-user-events.ts';
 import { SecretShreddedError } from '../../src/ports/secret-sealer.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
 let operator: string;
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
 async function openAccount(slug: string) {
-  const response = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: `Tenant ${slug}`, slug, billingEmail: `billing@${slug}.com.br`, document: '529.982.247-25' },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  const accountId = response.json<{ accountId: string }>().accountId;
+  const { accountId } = await openTestAccount(app, operator, slug);
   return { accountId, developer: await app.tokenFor({ kind: 'account', accountId, role: 'developer' }) };
 }
 

@@ -3,6 +3,7 @@ import { PostgresEventStore } from '../../src/adapters/event-store/postgres-even
 import { createPool } from '../../src/adapters/postgres/database.ts';
 import { revokeApiToken } from '../../src/commands/api-token-commands.ts';
 import { startTestApp, testContext } from '../support/app.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -16,14 +17,9 @@ afterAll(async () => {
   await app.close();
 });
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const tokenIdOf = (token: string) => token.split('_')[1]!;
 
-async function openAccount(slug: string) {
-  const response = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document: '529.982.247-25' } });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json<{ accountId: string }>().accountId;
-}
+const openAccount = async (slug: string) => (await openTestAccount(app, operator, slug, { name: slug, billingEmail: `b@${slug}.co` })).accountId;
 
 /** The owner's own token: a member token, whose role is read from the account. */
 async function ownerToken(accountId: string) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -9,7 +10,6 @@ let accountId: string;
 let bucketId: string;
 let accountToken: string;
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const postUsage = (token: string, samples: unknown) => app.api.inject({ method: 'POST', url: '/usage', headers: bearer(token), payload: { samples } });
 const storage = (sampleKey: string, bytes: string, at: string, bucket = 'usage-api-photos') => ({ kind: 'storage', sampleKey, bucket, bytes, at });
 const traffic = (sampleKey: string, windowStart: string, windowEnd: string, egressBytes: string) => ({

@@ -6,6 +6,7 @@ import { periodStorage, readPeriodUsage, toPeriodUsage } from '../../src/command
 import { gib, meterSegments, parseUsage, periodBounds, rateInvoice } from '../../src/domain/rating/index.ts';
 import type { EventStore, EventToAppend } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * GET …/usage keeps the account, its plan and the storage carried in between requests
@@ -19,7 +20,6 @@ let operator: string;
 let elsewhere: PostgresEventStore;
 let elsewherePool: ReturnType<typeof createPool>;
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const PERIOD = '2026-06';
 const ZONE = 'America/Sao_Paulo';
 const bounds = periodBounds(PERIOD, ZONE);

@@ -5,12 +5,12 @@ import { periodStorage, readPeriodUsage, toPeriodUsage } from '../../src/command
 import { gib, meterSegments, parseUsage, periodBounds, rateInvoice } from '../../src/domain/rating/index.ts';
 import type { EventToAppend } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
 let operator: string;
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const PERIOD = '2026-06';
 const ZONE = 'America/Sao_Paulo';
 const bounds = periodBounds(PERIOD, ZONE);

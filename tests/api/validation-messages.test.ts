@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * What a portal shows next to a field: one sentence per failing rule, in words, at the field's
@@ -10,7 +11,6 @@ let app: App;
 let operator: string;
 let accountId: string;
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 type Problem = { code: string; errors: { path: string; message: string }[] };
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { accessKeyProvisioningReactor } from '../../src/reactors/access-key-prov
 import { ReactorRunner } from '../../src/reactors/reactor-runner.ts';
 import { startMinioAdminStandIn } from '../adapters/minio/support/minio-admin-stand-in.ts';
 import { startTestApp, testContext } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * The access-key reactor through the real MinIO admin adapter, against the stand-in of
@@ -20,7 +21,6 @@ let app: App;
 let minio: Awaited<ReturnType<typeof startMinioAdminStandIn>>;
 let operator: string;
 let clockOffsetMs = 0;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   minio = await startMinioAdminStandIn({ ...ADMIN, metricsAuth: 'public', metrics: '' });

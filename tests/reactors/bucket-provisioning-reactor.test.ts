@@ -6,6 +6,7 @@ import { ReactorRunner } from '../../src/reactors/reactor-runner.ts';
 import { bucketProvisioningReactor } from '../../src/reactors/bucket-provisioning-reactor.ts';
 import { startS3rver } from '../adapters/minio/support/s3rver.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * The bucket reactor against a real S3 server in-process. The S3 adapter is the real one,
@@ -15,7 +16,6 @@ type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 let operator: string;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 function counting(storage: ObjectStorage) {
   const calls = { createBucket: [] as string[], deleteBucket: [] as string[] };

@@ -7,6 +7,7 @@ import { startTestApp, testContext } from '../support/app.ts';
 import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
 import { interceptAppends } from '../support/event-store-faults.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * The email reactor with real SMTP servers in-process: the platform's, and a white-label
@@ -17,7 +18,6 @@ let app: App;
 let platform: SmtpTestServer;
 let whiteLabel: SmtpTestServer;
 let operator: string;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   platform = await startSmtpTestServer();

@@ -11,6 +11,7 @@ import { sftpProvisioningReactor, sftpStorageUser } from '../../src/reactors/sft
 import { startMinioAdminStandIn } from '../adapters/minio/support/minio-admin-stand-in.ts';
 import { startTestApp, testContext } from '../support/app.ts';
 import { startSftpgoSpecServer, type SftpgoSpecServer } from '../support/sftpgo-spec-server.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * The SFTP reactor through the real SFTPGo and MinIO admin adapters, against SFTPGo's
@@ -23,7 +24,6 @@ let app: App;
 let minio: Awaited<ReturnType<typeof startMinioAdminStandIn>>;
 let sftpgo: SftpgoSpecServer;
 let operator: string;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   minio = await startMinioAdminStandIn({ ...ADMIN, metricsAuth: 'public', metrics: '' });

@@ -14,9 +14,8 @@ export const GIB = 2n ** 30n;
 const meta = { actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: '2026-07-01T12:00:00.000Z' };
 const event = (type: string, data: unknown): EventToAppend => ({ eventId: randomUUID(), type, data, metadata: meta });
 
-export const WORKED_EXAMPLE_PLAN = {
-  planId: 'storage-basic',
-  version: 1,
+/** The worked example's terms, for any plan id: what a test publishes as the example plan. */
+export const WORKED_EXAMPLE_TERMS = {
   currency: 'BRL',
   monthlyFee: '0',
   monthlyMinimum: '10.00',
@@ -28,6 +27,8 @@ export const WORKED_EXAMPLE_PLAN = {
     requests_b: { model: 'per_unit', unitPrice: '0.01' },
   },
 };
+
+export const WORKED_EXAMPLE_PLAN = { planId: 'storage-basic', version: 1, ...WORKED_EXAMPLE_TERMS };
 
 export async function publishWorkedExamplePlan(app: App) {
   await app.infrastructure.eventStore.append(
