@@ -54,10 +54,10 @@ const invoicesProjection: Projection = {
         return;
       }
       case 'InvoiceIssued': {
-        const { invoiceId, number, issueDate, dueDate, issuedAt } = event.data;
+        const { invoiceId, number, issueDate, dueDate, issuedAt, tzDataVersion } = event.data;
         await trx
           .updateTable('invoices')
-          .set({ status: 'issued', number, issue_date: issueDate, due_date: dueDate, issued_at: issuedAt })
+          .set({ status: 'issued', number, issue_date: issueDate, due_date: dueDate, issued_at: issuedAt, tz_data_version: tzDataVersion ?? null })
           .where('invoice_id', '=', invoiceId)
           .execute();
         return;

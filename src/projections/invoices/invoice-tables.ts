@@ -40,6 +40,8 @@ export interface InvoicesTable {
   due_date: string | null;
   drafted_at: Date | string;
   issued_at: Date | string | null;
+  /** the time-zone database the invoice was issued with (migration 0091); null before issue and for invoices issued before it was recorded */
+  tz_data_version?: string | null;
   // Settlement (migration 0015): amount due = total − amount_paid − amount_credited. Both are
   // `not null default 0`; optional here only so that inserts may leave them to the default.
   amount_paid?: string;

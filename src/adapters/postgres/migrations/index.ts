@@ -21,6 +21,7 @@ import * as clockOwnedInstants from './0019-clock-owned-instants.ts';
 import * as reactorJobHoldAndAcceptance from './0050-reactor-job-hold-and-acceptance.ts';
 import * as idempotencyLeases from './0051-idempotency-leases.ts';
 import * as usageStorageFold from './0090-usage-storage-fold.ts';
+import * as invoiceTzDataVersion from './0091-invoice-tz-data-version.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -47,5 +48,6 @@ export const readModelMigrations: MigrationProvider = {
     '0050-reactor-job-hold-and-acceptance': reactorJobHoldAndAcceptance,
     '0051-idempotency-leases': idempotencyLeases,
     '0090-usage-storage-fold': usageStorageFold,
+    '0091-invoice-tz-data-version': invoiceTzDataVersion,
   }),
 };
