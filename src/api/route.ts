@@ -61,6 +61,14 @@ export interface RouteDefinition<P extends AnySchema | undefined, Q extends AnyS
   handler(input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>): Promise<RouteReply>;
 }
 
+/**
+ * A function of `(deps, ...args)` as a route gets it: its first argument (a database, a store)
+ * already bound by the composition root, so a route names what it calls and holds no handle.
+ */
+export type Bound<F> = F extends (deps: never, ...args: infer A) => infer R ? (...args: A) => R : never;
+/** A read-model query `query(db, ...args)`, bound. */
+export type Query<F> = Bound<F>;
+
 export interface RouteDeps {
   authenticate(token: string): Promise<Principal | null>;
   now(): Date;

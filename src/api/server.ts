@@ -1,41 +1,50 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { AccountCommands } from '../commands/account-commands.ts';
 import type { Principal } from '../commands/api-token-commands.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
-import { createIdempotencyStore } from './idempotency.ts';
+import type { IdempotencyStore } from './idempotency.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { clientErrorResponse, toProblem } from './problem.ts';
 import { newRequestId, RouteRegistry } from './route.ts';
-import type { ModuleDeps } from './module-deps.ts';
-import { registerAccessKeyRoutes } from './routes/access-key-routes.ts';
-import { registerAccountRoutes } from './routes/account-routes.ts';
-import { registerAuditLogRoutes } from './routes/audit-log-routes.ts';
-import { registerBucketRoutes } from './routes/bucket-routes.ts';
-import { registerMemberRoutes } from './routes/member-routes.ts';
-import { registerNotificationRoutes } from './routes/notification-routes.ts';
-import { registerQuotaRoutes } from './routes/quota-routes.ts';
-import { registerSftpUserRoutes } from './routes/sftp-user-routes.ts';
-import { registerPricebookRoutes } from './routes/pricebook-routes.ts';
-import { registerSubscriptionRoutes } from './routes/subscription-routes.ts';
-import { registerUsageRoutes } from './routes/usage-routes.ts';
-import { registerInvoiceRoutes } from './routes/invoice-routes.ts';
-import { registerPaymentRoutes } from './routes/payment-routes.ts';
-import { registerUsagePortalRoutes } from './routes/usage-portal-routes.ts';
-import type { SmtpHostPolicy } from '../ports/smtp-host-policy.ts';
+import { registerAccessKeyRoutes, type AccessKeyRoutesDeps } from './routes/access-key-routes.ts';
+import { registerAccountRoutes, type AccountRoutesDeps } from './routes/account-routes.ts';
+import { registerAuditLogRoutes, type AuditLogRoutesDeps } from './routes/audit-log-routes.ts';
+import { registerBucketRoutes, type BucketRoutesDeps } from './routes/bucket-routes.ts';
+import { registerMemberRoutes, type MemberRoutesDeps } from './routes/member-routes.ts';
+import { registerNotificationRoutes, type NotificationRoutesDeps } from './routes/notification-routes.ts';
+import { registerQuotaRoutes, type QuotaRoutesDeps } from './routes/quota-routes.ts';
+import { registerSftpUserRoutes, type SftpUserRoutesDeps } from './routes/sftp-user-routes.ts';
+import { registerPricebookRoutes, type PricebookRoutesDeps } from './routes/pricebook-routes.ts';
+import { registerSubscriptionRoutes, type SubscriptionRoutesDeps } from './routes/subscription-routes.ts';
+import { registerUsageRoutes, type UsageRoutesDeps } from './routes/usage-routes.ts';
+import { registerInvoiceRoutes, type InvoiceRoutesDeps } from './routes/invoice-routes.ts';
+import { registerPaymentRoutes, type PaymentRoutesDeps } from './routes/payment-routes.ts';
+import { registerUsagePortalRoutes, type UsagePortalRoutesDeps } from './routes/usage-portal-routes.ts';
 import { registerSystemRoutes, type HealthCheck } from './routes/system-routes.ts';
 
+/** What each route module calls: ready command and query functions, wired by the composition root. */
+export interface RoutesDeps {
+  accounts: AccountRoutesDeps;
+  members: MemberRoutesDeps;
+  buckets: BucketRoutesDeps;
+  quotas: QuotaRoutesDeps;
+  accessKeys: AccessKeyRoutesDeps;
+  sftpUsers: SftpUserRoutesDeps;
+  usage: UsageRoutesDeps;
+  pricebook: PricebookRoutesDeps;
+  subscriptions: SubscriptionRoutesDeps;
+  usagePortal: UsagePortalRoutesDeps;
+  invoices: InvoiceRoutesDeps;
+  payments: PaymentRoutesDeps;
+  auditLog: AuditLogRoutesDeps;
+  notifications: NotificationRoutesDeps;
+}
+
 export interface ApiDeps {
-  accounts: AccountCommands;
-  modules: ModuleDeps;
-  readModels: Kysely<ReadModelDatabase>;
+  routes: RoutesDeps;
   authenticate(token: string): Promise<Principal | null>;
   healthChecks: HealthCheck[];
-  /** ACCOUNT_SMTP_INTERNAL_HOSTS, applied to `PUT …/smtp` */
-  smtpHostPolicy: SmtpHostPolicy;
   now(): Date;
-  /** how long an Idempotency-Key in progress is held before a retry may take it over; default 60 s */
-  idempotencyLeaseMs?: number;
+  /** what an Idempotency-Key's first outcome is kept in */
+  idempotency: IdempotencyStore;
   /** false for no request logs; `stream` lets tests read what would be logged */
   logger: false | { level: string; stream?: NodeJS.WritableStream };
   version: string;
@@ -87,21 +96,21 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     checks: deps.healthChecks,
     openApi: () => (openApi ??= buildOpenApiDocument(routes, { title: 'CloudPro Ledger', version: deps.version })),
   });
-  registerAccountRoutes(routes, { accounts: deps.accounts, readModels: deps.readModels, secrets: deps.modules.secrets, smtpHostPolicy: deps.smtpHostPolicy });
-  registerMemberRoutes(routes, deps.modules);
-  registerBucketRoutes(routes, deps.modules);
-  registerQuotaRoutes(routes, deps.modules);
-  registerAccessKeyRoutes(routes, deps.modules);
-  registerSftpUserRoutes(routes, deps.modules);
-  registerUsageRoutes(routes, deps.modules);
-  registerPricebookRoutes(routes, deps.modules);
-  registerSubscriptionRoutes(routes, deps.modules);
-  registerUsagePortalRoutes(routes, deps.modules);
-  registerInvoiceRoutes(routes, deps.modules);
-  registerPaymentRoutes(routes, deps.modules);
-  registerAuditLogRoutes(routes, deps.modules);
-  registerNotificationRoutes(routes, deps.modules);
-  routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: createIdempotencyStore(deps.readModels, deps.now, deps.idempotencyLeaseMs) });
+  registerAccountRoutes(routes, deps.routes.accounts);
+  registerMemberRoutes(routes, deps.routes.members);
+  registerBucketRoutes(routes, deps.routes.buckets);
+  registerQuotaRoutes(routes, deps.routes.quotas);
+  registerAccessKeyRoutes(routes, deps.routes.accessKeys);
+  registerSftpUserRoutes(routes, deps.routes.sftpUsers);
+  registerUsageRoutes(routes, deps.routes.usage);
+  registerPricebookRoutes(routes, deps.routes.pricebook);
+  registerSubscriptionRoutes(routes, deps.routes.subscriptions);
+  registerUsagePortalRoutes(routes, deps.routes.usagePortal);
+  registerInvoiceRoutes(routes, deps.routes.invoices);
+  registerPaymentRoutes(routes, deps.routes.payments);
+  registerAuditLogRoutes(routes, deps.routes.auditLog);
+  registerNotificationRoutes(routes, deps.routes.notifications);
+  routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: deps.idempotency });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => {

@@ -1,14 +1,13 @@
-import type { Kysely } from 'kysely';
 import { accessKeyDecider } from '../domain/access-key/access-key-decider.ts';
 import { accessKeyExpiryDecider, accessKeyExpiryStream, noticeWindowEnd } from '../domain/access-key/access-key-expiry.ts';
 import { accessKeyStream } from '../domain/access-key/access-key-streams.ts';
 import type { EventStore } from '../ports/event-store.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 
 export interface AccessKeyExpiryDeps {
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  /** the ids of the active keys expiring in (from, until], soonest first, from the access-keys read model */
+  activeKeysExpiringBetween(from: string, until: string): Promise<string[]>;
 }
 
 export interface AccessKeyExpirySummary {
@@ -31,19 +30,12 @@ export async function noticeExpiringAccessKeys(deps: AccessKeyExpiryDeps, now: D
   const at = now.toISOString();
   const ctx: CommandContext = { ...context, actor: ACCESS_KEY_EXPIRY_ACTOR, occurredAt: at };
   const until = noticeWindowEnd(at);
-  const candidates = await deps.readModels
-    .selectFrom('access_keys')
-    .select('key_id')
-    .where('status', '=', 'active')
-    .where('expires_at', '>', at)
-    .where('expires_at', '<=', until)
-    .orderBy('expires_at')
-    .execute();
+  const candidates = await deps.activeKeysExpiringBetween(at, until);
 
   const summary: AccessKeyExpirySummary = { asOf: at, candidates: candidates.length, noticed: [], failed: [] };
   for (const candidate of candidates) {
     try {
-      const { state: key } = await loadAggregate(deps.eventStore, accessKeyDecider, accessKeyStream(candidate.key_id));
+      const { state: key } = await loadAggregate(deps.eventStore, accessKeyDecider, accessKeyStream(candidate));
       if (key.status === 'none') continue;
       const { events } = await handleCommand(
         deps.eventStore,
@@ -54,7 +46,7 @@ export async function noticeExpiringAccessKeys(deps: AccessKeyExpiryDeps, now: D
       );
       for (const event of events) summary.noticed.push({ accountId: event.data.accountId, keyId: event.data.keyId, name: event.data.name, expiresAt: event.data.expiresAt });
     } catch (error) {
-      summary.failed.push({ keyId: candidate.key_id, error: error instanceof Error ? error.message : String(error) });
+      summary.failed.push({ keyId: candidate, error: error instanceof Error ? error.message : String(error) });
     }
   }
   return summary;

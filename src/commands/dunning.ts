@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { accountDecider } from '../domain/account/account-decider.ts';
 import { accountStream } from '../domain/account/account-streams.ts';
 import { invoiceDecider } from '../domain/invoice/invoice-decider.ts';
@@ -17,15 +16,16 @@ import {
 import { exact } from '../domain/rating/exact-decimal.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { invoiceProjections } from '../projections/invoices/invoice-projections.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { OpenInvoiceRow } from '../projections/invoices/invoice-queries.ts';
 import { createAccountCommands } from './account-commands.ts';
 import { accountIdsInLog, loadOpenedAccount, type OpenedAccount } from './account-roster.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
-import { awaitReadModels } from './read-model-guard.ts';
+import { awaitReadModels, type ReadModelGuardDeps } from './read-model-guard.ts';
 
-export interface DunningDeps {
+export interface DunningDeps extends ReadModelGuardDeps {
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  /** every issued invoice not yet paid or void, from the invoices read model */
+  openInvoices(): Promise<OpenInvoiceRow[]>;
   config?: DunningConfig;
   /** how long to wait for the invoices read model to reach the log's position at the start (default 30 s) */
   readModelWaitMs?: number;
@@ -72,11 +72,7 @@ export async function runDunning(deps: DunningDeps, now: Date, context: CommandC
   const accountStates = new Map<string, OpenedAccount>();
   for (const accountId of accountIds) accountStates.set(accountId, await loadOpenedAccount(deps.eventStore, accountId));
 
-  const rows = await deps.readModels
-    .selectFrom('invoices')
-    .select(['invoice_id', 'account_id', 'period', 'number', 'due_date', 'total', 'amount_paid', 'amount_credited', 'overdue_at', 'last_reminder_day'])
-    .where('status', 'in', ['issued', 'overdue'])
-    .execute();
+  const rows = await deps.openInvoices();
 
   const invoices: DunningInvoice[] = [];
   const accountRows = new Map<string, DunningAccount>();

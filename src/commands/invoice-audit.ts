@@ -144,3 +144,15 @@ export async function auditInvoice(eventStore: EventStore, accountId: string, pe
   };
 }
 
+
+/**
+ * The audit of an invoice named by its id alone (`GET /invoices/:id/audit`): the read model
+ * says which account and period hold it; null when it has no such invoice.
+ */
+export async function auditInvoiceById(
+  deps: { eventStore: EventStore; locateInvoice(invoiceId: string): Promise<{ account_id: string; period: string } | undefined> },
+  invoiceId: string,
+): Promise<InvoiceAudit | null> {
+  const located = await deps.locateInvoice(invoiceId);
+  return located ? auditInvoice(deps.eventStore, located.account_id, located.period, invoiceId) : null;
+}

@@ -1,9 +1,7 @@
-import type { Kysely } from 'kysely';
 import { SampleConflictError } from '../domain/usage/usage-ledger.ts';
 import { MAX_SAMPLES_PER_BATCH, type UsageSample } from '../domain/usage/usage-samples.ts';
 import type { ObjectStorage } from '../ports/object-storage.ts';
 import type { StorageAdmin } from '../ports/storage-admin.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import type { CommandContext } from './command-handler.ts';
 import { minioNodeName } from './minio-node-names.ts';
 import type { UsageIngestion } from './usage-ingestion.ts';
@@ -23,7 +21,10 @@ export interface CollectorSummary {
 
 export interface CollectorDeps {
   ingestion: UsageIngestion;
-  readModels: Kysely<ReadModelDatabase>;
+  /** the S3 names of the buckets storage holds for us now (provisioned or being deleted), from the buckets read model */
+  meteredBucketNames(): Promise<string[]>;
+  /** remembers a run's outcome for `ops status` */
+  saveCollectorRun(collector: string, now: Date, outcome: { summary: CollectorSummary } | { error: string }): Promise<void>;
 }
 
 /**
@@ -34,12 +35,6 @@ function minuteOf(now: Date): string {
   const minute = new Date(now);
   minute.setUTCSeconds(0, 0);
   return minute.toISOString();
-}
-
-/** Buckets MinIO holds for us now, by their S3 name. */
-async function ourBuckets(readModels: Kysely<ReadModelDatabase>): Promise<string[]> {
-  const rows = await readModels.selectFrom('buckets').select('name').where('status', 'in', ['provisioned', 'deleting']).orderBy('name').execute();
-  return rows.map((r) => r.name);
 }
 
 /**
@@ -69,34 +64,14 @@ async function record(ingestion: UsageIngestion, samples: UsageSample[], context
   return { recorded, already };
 }
 
-async function saveRun(readModels: Kysely<ReadModelDatabase>, collector: string, now: Date, outcome: { summary: CollectorSummary } | { error: string }) {
-  const values =
-    'summary' in outcome
-      ? {
-          last_run_at: now,
-          last_success_at: now,
-          last_error: outcome.summary.unread.length > 0 ? `not read: ${outcome.summary.unread.slice(0, 20).join(', ')}` : null,
-          buckets_read: outcome.summary.bucketsRead,
-        }
-      : { last_run_at: now, last_error: outcome.error };
-  const added = 'summary' in outcome ? String(outcome.summary.samplesRecorded) : '0';
-  await readModels
-    .insertInto('collector_runs')
-    .values({ collector, ...values, samples_recorded: added })
-    .onConflict((oc) =>
-      oc.column('collector').doUpdateSet((eb) => ({ ...values, samples_recorded: eb(eb.ref('collector_runs.samples_recorded'), '+', eb.val(added)) }) as never),
-    )
-    .execute();
-}
-
 /** Runs one collector, remembering its outcome for `ops status`; a failure records no sample. */
-async function tracked(readModels: Kysely<ReadModelDatabase>, collector: string, now: Date, run: () => Promise<CollectorSummary>): Promise<CollectorSummary> {
+async function tracked(deps: CollectorDeps, collector: string, now: Date, run: () => Promise<CollectorSummary>): Promise<CollectorSummary> {
   try {
     const summary = await run();
-    await saveRun(readModels, collector, now, { summary });
+    await deps.saveCollectorRun(collector, now, { summary });
     return summary;
   } catch (error) {
-    await saveRun(readModels, collector, now, { error: error instanceof Error ? error.message : String(error) });
+    await deps.saveCollectorRun(collector, now, { error: error instanceof Error ? error.message : String(error) });
     throw error;
   }
 }
@@ -111,9 +86,9 @@ async function tracked(readModels: Kysely<ReadModelDatabase>, collector: string,
  */
 export function collectMinioMetrics(deps: CollectorDeps & { storageAdmin: StorageAdmin | null }, now: Date, context: CommandContext): Promise<CollectorSummary> {
   const collector = COLLECTORS.minioMetrics;
-  return tracked(deps.readModels, collector, now, async () => {
+  return tracked(deps, collector, now, async () => {
     if (!deps.storageAdmin) throw new Error('MinIO admin API not configured (MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY): nothing measured');
-    const [readings, buckets] = await Promise.all([deps.storageAdmin.bucketMetrics(), ourBuckets(deps.readModels)]);
+    const [readings, buckets] = await Promise.all([deps.storageAdmin.bucketMetrics(), deps.meteredBucketNames()]);
     const byName = new Map(readings.map((r) => [r.bucket, r]));
     const at = minuteOf(now);
     const samples: UsageSample[] = [];
@@ -161,12 +136,12 @@ export function collectByListing(
   context: CommandContext,
 ): Promise<CollectorSummary> {
   const collector = COLLECTORS.listing;
-  return tracked(deps.readModels, collector, now, async () => {
+  return tracked(deps, collector, now, async () => {
     if (!deps.objectStorage) throw new Error('no S3 server configured (MINIO_ENDPOINT): nothing measured');
     const at = minuteOf(now);
     const samples: UsageSample[] = [];
     const unread: string[] = [];
-    for (const bucket of await ourBuckets(deps.readModels)) {
+    for (const bucket of await deps.meteredBucketNames()) {
       try {
         const measured = await deps.objectStorage.measureBucket(bucket, { onPage: (objects) => deps.onProgress?.(bucket, objects) });
         samples.push({ kind: 'storage', sampleKey: `listing:storage:${bucket}:${at}`, bucket, bytes: measured.bytes.toString(), at });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { creditDecider, type ApplyCredit } from '../domain/credit/credit-decider.ts';
 import { creditStream, type CreditSource } from '../domain/credit/credit-events.ts';
 import { IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
@@ -18,12 +17,15 @@ import { checkInstant, formatInstant } from '../domain/rating/instant.ts';
 import { checkAmount, formatMoney, isCurrency, type Currency } from '../domain/rating/money.ts';
 import { checkReceivedAt } from '../domain/invoice/payment-settlement.ts';
 import type { EventStore } from '../ports/event-store.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { InvoicesTable } from '../projections/invoices/invoice-tables.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 
 export interface PaymentDeps {
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  /** where an invoice lives, from the invoices read model (its stream is then the authority) */
+  locateInvoice(invoiceId: string): Promise<Pick<InvoicesTable, 'invoice_id' | 'account_id' | 'period' | 'status' | 'currency' | 'number'> | undefined>;
+  /** how a void invoice was voided, from the invoices read model: the answer to a void that was already done */
+  voidedInvoice(invoiceId: string): Promise<Pick<InvoicesTable, 'number' | 'void_reason' | 'voided_at' | 'credit_applied'> | undefined>;
 }
 
 export interface RecordPaymentInput {
@@ -66,12 +68,8 @@ export interface CreditNoteView {
 }
 
 /** Where an invoice lives: its account and period name its stream (`invoice-<accountId>:<YYYY-MM>`). */
-async function locateInvoice(readModels: Kysely<ReadModelDatabase>, invoiceId: string) {
-  const row = await readModels
-    .selectFrom('invoices')
-    .select(['invoice_id', 'account_id', 'period', 'status', 'currency', 'number'])
-    .where('invoice_id', '=', invoiceId)
-    .executeTakeFirst();
+async function locateInvoice(deps: PaymentDeps, invoiceId: string) {
+  const row = await deps.locateInvoice(invoiceId);
   if (!row) throw new NotFoundError('invoice_not_found', `invoice ${invoiceId} does not exist`);
   if (!isCurrency(row.currency)) throw new Error(`invoice ${invoiceId} has an unknown currency ${row.currency}`);
   return { ...row, currency: row.currency as Currency, stream: invoiceStream(row.account_id, row.period) };
@@ -128,7 +126,7 @@ export async function recordPayment(deps: PaymentDeps, invoiceId: string, input:
   checkAmount(input.amount, 'amount', issues, { positive: true });
   if (issues.length > 0) throw new ValidationError(issues);
 
-  const invoice = await locateInvoice(deps.readModels, invoiceId);
+  const invoice = await locateInvoice(deps, invoiceId);
   checkAmount(input.amount, 'amount', issues, { positive: true, currency: invoice.currency });
   if (issues.length > 0) throw new ValidationError(issues);
   const content = { invoiceId, amount: formatMoney(input.amount, invoice.currency), method: input.method, receivedAt: formatInstant(receivedAtMs!) };
@@ -181,7 +179,7 @@ export async function issueCreditNote(
   checkReason(input.reason, issues);
   checkAmount(input.amount, 'amount', issues, { positive: true });
   if (issues.length > 0) throw new ValidationError(issues);
-  const invoice = await locateInvoice(deps.readModels, invoiceId);
+  const invoice = await locateInvoice(deps, invoiceId);
   checkAmount(input.amount, 'amount', issues, { positive: true, currency: invoice.currency });
   if (issues.length > 0) throw new ValidationError(issues);
 
@@ -225,7 +223,7 @@ export async function voidInvoice(deps: PaymentDeps, invoiceId: string, input: {
   const issues: FieldIssue[] = [];
   checkReason(input.reason, issues);
   if (issues.length > 0) throw new ValidationError(issues);
-  const invoice = await locateInvoice(deps.readModels, invoiceId);
+  const invoice = await locateInvoice(deps, invoiceId);
   const command = { type: 'VoidInvoice' as const, data: { accountId: invoice.account_id, period: invoice.period, invoiceId, reason: input.reason.trim(), voidedAt: context.occurredAt } };
   const { state } = await loadAggregate(deps.eventStore, invoiceDecider, invoice.stream);
   // Voided and replaced since (the stream now holds the replacement): the void stands as recorded.
@@ -244,7 +242,8 @@ export async function voidInvoice(deps: PaymentDeps, invoiceId: string, input: {
     const { voided } = result.state;
     return { invoiceId, number: voided.number, status: 'void' as const, reason: voided.reason, voidedAt: voided.voidedAt, creditReleased: voided.creditApplied };
   }
-  const row = await deps.readModels.selectFrom('invoices').select(['number', 'void_reason', 'voided_at', 'credit_applied']).where('invoice_id', '=', invoiceId).executeTakeFirstOrThrow();
+  const row = await deps.voidedInvoice(invoiceId);
+  if (!row) throw new Error(`invoice ${invoiceId} is void in its stream but not in the read model`);
   return {
     invoiceId,
     number: row.number ?? '',

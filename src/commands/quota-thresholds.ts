@@ -1,18 +1,19 @@
 import { BYTES_PER_GIB } from '../domain/rating/exact-decimal.ts';
-import { sql, type Kysely } from 'kysely';
 import { quotaThresholdDecider, quotaThresholdStream, type QuotaThresholdEvent } from '../domain/quota/quota-thresholds.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { bucketsProjection } from '../projections/buckets/buckets-projection.ts';
 import { accountQuotasProjection } from '../projections/quotas/account-quotas-projection.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { usageTotalsProjection } from '../projections/usage/usage-totals-projection.ts';
 import { accountIdsInLog, loadOpenedAccount } from './account-roster.ts';
 import { handleCommand, type CommandContext } from './command-handler.ts';
-import { awaitReadModels } from './read-model-guard.ts';
+import { awaitReadModels, type ReadModelGuardDeps } from './read-model-guard.ts';
 
-export interface QuotaThresholdDeps {
+export interface QuotaThresholdDeps extends ReadModelGuardDeps {
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  /** each account's approved quota, from the quotas read model (absent: never changed) */
+  approvedQuotasGiB(): Promise<Map<string, number | null>>;
+  /** bytes stored now per account, from the usage-totals and buckets read models */
+  storedBytesByAccount(): Promise<Map<string, bigint>>;
   /** the quota of accounts whose increase was never approved */
   defaultQuotaGiB: number;
   /** how long to wait for the quota, bucket and usage read models to reach the log's position at the start (default 30 s) */
@@ -40,24 +41,6 @@ export interface QuotaThresholdSummary {
 export const QUOTA_THRESHOLDS_ACTOR = 'system:quota-thresholds';
 
 /**
- * Bytes stored now, per account: each bucket's latest storage sample (from usage_totals, over
- * every period), for buckets not deleted. A bucket with no sample yet stores nothing we know of.
- */
-export async function storedBytesByAccount(db: Kysely<ReadModelDatabase>): Promise<Map<string, bigint>> {
-  const { rows } = await sql<{ account_id: string; stored: string }>`
-    select latest.account_id, sum(latest.storage_bytes)::text as stored
-    from (
-      select distinct on (u.bucket_id) u.account_id, u.bucket_id, u.storage_bytes
-      from usage_totals u
-      join buckets b on b.bucket_id = u.bucket_id
-      where u.storage_bytes is not null and b.status <> 'deleted'
-      order by u.bucket_id, u.storage_at desc nulls last
-    ) latest
-    group by latest.account_id`.execute(db);
-  return new Map(rows.map((row) => [row.account_id, BigInt(row.stored.split('.')[0]!)]));
-}
-
-/**
  * One pass at `now` (scheduled by the service): for each open account the event log has
  * opened (read from its own stream), its stored bytes against its quota, both from read
  * models it first waits on (refused while one is failed or behind), go to the account's threshold stream, whose decider
@@ -73,8 +56,8 @@ export async function checkQuotaThresholds(
   const ctx: CommandContext = { ...context, actor: QUOTA_THRESHOLDS_ACTOR, occurredAt: now.toISOString() };
   await awaitReadModels(deps, [accountQuotasProjection, bucketsProjection, usageTotalsProjection], { waitMs: deps.readModelWaitMs ?? 30_000 });
   const accountIds = await accountIdsInLog(deps.eventStore);
-  const quotas = new Map((await deps.readModels.selectFrom('account_quotas').select(['account_id', 'quota_gib']).execute()).map((q) => [q.account_id, q.quota_gib]));
-  const stored = await storedBytesByAccount(deps.readModels);
+  const quotas = await deps.approvedQuotasGiB();
+  const stored = await deps.storedBytesByAccount();
 
   const summary: QuotaThresholdSummary = { asOf: now.toISOString(), accountsListedFrom: 'event-log', accounts: accountIds.length, accountsChecked: 0, skipped: [], reached: [], rearmed: 0, failed: [] };
   const rows: { account_id: string; quota_gib: number | null }[] = [];

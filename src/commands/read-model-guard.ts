@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
 import { IllegalStateError } from '../domain/errors.ts';
 import type { EventStore, Position } from '../ports/event-store.ts';
 import { eventTypeFilterOf, type Projection } from '../projections/projection.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { ProjectionCheckpoint } from '../projections/checkpoint-queries.ts';
 
 /** Beyond this many events behind, a read model is not waited for: the run is refused at once. */
 const MAX_WAITED_LAG = 10_000n;
@@ -10,7 +9,8 @@ const PAGE = 1_000;
 
 export interface ReadModelGuardDeps {
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  /** the projection's checkpoint, as its runner keeps it */
+  projectionCheckpoint(projection: string): Promise<ProjectionCheckpoint | undefined>;
 }
 
 /**
@@ -45,7 +45,7 @@ export async function awaitReadModels(deps: ReadModelGuardDeps, projections: rea
 }
 
 async function checkpointOf(deps: ReadModelGuardDeps, projection: Projection): Promise<{ position: Position | null }> {
-  const row = await deps.readModels.selectFrom('projection_checkpoints').select(['position', 'status', 'error']).where('projection', '=', projection.name).executeTakeFirst();
+  const row = await deps.projectionCheckpoint(projection.name);
   if (row?.status === 'failed') {
     throw new IllegalStateError(
       'read_model_failed',

@@ -6,6 +6,7 @@ import type { TrafficMeasured, StorageMeasured } from '../../src/domain/usage/us
 import { startMinioAdminStandIn } from '../adapters/minio/support/minio-admin-stand-in.ts';
 import { startTestApp, testContext } from '../support/app.ts';
 import { unusedPort } from '../support/smtp-test-server.ts';
+import { collectorDeps } from '../../src/composition/jobs.ts';
 
 /**
  * The MinIO metrics collector end to end: the real admin adapter reads Prometheus text from
@@ -88,7 +89,7 @@ afterAll(async () => {
 });
 
 const collect = (at: string, storageAdmin: MinioAdmin | null = new MinioAdmin({ ...ADMIN, endpoint: minio.url })) =>
-  collectMinioMetrics({ ingestion: app.ingestion, readModels: app.infrastructure.readModels, storageAdmin }, new Date(at), testContext());
+  collectMinioMetrics({ ...collectorDeps(app.infrastructure.readModels, app.ingestion), storageAdmin }, new Date(at), testContext());
 
 async function usage(account = accountId) {
   const events = await app.infrastructure.eventStore.readStream(`usage-${account}:2026-06`);

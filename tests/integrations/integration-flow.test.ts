@@ -4,6 +4,7 @@ import { collectByListing } from '../../src/commands/metering-collectors.ts';
 import { startS3rver } from '../adapters/minio/support/s3rver.ts';
 import { startTestApp, testContext } from '../support/app.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.ts';
+import { collectorDeps } from '../../src/composition/jobs.ts';
 
 /**
  * Issue 5's flow, with every remote real and in this process: a bucket requested through
@@ -95,10 +96,10 @@ describe('integrations flow', () => {
 
     // Measured once, on the first instant of June: the whole month then holds 12 MiB.
     const measuredAt = new Date('2026-06-01T00:00:00Z');
-    const collected = await collectByListing({ ingestion: app.ingestion, readModels: app.infrastructure.readModels, objectStorage: app.integrations.objectStorage }, measuredAt, testContext());
+    const collected = await collectByListing({ ...collectorDeps(app.infrastructure.readModels, app.ingestion), objectStorage: app.integrations.objectStorage }, measuredAt, testContext());
     expect(collected).toMatchObject({ bucketsRead: 1, samplesRecorded: 1, unread: [] });
     // a run repeated in the same minute (after a crash) records nothing new
-    const repeated = await collectByListing({ ingestion: app.ingestion, readModels: app.infrastructure.readModels, objectStorage: app.integrations.objectStorage }, measuredAt, testContext());
+    const repeated = await collectByListing({ ...collectorDeps(app.infrastructure.readModels, app.ingestion), objectStorage: app.integrations.objectStorage }, measuredAt, testContext());
     expect(repeated).toMatchObject({ samplesRecorded: 0, alreadyRecorded: 1 });
 
     const run = await app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: bearer(operator), payload: { period: '2026-06' } });

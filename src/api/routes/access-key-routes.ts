@@ -1,10 +1,10 @@
-import { createAccessKeyCommands } from '../../commands/access-key-commands.ts';
+import type { AccessKeyCommands } from '../../commands/access-key-commands.ts';
 import { accessKeyStatusAt, type AccessKeyState } from '../../domain/access-key/access-key-decider.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import type { accessKeysPage, findAccessKey } from '../../projections/access-keys/access-key-queries.ts';
 import type { AccessKeysTable } from '../../projections/access-keys/access-key-tables.ts';
-import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, keysetAfter, PageQuery, pageFrom, pageOf } from '../pagination.ts';
-import type { RouteRegistry } from '../route.ts';
+import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
+import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
   AccessKeyListQuery,
@@ -58,10 +58,16 @@ export function accessKeyViewFromState(state: AccessKeyState, now: string): Acce
 }
 
 
-export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  const keys = createAccessKeyCommands({ eventStore: deps.eventStore, secrets: deps.secrets, keyRotationGraceHours: deps.settings.keyRotationGraceHours });
-  const db = deps.readModels;
+export interface AccessKeyRoutesDeps {
+  issueAccessKey: AccessKeyCommands['issue'];
+  rotateAccessKey: AccessKeyCommands['rotate'];
+  revokeAccessKey: AccessKeyCommands['revoke'];
+  recordAccessKeyProvisioned: AccessKeyCommands['recordProvisioned'];
+  accessKeysPage: Query<typeof accessKeysPage>;
+  findAccessKey: Query<typeof findAccessKey>;
+}
 
+export function registerAccessKeyRoutes(routes: RouteRegistry, deps: AccessKeyRoutesDeps): void {
   routes.add({
     method: 'POST',
     url: '/accounts/:accountId/access-keys',
@@ -73,7 +79,7 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
     responses: { 201: AccessKeyWithSecretView },
     secretFields: ['secretAccessKey'],
     async handler({ params, body, context, newId }) {
-      const issued = await keys.issue({ accountId: params.accountId, ...body }, context, newId('access-key'));
+      const issued = await deps.issueAccessKey({ accountId: params.accountId, ...body }, context, newId('access-key'));
       const view = accessKeyViewFromState(issued.result.state, context.occurredAt);
       return {
         status: 201,
@@ -100,12 +106,12 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
     async handler({ params, query, context }) {
       const now = context.occurredAt;
       const after = decodeCursor(query.cursor, ['instant', 'id']);
-      let q = db.selectFrom('access_keys').selectAll().where('account_id', '=', params.accountId);
-      if (query.status === 'revoked') q = q.where('status', '=', 'revoked');
-      if (query.status === 'active') q = q.where('status', '=', 'active').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
-      if (query.status === 'expired') q = q.where('status', '=', 'active').where('expires_at', '<=', now);
-      if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'key_id'], 'desc', after));
-      const rows = await q.orderBy('issued_at', 'desc').orderBy('key_id', 'desc').limit(query.limit + 1).execute();
+      const rows = await deps.accessKeysPage(params.accountId, {
+        ...(query.status ? { status: query.status } : {}),
+        now,
+        ...(after ? { after } : {}),
+        limit: query.limit + 1,
+      });
       return {
         status: 200,
         body: pageFrom(rows, query.limit, (last) => [iso(last.issued_at), last.key_id], (row) => accessKeyViewFromRow(row, now)),
@@ -122,7 +128,7 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
     params: AccessKeyParams,
     responses: { 200: AccessKeyView },
     async handler({ params, context }) {
-      const row = await db.selectFrom('access_keys').selectAll().where('key_id', '=', params.keyId).where('account_id', '=', params.accountId).executeTakeFirst();
+      const row = await deps.findAccessKey(params.accountId, params.keyId);
       if (!row) throw new NotFoundError('access_key_not_found', `access key ${params.keyId} does not exist`);
       return { status: 200, body: accessKeyViewFromRow(row, context.occurredAt) };
     },
@@ -137,7 +143,7 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
     params: AccessKeyParams,
     responses: { 200: AccessKeyView },
     async handler({ params, context }) {
-      const result = await keys.revoke(params, context);
+      const result = await deps.revokeAccessKey(params, context);
       return { status: 200, body: accessKeyViewFromState(result.state, context.occurredAt), headers: result.position ? { 'event-position': result.position } : undefined };
     },
   });
@@ -152,7 +158,7 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
     responses: { 200: AccessKeyWithSecretView },
     secretFields: ['secretAccessKey'],
     async handler({ params, context, newId }) {
-      const rotated = await keys.rotate(params, context, newId('access-key-rotation'));
+      const rotated = await deps.rotateAccessKey(params, context, newId('access-key-rotation'));
       const view = accessKeyViewFromState(rotated.result.state, context.occurredAt);
       return {
         status: 200,
@@ -176,7 +182,7 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: ModuleDeps)
     body: RecordProvisionedBody,
     responses: { 200: AccessKeyView },
     async handler({ params, body, context }) {
-      const result = await keys.recordProvisioned({ ...params, accessKeyId: body.accessKeyId }, context);
+      const result = await deps.recordAccessKeyProvisioned({ ...params, accessKeyId: body.accessKeyId }, context);
       return { status: 200, body: accessKeyViewFromState(result.state, context.occurredAt), headers: result.position ? { 'event-position': result.position } : undefined };
     },
   });

@@ -1,38 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { AccountCommands } from '../../commands/account-commands.ts';
-import { createAccountSmtpCommands } from '../../commands/account-smtp.ts';
-import type { SecretSealer } from '../../ports/secret-sealer.ts';
-import type { SmtpHostPolicy } from '../../ports/smtp-host-policy.ts';
+import type { AccountSmtpCommands } from '../../commands/account-smtp.ts';
 import type { AccountCommand } from '../../domain/account/account-commands.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { CommandContext } from '../../commands/command-handler.ts';
-import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
-import type { ReadModelDatabase } from '../../projections/read-model-database.ts';
-import type { RouteRegistry } from '../route.ts';
+import type { requireAccount } from '../../projections/accounts/accounts-queries.ts';
+import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams, AccountView, OpenAccountBody, ReasonBody, SmtpSettingsBody, UpdateBillingProfileBody } from '../schemas/account-schemas.ts';
 import { accountViewFromRow, accountViewFromState } from './account-views.ts';
 
-export interface AccountRouteDeps {
-  accounts: AccountCommands;
-  readModels: Kysely<ReadModelDatabase>;
-  /** seals the SMTP password of an account's own mail server */
-  secrets: SecretSealer;
-  /** refuses an account's own SMTP server the platform would not send through (internal addresses) */
-  smtpHostPolicy: SmtpHostPolicy;
+export interface AccountRoutesDeps {
+  executeAccountCommand: AccountCommands['execute'];
+  /** an account's own SMTP server: its password sealed, its host checked against the platform's policy */
+  configureAccountSmtp: AccountSmtpCommands['configure'];
+  clearAccountSmtp: AccountSmtpCommands['clear'];
+  requireAccount: Query<typeof requireAccount>;
 }
 
 const tags = ['accounts'];
 
-export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteDeps) {
+export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRoutesDeps) {
   const execute = async (command: AccountCommand, context: CommandContext) => {
-    const { state, position } = await deps.accounts.execute(command, context);
+    const { state, position } = await deps.executeAccountCommand(command, context);
     if (state.status === 'none') throw new NotFoundError('account_not_found', `account ${command.data.accountId} does not exist`);
     // The position lets a client wait for the read model to catch up with its own write.
     return { view: accountViewFromState(state), headers: position ? { 'event-position': position } : undefined };
   };
-  const smtp = createAccountSmtpCommands(deps.accounts.eventStore, deps.secrets, deps.smtpHostPolicy);
-  const answer = ({ state, position }: Awaited<ReturnType<typeof smtp.clear>>, accountId: string) => {
+  const answer = ({ state, position }: Awaited<ReturnType<AccountSmtpCommands['clear']>>, accountId: string) => {
     if (state.status === 'none') throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
     return { status: 200, body: accountViewFromState(state), headers: position ? { 'event-position': position } : undefined };
   };
@@ -65,7 +59,7 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
     params: AccountIdParams,
     responses: { 200: AccountView },
     async handler({ params }) {
-      return { status: 200, body: accountViewFromRow(await requireAccount(deps.readModels, params.accountId)) };
+      return { status: 200, body: accountViewFromRow(await deps.requireAccount(params.accountId)) };
     },
   });
 
@@ -151,7 +145,7 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
     responses: { 200: AccountView },
     async handler({ params, body, context }) {
       try {
-        return answer(await smtp.configure({ accountId: params.accountId, ...body }, context), params.accountId);
+        return answer(await deps.configureAccountSmtp({ accountId: params.accountId, ...body }, context), params.accountId);
       } catch (error) {
         // the command names its fields bare (`host`); here they are the body's
         if (error instanceof ValidationError) throw new ValidationError(error.issues.map((i) => ({ ...i, path: `body.${i.path}` })), error.code);
@@ -169,7 +163,7 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRouteD
     params: AccountIdParams,
     responses: { 200: AccountView },
     async handler({ params, context }) {
-      return answer(await smtp.clear({ accountId: params.accountId }, context), params.accountId);
+      return answer(await deps.clearAccountSmtp({ accountId: params.accountId }, context), params.accountId);
     },
   });
 }

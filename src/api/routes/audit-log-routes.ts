@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ModuleDeps } from '../module-deps.ts';
+import type { auditLogPage } from '../../projections/audit-log/audit-log-queries.ts';
 import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
-import type { RouteRegistry } from '../route.ts';
+import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import { Instant } from '../schemas/instant-schemas.ts';
 import { iso } from './iso.ts';
@@ -29,7 +29,11 @@ const AuditQuery = PageQuery.extend({
   to: Instant.optional().describe('exclusive'),
 });
 
-export function registerAuditLogRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
+export interface AuditLogRoutesDeps {
+  auditLogPage: Query<typeof auditLogPage>;
+}
+
+export function registerAuditLogRoutes(routes: RouteRegistry, deps: AuditLogRoutesDeps): void {
   routes.add({
     method: 'GET',
     url: '/accounts/:accountId/audit-log',
@@ -41,15 +45,17 @@ export function registerAuditLogRoutes(routes: RouteRegistry, deps: ModuleDeps):
     responses: { 200: pageOf(AuditEntryView) },
     async handler({ params, query }) {
       const after = decodeCursor(query.cursor, ['position']);
-      let q = deps.readModels.selectFrom('audit_log').selectAll().where('account_id', '=', params.accountId);
-      if (query.resourceType) q = q.where('resource_type', '=', query.resourceType);
-      if (query.resourceId) q = q.where('resource_id', '=', query.resourceId);
-      if (query.actor) q = q.where('actor', '=', query.actor);
-      if (query.type) q = q.where('event_type', '=', query.type);
-      if (query.from) q = q.where('occurred_at', '>=', query.from);
-      if (query.to) q = q.where('occurred_at', '<', query.to);
-      if (after) q = q.where('position', '<', after[0]);
-      const rows = await q.orderBy('position', 'desc').limit(query.limit + 1).execute();
+      const { resourceType, resourceId, actor, type: eventType, from, to } = query;
+      const rows = await deps.auditLogPage(params.accountId, {
+        ...(resourceType ? { resourceType } : {}),
+        ...(resourceId ? { resourceId } : {}),
+        ...(actor ? { actor } : {}),
+        ...(eventType ? { eventType } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(after ? { beforePosition: after[0] } : {}),
+        limit: query.limit + 1,
+      });
       return {
         status: 200,
         body: pageFrom(rows, query.limit, (last) => [last.position], (r) => ({

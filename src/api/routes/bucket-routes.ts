@@ -1,11 +1,10 @@
-import { createBucketCommands, type BucketResult } from '../../commands/bucket-commands.ts';
+import type { BucketCommands, BucketResult } from '../../commands/bucket-commands.ts';
 import type { BucketState } from '../../domain/bucket/bucket-decider.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { accountBucketsPage, findBucket } from '../../projections/buckets/bucket-queries.ts';
+import type { accountBucketsPage, findBucket } from '../../projections/buckets/bucket-queries.ts';
 import type { BucketsTable } from '../../projections/buckets/bucket-tables.ts';
-import type { ModuleDeps } from '../module-deps.ts';
 import { decodeTimestampCursor, pageFrom, pageOf } from '../pagination.ts';
-import type { RouteRegistry } from '../route.ts';
+import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
   BucketIdParams,
@@ -59,9 +58,20 @@ function reply(status: number, { state, position }: BucketResult, bucketId: stri
   return { status, body: bucketViewFromState(state), headers: position ? { 'event-position': position } : undefined };
 }
 
-export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  const buckets = createBucketCommands(deps.eventStore);
+export interface BucketRoutesDeps {
+  requestBucket: BucketCommands['request'];
+  setBucketQuota: BucketCommands['setQuota'];
+  setBucketVersioning: BucketCommands['setVersioning'];
+  setBucketLifecycle: BucketCommands['setLifecycle'];
+  deleteBucket: BucketCommands['delete'];
+  recordBucketProvisioned: BucketCommands['recordProvisioned'];
+  recordBucketProvisioningFailed: BucketCommands['recordProvisioningFailed'];
+  recordBucketDeleted: BucketCommands['recordDeleted'];
+  accountBucketsPage: Query<typeof accountBucketsPage>;
+  findBucket: Query<typeof findBucket>;
+}
 
+export function registerBucketRoutes(routes: RouteRegistry, deps: BucketRoutesDeps): void {
   routes.add({
     method: 'POST',
     url: '/accounts/:accountId/buckets',
@@ -72,7 +82,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     body: RequestBucketBody,
     responses: { 201: BucketView },
     async handler({ params, body, context, newId }) {
-      const result = await buckets.request({ accountId: params.accountId, name: body.name, bucketId: newId('bucket') }, context);
+      const result = await deps.requestBucket({ accountId: params.accountId, name: body.name, bucketId: newId('bucket') }, context);
       const outcome = reply(201, result, '');
       return { ...outcome, headers: { ...outcome.headers, location: `/accounts/${params.accountId}/buckets/${outcome.body.bucketId}` } };
     },
@@ -90,7 +100,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     async handler({ params, query }) {
       const after = decodeTimestampCursor(query.cursor);
       // lowercase letters, digits, dots and hyphens only (ListBucketsQuery checks), so no LIKE escaping is needed
-      const rows = await accountBucketsPage(deps.readModels, params.accountId, {
+      const rows = await deps.accountBucketsPage(params.accountId, {
         ...(query.status ? { status: query.status } : {}),
         ...(query.name ? { name: query.name } : {}),
         ...(after ? { after: [after.at, after.id] as const } : {}),
@@ -110,7 +120,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     params: BucketIdParams,
     responses: { 200: BucketView },
     async handler({ params }) {
-      const row = await findBucket(deps.readModels, params.accountId, params.bucketId);
+      const row = await deps.findBucket(params.accountId, params.bucketId);
       if (!row) throw new NotFoundError('bucket_not_found', `bucket ${params.bucketId} does not exist`);
       return { status: 200, body: bucketViewFromRow(row) };
     },
@@ -126,7 +136,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     body: SetBucketQuotaBody,
     responses: { 200: BucketView },
     async handler({ params, body, context }) {
-      return reply(200, await buckets.setQuota({ ...params, quotaBytes: body.quotaBytes }, context), params.bucketId);
+      return reply(200, await deps.setBucketQuota({ ...params, quotaBytes: body.quotaBytes }, context), params.bucketId);
     },
   });
 
@@ -140,7 +150,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     body: SetBucketVersioningBody,
     responses: { 200: BucketView },
     async handler({ params, body, context }) {
-      return reply(200, await buckets.setVersioning({ ...params, versioning: body.versioning }, context), params.bucketId);
+      return reply(200, await deps.setBucketVersioning({ ...params, versioning: body.versioning }, context), params.bucketId);
     },
   });
 
@@ -154,7 +164,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     body: SetBucketLifecycleBody,
     responses: { 200: BucketView },
     async handler({ params, body, context }) {
-      return reply(200, await buckets.setLifecycle({ ...params, lifecycle: body }, context), params.bucketId);
+      return reply(200, await deps.setBucketLifecycle({ ...params, lifecycle: body }, context), params.bucketId);
     },
   });
 
@@ -167,7 +177,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     params: BucketIdParams,
     responses: { 202: BucketView },
     async handler({ params, context }) {
-      return reply(202, await buckets.delete(params, context), params.bucketId);
+      return reply(202, await deps.deleteBucket(params, context), params.bucketId);
     },
   });
 
@@ -182,7 +192,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     params: BucketIdParams,
     responses: { 200: BucketView },
     async handler({ params, context }) {
-      return reply(200, await buckets.recordProvisioned(params, context), params.bucketId);
+      return reply(200, await deps.recordBucketProvisioned(params, context), params.bucketId);
     },
   });
 
@@ -196,7 +206,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     body: ProvisioningFailedBody,
     responses: { 200: BucketView },
     async handler({ params, body, context }) {
-      return reply(200, await buckets.recordProvisioningFailed({ ...params, reason: body.reason }, context), params.bucketId);
+      return reply(200, await deps.recordBucketProvisioningFailed({ ...params, reason: body.reason }, context), params.bucketId);
     },
   });
 
@@ -209,7 +219,7 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     params: BucketIdParams,
     responses: { 200: BucketView },
     async handler({ params, context }) {
-      return reply(200, await buckets.recordDeleted(params, context), params.bucketId);
+      return reply(200, await deps.recordBucketDeleted(params, context), params.bucketId);
     },
   });
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { auditInvoice } from '../../commands/invoice-audit.ts';
-import { runBilling } from '../../commands/billing-run.ts';
+import type { AccountOutcome, BillingRunSummary } from '../../commands/billing-run.ts';
+import type { CommandContext } from '../../commands/command-handler.ts';
+import type { InvoiceAudit } from '../../commands/invoice-audit.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { INVOICE_STATUSES, type InvoicesTable } from '../../projections/invoices/invoice-tables.ts';
-import type { ModuleDeps } from '../module-deps.ts';
+import type { accountInvoicesPage, findAccountInvoice, InvoiceSummaryRow } from '../../projections/invoices/invoice-queries.ts';
+import { INVOICE_STATUSES } from '../../projections/invoices/invoice-tables.ts';
 import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
-import type { RouteRegistry } from '../route.ts';
+import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import { iso, isoOrNull } from './iso.ts';
 
@@ -37,24 +38,7 @@ const InvoiceDetailView = InvoiceSummaryView.extend({
 const BillingRunBody = z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM') });
 const InvoiceParams = z.object({ accountId: z.uuid(), invoiceId: z.uuid() });
 
-/** The columns a summary shows: a list has no use for each invoice's lines. */
-const SUMMARY_COLUMNS = [
-  'invoice_id',
-  'period',
-  'status',
-  'number',
-  'currency',
-  'subtotal',
-  'tax',
-  'credit_applied',
-  'total',
-  'issue_date',
-  'due_date',
-  'drafted_at',
-  'issued_at',
-] as const satisfies readonly (keyof InvoicesTable)[];
-
-function summary(row: Pick<InvoicesTable, (typeof SUMMARY_COLUMNS)[number]>) {
+function summary(row: InvoiceSummaryRow) {
   return {
     invoiceId: row.invoice_id,
     period: row.period,
@@ -72,18 +56,16 @@ function summary(row: Pick<InvoicesTable, (typeof SUMMARY_COLUMNS)[number]>) {
   };
 }
 
-export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  const db = deps.readModels;
-  const billing = {
-    eventStore: deps.eventStore,
-    readModels: deps.readModels,
-    loadRatingPlan: deps.loadRatingPlan,
-    graceHours: deps.settings.billingGraceHours,
-    concurrency: deps.settings.billingConcurrency,
-    minDaysToPay: deps.settings.invoiceMinDaysToPay,
-    tzDataVersion: deps.settings.tzDataVersion,
-  };
+export interface InvoiceRoutesDeps {
+  /** closes a period for every account (the billing run of the schedule, on demand) */
+  runBilling(period: string, now: Date, context: CommandContext, onProgress: (done: number, total: number, outcome: AccountOutcome) => void): Promise<BillingRunSummary>;
+  accountInvoicesPage: Query<typeof accountInvoicesPage>;
+  findAccountInvoice: Query<typeof findAccountInvoice>;
+  /** null: no such invoice */
+  auditInvoice(invoiceId: string): Promise<InvoiceAudit | null>;
+}
 
+export function registerInvoiceRoutes(routes: RouteRegistry, deps: InvoiceRoutesDeps): void {
   routes.add({
     method: 'POST',
     url: '/operator/billing-runs',
@@ -93,7 +75,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     body: BillingRunBody,
     responses: { 200: null },
     async handler({ body, context, request }) {
-      const result = await runBilling(billing, body.period, new Date(context.occurredAt), context, (done, total) => {
+      const result = await deps.runBilling(body.period, new Date(context.occurredAt), context, (done, total) => {
         if (done % 100 === 0 || done === total) request.log.info({ period: body.period, done, total }, 'billing run progress');
       });
       return { status: 200, body: result };
@@ -111,10 +93,11 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     responses: { 200: pageOf(InvoiceSummaryView) },
     async handler({ params, query }) {
       const after = decodeCursor(query.cursor, ['period']);
-      let q = db.selectFrom('invoices').select(SUMMARY_COLUMNS).where('account_id', '=', params.accountId);
-      if (query.status) q = q.where('status', '=', query.status);
-      if (after) q = q.where('period', '<', after[0]);
-      const rows = await q.orderBy('period', 'desc').limit(query.limit + 1).execute();
+      const rows = await deps.accountInvoicesPage(params.accountId, {
+        ...(query.status ? { status: query.status } : {}),
+        ...(after ? { beforePeriod: after[0] } : {}),
+        limit: query.limit + 1,
+      });
       return { status: 200, body: pageFrom(rows, query.limit, (last) => [last.period], summary) };
     },
   });
@@ -128,7 +111,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     params: InvoiceParams,
     responses: { 200: InvoiceDetailView },
     async handler({ params }) {
-      const row = await db.selectFrom('invoices').selectAll().where('invoice_id', '=', params.invoiceId).where('account_id', '=', params.accountId).executeTakeFirst();
+      const row = await deps.findAccountInvoice(params.accountId, params.invoiceId);
       if (!row) throw new NotFoundError('invoice_not_found', `invoice ${params.invoiceId} does not exist`);
       return { status: 200, body: { ...summary(row), lines: row.lines, digest: row.digest } };
     },
@@ -143,9 +126,8 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     params: z.object({ invoiceId: z.uuid() }),
     responses: { 200: null },
     async handler({ params }) {
-      const row = await db.selectFrom('invoices').select(['account_id', 'period']).where('invoice_id', '=', params.invoiceId).executeTakeFirst();
-      if (!row) throw new NotFoundError('invoice_not_found', `invoice ${params.invoiceId} does not exist`);
-      const audit = await auditInvoice(deps.eventStore, row.account_id, row.period, params.invoiceId);
+      const audit = await deps.auditInvoice(params.invoiceId);
+      if (!audit) throw new NotFoundError('invoice_not_found', `invoice ${params.invoiceId} does not exist`);
       const { replayed: _replayed, ...report } = audit;
       return { status: 200, body: report };
     },

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { createMemberCommands } from '../../commands/member-commands.ts';
+import type { MemberCommands } from '../../commands/member-commands.ts';
 import { ROLES } from '../../domain/access/permissions.ts';
-import type { ModuleDeps } from '../module-deps.ts';
-import { decodeCursor, keysetAfter, PageQuery, pageFrom, pageOf } from '../pagination.ts';
-import type { RouteRegistry } from '../route.ts';
+import type { accountApiTokensPage, accountInvitationsPage, accountMembersPage } from '../../projections/members/member-queries.ts';
+import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
+import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams, AccountView } from '../schemas/account-schemas.ts';
 import {
   AcceptInvitationBody,
@@ -25,10 +25,20 @@ import { iso } from './iso.ts';
 
 const tags = ['members'];
 
-export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  const members = createMemberCommands(deps.eventStore, deps.secrets);
-  const db = deps.readModels;
+export interface MemberRoutesDeps {
+  inviteMember: MemberCommands['invite'];
+  acceptInvitation: MemberCommands['accept'];
+  changeMemberRole: MemberCommands['changeRole'];
+  removeMember: MemberCommands['remove'];
+  transferOwnership: MemberCommands['transferOwnership'];
+  createApiToken: MemberCommands['createToken'];
+  revokeApiToken: MemberCommands['revokeToken'];
+  accountMembersPage: Query<typeof accountMembersPage>;
+  accountInvitationsPage: Query<typeof accountInvitationsPage>;
+  accountApiTokensPage: Query<typeof accountApiTokensPage>;
+}
 
+export function registerMemberRoutes(routes: RouteRegistry, deps: MemberRoutesDeps): void {
   routes.add({
     method: 'GET',
     url: '/accounts/:accountId/members',
@@ -40,10 +50,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     responses: { 200: pageOf(MemberView) },
     async handler({ params, query }) {
       const after = decodeCursor(query.cursor, ['email', 'id']);
-      let q = db.selectFrom('members').selectAll().where('account_id', '=', params.accountId);
-      if (query.role) q = q.where('role', '=', query.role);
-      if (after) q = q.where((eb) => keysetAfter(eb, ['email', 'member_id'], 'asc', after));
-      const rows = await q.orderBy('email').orderBy('member_id').limit(query.limit + 1).execute();
+      const rows = await deps.accountMembersPage(params.accountId, { ...(query.role ? { role: query.role } : {}), ...(after ? { after } : {}), limit: query.limit + 1 });
       return {
         status: 200,
         body: pageFrom(rows, query.limit, (last) => [last.email, last.member_id], (r) => ({ memberId: r.member_id, email: r.email, role: r.role, joinedAt: iso(r.joined_at) })),
@@ -62,7 +69,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     responses: { 201: InvitationCreatedView },
     secretFields: ['invitationToken'],
     async handler({ params, body, context, newId }) {
-      const { invitationToken, ...invitation } = await members.invite({ accountId: params.accountId, ...body }, context, newId('invitation'));
+      const { invitationToken, ...invitation } = await deps.inviteMember({ accountId: params.accountId, ...body }, context, newId('invitation'));
       // null: a retry found the invitation, whose token was mailed or used since
       return invitationToken === null
         ? { status: 201, body: invitation, headers: { 'secrets-omitted': 'invitationToken' } }
@@ -82,12 +89,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     async handler({ params, query, context }) {
       const now = context.occurredAt;
       const after = decodeCursor(query.cursor, ['instant', 'id']);
-      let q = db.selectFrom('invitations').selectAll().where('account_id', '=', params.accountId);
-      if (query.status === 'accepted') q = q.where('status', '=', 'accepted');
-      if (query.status === 'pending') q = q.where('status', '=', 'pending').where('expires_at', '>', now);
-      if (query.status === 'expired') q = q.where('status', '=', 'pending').where('expires_at', '<=', now);
-      if (after) q = q.where((eb) => keysetAfter(eb, ['invited_at', 'invitation_id'], 'desc', after));
-      const rows = await q.orderBy('invited_at', 'desc').orderBy('invitation_id', 'desc').limit(query.limit + 1).execute();
+      const rows = await deps.accountInvitationsPage(params.accountId, { ...(query.status ? { status: query.status } : {}), now, ...(after ? { after } : {}), limit: query.limit + 1 });
       return {
         status: 200,
         body: pageFrom(rows, query.limit, (last) => [iso(last.invited_at), last.invitation_id], (r) => ({
@@ -112,7 +114,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     responses: { 201: InvitationAcceptedView },
     secretFields: ['token'],
     async handler({ body, context }) {
-      const accepted = await members.accept(body.token, body.tokenName, context);
+      const accepted = await deps.acceptInvitation(body.token, body.tokenName, context);
       const { apiToken, ...member } = accepted;
       return { status: 201, body: { ...member, tokenId: apiToken.tokenId, token: apiToken.token } };
     },
@@ -128,7 +130,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     body: ChangeRoleBody,
     responses: { 200: MemberView },
     async handler({ params, body, context }) {
-      const { state } = await members.changeRole({ ...params, role: body.role }, context);
+      const { state } = await deps.changeMemberRole({ ...params, role: body.role }, context);
       const member = state.status === 'none' ? undefined : state.members[params.memberId]!;
       return { status: 200, body: { memberId: member!.memberId, email: member!.email, role: member!.role, joinedAt: iso(member!.joinedAt) } };
     },
@@ -143,7 +145,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     params: MemberParams,
     responses: { 204: null },
     async handler({ params, context }) {
-      await members.remove(params, context);
+      await deps.removeMember(params, context);
       return { status: 204, body: null };
     },
   });
@@ -158,7 +160,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     body: TransferOwnershipBody,
     responses: { 200: AccountView },
     async handler({ params, body, context }) {
-      const { state } = await members.transferOwnership({ accountId: params.accountId, toMemberId: body.memberId }, context);
+      const { state } = await deps.transferOwnership({ accountId: params.accountId, toMemberId: body.memberId }, context);
       if (state.status === 'none') throw new Error('unreachable: the account exists');
       return { status: 200, body: accountViewFromState(state) };
     },
@@ -176,7 +178,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     secretFields: ['token'],
     async handler({ params, body, principal, context, newId }) {
       const tokenId = newId('api-token').replaceAll('-', '');
-      const issued = await members.createToken({ accountId: params.accountId, name: body.name, memberId: body.memberId, tokenId }, principal!, context);
+      const issued = await deps.createApiToken({ accountId: params.accountId, name: body.name, memberId: body.memberId, tokenId }, principal!, context);
       // null: a retry found the token its lost first answer issued; only its digest was kept
       return issued.token === null
         ? { status: 201, body: { tokenId: issued.tokenId, memberId: issued.memberId }, headers: { 'secrets-omitted': 'token' } }
@@ -195,11 +197,12 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     responses: { 200: pageOf(ApiTokenView) },
     async handler({ params, query }) {
       const after = decodeCursor(query.cursor, ['instant', 'id']);
-      let q = db.selectFrom('api_tokens').selectAll().where('account_id', '=', params.accountId);
-      if (query.status) q = q.where('status', '=', query.status);
-      if (query.memberId) q = q.where('member_id', '=', query.memberId);
-      if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'token_id'], 'desc', after));
-      const rows = await q.orderBy('issued_at', 'desc').orderBy('token_id', 'desc').limit(query.limit + 1).execute();
+      const rows = await deps.accountApiTokensPage(params.accountId, {
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.memberId ? { memberId: query.memberId } : {}),
+        ...(after ? { after } : {}),
+        limit: query.limit + 1,
+      });
       return {
         status: 200,
         body: pageFrom(rows, query.limit, (last) => [iso(last.issued_at), last.token_id], (r) => ({
@@ -225,7 +228,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: ModuleDeps): v
     params: TokenParams,
     responses: { 204: null },
     async handler({ params, principal, context }) {
-      await members.revokeToken(params.accountId, params.tokenId, principal!, context);
+      await deps.revokeApiToken(params.accountId, params.tokenId, principal!, context);
       return { status: 204, body: null };
     },
   });

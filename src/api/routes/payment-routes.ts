@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { runDunning } from '../../commands/dunning.ts';
-import { issueCreditNote, recordPayment, voidInvoice } from '../../commands/payment-commands.ts';
+import type { CommandContext } from '../../commands/command-handler.ts';
+import type { DunningSummary } from '../../commands/dunning.ts';
+import type { issueCreditNote, recordPayment, voidInvoice } from '../../commands/payment-commands.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { DEFAULT_DUNNING_CONFIG } from '../../domain/invoice/dunning-rules.ts';
 import type { PaymentMethod } from '../../domain/invoice/invoice-events.ts';
 import { formatMoney, isCurrency } from '../../domain/rating/money.ts';
-import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
+import type { requireAccount } from '../../projections/accounts/accounts-queries.ts';
+import type { findAccountInvoice } from '../../projections/invoices/invoice-queries.ts';
 import type { CreditNotesTable, PaymentsTable } from '../../projections/payments/payment-tables.ts';
-import { accountBalance } from '../../projections/payments/payment-queries.ts';
-import type { ModuleDeps } from '../module-deps.ts';
-import { decodeTimestampCursor, keysetAfter, PageQuery, pageFrom, pageOf } from '../pagination.ts';
-import type { RouteRegistry } from '../route.ts';
+import type { accountBalance, accountCreditNotesPage, accountPaymentsPage } from '../../projections/payments/payment-queries.ts';
+import { decodeTimestampCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
+import type { Bound, Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
   AccountInvoiceParams,
@@ -91,42 +91,38 @@ interface Page {
   cursor?: string | undefined;
 }
 
-/** One page of an account's payments, newest recorded first: keyset on (recorded_at, payment_id), the payments_account_idx order. */
-async function paymentsPage(db: ModuleDeps['readModels'], filter: PaymentFilter, page: Page) {
-  const after = decodeTimestampCursor(page.cursor);
-  let q = db.selectFrom('payments').selectAll().where('account_id', '=', filter.accountId);
-  if (filter.invoiceId) q = q.where('invoice_id', '=', filter.invoiceId);
-  if (filter.method) q = q.where('method', '=', filter.method);
-  if (filter.externalRef) q = q.where('external_ref', '=', filter.externalRef);
-  if (filter.receivedFrom) q = q.where('received_at', '>=', filter.receivedFrom);
-  if (filter.receivedTo) q = q.where('received_at', '<', filter.receivedTo);
-  if (after) q = q.where((eb) => keysetAfter(eb, ['recorded_at', 'payment_id'], 'desc', [after.at, after.id]));
-  const rows = await q.orderBy('recorded_at', 'desc').orderBy('payment_id', 'desc').limit(page.limit + 1).execute();
-  return pageFrom(rows, page.limit, (last) => [iso(last.recorded_at), last.payment_id], paymentItem);
+export interface PaymentRoutesDeps {
+  recordPayment: Bound<typeof recordPayment>;
+  issueCreditNote: Bound<typeof issueCreditNote>;
+  voidInvoice: Bound<typeof voidInvoice>;
+  /** one dunning pass now, as the schedule runs it */
+  runDunning(now: Date, context: CommandContext): Promise<DunningSummary>;
+  accountBalance: Query<typeof accountBalance>;
+  requireAccount: Query<typeof requireAccount>;
+  findAccountInvoice: Query<typeof findAccountInvoice>;
+  accountPaymentsPage: Query<typeof accountPaymentsPage>;
+  accountCreditNotesPage: Query<typeof accountCreditNotesPage>;
 }
 
-/** One page of an account's credit notes, newest first: keyset on (issued_at, credit_note_id), the credit_notes_account_idx order. */
-async function creditNotesPage(db: ModuleDeps['readModels'], filter: CreditNoteFilter, page: Page) {
-  const after = decodeTimestampCursor(page.cursor);
-  let q = db.selectFrom('credit_notes').selectAll().where('account_id', '=', filter.accountId);
-  if (filter.invoiceId) q = q.where('invoice_id', '=', filter.invoiceId);
-  if (filter.issuedFrom) q = q.where('issued_at', '>=', filter.issuedFrom);
-  if (filter.issuedTo) q = q.where('issued_at', '<', filter.issuedTo);
-  if (after) q = q.where((eb) => keysetAfter(eb, ['issued_at', 'credit_note_id'], 'desc', [after.at, after.id]));
-  const rows = await q.orderBy('issued_at', 'desc').orderBy('credit_note_id', 'desc').limit(page.limit + 1).execute();
-  return pageFrom(rows, page.limit, (last) => [iso(last.issued_at), last.credit_note_id], creditNoteItem);
-}
-
-/** The invoice, if it is this account's; another account's invoice is as absent as one that never existed. */
-async function requireAccountInvoice(db: ModuleDeps['readModels'], accountId: string, invoiceId: string) {
-  const row = await db.selectFrom('invoices').select(['invoice_id']).where('invoice_id', '=', invoiceId).where('account_id', '=', accountId).executeTakeFirst();
-  if (!row) throw new NotFoundError('invoice_not_found', `invoice ${invoiceId} does not exist`);
-}
-
-export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  const commandDeps = { eventStore: deps.eventStore, readModels: deps.readModels };
-  const settings = deps.settings as ModuleDeps['settings'] & { dunningSuspendAfterDays?: number };
-  const dunningConfig = { ...DEFAULT_DUNNING_CONFIG, suspendAfterDays: settings.dunningSuspendAfterDays ?? DEFAULT_DUNNING_CONFIG.suspendAfterDays };
+export function registerPaymentRoutes(routes: RouteRegistry, deps: PaymentRoutesDeps): void {
+  /** One page of an account's payments, newest recorded first. */
+  const paymentsPage = async (filter: PaymentFilter, page: Page) => {
+    const after = decodeTimestampCursor(page.cursor);
+    const { accountId, ...rest } = filter;
+    const rows = await deps.accountPaymentsPage(accountId, { ...rest, ...(after ? { after: [after.at, after.id] as const } : {}), limit: page.limit + 1 });
+    return pageFrom(rows, page.limit, (last) => [iso(last.recorded_at), last.payment_id], paymentItem);
+  };
+  /** One page of an account's credit notes, newest first. */
+  const creditNotesPage = async (filter: CreditNoteFilter, page: Page) => {
+    const after = decodeTimestampCursor(page.cursor);
+    const { accountId, ...rest } = filter;
+    const rows = await deps.accountCreditNotesPage(accountId, { ...rest, ...(after ? { after: [after.at, after.id] as const } : {}), limit: page.limit + 1 });
+    return pageFrom(rows, page.limit, (last) => [iso(last.issued_at), last.credit_note_id], creditNoteItem);
+  };
+  /** The invoice, if it is this account's; another account's invoice is as absent as one that never existed. */
+  const requireAccountInvoice = async (accountId: string, invoiceId: string) => {
+    if (!(await deps.findAccountInvoice(accountId, invoiceId))) throw new NotFoundError('invoice_not_found', `invoice ${invoiceId} does not exist`);
+  };
 
   routes.add({
     method: 'POST',
@@ -138,7 +134,7 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     body: RecordPaymentBody,
     responses: { 201: PaymentView, 200: PaymentView },
     async handler({ params, body, context }) {
-      const { created, payment } = await inBody(() => recordPayment(commandDeps, params.invoiceId, body, context));
+      const { created, payment } = await inBody(() => deps.recordPayment(params.invoiceId, body, context));
       return { status: created ? 201 : 200, body: payment };
     },
   });
@@ -153,7 +149,7 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     body: CreditNoteBody,
     responses: { 201: CreditNoteView },
     async handler({ params, body, context, newId }) {
-      const creditNote = await inBody(() => issueCreditNote(commandDeps, params.invoiceId, body, context, newId('credit-note')));
+      const creditNote = await inBody(() => deps.issueCreditNote(params.invoiceId, body, context, newId('credit-note')));
       return { status: 201, body: creditNote };
     },
   });
@@ -168,7 +164,7 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     body: VoidBody,
     responses: { 200: VoidView },
     async handler({ params, body, context }) {
-      return { status: 200, body: await inBody(() => voidInvoice(commandDeps, params.invoiceId, body, context)) };
+      return { status: 200, body: await inBody(() => deps.voidInvoice(params.invoiceId, body, context)) };
     },
   });
 
@@ -181,7 +177,7 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     params: AccountIdParams,
     responses: { 200: BalanceView },
     async handler({ params }) {
-      return { status: 200, body: await accountBalance(deps.readModels, params.accountId) };
+      return { status: 200, body: await deps.accountBalance(params.accountId) };
     },
   });
 
@@ -195,9 +191,9 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     query: PaymentListQuery,
     responses: { 200: pageOf(PaymentListItemView) },
     async handler({ params, query }) {
-      await requireAccount(deps.readModels, params.accountId);
+      await deps.requireAccount(params.accountId);
       const { limit, cursor, ...filter } = query;
-      return { status: 200, body: await paymentsPage(deps.readModels, { accountId: params.accountId, ...filter }, { limit, cursor }) };
+      return { status: 200, body: await paymentsPage({ accountId: params.accountId, ...filter }, { limit, cursor }) };
     },
   });
 
@@ -211,8 +207,8 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     query: PageQuery,
     responses: { 200: pageOf(PaymentListItemView) },
     async handler({ params, query }) {
-      await requireAccountInvoice(deps.readModels, params.accountId, params.invoiceId);
-      return { status: 200, body: await paymentsPage(deps.readModels, { accountId: params.accountId, invoiceId: params.invoiceId }, query) };
+      await requireAccountInvoice(params.accountId, params.invoiceId);
+      return { status: 200, body: await paymentsPage({ accountId: params.accountId, invoiceId: params.invoiceId }, query) };
     },
   });
 
@@ -226,9 +222,9 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     query: CreditNoteListQuery,
     responses: { 200: pageOf(CreditNoteListItemView) },
     async handler({ params, query }) {
-      await requireAccount(deps.readModels, params.accountId);
+      await deps.requireAccount(params.accountId);
       const { limit, cursor, ...filter } = query;
-      return { status: 200, body: await creditNotesPage(deps.readModels, { accountId: params.accountId, ...filter }, { limit, cursor }) };
+      return { status: 200, body: await creditNotesPage({ accountId: params.accountId, ...filter }, { limit, cursor }) };
     },
   });
 
@@ -242,8 +238,8 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     query: PageQuery,
     responses: { 200: pageOf(CreditNoteListItemView) },
     async handler({ params, query }) {
-      await requireAccountInvoice(deps.readModels, params.accountId, params.invoiceId);
-      return { status: 200, body: await creditNotesPage(deps.readModels, { accountId: params.accountId, invoiceId: params.invoiceId }, query) };
+      await requireAccountInvoice(params.accountId, params.invoiceId);
+      return { status: 200, body: await creditNotesPage({ accountId: params.accountId, invoiceId: params.invoiceId }, query) };
     },
   });
 
@@ -256,7 +252,7 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: ModuleDeps): 
     body: z.strictObject({}).optional(),
     responses: { 200: null },
     async handler({ context, request }) {
-      const summary = await runDunning({ ...commandDeps, config: dunningConfig }, new Date(context.occurredAt), context);
+      const summary = await deps.runDunning(new Date(context.occurredAt), context);
       request.log.info({ markedOverdue: summary.markedOverdue, reminders: summary.reminders, suspended: summary.suspended, reactivated: summary.reactivated, failed: summary.failed }, 'dunning run');
       return { status: 200, body: summary };
     },

@@ -1,14 +1,13 @@
-import { createPricebookCommands, type PricebookResult } from '../../commands/pricebook-commands.ts';
+import type { PricebookCommands, PricebookResult } from '../../commands/pricebook-commands.ts';
 import type { PlanTerms } from '../../domain/pricebook/pricebook-commands.ts';
 import type { PublishedPlan, PublishedVersion } from '../../domain/pricebook/pricebook-decider.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { Currency } from '../../domain/rating/money.ts';
 import type { PlanVersion } from '../../domain/rating/plan.ts';
-import { findPlan, listPlans, listPlanVersions } from '../../projections/pricebook/pricebook-queries.ts';
+import type { findPlan, listPlans, listPlanVersions } from '../../projections/pricebook/pricebook-queries.ts';
 import type { PlansTable, PlanVersionsTable } from '../../projections/pricebook/pricebook-tables.ts';
-import type { ModuleDeps } from '../module-deps.ts';
 import { decodeCursor, pageFrom, pageOf } from '../pagination.ts';
-import type { RouteRegistry } from '../route.ts';
+import type { Query, RouteRegistry } from '../route.ts';
 import {
   ListPlansQuery,
   PlanIdParams,
@@ -72,8 +71,15 @@ function decodePlanCursor(cursor: string | undefined): string | null {
   return decodeCursor(cursor, ['id'])?.[0] ?? null;
 }
 
-export function registerPricebookRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  const pricebook = createPricebookCommands(deps.eventStore);
+export interface PricebookRoutesDeps {
+  publishPlan: PricebookCommands['publishPlan'];
+  publishPlanVersion: PricebookCommands['publishVersion'];
+  listPlans: Query<typeof listPlans>;
+  findPlan: Query<typeof findPlan>;
+  listPlanVersions: Query<typeof listPlanVersions>;
+}
+
+export function registerPricebookRoutes(routes: RouteRegistry, deps: PricebookRoutesDeps): void {
 
   routes.add({
     method: 'POST',
@@ -86,7 +92,7 @@ export function registerPricebookRoutes(routes: RouteRegistry, deps: ModuleDeps)
     async handler({ body, context }) {
       const { planId, name, effectiveFrom, currency, monthlyFee, monthlyMinimum, taxRate, meters } = body;
       const terms = { currency: currency as Currency, monthlyFee, monthlyMinimum, taxRate, meters: meters as PlanTerms['meters'] };
-      return reply(await pricebook.publishPlan({ planId, name, effectiveFrom, terms }, context), planId);
+      return reply(await deps.publishPlan({ planId, name, effectiveFrom, terms }, context), planId);
     },
   });
 
@@ -103,7 +109,7 @@ export function registerPricebookRoutes(routes: RouteRegistry, deps: ModuleDeps)
       const { name, effectiveFrom, currency, monthlyFee, monthlyMinimum, taxRate, meters } = body;
       // Left out, the currency is the plan's own (it never changes); given, the decider compares.
       const terms = { ...(currency !== undefined ? { currency: currency as Currency } : {}), monthlyFee, monthlyMinimum, taxRate, meters: meters as PlanTerms['meters'] };
-      return reply(await pricebook.publishVersion({ planId: params.planId, ...(name !== undefined ? { name } : {}), effectiveFrom, terms }, context), params.planId);
+      return reply(await deps.publishPlanVersion({ planId: params.planId, ...(name !== undefined ? { name } : {}), effectiveFrom, terms }, context), params.planId);
     },
   });
 
@@ -116,7 +122,7 @@ export function registerPricebookRoutes(routes: RouteRegistry, deps: ModuleDeps)
     query: ListPlansQuery,
     responses: { 200: pageOf(PlanSummaryView) },
     async handler({ query }) {
-      const rows = await listPlans(deps.readModels, { limit: query.limit, afterPlanId: decodePlanCursor(query.cursor) });
+      const rows = await deps.listPlans({ limit: query.limit, afterPlanId: decodePlanCursor(query.cursor) });
       return { status: 200, body: pageFrom(rows, query.limit, (last) => [last.plan_id], summaryFromRow) };
     },
   });
@@ -130,9 +136,9 @@ export function registerPricebookRoutes(routes: RouteRegistry, deps: ModuleDeps)
     params: PlanIdParams,
     responses: { 200: PlanView },
     async handler({ params }) {
-      const row = await findPlan(deps.readModels, params.planId);
+      const row = await deps.findPlan(params.planId);
       if (!row) throw new NotFoundError('plan_not_found', `plan ${params.planId} does not exist`);
-      const versions = await listPlanVersions(deps.readModels, params.planId);
+      const versions = await deps.listPlanVersions(params.planId);
       return { status: 200, body: { ...summaryFromRow(row), versions: versions.map(versionFromRow) } };
     },
   });

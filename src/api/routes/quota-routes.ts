@@ -1,12 +1,11 @@
-import { createQuotaCommands, type QuotaResult } from '../../commands/quota-commands.ts';
+import type { QuotaCommands, QuotaResult } from '../../commands/quota-commands.ts';
 import type { QuotaRequest } from '../../domain/quota/quota-decider.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
-import { findAccountQuota, findQuotaRequest } from '../../projections/quotas/quota-queries.ts';
+import type { requireAccount } from '../../projections/accounts/accounts-queries.ts';
+import type { accountQuotaRequestsPage, findAccountQuota, findQuotaRequest } from '../../projections/quotas/quota-queries.ts';
 import type { QuotaRequestsTable } from '../../projections/quotas/quota-tables.ts';
-import type { ModuleDeps } from '../module-deps.ts';
-import { decodeTimestampCursor, keysetAfter, pageFrom, pageOf } from '../pagination.ts';
-import type { RouteRegistry } from '../route.ts';
+import { decodeTimestampCursor, pageFrom, pageOf } from '../pagination.ts';
+import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
   ListQuotaRequestsQuery,
@@ -55,9 +54,20 @@ function reply(status: number, { state, position }: QuotaResult, accountId: stri
   return { status, body: requestViewFromState(accountId, request), headers: position ? { 'event-position': position } : undefined };
 }
 
-export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  const quotas = createQuotaCommands(deps.eventStore, { defaultQuotaGiB: deps.settings.defaultQuotaGiB });
-  const defaultGiB = deps.settings.defaultQuotaGiB;
+export interface QuotaRoutesDeps {
+  /** an account's storage quota until an operator approves another */
+  defaultQuotaGiB: number;
+  requestQuotaIncrease: QuotaCommands['requestIncrease'];
+  approveQuotaRequest: QuotaCommands['approve'];
+  rejectQuotaRequest: QuotaCommands['reject'];
+  requireAccount: Query<typeof requireAccount>;
+  findAccountQuota: Query<typeof findAccountQuota>;
+  findQuotaRequest: Query<typeof findQuotaRequest>;
+  accountQuotaRequestsPage: Query<typeof accountQuotaRequestsPage>;
+}
+
+export function registerQuotaRoutes(routes: RouteRegistry, deps: QuotaRoutesDeps): void {
+  const defaultGiB = deps.defaultQuotaGiB;
 
   routes.add({
     method: 'GET',
@@ -68,9 +78,9 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): vo
     params: AccountIdParams,
     responses: { 200: QuotaView },
     async handler({ params }) {
-      await requireAccount(deps.readModels, params.accountId);
-      const row = await findAccountQuota(deps.readModels, params.accountId);
-      const pending = row?.pending_request_id ? await findQuotaRequest(deps.readModels, params.accountId, row.pending_request_id) : undefined;
+      await deps.requireAccount(params.accountId);
+      const row = await deps.findAccountQuota(params.accountId);
+      const pending = row?.pending_request_id ? await deps.findQuotaRequest(params.accountId, row.pending_request_id) : undefined;
       // No row, or no approved quota yet: the configured default is the quota, now and as configured.
       const quotaGiB = row?.quota_gib ?? null;
       return {
@@ -96,7 +106,7 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): vo
     body: RequestQuotaIncreaseBody,
     responses: { 201: QuotaRequestView },
     async handler({ params, body, context, newId }) {
-      const { requestId, ...result } = await quotas.requestIncrease({ accountId: params.accountId, ...body }, context, newId('quota-request'));
+      const { requestId, ...result } = await deps.requestQuotaIncrease({ accountId: params.accountId, ...body }, context, newId('quota-request'));
       const outcome = reply(201, result, params.accountId, requestId);
       return { ...outcome, headers: { ...outcome.headers, location: `/accounts/${params.accountId}/quota/requests/${requestId}` } };
     },
@@ -113,11 +123,12 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): vo
     responses: { 200: pageOf(QuotaRequestView) },
     async handler({ params, query }) {
       const after = decodeTimestampCursor(query.cursor);
-      await requireAccount(deps.readModels, params.accountId);
-      let q = deps.readModels.selectFrom('quota_requests').selectAll().where('account_id', '=', params.accountId);
-      if (query.status) q = q.where('status', '=', query.status);
-      if (after) q = q.where((eb) => keysetAfter(eb, ['requested_at', 'request_id'], 'desc', [after.at, after.id]));
-      const rows = await q.orderBy('requested_at', 'desc').orderBy('request_id', 'desc').limit(query.limit + 1).execute();
+      await deps.requireAccount(params.accountId);
+      const rows = await deps.accountQuotaRequestsPage(params.accountId, {
+        ...(query.status ? { status: query.status } : {}),
+        ...(after ? { after: [after.at, after.id] as const } : {}),
+        limit: query.limit + 1,
+      });
       return { status: 200, body: pageFrom(rows, query.limit, (last) => [iso(last.requested_at), last.request_id], requestViewFromRow) };
     },
   });
@@ -132,7 +143,7 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): vo
     body: QuotaDecisionBody,
     responses: { 200: QuotaRequestView },
     async handler({ params, body, context }) {
-      return reply(200, await quotas.approve({ ...params, note: body.note }, context), params.accountId, params.requestId);
+      return reply(200, await deps.approveQuotaRequest({ ...params, note: body.note }, context), params.accountId, params.requestId);
     },
   });
 
@@ -146,7 +157,7 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: ModuleDeps): vo
     body: QuotaDecisionBody,
     responses: { 200: QuotaRequestView },
     async handler({ params, body, context }) {
-      return reply(200, await quotas.reject({ ...params, note: body.note }, context), params.accountId, params.requestId);
+      return reply(200, await deps.rejectQuotaRequest({ ...params, note: body.note }, context), params.accountId, params.requestId);
     },
   });
 }

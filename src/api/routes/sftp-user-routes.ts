@@ -1,9 +1,9 @@
-import { createSftpUserCommands } from '../../commands/sftp-user-commands.ts';
+import type { SftpUserCommands } from '../../commands/sftp-user-commands.ts';
 import type { SftpUserState } from '../../domain/sftp-user/sftp-user-decider.ts';
 import { NotFoundError } from '../../domain/errors.ts';
+import type { findSftpUser } from '../../projections/sftp-users/sftp-user-queries.ts';
 import type { SftpUsersTable } from '../../projections/sftp-users/sftp-user-tables.ts';
-import type { ModuleDeps } from '../module-deps.ts';
-import type { RouteRegistry } from '../route.ts';
+import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import { NoInputBody, RecordSftpProvisionedBody, SftpBucketParams, SftpUserView, SftpUserWithPasswordView } from '../schemas/sftp-user-schemas.ts';
 import { iso, isoOrNull } from './iso.ts';
@@ -44,8 +44,17 @@ const withPassword = (view: SftpUserView, password: string | null) => (password 
 /** A retry that found what its lost first answer recorded: that password is not shown. */
 const passwordOmitted = (password: string | null): Record<string, string> => (password === null ? { 'secrets-omitted': 'password' } : {});
 
-export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  const sftp = createSftpUserCommands({ eventStore: deps.eventStore, secrets: deps.secrets });
+export interface SftpUserRoutesDeps {
+  createSftpUser: SftpUserCommands['create'];
+  resetSftpPassword: SftpUserCommands['resetPassword'];
+  mapSftpBucket: SftpUserCommands['mapBucket'];
+  unmapSftpBucket: SftpUserCommands['unmapBucket'];
+  disableSftpUser: SftpUserCommands['disable'];
+  recordSftpUserProvisioned: SftpUserCommands['recordProvisioned'];
+  findSftpUser: Query<typeof findSftpUser>;
+}
+
+export function registerSftpUserRoutes(routes: RouteRegistry, deps: SftpUserRoutesDeps): void {
 
   routes.add({
     method: 'POST',
@@ -58,7 +67,7 @@ export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps):
     responses: { 201: SftpUserWithPasswordView },
     secretFields: ['password'],
     async handler({ params, context, newId }) {
-      const { result, password } = await sftp.create(params.accountId, context, newId('sftp-user'));
+      const { result, password } = await deps.createSftpUser(params.accountId, context, newId('sftp-user'));
       return {
         status: 201,
         body: withPassword(sftpUserViewFromState(result.state), password),
@@ -76,7 +85,7 @@ export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps):
     params: AccountIdParams,
     responses: { 200: SftpUserView },
     async handler({ params }) {
-      const row = await deps.readModels.selectFrom('sftp_users').selectAll().where('account_id', '=', params.accountId).executeTakeFirst();
+      const row = await deps.findSftpUser(params.accountId);
       if (!row) throw new NotFoundError('sftp_user_not_found', `account ${params.accountId} has no SFTP user`);
       return { status: 200, body: sftpUserViewFromRow(row) };
     },
@@ -93,7 +102,7 @@ export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps):
     responses: { 200: SftpUserWithPasswordView },
     secretFields: ['password'],
     async handler({ params, context, newId }) {
-      const { result, password } = await sftp.resetPassword(params.accountId, context, newId('sftp-password-reset'));
+      const { result, password } = await deps.resetSftpPassword(params.accountId, context, newId('sftp-password-reset'));
       return { status: 200, body: withPassword(sftpUserViewFromState(result.state), password), headers: { ...positionHeader(result.position), ...passwordOmitted(password) } };
     },
   });
@@ -107,7 +116,7 @@ export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps):
     params: SftpBucketParams,
     responses: { 200: SftpUserView },
     async handler({ params, context }) {
-      const result = await sftp.mapBucket(params, context);
+      const result = await deps.mapSftpBucket(params, context);
       return { status: 200, body: sftpUserViewFromState(result.state), headers: positionHeader(result.position) };
     },
   });
@@ -121,7 +130,7 @@ export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps):
     params: SftpBucketParams,
     responses: { 200: SftpUserView },
     async handler({ params, context }) {
-      const result = await sftp.unmapBucket(params, context);
+      const result = await deps.unmapSftpBucket(params, context);
       return { status: 200, body: sftpUserViewFromState(result.state), headers: positionHeader(result.position) };
     },
   });
@@ -136,7 +145,7 @@ export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps):
     body: NoInputBody,
     responses: { 200: SftpUserView },
     async handler({ params, context }) {
-      const result = await sftp.disable(params.accountId, context);
+      const result = await deps.disableSftpUser(params.accountId, context);
       return { status: 200, body: sftpUserViewFromState(result.state), headers: positionHeader(result.position) };
     },
   });
@@ -151,7 +160,7 @@ export function registerSftpUserRoutes(routes: RouteRegistry, deps: ModuleDeps):
     body: RecordSftpProvisionedBody,
     responses: { 200: SftpUserView },
     async handler({ params, body, context }) {
-      const result = await sftp.recordProvisioned({ accountId: params.accountId, dataKeyId: body.dataKeyId }, context);
+      const result = await deps.recordSftpUserProvisioned({ accountId: params.accountId, dataKeyId: body.dataKeyId }, context);
       return { status: 200, body: sftpUserViewFromState(result.state), headers: positionHeader(result.position) };
     },
   });

@@ -1,8 +1,7 @@
-import { createSubscriptionCommands } from '../../commands/subscription-commands.ts';
-import { requireAccount } from '../../projections/accounts/accounts-queries.ts';
-import { listSubscriptionChanges } from '../../projections/subscriptions/subscription-queries.ts';
-import type { ModuleDeps } from '../module-deps.ts';
-import type { RouteRegistry } from '../route.ts';
+import type { SubscriptionCommands } from '../../commands/subscription-commands.ts';
+import type { requireAccount } from '../../projections/accounts/accounts-queries.ts';
+import type { listSubscriptionChanges } from '../../projections/subscriptions/subscription-queries.ts';
+import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import { ChangeSubscriptionBody, SubscriptionView, type SubscriptionChangeView } from '../schemas/subscription-schemas.ts';
 import { iso } from './iso.ts';
@@ -23,8 +22,13 @@ function subscriptionView(accountId: string, history: SubscriptionChangeView[], 
   };
 }
 
-export function registerSubscriptionRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  const subscriptions = createSubscriptionCommands(deps.eventStore);
+export interface SubscriptionRoutesDeps {
+  changeSubscription: SubscriptionCommands['change'];
+  requireAccount: Query<typeof requireAccount>;
+  listSubscriptionChanges: Query<typeof listSubscriptionChanges>;
+}
+
+export function registerSubscriptionRoutes(routes: RouteRegistry, deps: SubscriptionRoutesDeps): void {
 
   routes.add({
     method: 'PUT',
@@ -36,7 +40,7 @@ export function registerSubscriptionRoutes(routes: RouteRegistry, deps: ModuleDe
     body: ChangeSubscriptionBody,
     responses: { 200: SubscriptionView },
     async handler({ params, body, context }) {
-      const { state, position } = await subscriptions.change({ accountId: params.accountId, planId: body.planId, ...(body.effectiveAt ? { effectiveAt: body.effectiveAt } : {}) }, context);
+      const { state, position } = await deps.changeSubscription({ accountId: params.accountId, planId: body.planId, ...(body.effectiveAt ? { effectiveAt: body.effectiveAt } : {}) }, context);
       const history = state.status === 'none' ? [] : state.changes.map(({ planId, previousPlanId, effectiveAt, changedAt }) => ({ planId, previousPlanId, effectiveAt: iso(effectiveAt), changedAt: iso(changedAt) }));
       return { status: 200, body: subscriptionView(params.accountId, history, context.occurredAt), headers: position ? { 'event-position': position } : undefined };
     },
@@ -51,8 +55,8 @@ export function registerSubscriptionRoutes(routes: RouteRegistry, deps: ModuleDe
     params: AccountIdParams,
     responses: { 200: SubscriptionView },
     async handler({ params, context }) {
-      await requireAccount(deps.readModels, params.accountId);
-      const rows = await listSubscriptionChanges(deps.readModels, params.accountId);
+      await deps.requireAccount(params.accountId);
+      const rows = await deps.listSubscriptionChanges(params.accountId);
       const history = rows.map((r) => ({ planId: r.plan_id, previousPlanId: r.previous_plan_id, effectiveAt: iso(r.effective_at), changedAt: iso(r.changed_at) }));
       return { status: 200, body: subscriptionView(params.accountId, history, context.occurredAt) };
     },

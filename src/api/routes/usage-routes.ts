@@ -1,14 +1,16 @@
 import { ValidationError } from '../../domain/errors.ts';
-import type { ModuleDeps } from '../module-deps.ts';
+import type { UsageIngestion } from '../../commands/usage-ingestion.ts';
 import type { RouteRegistry } from '../route.ts';
 import { UsageBatchBody, UsageBatchResult } from '../schemas/usage-schemas.ts';
 
 const tags = ['usage'];
 
-export function registerUsageRoutes(routes: RouteRegistry, deps: ModuleDeps): void {
-  // Shared with the metering collectors: one set of hot-stream ledgers per process.
-  const { ingestion } = deps;
+export interface UsageRoutesDeps {
+  /** the process's one ingestion, shared with the metering collectors (one set of hot-stream ledgers) */
+  ingestUsage: UsageIngestion['ingest'];
+}
 
+export function registerUsageRoutes(routes: RouteRegistry, deps: UsageRoutesDeps): void {
   routes.add({
     method: 'POST',
     url: '/usage',
@@ -19,7 +21,7 @@ export function registerUsageRoutes(routes: RouteRegistry, deps: ModuleDeps): vo
     responses: { 200: UsageBatchResult },
     async handler({ body, context }) {
       try {
-        return { status: 200, body: await ingestion.ingest(body.samples, context) };
+        return { status: 200, body: await deps.ingestUsage(body.samples, context) };
       } catch (error) {
         // The domain names items `samples[3].bytes`; in the request they are under `body`.
         if (error instanceof ValidationError) throw new ValidationError(error.issues.map((i) => ({ ...i, path: `body.${i.path}` })), error.code);

@@ -42,3 +42,9 @@ export async function accountBucketsPage(db: Kysely<ReadModelDatabase>, accountI
   if (rows.length === 0) return null;
   return rows.filter((row) => row.bucket_id !== null) as BucketsTable[];
 }
+
+/** The S3 names of the buckets storage holds for us now (provisioned, or being deleted), by name. */
+export async function meteredBucketNames(db: Kysely<ReadModelDatabase>): Promise<string[]> {
+  const rows = await db.selectFrom('buckets').select('name').where('status', 'in', ['provisioned', 'deleting']).orderBy('name').execute();
+  return rows.map((r) => r.name);
+}

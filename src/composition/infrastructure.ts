@@ -6,13 +6,13 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
-import { PostgresSecretSealer } from './secrets/postgres-secret-sealer.ts';
+import { PostgresSecretSealer } from '../adapters/secrets/postgres-secret-sealer.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
-import { EventStoreDbEventStore } from './event-store/eventstoredb-event-store.ts';
-import { PostgresEventStore } from './event-store/postgres-event-store.ts';
-import { createKysely, createPool } from './postgres/database.ts';
-import { startEmbeddedPostgres } from './postgres/embedded-postgres.ts';
-import { migrateReadModels } from './postgres/migrate.ts';
+import { EventStoreDbEventStore } from '../adapters/event-store/eventstoredb-event-store.ts';
+import { PostgresEventStore } from '../adapters/event-store/postgres-event-store.ts';
+import { createKysely, createPool } from '../adapters/postgres/database.ts';
+import { startEmbeddedPostgres } from '../adapters/postgres/embedded-postgres.ts';
+import { migrateReadModels } from '../adapters/postgres/migrate.ts';
 
 export interface Infrastructure {
   eventStore: EventStore;

@@ -3,10 +3,10 @@ import type { Mailer, SmtpSettings } from '../ports/mailer.ts';
 import type { ObjectStorage } from '../ports/object-storage.ts';
 import type { SftpServer } from '../ports/sftp-server.ts';
 import type { StorageAdmin } from '../ports/storage-admin.ts';
-import { createMailer } from './email/index.ts';
-import { createSmtpHostGuard, type SmtpHostGuard } from './email/smtp-host-guard.ts';
-import { createMinioAdapters } from './minio/index.ts';
-import { createSftpgoServer } from './sftpgo/index.ts';
+import { createMailer } from '../adapters/email/index.ts';
+import { createSmtpHostGuard, type SmtpHostGuard } from '../adapters/email/smtp-host-guard.ts';
+import { createMinioAdapters } from '../adapters/minio/index.ts';
+import { createSftpgoServer } from '../adapters/sftpgo/index.ts';
 
 /** The outside world, as configured: null where a service is not, so its work waits visibly. */
 export interface Integrations {

@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import type { CollectorDeps } from '../commands/metering-collectors.ts';
+import type { AccessKeyExpiryDeps } from '../commands/access-key-expiry.ts';
+import type { BillingRunDeps } from '../commands/billing-run.ts';
+import type { DunningDeps } from '../commands/dunning.ts';
+import type { RatingPlanLoader } from '../commands/invoice-inputs.ts';
+import type { PaymentDeps } from '../commands/payment-commands.ts';
+import type { QuotaThresholdDeps } from '../commands/quota-thresholds.ts';
+import type { UsageIngestion } from '../commands/usage-ingestion.ts';
+import type { Config } from '../config.ts';
+import { DEFAULT_DUNNING_CONFIG } from '../domain/invoice/dunning-rules.ts';
+import type { EventStore } from '../ports/event-store.ts';
+import { activeKeysExpiringBetween } from '../projections/access-keys/access-key-queries.ts';
+import { meteredBucketNames } from '../projections/buckets/bucket-queries.ts';
+import { projectionCheckpoint } from '../projections/checkpoint-queries.ts';
+import { locateInvoice, openInvoices, voidedInvoice } from '../projections/invoices/invoice-queries.ts';
+import { approvedQuotasGiB } from '../projections/quotas/quota-queries.ts';
+import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import { saveCollectorRun } from '../projections/usage/collector-run-queries.ts';
+import { storedBytesByAccount } from '../projections/usage/usage-queries.ts';
+import { queriesOn } from './read-models.ts';
+
+/**
+ * What the billing, dunning, metering, quota and key-expiry work reads, as named functions:
+ * the scheduled jobs, the operator routes that run them now, and tests get them from here.
+ */
+export interface Stores {
+  eventStore: EventStore;
+  readModels: Kysely<ReadModelDatabase>;
+}
+
+export function billingRunDeps({ eventStore }: Stores, config: Config, loadRatingPlan: RatingPlanLoader): BillingRunDeps {
+  return {
+    eventStore,
+    loadRatingPlan,
+    graceHours: config.billingGraceHours,
+    concurrency: config.billingConcurrency,
+    minDaysToPay: config.invoiceMinDaysToPay,
+    // the time-zone database dates are computed with, recorded on each invoice issued
+    tzDataVersion: process.versions.tz,
+  };
+}
+
+export function dunningDeps({ eventStore, readModels }: Stores, config?: Pick<Config, 'dunningSuspendAfterDays'>): DunningDeps {
+  const on = queriesOn(readModels);
+  return {
+    eventStore,
+    projectionCheckpoint: on(projectionCheckpoint),
+    openInvoices: on(openInvoices),
+    ...(config ? { config: { ...DEFAULT_DUNNING_CONFIG, suspendAfterDays: config.dunningSuspendAfterDays } } : {}),
+  };
+}
+
+export function paymentDeps({ eventStore, readModels }: Stores): PaymentDeps {
+  const on = queriesOn(readModels);
+  return { eventStore, locateInvoice: on(locateInvoice), voidedInvoice: on(voidedInvoice) };
+}
+
+export function quotaThresholdDeps({ eventStore, readModels }: Stores, defaultQuotaGiB: number): QuotaThresholdDeps {
+  const on = queriesOn(readModels);
+  return { eventStore, defaultQuotaGiB, projectionCheckpoint: on(projectionCheckpoint), approvedQuotasGiB: on(approvedQuotasGiB), storedBytesByAccount: on(storedBytesByAccount) };
+}
+
+export function accessKeyExpiryDeps({ eventStore, readModels }: Stores): AccessKeyExpiryDeps {
+  return { eventStore, activeKeysExpiringBetween: queriesOn(readModels)(activeKeysExpiringBetween) };
+}
+
+export function collectorDeps(readModels: Kysely<ReadModelDatabase>, ingestion: UsageIngestion): CollectorDeps {
+  const on = queriesOn(readModels);
+  return { ingestion, meteredBucketNames: on(meteredBucketNames), saveCollectorRun: on(saveCollectorRun) };
+}

@@ -1,0 +1,44 @@
+import { createAccessKeyCommands } from '../commands/access-key-commands.ts';
+import { createBucketCommands } from '../commands/bucket-commands.ts';
+import { createSftpUserCommands } from '../commands/sftp-user-commands.ts';
+import type { Config } from '../config.ts';
+import type { ProjectionRunner } from '../projections/projection-runner.ts';
+import { accessKeyProvisioningReactor } from '../reactors/access-key-provisioning-reactor.ts';
+import { bucketProvisioningReactor } from '../reactors/bucket-provisioning-reactor.ts';
+import { emailReactor } from '../reactors/email-reactor.ts';
+import type { Reactor } from '../reactors/reactor.ts';
+import { sftpProvisioningReactor } from '../reactors/sftp-provisioning-reactor.ts';
+import type { Infrastructure } from './infrastructure.ts';
+import type { Integrations } from './integrations.ts';
+
+/** Every reactor: the work the outside world is owed, each fed from the log with its own checkpoint. */
+export function reactorsOf(infrastructure: Pick<Infrastructure, 'eventStore' | 'readModels' | 'secrets'>, integrations: Integrations, config: Config, runner: ProjectionRunner): Reactor[] {
+  const { eventStore, readModels, secrets } = infrastructure;
+  return [
+    bucketProvisioningReactor({ objectStorage: integrations.objectStorage, storageAdmin: integrations.storageAdmin, buckets: createBucketCommands(eventStore) }),
+    accessKeyProvisioningReactor({
+      storageAdmin: integrations.storageAdmin,
+      secrets,
+      accessKeys: createAccessKeyCommands({ eventStore, secrets, keyRotationGraceHours: config.accessKeyRotationGraceHours }),
+      eventStore,
+      readModels,
+      projectionLag: (projection) => runner.lagOf(projection),
+    }),
+    sftpProvisioningReactor({
+      sftpServer: integrations.sftpServer,
+      storageAdmin: integrations.storageAdmin,
+      s3: integrations.sftpS3,
+      secrets,
+      sftpUsers: createSftpUserCommands({ eventStore, secrets }),
+      eventStore,
+    }),
+    emailReactor({
+      mailer: integrations.mailer,
+      platformSmtp: integrations.platformSmtp,
+      eventStore,
+      secrets,
+      portalUrl: config.portalUrl,
+      checkAccountSmtpHost: integrations.accountSmtpGuard,
+    }),
+  ];
+}

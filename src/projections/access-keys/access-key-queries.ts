@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { ReadModelDatabase } from '../read-model-database.ts';
+import type { AccessKeysTable } from './access-key-tables.ts';
+
+export interface AccessKeysPage {
+  /** active and expired are told apart at `now`: an active key past its expiry is expired */
+  status?: 'active' | 'revoked' | 'expired';
+  now: string;
+  /** after this (issued_at, key_id), newest first */
+  after?: readonly [string, string];
+  limit: number;
+}
+
+/** A page of the account's access keys, newest first. */
+export function accessKeysPage(db: Kysely<ReadModelDatabase>, accountId: string, page: AccessKeysPage): Promise<AccessKeysTable[]> {
+  const { now, after } = page;
+  let q = db.selectFrom('access_keys').selectAll().where('account_id', '=', accountId);
+  if (page.status === 'revoked') q = q.where('status', '=', 'revoked');
+  if (page.status === 'active') q = q.where('status', '=', 'active').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+  if (page.status === 'expired') q = q.where('status', '=', 'active').where('expires_at', '<=', now);
+  if (after) q = q.where((eb) => eb(eb.refTuple('issued_at', 'key_id'), '<', eb.tuple(after[0], after[1])));
+  return q.orderBy('issued_at', 'desc').orderBy('key_id', 'desc').limit(page.limit).execute();
+}
+
+/** The key only if it is this account's. */
+export function findAccessKey(db: Kysely<ReadModelDatabase>, accountId: string, keyId: string): Promise<AccessKeysTable | undefined> {
+  return db.selectFrom('access_keys').selectAll().where('key_id', '=', keyId).where('account_id', '=', accountId).executeTakeFirst();
+}
+
+/** The active keys expiring in (from, until]: what the key-expiry job notices, soonest first. */
+export async function activeKeysExpiringBetween(db: Kysely<ReadModelDatabase>, from: string, until: string): Promise<string[]> {
+  const rows = await db.selectFrom('access_keys').select('key_id').where('status', '=', 'active').where('expires_at', '>', from).where('expires_at', '<=', until).orderBy('expires_at').execute();
+  return rows.map((row) => row.key_id);
+}

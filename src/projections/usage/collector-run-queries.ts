@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { ReadModelDatabase } from '../read-model-database.ts';
+
+/** What one metering collector run gave, or why it failed. */
+export type CollectorRunOutcome = { summary: { bucketsRead: number; samplesRecorded: number; unread: string[] } } | { error: string };
+
+/** Remembers a collector's last run (and adds up the samples it recorded) for `ops status`. */
+export async function saveCollectorRun(db: Kysely<ReadModelDatabase>, collector: string, now: Date, outcome: CollectorRunOutcome): Promise<void> {
+  const values =
+    'summary' in outcome
+      ? {
+          last_run_at: now,
+          last_success_at: now,
+          last_error: outcome.summary.unread.length > 0 ? `not read: ${outcome.summary.unread.slice(0, 20).join(', ')}` : null,
+          buckets_read: outcome.summary.bucketsRead,
+        }
+      : { last_run_at: now, last_error: outcome.error };
+  const added = 'summary' in outcome ? String(outcome.summary.samplesRecorded) : '0';
+  await db
+    .insertInto('collector_runs')
+    .values({ collector, ...values, samples_recorded: added })
+    .onConflict((oc) =>
+      oc.column('collector').doUpdateSet((eb) => ({ ...values, samples_recorded: eb(eb.ref('collector_runs.samples_recorded'), '+', eb.val(added)) }) as never),
+    )
+    .execute();
+}
