@@ -7,7 +7,8 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { accountDecider } from '../src/domain/account/account-decider.ts';
 import { accountStream } from '../src/domain/account/account-streams.ts';
 import { DomainError } from '../src/domain/errors.ts';
-import { auditInvoice, findInvoice as findInvoiceInStream } from '../src/commands/invoice-audit.ts';
+import { auditInvoice } from '../src/commands/invoice-audit.ts';
+import { explainInvoice } from '../src/commands/invoice-explanation.ts';
 import { compose, type Application } from '../src/main.ts';
 import { INTEGRATION_USAGE, integrationCommands } from './integration-commands.ts';
 import { printStatus } from './status-command.ts';
@@ -107,18 +108,8 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
 
   async 'explain-invoice'(app, [number]) {
     const invoice = await findInvoice(app, number);
-    const { drafted, voided } = await findInvoiceInStream(app.infrastructure.eventStore, invoice.account_id, invoice.period, invoice.invoice_id);
-    const { rated, inputs } = drafted;
-    console.log(`Invoice ${number}${voided ? ' (voided)' : ''}, account ${invoice.account_id}, period ${rated.period} (${rated.periodStart} to ${rated.periodEnd}, ${rated.timeZone}).`);
-    console.log(`Computed by ${inputs.engineVersion} from ${inputs.usageStream} up to revision ${inputs.usageStreamRevision ?? '(empty)'}, plans ${inputs.planVersions.map((p) => `${p.planId} v${p.version}`).join(', ')}.`);
-    for (const adjusted of inputs.adjustedPeriods ?? []) {
-      console.log(
-        `Late usage of ${adjusted.period}: rated again from ${adjusted.usageStream} up to revision ${adjusted.usageStreamRevision ?? '(empty)'}, plans ${adjusted.planVersions.map((p) => `${p.planId} v${p.version}`).join(', ')}, against what ${adjusted.billedOn.map((r) => r.number).join(', ')} billed for it.`,
-      );
-    }
-    if (inputs.billedElsewhere) console.log(`Replaces a voided invoice: takes off what ${inputs.billedElsewhere.billedOn.map((r) => r.number).join(', ')} already billed for ${rated.period} as adjustments.`);
-    rated.lines.forEach((line, i) => console.log(`\n${i + 1}. ${line.kind}: ${line.amount} ${rated.currency}\n   ${line.explanation}`));
-    console.log(`\nSubtotal ${rated.subtotal}; tax ${rated.tax}; credit applied ${rated.creditApplied}; total ${rated.total} ${rated.currency}.`);
+    const explanation = await explainInvoice(app.infrastructure.eventStore, { accountId: invoice.account_id, period: invoice.period, invoiceId: invoice.invoice_id });
+    for (const paragraph of explanation.text) console.log(paragraph);
     return 0;
   },
 
