@@ -10,6 +10,9 @@ import { registerAuditLogRoutes, type AuditLogRoutesDeps } from './routes/audit-
 import { registerBucketRoutes, type BucketRoutesDeps } from './routes/bucket-routes.ts';
 import { registerMemberRoutes, type MemberRoutesDeps } from './routes/member-routes.ts';
 import { registerNotificationRoutes, type NotificationRoutesDeps } from './routes/notification-routes.ts';
+import { registerUsageDailyRoutes, type UsageDailyRoutesDeps } from './routes/usage-daily-routes.ts';
+import { registerInvoiceExplanationRoutes, type InvoiceExplanationRoutesDeps } from './routes/invoice-explanation-routes.ts';
+import { registerPortalStatic } from './portal-static.ts';
 import { registerQuotaRoutes, type QuotaRoutesDeps } from './routes/quota-routes.ts';
 import { registerSftpUserRoutes, type SftpUserRoutesDeps } from './routes/sftp-user-routes.ts';
 import { registerPricebookRoutes, type PricebookRoutesDeps } from './routes/pricebook-routes.ts';
@@ -36,6 +39,8 @@ export interface RoutesDeps {
   payments: PaymentRoutesDeps;
   auditLog: AuditLogRoutesDeps;
   notifications: NotificationRoutesDeps;
+  usageDaily: UsageDailyRoutesDeps;
+  invoiceExplanation: InvoiceExplanationRoutesDeps;
 }
 
 export interface ApiDeps {
@@ -110,7 +115,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerPaymentRoutes(routes, deps.routes.payments);
   registerAuditLogRoutes(routes, deps.routes.auditLog);
   registerNotificationRoutes(routes, deps.routes.notifications);
+  registerUsageDailyRoutes(routes, deps.routes.usageDaily);
+  registerInvoiceExplanationRoutes(routes, deps.routes.invoiceExplanation);
   routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: deps.idempotency });
+  registerPortalStatic(app);
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => {

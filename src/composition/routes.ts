@@ -17,6 +17,8 @@ import { createSftpUserCommands } from '../commands/sftp-user-commands.ts';
 import type { StreamChangeFeed } from '../commands/stream-change-feed.ts';
 import { createSubscriptionCommands } from '../commands/subscription-commands.ts';
 import { createUsageEstimates } from '../commands/usage-estimate.ts';
+import { createDailyUsageReader } from '../commands/usage-daily.ts';
+import { explainInvoice } from '../commands/invoice-explanation.ts';
 import type { UsageIngestion } from '../commands/usage-ingestion.ts';
 import { createUsageSoFarInputs } from '../commands/usage-so-far-inputs.ts';
 import type { Config } from '../config.ts';
@@ -169,5 +171,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       accountNotificationsPage: on(accountNotificationsPage),
       unreadNotificationCount: on(unreadNotificationCount),
     },
+    usageDaily: { readDailyUsage: createDailyUsageReader({ eventStore, accountTimeZone: async (accountId) => (await usageInputs.account(accountId))?.timeZone ?? null }) },
+    invoiceExplanation: { findAccountInvoice: on(findAccountInvoice), explainInvoice: (invoice) => explainInvoice(eventStore, invoice) },
   };
 }

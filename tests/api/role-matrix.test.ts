@@ -45,8 +45,10 @@ const MATRIX: Record<string, Row> = {
 
   'POST /operator/billing-runs': { operatorOnly: true },
   'GET /accounts/{accountId}/usage': { roles: ALL },
+  'GET /accounts/{accountId}/usage/daily': { roles: ALL },
   'GET /accounts/{accountId}/invoices': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'GET /accounts/{accountId}/invoices/{invoiceId}': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'GET /accounts/{accountId}/invoices/{invoiceId}/explanation': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'GET /invoices/{invoiceId}/audit': { operatorOnly: true },
   'POST /invoices/{invoiceId}/payments': { operatorOnly: true },
   'POST /invoices/{invoiceId}/credit-notes': { operatorOnly: true },
