@@ -219,3 +219,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
 }
 
+
+/**
+ * The base of the links in mail (the invitation's accept page): PORTAL_URL, or the portal this
+ * service serves itself at /portal. A wildcard listen address is reached as localhost.
+ */
+export function portalUrlOf(config: Pick<Config, 'portalUrl' | 'host' | 'port'>): string {
+  if (config.portalUrl !== null) return config.portalUrl;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}/portal`;
+}

@@ -1,7 +1,7 @@
 import { createAccessKeyCommands } from '../commands/access-key-commands.ts';
 import { createBucketCommands } from '../commands/bucket-commands.ts';
 import { createSftpUserCommands } from '../commands/sftp-user-commands.ts';
-import type { Config } from '../config.ts';
+import { portalUrlOf, type Config } from '../config.ts';
 import type { ProjectionRunner } from '../projections/projection-runner.ts';
 import { accessKeyProvisioningReactor } from '../reactors/access-key-provisioning-reactor.ts';
 import { bucketProvisioningReactor } from '../reactors/bucket-provisioning-reactor.ts';
@@ -37,7 +37,7 @@ export function reactorsOf(infrastructure: Pick<Infrastructure, 'eventStore' | '
       platformSmtp: integrations.platformSmtp,
       eventStore,
       secrets,
-      portalUrl: config.portalUrl,
+      portalUrl: portalUrlOf(config),
       checkAccountSmtpHost: integrations.accountSmtpGuard,
     }),
   ];
