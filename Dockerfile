@@ -17,6 +17,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The customer portal's static files, served from the repository root (src/api/portal-static.ts).
+COPY portal ./portal
 # `npm run ops` checks dist/ against the sources first; with none in the image it runs dist/.
 COPY scripts ./scripts
 USER node
