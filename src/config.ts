@@ -63,6 +63,8 @@ const ConfigSchema = z.object({
   SMTP_FROM: z.string().trim().min(3).optional(),
   /** "allow" lets an account's own SMTP server be an internal address (development, tests) */
   ACCOUNT_SMTP_INTERNAL_HOSTS: z.enum(['refuse', 'allow']).default('refuse'),
+  /** "true" lets webhooks be plain http:// to loopback and reach this machine (development, tests) */
+  WEBHOOK_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
   /** base of links in mail (invitations); unset: invitation mail waits */
   PORTAL_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   /** cron (UTC) of the check for keys expiring within 7 days; "off" disables it */
@@ -133,6 +135,7 @@ export type Config = Readonly<{
   sftpgo: { url: string; adminUser: string; adminPassword: string; s3Endpoint: string | null } | null;
   smtp: { host: string; port: number; secure: boolean; auth: { user: string; pass: string } | null; from: string } | null;
   accountSmtpInternalHosts: 'refuse' | 'allow';
+  webhookAllowLoopback: boolean;
   portalUrl: string | null;
   keyExpiryCron: string;
   quotaCheckCron: string;
@@ -206,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : null,
     accountSmtpInternalHosts: c.ACCOUNT_SMTP_INTERNAL_HOSTS,
+    webhookAllowLoopback: c.WEBHOOK_ALLOW_LOOPBACK === 'true',
     portalUrl: c.PORTAL_URL ?? null,
     keyExpiryCron: c.KEY_EXPIRY_CRON,
     quotaCheckCron: c.QUOTA_CHECK_CRON,

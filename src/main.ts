@@ -32,6 +32,7 @@ import { quotaProjections } from './projections/quotas/quota-projections.ts';
 import { sftpUserProjections } from './projections/sftp-users/sftp-user-projections.ts';
 import { subscriptionProjections } from './projections/subscriptions/subscription-projections.ts';
 import { usageProjections } from './projections/usage/usage-projections.ts';
+import { webhooksProjection } from './projections/webhooks/webhooks-projection.ts';
 import { ReactorRunner } from './reactors/reactor-runner.ts';
 
 export { reactorsOf } from './composition/reactors.ts';
@@ -52,6 +53,7 @@ export const projections: readonly Projection[] = [
   ...invoiceProjections,
   ...paymentProjections,
   ...notificationProjections,
+  webhooksProjection,
   ...auditLogProjections,
 ];
 

@@ -21,6 +21,7 @@ import { registerUsageRoutes, type UsageRoutesDeps } from './routes/usage-routes
 import { registerInvoiceRoutes, type InvoiceRoutesDeps } from './routes/invoice-routes.ts';
 import { registerPaymentRoutes, type PaymentRoutesDeps } from './routes/payment-routes.ts';
 import { registerUsagePortalRoutes, type UsagePortalRoutesDeps } from './routes/usage-portal-routes.ts';
+import { registerWebhookRoutes, type WebhookRoutesDeps } from './routes/webhook-routes.ts';
 import { registerSystemRoutes, type HealthCheck } from './routes/system-routes.ts';
 
 /** What each route module calls: ready command and query functions, wired by the composition root. */
@@ -41,6 +42,7 @@ export interface RoutesDeps {
   notifications: NotificationRoutesDeps;
   usageDaily: UsageDailyRoutesDeps;
   invoiceExplanation: InvoiceExplanationRoutesDeps;
+  webhooks: WebhookRoutesDeps;
 }
 
 export interface ApiDeps {
@@ -117,6 +119,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerNotificationRoutes(routes, deps.routes.notifications);
   registerUsageDailyRoutes(routes, deps.routes.usageDaily);
   registerInvoiceExplanationRoutes(routes, deps.routes.invoiceExplanation);
+  registerWebhookRoutes(routes, deps.routes.webhooks);
   routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: deps.idempotency });
   registerPortalStatic(app);
 

@@ -1,3 +1,5 @@
+import { createHttpWebhookSender } from '../adapters/webhooks/http-webhook-sender.ts';
+import type { WebhookSender } from '../ports/webhook-sender.ts';
 import type { Config } from '../config.ts';
 import type { Mailer, SmtpSettings } from '../ports/mailer.ts';
 import type { ObjectStorage } from '../ports/object-storage.ts';
@@ -19,6 +21,8 @@ export interface Integrations {
   platformSmtp: SmtpSettings | null;
   /** refuses an account's own SMTP server on an internal address (unless configured to allow it) */
   accountSmtpGuard: SmtpHostGuard;
+  /** POSTs webhook messages, never to an internal address (loopback only with WEBHOOK_ALLOW_LOOPBACK) */
+  webhookSender: WebhookSender;
   /** one line per integration, for the start-up log and ops status */
   describe(): string[];
   close(): Promise<void>;
@@ -38,6 +42,7 @@ export function openIntegrations(config: Config): Integrations {
     mailer,
     platformSmtp: config.smtp,
     accountSmtpGuard: createSmtpHostGuard({ allowInternal: config.accountSmtpInternalHosts === 'allow' }),
+    webhookSender: createHttpWebhookSender({ allowLoopback: config.webhookAllowLoopback }),
     describe: () => [
       config.minio
         ? `S3: ${config.minio.endpoint}${storageAdmin ? ' (MinIO admin API: users, quotas, metrics)' : ' (no admin API: metering by listing only)'}`

@@ -8,6 +8,7 @@ import { bucketProvisioningReactor } from '../reactors/bucket-provisioning-react
 import { emailReactor } from '../reactors/email-reactor.ts';
 import type { Reactor } from '../reactors/reactor.ts';
 import { sftpProvisioningReactor } from '../reactors/sftp-provisioning-reactor.ts';
+import { webhookReactor } from '../reactors/webhook-reactor.ts';
 import type { Infrastructure } from './infrastructure.ts';
 import type { Integrations } from './integrations.ts';
 
@@ -40,5 +41,6 @@ export function reactorsOf(infrastructure: Pick<Infrastructure, 'eventStore' | '
       portalUrl: portalUrlOf(config),
       checkAccountSmtpHost: integrations.accountSmtpGuard,
     }),
+    webhookReactor({ eventStore, secrets, send: integrations.webhookSender }),
   ];
 }

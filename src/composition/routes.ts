@@ -21,6 +21,7 @@ import { createDailyUsageReader } from '../commands/usage-daily.ts';
 import { explainInvoice } from '../commands/invoice-explanation.ts';
 import type { UsageIngestion } from '../commands/usage-ingestion.ts';
 import { createUsageSoFarInputs } from '../commands/usage-so-far-inputs.ts';
+import { createWebhookCommands } from '../commands/webhook-commands.ts';
 import type { Config } from '../config.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
@@ -38,6 +39,7 @@ import { accountQuotaRequestsPage, findAccountQuota, findQuotaRequest } from '..
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { findSftpUser } from '../projections/sftp-users/sftp-user-queries.ts';
 import { listSubscriptionChanges } from '../projections/subscriptions/subscription-queries.ts';
+import { accountWebhooks, findWebhook, webhookDeliveriesPage } from '../projections/webhooks/webhook-queries.ts';
 import { billingRunDeps, dunningDeps, paymentDeps } from './jobs.ts';
 import { queriesOn } from './read-models.ts';
 
@@ -73,6 +75,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
   const payments = paymentDeps(stores);
   const billing = billingRunDeps(stores, config, wiring.loadRatingPlan);
   const dunning = dunningDeps(stores, config);
+  const webhooks = createWebhookCommands({ eventStore, secrets, allowLoopbackHttp: config.webhookAllowLoopback });
   const usageInputs = createUsageSoFarInputs({ eventStore, readModels, loadRatingPlan: wiring.loadRatingPlan, changes: wiring.streamChanges });
 
   return {
@@ -173,5 +176,13 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
     },
     usageDaily: { readDailyUsage: createDailyUsageReader({ eventStore, accountTimeZone: async (accountId) => (await usageInputs.account(accountId))?.timeZone ?? null }) },
     invoiceExplanation: { findAccountInvoice: on(findAccountInvoice), explainInvoice: (invoice) => explainInvoice(eventStore, invoice) },
+    webhooks: {
+      registerWebhook: webhooks.register,
+      removeWebhook: webhooks.remove,
+      requestRedelivery: webhooks.redeliver,
+      accountWebhooks: on(accountWebhooks),
+      findWebhook: on(findWebhook),
+      webhookDeliveriesPage: on(webhookDeliveriesPage),
+    },
   };
 }

@@ -12,6 +12,7 @@ import type { UsageTables } from './usage/usage-tables.ts';
 import type { InvoiceTables } from './invoices/invoice-tables.ts';
 import type { PaymentTables } from './payments/payment-tables.ts';
 import type { NotificationTables } from './notifications/notification-tables.ts';
+import type { WebhookTables } from './webhooks/webhook-tables.ts';
 import type { ReactorTables } from '../reactors/reactor-tables.ts';
 
 export interface ProjectionCheckpointsTable {
@@ -50,6 +51,7 @@ export interface ReadModelDatabase
     InvoiceTables,
     PaymentTables,
     NotificationTables,
+    WebhookTables,
     ReactorTables {
   accounts: AccountsTable;
   projection_checkpoints: ProjectionCheckpointsTable;

@@ -365,11 +365,12 @@ export class ReactorRunner {
         await write({ status: 'pending', attempts: row.attempts - 1, not_before: new Date(now.getTime() + (error.retryInMs ?? this.waitMs)), leased_until: null, started_at: null, last_error: `waiting: ${reason}` });
         return true;
       }
-      if (isPermanent(error) || row.attempts >= this.maxAttempts) {
-        await this.fail(reactor, job, context, token, row.attempts >= this.maxAttempts && !isPermanent(error) ? `gave up after ${row.attempts} tries: ${reason}` : reason);
+      const maxAttempts = reactor.retry?.maxAttempts ?? this.maxAttempts;
+      if (isPermanent(error) || row.attempts >= maxAttempts) {
+        await this.fail(reactor, job, context, token, row.attempts >= maxAttempts && !isPermanent(error) ? `gave up after ${row.attempts} tries: ${reason}` : reason);
         return true;
       }
-      const notBefore = this.nextTryAt(now, row.attempts);
+      const notBefore = this.nextTryAt(now, row.attempts, reactor);
       this.logger.error(`reactor ${reactor.name} job ${job.jobId} (${job.kind}) try ${row.attempts} failed, next at ${notBefore.toISOString()}: ${reason}`);
       await write({ status: 'pending', not_before: notBefore, leased_until: null, started_at: null, last_error: reason });
       return true;
@@ -398,8 +399,8 @@ export class ReactorRunner {
     return true;
   }
 
-  private nextTryAt(now: Date, attempts: number): Date {
-    const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (attempts - 1));
+  private nextTryAt(now: Date, attempts: number, reactor?: Reactor): Date {
+    const delay = Math.min(reactor?.retry?.maxMs ?? this.retryMaxMs, (reactor?.retry?.baseMs ?? this.retryBaseMs) * 2 ** (attempts - 1));
     // Jitter keeps a fleet of failed jobs from coming back in lockstep.
     return new Date(now.getTime() + delay * (0.75 + Math.random() * 0.5));
   }

@@ -46,6 +46,11 @@ export interface Reactor<Job extends JobSpec = AnyJob, Outcome extends object = 
    */
   readonly atMostOnce?: boolean;
   /**
+   * Its own retry schedule, where the runner's (a few minutes, for remotes we run) does not
+   * fit: a customer's webhook endpoint may be down for hours.
+   */
+  readonly retry?: { maxAttempts: number; baseMs: number; maxMs: number };
+  /**
    * For at-most-once jobs found started: whether the outcome was recorded after all (the
    * crash came between recording it and marking the job done). Then the job is done.
    */

@@ -43,6 +43,12 @@ const MATRIX: Record<string, Row> = {
   'GET /accounts/{accountId}/notifications/unread-count': { roles: ALL },
   'POST /accounts/{accountId}/notifications/read': { roles: ALL },
 
+  'POST /accounts/{accountId}/webhooks': { roles: ['owner', 'admin'] },
+  'GET /accounts/{accountId}/webhooks': { roles: ['owner', 'admin'] },
+  'DELETE /accounts/{accountId}/webhooks/{webhookId}': { roles: ['owner', 'admin'] },
+  'GET /accounts/{accountId}/webhooks/{webhookId}/deliveries': { roles: ['owner', 'admin'] },
+  'POST /accounts/{accountId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': { roles: ['owner', 'admin'] },
+
   'POST /operator/billing-runs': { operatorOnly: true },
   'GET /accounts/{accountId}/usage': { roles: ALL },
   'GET /accounts/{accountId}/usage/daily': { roles: ALL },

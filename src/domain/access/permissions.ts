@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   // the account's notifications are everyone's: any member may mark them read
   'notifications:mark-read': ['owner', 'admin', 'billing', 'developer', 'read-only'],
   'members:manage': ['owner', 'admin'],
+  'webhooks:manage': ['owner', 'admin'],
   'ownership:transfer': ['owner'],
   'tokens:manage-own': ['owner', 'admin', 'billing', 'developer', 'read-only'],
   'buckets:manage': ['owner', 'admin', 'developer'],

@@ -22,6 +22,7 @@ import * as reactorJobHoldAndAcceptance from './0050-reactor-job-hold-and-accept
 import * as idempotencyLeases from './0051-idempotency-leases.ts';
 import * as usageStorageFold from './0090-usage-storage-fold.ts';
 import * as invoiceTzDataVersion from './0091-invoice-tz-data-version.ts';
+import * as webhooks from './0100-webhooks.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -49,5 +50,6 @@ export const readModelMigrations: MigrationProvider = {
     '0051-idempotency-leases': idempotencyLeases,
     '0090-usage-storage-fold': usageStorageFold,
     '0091-invoice-tz-data-version': invoiceTzDataVersion,
+    '0100-webhooks': webhooks,
   }),
 };
