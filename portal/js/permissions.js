@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'account:configure-mail': ['owner', 'admin'],
   'notifications:mark-read': ['owner', 'admin', 'billing', 'developer', 'read-only'],
   'members:manage': ['owner', 'admin'],
+  'webhooks:manage': ['owner', 'admin'],
   'ownership:transfer': ['owner'],
   'tokens:manage-own': ['owner', 'admin', 'billing', 'developer', 'read-only'],
   'buckets:manage': ['owner', 'admin', 'developer'],
