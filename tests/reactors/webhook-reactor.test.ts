@@ -118,6 +118,12 @@ describe('webhooks', () => {
     const listed = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}/webhooks`, headers: bearer(operator) });
     expect(listed.body).not.toContain(signingSecret);
     expect(listed.json<{ items: { webhookId: string; kinds: string[] }[] }>().items).toEqual([expect.objectContaining({ webhookId, kinds: ['bucket.provisioned'] })]);
+    // Who pointed the account's events where is the audit log's business; the secret is not.
+    const audit = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}/audit-log`, headers: bearer(operator) });
+    expect(audit.json<{ items: { resourceType: string; resourceId: string; summary: string }[] }>().items).toContainEqual(
+      expect.objectContaining({ resourceType: 'webhook', resourceId: webhookId, type: 'WebhookRegistered', summary: `Webhook registered for ${receiver.url} (bucket.provisioned)` }),
+    );
+    expect(audit.body).not.toContain(signingSecret);
 
     receiver.received = [];
     const bucketId = await provisionedBucket(accountId, 'hooked-data');

@@ -12,6 +12,7 @@ import { describeQuotaEvent } from './quota-audit.ts';
 import { describeQuotaThresholdEvent } from './quota-threshold-audit.ts';
 import { describeSftpUserEvent } from './sftp-user-audit.ts';
 import { describeSubscriptionEvent } from './subscription-audit.ts';
+import { describeWebhookEvent } from './webhook-audit.ts';
 
 /** Every module's describer; an event none of them knows is not an account's business. */
 const describers: AuditDescriber[] = [
@@ -28,6 +29,7 @@ const describers: AuditDescriber[] = [
   describeQuotaThresholdEvent,
   describeAccessKeyExpiryEvent,
   describeNotificationEvent,
+  describeWebhookEvent,
 ];
 
 export function describeForAudit(type: string, data: unknown): AuditDescription | null {
