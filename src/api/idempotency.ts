@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { uuidV5 } from '../commands/usage-ingestion.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { IdempotencyTables } from './idempotency-tables.ts';
 
 export type IdempotencyClaim =
   /** the first try of this request: run it */
@@ -48,7 +48,7 @@ export function commandIds(principal: string, key: string | null): NewId {
 }
 
 /** Keys are per principal: two tenants may pick the same key without seeing each other's outcome. */
-export function createIdempotencyStore(db: Kysely<ReadModelDatabase>, now: () => Date, leaseMs = 60_000): IdempotencyStore {
+export function createIdempotencyStore(db: Kysely<IdempotencyTables>, now: () => Date, leaseMs = 60_000): IdempotencyStore {
   const leaseEnd = () => new Date(now().getTime() + leaseMs);
   return {
     leaseMs,

@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
 import { PostgresSecretSealer } from '../adapters/secrets/postgres-secret-sealer.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { LedgerDatabase } from './database.ts';
 import { EventStoreDbEventStore } from '../adapters/event-store/eventstoredb-event-store.ts';
 import { PostgresEventStore } from '../adapters/event-store/postgres-event-store.ts';
 import { createKysely, createPool } from '../adapters/postgres/database.ts';
@@ -17,7 +17,7 @@ import { migrateReadModels } from '../adapters/postgres/migrate.ts';
 export interface Infrastructure {
   eventStore: EventStore;
   secrets: SecretSealer;
-  readModels: Kysely<ReadModelDatabase>;
+  readModels: Kysely<LedgerDatabase>;
   /** what start-up reports: where the data lives */
   description: { postgres: string; eventStore: string };
   checkPostgres(): Promise<void>;
@@ -48,7 +48,7 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
       statementTimeoutMs: config.databaseStatementTimeoutMs,
       idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeoutMs,
     });
-    const readModels = createKysely<ReadModelDatabase>(pool);
+    const readModels = createKysely<LedgerDatabase>(pool);
     closers.push(() => readModels.destroy());
     await migrateReadModels(readModels);
 

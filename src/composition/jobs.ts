@@ -15,7 +15,7 @@ import { meteredBucketNames } from '../projections/buckets/bucket-queries.ts';
 import { projectionCheckpoint } from '../projections/checkpoint-queries.ts';
 import { locateInvoice, openInvoices, voidedInvoice } from '../projections/invoices/invoice-queries.ts';
 import { approvedQuotasGiB } from '../projections/quotas/quota-queries.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { LedgerDatabase } from './database.ts';
 import { saveCollectorRun } from '../projections/usage/collector-run-queries.ts';
 import { storedBytesByAccount } from '../projections/usage/usage-queries.ts';
 import { queriesOn } from './read-models.ts';
@@ -26,7 +26,7 @@ import { queriesOn } from './read-models.ts';
  */
 export interface Stores {
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  readModels: Kysely<LedgerDatabase>;
 }
 
 export function billingRunDeps({ eventStore }: Stores, config: Config, loadRatingPlan: RatingPlanLoader): BillingRunDeps {
@@ -65,7 +65,7 @@ export function accessKeyExpiryDeps({ eventStore, readModels }: Stores): AccessK
   return { eventStore, activeKeysExpiringBetween: queriesOn(readModels)(activeKeysExpiringBetween) };
 }
 
-export function collectorDeps(readModels: Kysely<ReadModelDatabase>, ingestion: UsageIngestion): CollectorDeps {
+export function collectorDeps(readModels: Kysely<LedgerDatabase>, ingestion: UsageIngestion): CollectorDeps {
   const on = queriesOn(readModels);
   return { ingestion, meteredBucketNames: on(meteredBucketNames), saveCollectorRun: on(saveCollectorRun) };
 }

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 
-/** Binds read-model queries `query(db, ...args)` to the process's database: `bind(findBucket)(accountId, bucketId)`. */
-export function queriesOn(readModels: Kysely<ReadModelDatabase>) {
-  return <A extends unknown[], R>(query: (db: Kysely<ReadModelDatabase>, ...args: A) => R) =>
+/**
+ * Binds queries `query(db, ...args)` to the process's database: `bind(findBucket)(accountId, bucketId)`.
+ * Each query names only the tables it reads; the database given here has them all.
+ */
+export function queriesOn<DB>(database: Kysely<DB>) {
+  return <A extends unknown[], R>(query: (db: Kysely<DB>, ...args: A) => R) =>
     (...args: A): R =>
-      query(readModels, ...args);
+      query(database, ...args);
 }

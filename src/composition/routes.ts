@@ -36,7 +36,7 @@ import { accountNotificationsPage, hasUnreadNotifications, notificationsAmong, u
 import { accountBalance, accountCreditNotesPage, accountPaymentsPage } from '../projections/payments/payment-queries.ts';
 import { findPlan, listPlans, listPlanVersions } from '../projections/pricebook/pricebook-queries.ts';
 import { accountQuotaRequestsPage, findAccountQuota, findQuotaRequest } from '../projections/quotas/quota-queries.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { LedgerDatabase } from './database.ts';
 import { findSftpUser } from '../projections/sftp-users/sftp-user-queries.ts';
 import { listSubscriptionChanges } from '../projections/subscriptions/subscription-queries.ts';
 import { accountWebhooks, findWebhook, webhookDeliveriesPage } from '../projections/webhooks/webhook-queries.ts';
@@ -46,7 +46,7 @@ import { queriesOn } from './read-models.ts';
 export interface RouteWiring {
   config: Config;
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  readModels: Kysely<LedgerDatabase>;
   secrets: SecretSealer;
   /** ACCOUNT_SMTP_INTERNAL_HOSTS, applied to `PUT …/smtp` */
   smtpHostPolicy: SmtpHostPolicy;

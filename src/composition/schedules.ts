@@ -11,7 +11,7 @@ import type { UsageIngestion } from '../commands/usage-ingestion.ts';
 import type { Config } from '../config.ts';
 import { periodOf, previousPeriod } from '../domain/rating/index.ts';
 import type { EventStore } from '../ports/event-store.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { LedgerDatabase } from './database.ts';
 import type { Integrations } from './integrations.ts';
 import { accessKeyExpiryDeps, billingRunDeps, collectorDeps, dunningDeps, quotaThresholdDeps } from './jobs.ts';
 
@@ -19,7 +19,7 @@ import { accessKeyExpiryDeps, billingRunDeps, collectorDeps, dunningDeps, quotaT
 export interface ScheduledWork {
   config: Config;
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  readModels: Kysely<LedgerDatabase>;
   loadRatingPlan: RatingPlanLoader;
   ingestion: UsageIngestion;
   integrations: Pick<Integrations, 'storageAdmin' | 'objectStorage'>;

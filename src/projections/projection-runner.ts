@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { matchesEventType, type EventStore, type EventTypeFilter, type Position, type RecordedEvent } from '../ports/event-store.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { eventTypeFilterOf, ProjectionFailure, type Projection } from './projection.ts';
-import type { ReadModelDatabase } from './read-model-database.ts';
+import type { ProjectionCheckpointTables, ReadModelDatabase } from './read-model-database.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import { isTransientDatabaseError } from './transient-database-error.ts';
 
@@ -24,10 +24,11 @@ export interface RunnerLogger {
   error(message: string): void;
 }
 
-export interface ProjectionRunnerOptions {
-  db: Kysely<ReadModelDatabase>;
+/** `DB`: the tables the projections write, beside the checkpoints the runner keeps. */
+export interface ProjectionRunnerOptions<DB extends ProjectionCheckpointTables = ReadModelDatabase> {
+  db: Kysely<DB>;
   eventStore: EventStore;
-  projections: readonly Projection[];
+  projections: readonly Projection<DB>[];
   batchSize?: number;
   logger?: RunnerLogger;
   /** the process's clock: stamps the checkpoint's updated_at */
@@ -41,6 +42,14 @@ const RETRY_MAX_MS = 30_000;
 class CheckpointMoved extends Error {}
 
 /**
+ * The checkpoint table of a database that has it. Kysely's types cannot see that a generic
+ * `Kysely<DB>` with `DB extends ProjectionCheckpointTables` has the table, so it is said once here.
+ */
+function checkpointsIn<DB extends ProjectionCheckpointTables>(db: Kysely<DB>): Kysely<ProjectionCheckpointTables> {
+  return db as Kysely<ProjectionCheckpointTables>;
+}
+
+/**
  * Feeds each projection from its own checkpoint. A batch's read-model writes and the
  * checkpoint that covers them commit in one transaction, so a crash anywhere leaves the
  * read model exactly at its checkpoint: nothing applied twice, nothing skipped.
@@ -49,10 +58,11 @@ class CheckpointMoved extends Error {}
  * one projection (the service, and an ops rebuild) therefore never both apply a batch:
  * the second sees the moved checkpoint, rolls back and resumes from it.
  */
-export class ProjectionRunner {
-  private readonly db: Kysely<ReadModelDatabase>;
+export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelDatabase> {
+  private readonly db: Kysely<DB>;
+  private readonly checkpoints: Kysely<ProjectionCheckpointTables>;
   private readonly eventStore: EventStore;
-  private readonly projections: readonly Projection[];
+  private readonly projections: readonly Projection<DB>[];
   private readonly batchSize: number;
   private readonly logger: RunnerLogger;
   private readonly clock: () => Date;
@@ -61,8 +71,9 @@ export class ProjectionRunner {
   /** each projection's event types as the store takes them, built once */
   private readonly filters = new Map<string, EventTypeFilter>();
 
-  constructor(options: ProjectionRunnerOptions) {
+  constructor(options: ProjectionRunnerOptions<DB>) {
     this.db = options.db;
+    this.checkpoints = checkpointsIn(options.db);
     this.eventStore = options.eventStore;
     this.projections = options.projections;
     this.batchSize = options.batchSize ?? 500;
@@ -70,13 +81,13 @@ export class ProjectionRunner {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  private filterOf(projection: Projection): EventTypeFilter {
+  private filterOf(projection: Projection<DB>): EventTypeFilter {
     let filter = this.filters.get(projection.name);
     if (!filter) this.filters.set(projection.name, (filter = eventTypeFilterOf(projection)));
     return filter;
   }
 
-  projection(name: string): Projection {
+  projection(name: string): Projection<DB> {
     const found = this.projections.find((p) => p.name === name);
     if (!found) {
       throw new NotFoundError('projection_not_found', `no projection named "${name}"; known: ${this.projections.map((p) => p.name).join(', ')}`);
@@ -139,7 +150,7 @@ export class ProjectionRunner {
     await this.db.transaction().execute(async (trx) => {
       await this.lockCheckpoint(trx, projection.name);
       for (const table of projection.tables) await sql`TRUNCATE TABLE ${sql.table(table)}`.execute(trx);
-      await trx
+      await checkpointsIn(trx)
         .updateTable('projection_checkpoints')
         .set({ position: null, events_applied: '0', status: 'running', error: null, updated_at: this.clock() })
         .where('projection', '=', projection.name)
@@ -160,7 +171,7 @@ export class ProjectionRunner {
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    const rows = await this.db.selectFrom('projection_checkpoints').selectAll().execute();
+    const rows = await this.checkpoints.selectFrom('projection_checkpoints').selectAll().execute();
     return Promise.all(
       this.projections.map(async (projection) => {
         const row = rows.find((r) => r.projection === projection.name);
@@ -179,7 +190,7 @@ export class ProjectionRunner {
     );
   }
 
-  private async runLive(projection: Projection, signal: AbortSignal): Promise<void> {
+  private async runLive(projection: Projection<DB>, signal: AbortSignal): Promise<void> {
     let retryDelayMs = RETRY_MIN_MS;
     while (!signal.aborted) {
       try {
@@ -214,7 +225,7 @@ export class ProjectionRunner {
     }
   }
 
-  private async applyBatch(projection: Projection, expected: Position | null, batch: readonly RecordedEvent[]): Promise<void> {
+  private async applyBatch(projection: Projection<DB>, expected: Position | null, batch: readonly RecordedEvent[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const current = await this.lockCheckpoint(trx, projection.name);
       if (current !== expected) throw new CheckpointMoved();
@@ -241,7 +252,7 @@ export class ProjectionRunner {
         }
       }
       const applied = handled.length;
-      await trx
+      await checkpointsIn(trx)
         .updateTable('projection_checkpoints')
         .set({
           position: batch[batch.length - 1]!.position,
@@ -256,19 +267,20 @@ export class ProjectionRunner {
   }
 
   private async readCheckpoint(name: string): Promise<Position | null> {
-    const row = await this.db.selectFrom('projection_checkpoints').select('position').where('projection', '=', name).executeTakeFirst();
+    const row = await this.checkpoints.selectFrom('projection_checkpoints').select('position').where('projection', '=', name).executeTakeFirst();
     return row?.position ?? null;
   }
 
   /** Creates the row on first use, then locks it for the rest of the transaction. */
-  private async lockCheckpoint(trx: Kysely<ReadModelDatabase>, name: string): Promise<Position | null> {
-    await trx.insertInto('projection_checkpoints').values({ projection: name, updated_at: this.clock() }).onConflict((oc) => oc.column('projection').doNothing()).execute();
-    const row = await trx.selectFrom('projection_checkpoints').select('position').where('projection', '=', name).forUpdate().executeTakeFirstOrThrow();
+  private async lockCheckpoint(trx: Kysely<DB>, name: string): Promise<Position | null> {
+    const checkpoints = checkpointsIn(trx);
+    await checkpoints.insertInto('projection_checkpoints').values({ projection: name, updated_at: this.clock() }).onConflict((oc) => oc.column('projection').doNothing()).execute();
+    const row = await checkpoints.selectFrom('projection_checkpoints').select('position').where('projection', '=', name).forUpdate().executeTakeFirstOrThrow();
     return row.position;
   }
 
   private async recordFailure(name: string, message: string): Promise<void> {
-    await this.db
+    await this.checkpoints
       .insertInto('projection_checkpoints')
       .values({ projection: name, status: 'failed', error: message, updated_at: this.clock() })
       .onConflict((oc) => oc.column('projection').doUpdateSet({ status: 'failed', error: message, updated_at: this.clock() }))

@@ -2,7 +2,8 @@ import type { Transaction } from 'kysely';
 import type { EventTypeFilter, RecordedEvent } from '../ports/event-store.ts';
 import type { ReadModelDatabase } from './read-model-database.ts';
 
-export interface Projection {
+/** `DB`: the tables its transaction writes; read models by default, the reactors' intake writes jobs. */
+export interface Projection<DB = ReadModelDatabase> {
   /** the checkpoint's name, and what `ops rebuild` is given */
   readonly name: string;
   /**
@@ -13,13 +14,13 @@ export interface Projection {
   /** tables it owns and fills alone: emptied on rebuild */
   readonly tables: readonly string[];
   /** applies one event inside its batch's transaction; the runner calls it in log order */
-  apply(trx: Transaction<ReadModelDatabase>, event: RecordedEvent): Promise<void>;
+  apply(trx: Transaction<DB>, event: RecordedEvent): Promise<void>;
   /**
    * Applies a whole batch (the events of its types, in log order) in one go, where
    * set-based SQL beats a round trip per event. When present the runner calls it instead
    * of `apply`; it must give the same rows as applying the events one by one.
    */
-  applyBatch?(trx: Transaction<ReadModelDatabase>, events: readonly RecordedEvent[]): Promise<void>;
+  applyBatch?(trx: Transaction<DB>, events: readonly RecordedEvent[]): Promise<void>;
 }
 
 export function eventTypeFilterOf(projection: Pick<Projection, 'eventTypes'>): EventTypeFilter {

@@ -13,7 +13,6 @@ import type { InvoiceTables } from './invoices/invoice-tables.ts';
 import type { PaymentTables } from './payments/payment-tables.ts';
 import type { NotificationTables } from './notifications/notification-tables.ts';
 import type { WebhookTables } from './webhooks/webhook-tables.ts';
-import type { ReactorTables } from '../reactors/reactor-tables.ts';
 
 export interface ProjectionCheckpointsTable {
   projection: string;
@@ -24,20 +23,16 @@ export interface ProjectionCheckpointsTable {
   updated_at: Date;
 }
 
-export interface IdempotencyKeysTable {
-  principal: string;
-  idempotency_key: string;
-  request_fingerprint: string;
-  status_code: number | null;
-  response_body: unknown;
-  /** the first answer's headers (location, event-position), replayed with it */
-  response_headers: unknown;
-  /** while in progress: until when the request holding the key owns it; a retry takes it over after */
-  leased_until: Date | null;
-  created_at: Date;
+/** Where each projection's runner has got to; the reactors' intake keeps its checkpoints here too. */
+export interface ProjectionCheckpointTables {
+  projection_checkpoints: ProjectionCheckpointsTable;
 }
 
-/** Every read-model table, as kysely sees them; each module declares its own in its *-tables.ts. */
+/**
+ * Every read-model table and the checkpoints that feed them, as kysely sees them; each module
+ * declares its own in its *-tables.ts. Reactor jobs, idempotency keys and collector runs belong
+ * to their modules; src/composition/database.ts joins them into the whole database.
+ */
 export interface ReadModelDatabase
   extends BucketTables,
     QuotaTables,
@@ -52,8 +47,6 @@ export interface ReadModelDatabase
     PaymentTables,
     NotificationTables,
     WebhookTables,
-    ReactorTables {
+    ProjectionCheckpointTables {
   accounts: AccountsTable;
-  projection_checkpoints: ProjectionCheckpointsTable;
-  idempotency_keys: IdempotencyKeysTable;
 }

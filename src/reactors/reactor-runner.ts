@@ -7,12 +7,15 @@ import { RemoteError } from '../ports/remote-error.ts';
 import { abortableSleep } from '../projections/abortable-sleep.ts';
 import type { Projection } from '../projections/projection.ts';
 import { ProjectionRunner, type RunnerLogger } from '../projections/projection-runner.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { ProjectionCheckpointTables } from '../projections/read-model-database.ts';
 import { ReactorWaiting, type Reactor, type ReactorContext, type ReactorJob } from './reactor.ts';
-import type { ReactorJobsTable } from './reactor-tables.ts';
+import type { ReactorJobsTable, ReactorTables } from './reactor-tables.ts';
+
+/** What the runner touches: its job table, and the checkpoints of its intake from the log. */
+export type ReactorDatabase = ReactorTables & ProjectionCheckpointTables;
 
 export interface ReactorRunnerOptions {
-  db: Kysely<ReadModelDatabase>;
+  db: Kysely<ReactorDatabase>;
   eventStore: EventStore;
   reactors: readonly Reactor[];
   clock?: () => Date;
@@ -77,9 +80,9 @@ function isPermanent(error: unknown): boolean {
  * with exponential backoff, failed for good after `maxAttempts` or a permanent refusal.
  */
 export class ReactorRunner {
-  private readonly db: Kysely<ReadModelDatabase>;
+  private readonly db: Kysely<ReactorDatabase>;
   private readonly reactors: readonly Reactor[];
-  private readonly intake: ProjectionRunner;
+  private readonly intake: ProjectionRunner<ReactorDatabase>;
   private readonly clock: () => Date;
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
@@ -214,7 +217,7 @@ export class ReactorRunner {
     }
   }
 
-  private intakeProjection(reactor: Reactor): Projection {
+  private intakeProjection(reactor: Reactor): Projection<ReactorDatabase> {
     const clock = this.clock;
     return {
       name: intakeName(reactor),

@@ -33,16 +33,6 @@ export interface ReactorJobsTable {
   done_at: Date | null;
 }
 
-export interface CollectorRunsTable {
-  collector: string;
-  last_run_at: Date;
-  last_success_at: Date | null;
-  last_error: string | null;
-  samples_recorded: Generated<string>;
-  buckets_read: Generated<number>;
-}
-
 export interface ReactorTables {
   reactor_jobs: ReactorJobsTable;
-  collector_runs: CollectorRunsTable;
 }

@@ -6,17 +6,17 @@ import { createKysely, createPool } from '../../src/adapters/postgres/database.t
 import { migrateReadModels } from '../../src/adapters/postgres/migrate.ts';
 import type { EventToAppend, RecordedEvent } from '../../src/ports/event-store.ts';
 import { RemoteError } from '../../src/ports/remote-error.ts';
-import type { ReadModelDatabase } from '../../src/projections/read-model-database.ts';
+import type { LedgerDatabase } from '../../src/composition/database.ts';
 import { ReactorWaiting, type Reactor, type ReactorContext, type ReactorJob } from '../../src/reactors/reactor.ts';
 import { ReactorRunner } from '../../src/reactors/reactor-runner.ts';
 import { createTestDatabase } from '../support/database.ts';
 
-let db: Kysely<ReadModelDatabase>;
+let db: Kysely<LedgerDatabase>;
 let store: PostgresEventStore;
 
 beforeAll(async () => {
   const pool = createPool(await createTestDatabase('reactors'));
-  db = createKysely<ReadModelDatabase>(pool);
+  db = createKysely<LedgerDatabase>(pool);
   store = new PostgresEventStore(pool);
   await store.migrate();
   await migrateReadModels(db);

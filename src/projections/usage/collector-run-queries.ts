@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { ReadModelDatabase } from '../read-model-database.ts';
+import type { CollectorRunTables } from './collector-run-tables.ts';
 
 /** What one metering collector run gave, or why it failed. */
 export type CollectorRunOutcome = { summary: { bucketsRead: number; samplesRecorded: number; unread: string[] } } | { error: string };
 
 /** Remembers a collector's last run (and adds up the samples it recorded) for `ops status`. */
-export async function saveCollectorRun(db: Kysely<ReadModelDatabase>, collector: string, now: Date, outcome: CollectorRunOutcome): Promise<void> {
+export async function saveCollectorRun(db: Kysely<CollectorRunTables>, collector: string, now: Date, outcome: CollectorRunOutcome): Promise<void> {
   const values =
     'summary' in outcome
       ? {
