@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { accountDecider } from '../domain/account/account-decider.ts';
 import { ACCOUNT_EVENT_TYPES } from '../domain/account/account-events.ts';
@@ -8,7 +7,6 @@ import type { PlanVersionPublished } from '../domain/pricebook/pricebook-events.
 import type { SubscriptionChanged } from '../domain/subscription/subscription-events.ts';
 import type { Currency } from '../domain/rating/index.ts';
 import type { EventStore } from '../ports/event-store.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { loadAggregate } from './command-handler.ts';
 import { periodStorage, type PeriodStorage, type RatingPlan, type RatingPlanLoader } from './invoice-inputs.ts';
 import type { StreamChangeFeed } from './stream-change-feed.ts';
@@ -68,7 +66,9 @@ interface Reading {
 
 export function createUsageSoFarInputs(deps: {
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  /** the usage-totals read model, as usageSoFar reads it */
+  usageTotals: UsageSoFarSources['usageTotals'];
+  earlierUsageRevisions: UsageSoFarSources['earlierUsageRevisions'];
   loadRatingPlan: RatingPlanLoader;
   /** absent: nothing but the period's fold is kept */
   changes?: StreamChangeFeed;
@@ -177,7 +177,8 @@ export function createUsageSoFarInputs(deps: {
 
     sources: {
       eventStore,
-      readModels: deps.readModels,
+      usageTotals: deps.usageTotals,
+      earlierUsageRevisions: deps.earlierUsageRevisions,
       folds,
       periodStorage: async (accountId, period, timeZone, buckets, earlierRevisions) => {
         const key = `${period} ${timeZone}`;

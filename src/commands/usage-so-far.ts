@@ -1,9 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { BYTES_PER_GIB, Exact, type ExactDecimal } from '../domain/rating/exact-decimal.ts';
 import { formatInstant, type PeriodUsage } from '../domain/rating/index.ts';
 import { usageStream, type UsageEvent } from '../domain/usage/usage-events.ts';
 import type { EventStore, RecordedEvent } from '../ports/event-store.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
+import type { UsageRevisionRow } from '../projections/usage/usage-queries.ts';
 import type { UsageTotalsTable } from '../projections/usage/usage-tables.ts';
 import { foldStorage, type StorageFold } from '../projections/usage/usage-totals-projection.ts';
 import { periodStorage, type PeriodStorage } from './invoice-inputs.ts';
@@ -104,7 +104,10 @@ function foldTail(fold: PeriodFold, tail: readonly RecordedEvent[]): boolean {
 /** Where usageSoFar reads from; `periodStorage`, when given, answers as invoice-inputs' does, from what it keeps. */
 export interface UsageSoFarSources {
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  /** the usage-totals rows of an account's period, one per bucket */
+  usageTotals(accountId: string, period: string): Promise<UsageTotalsRow[]>;
+  /** how far the usage-totals read model has applied each earlier period's stream, per bucket */
+  earlierUsageRevisions(accountId: string, period: string): Promise<UsageRevisionRow[]>;
   /** the fold of the period up to a revision, kept from an earlier request (exact: the stream only grows) */
   folds?: { get(key: string): PeriodFold | undefined; set(key: string, fold: PeriodFold): unknown; delete(key: string): unknown };
   periodStorage?(accountId: string, period: string, timeZone: string, buckets: readonly string[], earlierRevisions: string): Promise<PeriodStorage>;
@@ -128,24 +131,22 @@ export async function usageSoFar(
   bounds: { startMs: number; endMs: number },
   asOfMs: number,
 ): Promise<UsageSoFar | null> {
-  const { eventStore, readModels, folds, periodStorage: keptStorage } = sources;
+  const { eventStore, folds, periodStorage: keptStorage } = sources;
   const key = `${accountId} ${period}`;
   const kept = folds?.get(key);
   // Earlier periods' rows say which revision of their streams the read model has applied: what
   // a kept carried-in figure is keyed by (with this process's own appends, see usage-so-far-inputs.ts).
-  const earlierRows = keptStorage
-    ? readModels.selectFrom('usage_totals').select(['period', 'bucket_id', 'stream_revision']).where('account_id', '=', accountId).where('period', '<', period).orderBy('period').orderBy('bucket_id').execute()
-    : Promise.resolve([]);
+  const earlierRows = keptStorage ? sources.earlierUsageRevisions(accountId, period) : Promise.resolve([]);
   // What the read model (or the kept fold) has not applied yet: the stream after its revision (all of it when it has none).
   const tailAfter = (revision: bigint | null) => eventStore.readStream(usageStream(accountId, period), revision === null ? {} : { fromRevision: revision + 1n });
   let fold: PeriodFold | null;
   let tail: RecordedEvent[];
-  let earlier: Awaited<typeof earlierRows>;
+  let earlier: UsageRevisionRow[];
   if (kept) {
     fold = copyFold(kept);
     [earlier, tail] = await Promise.all([earlierRows, tailAfter(fold.revision)]);
   } else {
-    const [rows, read] = await Promise.all([readModels.selectFrom('usage_totals').selectAll().where('account_id', '=', accountId).where('period', '=', period).execute(), earlierRows]);
+    const [rows, read] = await Promise.all([sources.usageTotals(accountId, period), earlierRows]);
     earlier = read;
     fold = foldFromRows(rows);
     if (fold === null) return null;

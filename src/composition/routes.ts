@@ -39,6 +39,7 @@ import { accountQuotaRequestsPage, findAccountQuota, findQuotaRequest } from '..
 import type { LedgerDatabase } from './database.ts';
 import { findSftpUser } from '../projections/sftp-users/sftp-user-queries.ts';
 import { listSubscriptionChanges } from '../projections/subscriptions/subscription-queries.ts';
+import { earlierUsageRevisions, usageTotals } from '../projections/usage/usage-queries.ts';
 import { accountWebhooks, findWebhook, webhookDeliveriesPage } from '../projections/webhooks/webhook-queries.ts';
 import { billingRunDeps, dunningDeps, paymentDeps } from './jobs.ts';
 import { queriesOn } from './read-models.ts';
@@ -76,7 +77,13 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
   const billing = billingRunDeps(stores, config, wiring.loadRatingPlan);
   const dunning = dunningDeps(stores, config);
   const webhooks = createWebhookCommands({ eventStore, secrets, allowLoopbackHttp: config.webhookAllowLoopback });
-  const usageInputs = createUsageSoFarInputs({ eventStore, readModels, loadRatingPlan: wiring.loadRatingPlan, changes: wiring.streamChanges });
+  const usageInputs = createUsageSoFarInputs({
+    eventStore,
+    usageTotals: on(usageTotals),
+    earlierUsageRevisions: on(earlierUsageRevisions),
+    loadRatingPlan: wiring.loadRatingPlan,
+    changes: wiring.streamChanges,
+  });
 
   return {
     accounts: {

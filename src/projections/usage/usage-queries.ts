@@ -1,13 +1,31 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ReadModelDatabase } from '../read-model-database.ts';
+import type { UsageTotalsTable } from './usage-tables.ts';
 
 /** An account's usage totals for one period, one row per bucket (bucket id order). */
-export function usageTotals(db: Kysely<ReadModelDatabase>, accountId: string, period: string) {
+export function usageTotals(db: Kysely<ReadModelDatabase>, accountId: string, period: string): Promise<Selectable<UsageTotalsTable>[]> {
   return db
     .selectFrom('usage_totals')
     .selectAll()
     .where('account_id', '=', accountId)
     .where('period', '=', period)
+    .orderBy('bucket_id')
+    .execute();
+}
+
+export type UsageRevisionRow = Pick<UsageTotalsTable, 'period' | 'bucket_id' | 'stream_revision'>;
+
+/**
+ * How far the read model has applied each of the account's usage streams before `period`: per
+ * earlier period and bucket, the stream revision (period, then bucket id order).
+ */
+export function earlierUsageRevisions(db: Kysely<ReadModelDatabase>, accountId: string, period: string): Promise<UsageRevisionRow[]> {
+  return db
+    .selectFrom('usage_totals')
+    .select(['period', 'bucket_id', 'stream_revision'])
+    .where('account_id', '=', accountId)
+    .where('period', '<', period)
+    .orderBy('period')
     .orderBy('bucket_id')
     .execute();
 }
