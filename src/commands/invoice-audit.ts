@@ -23,6 +23,12 @@ export interface InvoiceAudit {
   voided: boolean;
   accountId: string;
   period: string;
+  /**
+   * the IANA time-zone database its dates were computed with when issued: a replay on another
+   * one that differs points at a rule change, not a data change; null for a draft and for an
+   * invoice issued before it was recorded
+   */
+  tzDataVersion: string | null;
   identical: boolean;
   issuedDigest: string;
   replayedDigest: string;
@@ -45,11 +51,12 @@ export async function findInvoice(eventStore: EventStore, accountId: string, per
     const events = (await eventStore.readStream(stream)) as unknown as InvoiceStreamEvent[];
     const found = invoiceInHistory(events, invoiceId);
     if (!found) throw new NotFoundError('invoice_not_found', `no invoice ${invoiceId} for account ${accountId}, period ${period}`);
-    return { drafted: found.drafted, number: found.issued?.number ?? null, voided: found.voided !== null };
+    return { drafted: found.drafted, number: found.issued?.number ?? null, tzDataVersion: found.issued?.tzDataVersion ?? null, voided: found.voided !== null };
   }
   const { state } = await loadAggregate(eventStore, invoiceDecider, stream);
   if (state.status === 'none') throw new NotFoundError('invoice_not_found', `no invoice for account ${accountId}, period ${period}`);
-  return { drafted: state.draft, number: state.status === 'draft' ? null : state.issued.number, voided: state.status === 'void' };
+  const issued = state.status === 'draft' ? null : state.issued;
+  return { drafted: state.draft, number: issued?.number ?? null, tzDataVersion: issued?.tzDataVersion ?? null, voided: state.status === 'void' };
 }
 
 /**
@@ -64,7 +71,7 @@ export async function findInvoice(eventStore: EventStore, accountId: string, per
  * invoice in force.
  */
 export async function auditInvoice(eventStore: EventStore, accountId: string, period: string, invoiceId?: string): Promise<InvoiceAudit> {
-  const { drafted: draft, number, voided } = await findInvoice(eventStore, accountId, period, invoiceId);
+  const { drafted: draft, number, voided, tzDataVersion } = await findInvoice(eventStore, accountId, period, invoiceId);
   const { inputs } = draft;
 
   const usage = await readPeriodUsage(eventStore, accountId, period, inputs.usageStreamRevision === null ? null : BigInt(inputs.usageStreamRevision));
@@ -136,6 +143,7 @@ export async function auditInvoice(eventStore: EventStore, accountId: string, pe
     voided,
     accountId,
     period,
+    tzDataVersion,
     identical: differences.length === 0 && replayedDigest === draft.digest,
     issuedDigest: draft.digest,
     replayedDigest,

@@ -20,11 +20,16 @@ export interface InvoiceExplanation {
 }
 
 export async function explainInvoice(eventStore: EventStore, invoice: { accountId: string; period: string; invoiceId: string }): Promise<InvoiceExplanation> {
-  const { drafted, number, voided } = await findInvoiceInStream(eventStore, invoice);
+  const { drafted, number, voided, tzDataVersion } = await findInvoiceInStream(eventStore, invoice);
   const { rated, inputs } = drafted;
   const header = [
     `Invoice ${number ?? '(draft)'}${voided ? ' (voided)' : ''}, account ${invoice.accountId}, period ${rated.period} (${rated.periodStart} to ${rated.periodEnd}, ${rated.timeZone}).`,
     `Computed by ${inputs.engineVersion} from ${inputs.usageStream} up to revision ${inputs.usageStreamRevision ?? '(empty)'}, plans ${inputs.planVersions.map((p) => `${p.planId} v${p.version}`).join(', ')}.`,
+    tzDataVersion !== null
+      ? `Dates computed with time-zone database ${tzDataVersion}.`
+      : number === null
+        ? 'Time-zone database: recorded when the invoice is issued.'
+        : 'Time-zone database: not recorded (issued before it was).',
   ];
   for (const adjusted of inputs.adjustedPeriods ?? []) {
     header.push(

@@ -33,6 +33,10 @@ const InvoiceSummaryView = z
 const InvoiceDetailView = InvoiceSummaryView.extend({
   lines: z.array(z.object({ kind: z.string(), quantity: z.string(), unit: z.string(), amount: z.string(), explanation: z.string() }).loose()),
   digest: z.string(),
+  tzDataVersion: z
+    .string()
+    .nullable()
+    .describe("the IANA time-zone database its dates were computed with (e.g. 2025b); null while a draft and for invoices issued before it was recorded"),
 }).meta({ id: 'Invoice' });
 
 const BillingRunBody = z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM') });
@@ -113,7 +117,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: InvoiceRoutes
     async handler({ params }) {
       const row = await deps.findAccountInvoice(params.accountId, params.invoiceId);
       if (!row) throw new NotFoundError('invoice_not_found', `invoice ${params.invoiceId} does not exist`);
-      return { status: 200, body: { ...summary(row), lines: row.lines, digest: row.digest } };
+      return { status: 200, body: { ...summary(row), lines: row.lines, digest: row.digest, tzDataVersion: row.tz_data_version ?? null } };
     },
   });
 
