@@ -1,15 +1,13 @@
 import { z } from 'zod';
-import { ACCESS_KEY_PERMISSIONS, checkKeyName, MAX_SCOPED_BUCKETS } from '../../domain/access-key/access-key-rules.ts';
-import type { FieldIssue } from '../../domain/errors.ts';
-
-/** The domain's own field rule, run by zod, so one request lists every bad field at once. */
-function rule<T>(check: (value: T, path: string, issues: FieldIssue[]) => unknown) {
-  return (value: T, ctx: z.core.$RefinementCtx<T>) => {
-    const issues: FieldIssue[] = [];
-    check(value, '', issues);
-    for (const issue of issues) ctx.addIssue({ code: 'custom', message: issue.message });
-  };
-}
+import {
+  ACCESS_KEY_ID_RULE,
+  ACCESS_KEY_PERMISSIONS,
+  checkAccessKeyId,
+  checkKeyName,
+  KEY_NAME,
+  MAX_SCOPED_BUCKETS,
+} from '../../domain/access-key/access-key-rules.ts';
+import { textField } from './field-rule-schema.ts';
 
 export const AccessKeyParams = z.object({ accountId: z.uuid(), keyId: z.uuid() });
 
@@ -18,14 +16,14 @@ const bucketScope = z
   .describe('"all" (every bucket of the account, present and future) or the ids of the buckets it may reach');
 
 export const IssueAccessKeyBody = z.strictObject({
-  name: z.string().superRefine(rule(checkKeyName)).describe('1 to 100 characters, for people'),
+  name: textField(KEY_NAME, checkKeyName).describe('1 to 100 characters, for people (surrounding spaces not counted)'),
   buckets: bucketScope,
   permission: z.enum(ACCESS_KEY_PERMISSIONS),
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional().describe('ISO-8601, in the future; absent or null: never expires'),
 });
 
 export const RecordProvisionedBody = z.strictObject({
-  accessKeyId: z.string().regex(/^[A-Z0-9]{20}$/).describe('the credentials MinIO now has'),
+  accessKeyId: textField(ACCESS_KEY_ID_RULE, checkAccessKeyId).describe('the credentials MinIO now has'),
 });
 
 export const AccessKeyStatusView = z.enum(['active', 'expired', 'revoked']);

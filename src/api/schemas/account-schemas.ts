@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { rule } from './domain-rule.ts';
+import { choiceField, textField, wholeNumberField } from './field-rule-schema.ts';
 import {
+  ACCOUNT_NAME,
+  ACCOUNT_SLUG,
+  BILLING_DAY,
+  CURRENCIES,
+  EMAIL_ADDRESS,
+  TAX_DOCUMENT,
+  TIME_ZONE,
   checkBillingDay,
   checkCurrency,
   checkDocument,
@@ -17,25 +24,30 @@ import {
   checkSmtpPassword,
   checkSmtpPort,
   checkSmtpUsername,
+  SMTP_FROM_NAME,
+  SMTP_HOST,
+  SMTP_PASSWORD,
+  SMTP_PORT,
+  SMTP_USERNAME,
 } from '../../domain/account/account-smtp.ts';
 
-
-const name = z.string().superRefine(rule(checkName)).describe('legal or trading name, 1 to 200 characters');
-const billingEmail = z.string().superRefine(rule(checkEmail)).describe('where invoices and reminders go');
-const document = z.string().superRefine(rule(checkDocument)).describe('CPF or CNPJ (alphanumeric CNPJ accepted), punctuation optional');
-const billingDay = z.number().int().superRefine(rule(checkBillingDay)).describe('day of the month invoices fall due, 1 to 28');
-const locale = z.string().superRefine(rule(checkLocale)).describe(`the language of its mail and notifications: ${LOCALES.join(' or ')}`);
+const email = () => textField(EMAIL_ADDRESS, checkEmail);
+const name = textField(ACCOUNT_NAME, checkName).describe('legal or trading name, 1 to 200 characters (surrounding spaces not counted)');
+const billingEmail = email().describe('where invoices and reminders go');
+const document = textField(TAX_DOCUMENT, checkDocument).describe('CPF or CNPJ (alphanumeric CNPJ accepted), punctuation optional');
+const billingDay = wholeNumberField(BILLING_DAY, checkBillingDay).describe('day of the month invoices fall due, 1 to 28');
+const locale = choiceField(LOCALES, checkLocale).describe(`the language of its mail and notifications: ${LOCALES.join(' or ')}`);
 
 export const AccountIdParams = z.object({ accountId: z.uuid() });
 
 export const OpenAccountBody = z.strictObject({
   name,
-  slug: z.string().superRefine(rule(checkSlug)).describe('3 to 40 lowercase letters, digits or hyphens; unique; never reused'),
+  slug: textField(ACCOUNT_SLUG, checkSlug).describe('3 to 40 lowercase letters, digits or hyphens; unique; never reused'),
   billingEmail,
-  ownerEmail: z.string().superRefine(rule(checkEmail)).optional().describe("the owner member's email; the billing email when absent"),
+  ownerEmail: email().optional().describe("the owner member's email; the billing email when absent"),
   document,
-  currency: z.string().superRefine(rule(checkCurrency)).default(ACCOUNT_DEFAULTS.currency),
-  timeZone: z.string().superRefine(rule(checkTimeZone)).default(ACCOUNT_DEFAULTS.timeZone).describe('IANA zone; billing periods follow it'),
+  currency: choiceField(CURRENCIES, checkCurrency).default(ACCOUNT_DEFAULTS.currency),
+  timeZone: textField(TIME_ZONE, checkTimeZone).default(ACCOUNT_DEFAULTS.timeZone).describe('IANA zone; billing periods follow it'),
   billingDay: billingDay.default(ACCOUNT_DEFAULTS.billingDay),
   locale: locale.default(DEFAULT_LOCALE),
 });
@@ -54,13 +66,13 @@ export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(
 
 export const SmtpSettingsBody = z
   .strictObject({
-    host: z.string().superRefine(rule(checkSmtpHost)).describe('host name or IP address of the SMTP server'),
-    port: z.number().int().superRefine(rule(checkSmtpPort)).describe('usually 587 (STARTTLS) or 465 (TLS)'),
+    host: textField(SMTP_HOST, checkSmtpHost).describe('host name or IP address of the SMTP server'),
+    port: wholeNumberField(SMTP_PORT, checkSmtpPort).describe('usually 587 (STARTTLS) or 465 (TLS)'),
     secure: z.boolean().describe('true: TLS from the first byte (465); false: STARTTLS when the server offers it'),
-    username: z.string().superRefine(rule(checkSmtpUsername)).nullable().optional().describe('omit (or null) for a relay without login'),
-    password: z.string().superRefine(rule(checkSmtpPassword)).nullable().optional().describe('required with a username; stored sealed, never shown again'),
-    fromName: z.string().superRefine(rule(checkFromName)).describe('the sender name recipients see, e.g. "Acme Storage"'),
-    fromAddress: z.string().superRefine(rule(checkEmail)).describe('the sender address, e.g. billing@acme.example'),
+    username: textField(SMTP_USERNAME, checkSmtpUsername).nullable().optional().describe('omit (or null) for a relay without login'),
+    password: textField(SMTP_PASSWORD, checkSmtpPassword).nullable().optional().describe('required with a username; stored sealed, never shown again'),
+    fromName: textField(SMTP_FROM_NAME, checkFromName).describe('the sender name recipients see, e.g. "Acme Storage" (surrounding spaces not counted)'),
+    fromAddress: email().describe('the sender address, e.g. billing@acme.example'),
   })
   .refine((body) => (body.username ?? null) === null || (body.password ?? null) !== null, { path: ['password'], message: 'is required with a username' })
   .refine((body) => (body.password ?? null) === null || (body.username ?? null) !== null, { path: ['username'], message: 'is required with a password' });

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { rule } from './domain-rule.ts';
-import { BUCKET_NAME_MAX_LENGTH, checkBucketName } from '../../domain/bucket/bucket-name.ts';
-import { checkLifecycleDays, checkQuotaBytes, MAX_FAILURE_REASON_LENGTH, VERSIONING_STATES } from '../../domain/bucket/bucket-rules.ts';
+import { decimalBounds, textField, wholeNumberBounds } from './field-rule-schema.ts';
+import { BUCKET_NAME, BUCKET_NAME_MAX_LENGTH, checkBucketName } from '../../domain/bucket/bucket-name.ts';
+import {
+  checkLifecycleDays,
+  checkQuotaBytes,
+  LIFECYCLE_DAYS,
+  MAX_FAILURE_REASON_LENGTH,
+  QUOTA_BYTES,
+  VERSIONING_STATES,
+} from '../../domain/bucket/bucket-rules.ts';
 import type { BucketStatus } from '../../domain/bucket/bucket-decider.ts';
 import { PageQuery } from '../pagination.ts';
 
@@ -11,10 +19,7 @@ export const BUCKET_STATUSES = ['requested', 'provisioned', 'failed', 'deleting'
 export const BucketIdParams = z.object({ accountId: z.uuid(), bucketId: z.uuid() });
 
 export const RequestBucketBody = z.strictObject({
-  name: z
-    .string()
-    .superRefine(rule(checkBucketName))
-    .describe('S3 rules: 3 to 63 lowercase letters, digits, hyphens and dots; unique on the whole platform; free again once the bucket is deleted'),
+  name: textField(BUCKET_NAME, checkBucketName).describe('S3 rules: 3 to 63 lowercase letters, digits, hyphens and dots; unique on the whole platform; free again once the bucket is deleted'),
 });
 
 export const ListBucketsQuery = PageQuery.extend({
@@ -31,6 +36,7 @@ export const SetBucketQuotaBody = z.strictObject({
     .string()
     .nullable()
     .superRefine(rule(checkQuotaBytes))
+    .meta(decimalBounds(QUOTA_BYTES))
     .describe('hard quota in bytes as a decimal string (e.g. "10737418240" for 10 GiB), or null for none'),
 });
 
@@ -38,7 +44,8 @@ export const SetBucketVersioningBody = z.strictObject({
   versioning: z.enum(VERSIONING_STATES).describe('as in S3: a bucket never returns to unversioned, it can only be suspended'),
 });
 
-const lifecycleDays = (what: string) => z.number().nullable().superRefine(rule(checkLifecycleDays)).default(null).describe(`${what}; null or absent: never`);
+const lifecycleDays = (what: string) =>
+  z.number().nullable().superRefine(rule(checkLifecycleDays)).meta(wholeNumberBounds(LIFECYCLE_DAYS)).default(null).describe(`${what}; null or absent: never`);
 
 /** Replaces the whole lifecycle configuration: a field left out means no such rule. */
 export const SetBucketLifecycleBody = z.strictObject({

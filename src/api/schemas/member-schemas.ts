@@ -8,7 +8,7 @@ export const TokenParams = z.object({ accountId: z.uuid(), tokenId: z.string().r
 
 export const InviteBody = z.strictObject({ email: z.email(), role: invitableRole });
 export const AcceptInvitationBody = z.strictObject({
-  token: z.string().min(1).describe('the cpi_… token from the invitation'),
+  token: z.string().min(1).max(200).describe('the cpi_… token from the invitation'),
   tokenName: z.string().trim().min(1).max(100).default('first token').describe('a name for the API token you get back'),
 });
 export const ChangeRoleBody = z.strictObject({ role: invitableRole });

@@ -2,15 +2,25 @@ import { z } from 'zod';
 import { PAYMENT_METHODS } from '../../domain/invoice/invoice-events.ts';
 import { PAYMENT_REFERENCE } from '../../domain/invoice/payment-reference.ts';
 import { parseInstant } from '../../domain/rating/instant.ts';
+import { AMOUNT_TEXT, checkAmount } from '../../domain/rating/money.ts';
 import { PageQuery } from '../pagination.ts';
+import { rule } from './domain-rule.ts';
+import { decimalBounds } from './field-rule-schema.ts';
 import { Instant } from './instant-schemas.ts';
 
-// The shape of every field is checked here, so bad input lists every failing field at once;
-// the minor-unit digits depend on the invoice's currency and are checked by the command.
+// Every field is checked here, so bad input lists every failing field at once; the range is
+// the domain's (checkAmount, AMOUNT_TEXT). The minor-unit digits depend on the invoice's
+// currency and are checked again by the command once it has the invoice.
 const Amount = z
   .string()
-  .regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal string in major units, such as "57.59"')
-  .refine((value) => /[1-9]/.test(value), 'must be greater than zero');
+  .regex(AMOUNT_TEXT.pattern, 'must be a decimal string in major units, such as "57.59"')
+  .refine((value) => /[1-9]/.test(value), 'must be greater than zero')
+  .superRefine(
+    rule((value: string, path, issues) => {
+      if (AMOUNT_TEXT.pattern.test(value) && /[1-9]/.test(value)) checkAmount(value, path, issues);
+    }),
+  )
+  .meta(decimalBounds(AMOUNT_TEXT));
 const Reason = z.string().trim().min(1).max(500);
 const ExternalRef = z
   .string()
@@ -26,6 +36,7 @@ export const RecordPaymentBody = z.strictObject({
   receivedAt: z
     .string()
     .refine((value) => parseInstant(value) !== null, 'must be an ISO 8601 instant with an offset, e.g. 2026-07-05T10:00:00-03:00')
+    .meta({ format: 'date-time' })
     .describe('when the money arrived; not later than the service’s clock plus 5 minutes'),
 });
 

@@ -1,17 +1,20 @@
 import { z } from 'zod';
-import { checkEffectiveFrom, checkPlanId, checkPlanName } from '../../domain/pricebook/pricebook-decider.ts';
-import { MINOR_UNITS } from '../../domain/rating/money.ts';
+import { checkEffectiveFrom, checkPlanId, checkPlanName, PLAN_ID_RULE, PLAN_NAME } from '../../domain/pricebook/pricebook-decider.ts';
+import { BILLING_PERIOD } from '../../domain/rating/billing-period.ts';
+import { FEE_TEXT, MINOR_UNITS, TAX_RATE_TEXT } from '../../domain/rating/money.ts';
 import { METERS, planVersionIssues } from '../../domain/rating/plan.ts';
+import type { DecimalTextRule } from '../../domain/shared/field-rule.ts';
 import { PageQuery } from '../pagination.ts';
-import { rule } from './domain-rule.ts';
+import { decimalBounds, textField } from './field-rule-schema.ts';
 
-export const PlanIdParams = z.object({ planId: z.string().superRefine(rule(checkPlanId)) });
+const planId = () => textField(PLAN_ID_RULE, checkPlanId);
+const planName = () => textField(PLAN_NAME, checkPlanName);
 
-const decimal = (what: string) => z.string().describe(`${what}: a non-negative decimal string such as "0.15"`);
-const effectiveFrom = z
-  .string()
-  .superRefine(rule(checkEffectiveFrom))
-  .describe("YYYY-MM: the version takes effect at the start of this billing period, in each account's time zone");
+export const PlanIdParams = z.object({ planId: planId() });
+
+// Checked with the whole plan by planCheck below, which knows the currency's minor unit.
+const decimal = (range: DecimalTextRule, what: string) => z.string().meta(decimalBounds(range)).describe(`${what}: a non-negative decimal string such as "0.15"`);
+const effectiveFrom = textField(BILLING_PERIOD, checkEffectiveFrom).describe("YYYY-MM: the version takes effect at the start of this billing period, in each account's time zone");
 
 const CHARGE_MODELS =
   'per meter, a charge model: {model: "per_unit", unitPrice, freeUnits?} | {model: "graduated" or "volume", tiers: [{upTo (null on the last), unitPrice, flatFee?}], freeUnits?} | {model: "package", packageSize, packagePrice, freeUnits?}; ' +
@@ -20,9 +23,9 @@ const CHARGE_MODELS =
 
 /** The terms of a version: the rating engine's PlanVersion without its identity. */
 const terms = {
-  monthlyFee: decimal('fixed fee per period, major units, 0 to 10^12, at most the minor-unit digits'),
-  monthlyMinimum: decimal('the least a period is billed before tax, major units, 0 to 10^12, at most the minor-unit digits'),
-  taxRate: decimal('a fraction from 0 to 1 with at most 6 decimal places: "0.05" is 5%'),
+  monthlyFee: decimal(FEE_TEXT, 'fixed fee per period, major units, 0 to 10^12, at most the minor-unit digits'),
+  monthlyMinimum: decimal(FEE_TEXT, 'the least a period is billed before tax, major units, 0 to 10^12, at most the minor-unit digits'),
+  taxRate: decimal(TAX_RATE_TEXT, 'a fraction from 0 to 1 with at most 6 decimal places: "0.05" is 5%'),
   meters: z
     .record(z.string(), z.unknown())
     .describe(`keyed by meter (${METERS.join(', ')}); ${CHARGE_MODELS} A meter left out is not charged.`),
@@ -45,22 +48,24 @@ function planCheck(body: Record<string, unknown>, ctx: z.core.$RefinementCtx<Rec
 }
 
 const currencies = Object.keys(MINOR_UNITS) as [string, ...string[]];
+// checked by planCheck, with the plan
+const currency = () => z.string().meta({ enum: currencies });
 
 export const PublishPlanBody = z
   .strictObject({
-    planId: z.string().superRefine(rule(checkPlanId)).describe('3 to 64 lowercase letters, digits or hyphens; names the plan for good'),
-    name: z.string().superRefine(rule(checkPlanName)).describe('shown on invoices, 1 to 200 characters'),
+    planId: planId().describe('3 to 64 lowercase letters, digits or hyphens; names the plan for good'),
+    name: planName().describe('shown on invoices, 1 to 200 characters (surrounding spaces not counted)'),
     effectiveFrom,
-    currency: z.string().describe(`ISO 4217, one of ${currencies.join(', ')}; fixed for the plan's life (accounts subscribe to plans in their own currency)`),
+    currency: currency().describe(`ISO 4217, one of ${currencies.join(', ')}; fixed for the plan's life (accounts subscribe to plans in their own currency)`),
     ...terms,
   })
   .superRefine(planCheck, { when: () => true });
 
 export const PublishPlanVersionBody = z
   .strictObject({
-    name: z.string().superRefine(rule(checkPlanName)).optional().describe("the previous version's when absent"),
+    name: planName().optional().describe("the previous version's when absent"),
     effectiveFrom: effectiveFrom.describe('YYYY-MM, later than the latest version\'s; the version takes effect at the start of that period'),
-    currency: z.string().optional().describe("must be the plan's currency, which never changes; may be left out"),
+    currency: currency().optional().describe("must be the plan's currency, which never changes; may be left out"),
     ...terms,
   })
   .superRefine(planCheck, { when: () => true });

@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { checkPlanId } from '../../domain/pricebook/pricebook-decider.ts';
+import { checkPlanId, PLAN_ID_RULE } from '../../domain/pricebook/pricebook-decider.ts';
 import { checkInstant } from '../../domain/rating/instant.ts';
 import { rule } from './domain-rule.ts';
+import { textField } from './field-rule-schema.ts';
 
 export const ChangeSubscriptionBody = z.strictObject({
-  planId: z.string().superRefine(rule(checkPlanId)).describe("a published plan in the account's currency"),
+  planId: textField(PLAN_ID_RULE, checkPlanId).describe("a published plan in the account's currency"),
   effectiveAt: z
     .string()
     .superRefine(rule(checkInstant))
+    .meta({ format: 'date-time' })
     .optional()
     .describe('ISO 8601 instant with an offset; now when absent. Not before the last change; inside a period it splits the period between the two plans'),
 });

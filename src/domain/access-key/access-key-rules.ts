@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../errors.ts';
+import { fitsText, type TextRule } from '../shared/field-rule.ts';
 
 export const ACCESS_KEY_PERMISSIONS = ['read', 'write', 'read-write'] as const;
 export type AccessKeyPermission = (typeof ACCESS_KEY_PERMISSIONS)[number];
@@ -11,10 +12,12 @@ export const ACCESS_KEY_ID = /^[A-Z0-9]{20}$/;
 export const MAX_KEY_NAME_LENGTH = 100;
 /** More would not fit an S3 policy comfortably, and no portal lists that many by hand. */
 export const MAX_SCOPED_BUCKETS = 100;
+/** Surrounding spaces are not counted. */
+export const KEY_NAME: TextRule = { minLength: 1, maxLength: MAX_KEY_NAME_LENGTH };
+export const ACCESS_KEY_ID_RULE: TextRule = { minLength: 20, maxLength: 20, pattern: ACCESS_KEY_ID };
 
 export function checkKeyName(name: string, path: string, issues: FieldIssue[]) {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > MAX_KEY_NAME_LENGTH) issues.push({ path, message: `must be 1 to ${MAX_KEY_NAME_LENGTH} characters` });
+  if (!fitsText(name.trim(), KEY_NAME)) issues.push({ path, message: `must be 1 to ${MAX_KEY_NAME_LENGTH} characters` });
 }
 
 /** The scope's shape; whether each bucket is the account's is for the decider, which is told. */

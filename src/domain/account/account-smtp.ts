@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../errors.ts';
+import { fitsText, fitsWholeNumber, type TextRule, type WholeNumberRule } from '../shared/field-rule.ts';
 import type { SealedSecret } from '../shared/sealed-secret.ts';
 import { checkEmail } from './account-rules.ts';
 
@@ -25,6 +26,13 @@ const IPV6_LITERAL = /^\[?[0-9A-Fa-f:.]{2,45}\]?$/;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 export const SMTP_LIMITS = { username: 254, password: 1024, fromName: 100 } as const;
+/** A host name is at most 253 characters (RFC 1035); an IP literal is shorter. */
+export const SMTP_HOST: TextRule = { minLength: 1, maxLength: 253 };
+export const SMTP_PORT: WholeNumberRule = { minimum: 1, maximum: 65_535 };
+export const SMTP_USERNAME: TextRule = { minLength: 1, maxLength: SMTP_LIMITS.username };
+export const SMTP_PASSWORD: TextRule = { minLength: 1, maxLength: SMTP_LIMITS.password };
+/** Surrounding spaces are not counted. */
+export const SMTP_FROM_NAME: TextRule = { minLength: 1, maxLength: SMTP_LIMITS.fromName };
 
 export interface SmtpSettingsInput {
   host: string;
@@ -37,30 +45,29 @@ export interface SmtpSettingsInput {
 }
 
 export function checkSmtpHost(host: string, path: string, issues: FieldIssue[]) {
-  if (!HOST_NAME.test(host) && !(host.includes(':') && IPV6_LITERAL.test(host))) {
+  if (!fitsText(host, SMTP_HOST) || (!HOST_NAME.test(host) && !(host.includes(':') && IPV6_LITERAL.test(host)))) {
     issues.push({ path, message: 'must be a host name or IP address, without scheme, port or path' });
   }
 }
 
 export function checkSmtpPort(port: number, path: string, issues: FieldIssue[]) {
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) issues.push({ path, message: 'must be a whole number from 1 to 65535' });
+  if (!fitsWholeNumber(port, SMTP_PORT)) issues.push({ path, message: 'must be a whole number from 1 to 65535' });
 }
 
 export function checkFromName(name: string, path: string, issues: FieldIssue[]) {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > SMTP_LIMITS.fromName) issues.push({ path, message: `must be 1 to ${SMTP_LIMITS.fromName} characters` });
+  if (!fitsText(name.trim(), SMTP_FROM_NAME)) issues.push({ path, message: `must be 1 to ${SMTP_LIMITS.fromName} characters` });
   else if (CONTROL_CHARACTERS.test(name)) issues.push({ path, message: 'must not contain line breaks or other control characters' });
 }
 
 export function checkSmtpUsername(username: string, path: string, issues: FieldIssue[]) {
-  if (username.length === 0 || username.length > SMTP_LIMITS.username || CONTROL_CHARACTERS.test(username)) {
+  if (!fitsText(username, SMTP_USERNAME) || CONTROL_CHARACTERS.test(username)) {
     issues.push({ path, message: `must be 1 to ${SMTP_LIMITS.username} characters, without control characters` });
   }
 }
 
 export function checkSmtpPassword(password: string, path: string, issues: FieldIssue[]) {
   // Only its length is judged: the message names no part of it.
-  if (password.length === 0 || password.length > SMTP_LIMITS.password) issues.push({ path, message: `must be 1 to ${SMTP_LIMITS.password} characters` });
+  if (!fitsText(password, SMTP_PASSWORD)) issues.push({ path, message: `must be 1 to ${SMTP_LIMITS.password} characters` });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../errors.ts';
+import type { TextRule } from '../shared/field-rule.ts';
 
 /**
  * S3 bucket naming rules (general purpose buckets), each a separate, named check so a
@@ -32,6 +33,9 @@ export const BUCKET_NAME_MAX_LENGTH = 63;
 const ALLOWED = /^[a-z0-9.-]*$/;
 const LETTER_OR_DIGIT = /^[a-z0-9]$/;
 const IP_ADDRESS = /^\d+\.\d+\.\d+\.\d+$/;
+
+/** What a document can say of the rules: the length and the characters (the others are named in words). */
+export const BUCKET_NAME: TextRule = { minLength: BUCKET_NAME_MIN_LENGTH, maxLength: BUCKET_NAME_MAX_LENGTH, pattern: ALLOWED };
 
 /** Every rule the name breaks, in the order of BUCKET_NAME_RULES; empty when the name is valid. */
 export function bucketNameViolations(name: string): BucketNameRule[] {

@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../errors.ts';
+import { fitsWholeNumber, type DecimalTextRule, type WholeNumberRule } from '../shared/field-rule.ts';
 
 /**
  * A bucket quota is a byte count, carried as a decimal string (byte counts outgrow a JS
@@ -12,6 +13,9 @@ export const MAX_QUOTA_BYTES = 2n ** 63n - 1n;
 /** Lifecycle rules count whole days; a century is more than any retention policy asks. */
 export const MAX_LIFECYCLE_DAYS = 36_500;
 
+export const QUOTA_BYTES: DecimalTextRule = { pattern: BYTES, minimum: '1', maximum: String(MAX_QUOTA_BYTES), maxDecimals: 0 };
+export const LIFECYCLE_DAYS: WholeNumberRule = { minimum: 1, maximum: MAX_LIFECYCLE_DAYS };
+
 export function checkQuotaBytes(quotaBytes: string | null, path: string, issues: FieldIssue[]): void {
   if (quotaBytes === null) return;
   if (!BYTES.test(quotaBytes) || BigInt(quotaBytes) > MAX_QUOTA_BYTES) {
@@ -21,7 +25,7 @@ export function checkQuotaBytes(quotaBytes: string | null, path: string, issues:
 
 export function checkLifecycleDays(days: number | null, path: string, issues: FieldIssue[]): void {
   if (days === null) return;
-  if (!Number.isInteger(days) || days < 1 || days > MAX_LIFECYCLE_DAYS) {
+  if (!fitsWholeNumber(days, LIFECYCLE_DAYS)) {
     issues.push({ path, message: `must be a whole number of days from 1 to ${MAX_LIFECYCLE_DAYS}, or null for no rule` });
   }
 }

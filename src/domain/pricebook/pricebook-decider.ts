@@ -3,6 +3,7 @@ import { ConflictError, IllegalStateError, NotFoundError, ValidationError, type 
 import { checkPeriod, nextPeriod, periodOf } from '../rating/billing-period.ts';
 import type { Currency } from '../rating/money.ts';
 import { planVersionIssues, type PlanVersion } from '../rating/plan.ts';
+import { fitsText, type TextRule } from '../shared/field-rule.ts';
 import type { PlanTerms, PricebookCommand, PublishPlan, PublishPlanVersion } from './pricebook-commands.ts';
 import type { PlanVersionPublished, PricebookEvent } from './pricebook-events.ts';
 
@@ -22,15 +23,18 @@ export type PublishedPlan = Exclude<PricebookState, { status: 'none' }>;
 
 /** Slug-like, as it names the stream and appears in URLs: 3 to 64 lowercase letters, digits, hyphens. */
 const PLAN_ID = /^[a-z0-9](?:[a-z0-9-]{1,62}[a-z0-9])$/;
+export const PLAN_ID_RULE: TextRule = { minLength: 3, maxLength: 64, pattern: PLAN_ID };
+/** Surrounding spaces are not counted. */
+export const PLAN_NAME: TextRule = { minLength: 1, maxLength: 200 };
 
 export function checkPlanId(planId: unknown, path: string, issues: FieldIssue[]): void {
-  if (typeof planId !== 'string' || !PLAN_ID.test(planId) || planId.includes('--')) {
+  if (typeof planId !== 'string' || !fitsText(planId, PLAN_ID_RULE) || planId.includes('--')) {
     issues.push({ path, message: '3 to 64 lowercase letters, digits or hyphens, starting and ending with a letter or digit, no "--"' });
   }
 }
 
 export function checkPlanName(name: unknown, path: string, issues: FieldIssue[]): void {
-  if (typeof name !== 'string' || name.trim().length === 0 || name.trim().length > 200) issues.push({ path, message: 'must be 1 to 200 characters' });
+  if (typeof name !== 'string' || !fitsText(name.trim(), PLAN_NAME)) issues.push({ path, message: 'must be 1 to 200 characters' });
 }
 
 /** The zone where a period begins first: UTC+14. No account's zone is ahead of it. */

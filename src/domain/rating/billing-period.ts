@@ -1,5 +1,6 @@
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { checkInstant, formatInstant } from './instant.ts';
+import type { TextRule } from '../shared/field-rule.ts';
 
 /**
  * A billing period is a calendar month, `YYYY-MM`, in the account's IANA time zone. It runs
@@ -27,6 +28,8 @@ export interface PeriodBounds {
 }
 
 const PERIOD = /^([1-9]\d{3})-(0[1-9]|1[0-2])$/;
+/** YYYY-MM, years 1000 to 9999. */
+export const BILLING_PERIOD: TextRule = { minLength: 7, maxLength: 7, pattern: PERIOD };
 
 export function checkPeriod(period: unknown, path: string, issues: FieldIssue[]): { year: number; month: number } | null {
   const m = typeof period === 'string' ? PERIOD.exec(period) : null;

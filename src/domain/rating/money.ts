@@ -1,5 +1,6 @@
 import type { Decimal } from 'decimal.js';
 import type { FieldIssue } from '../errors.ts';
+import type { DecimalTextRule } from '../shared/field-rule.ts';
 import { Exact, exact, type ExactDecimal } from './exact-decimal.ts';
 
 /**
@@ -70,6 +71,11 @@ export const RANGES = {
   quantity: { atMost: '1000000000000000', maxDecimals: 9 },
   taxRate: { atMost: '1', maxDecimals: 6 },
 } as const;
+
+/** RANGES as field rules: money taken in (payments, credit notes: more than zero), fees, tax rates. */
+export const AMOUNT_TEXT: DecimalTextRule = { pattern: DECIMAL, minimum: '0', exclusiveMinimum: true, maximum: RANGES.amount.atMost };
+export const FEE_TEXT: DecimalTextRule = { pattern: DECIMAL, minimum: '0', maximum: RANGES.amount.atMost };
+export const TAX_RATE_TEXT: DecimalTextRule = { pattern: DECIMAL, minimum: '0', maximum: RANGES.taxRate.atMost, maxDecimals: RANGES.taxRate.maxDecimals };
 
 /** The most decimal places of any currency's minor unit: amounts whose currency is not known yet. */
 const MOST_MINOR_UNITS = Math.max(...Object.values(MINOR_UNITS));

@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../errors.ts';
+import type { DecimalTextRule } from '../shared/field-rule.ts';
 import { BYTES_PER_GIB, Exact, exact, type ExactDecimal } from './exact-decimal.ts';
 import { checkInstant, parseInstant } from './instant.ts';
 
@@ -61,6 +62,8 @@ export interface SegmentUsage {
 
 export const MAX_COUNT = 2n ** 63n - 1n;
 const COUNT = /^(0|[1-9]\d*)$/;
+/** A count of bytes or requests: a whole number written as a string, 0 to 2^63 − 1. */
+export const COUNT_TEXT: DecimalTextRule = { pattern: COUNT, minimum: '0', maximum: String(MAX_COUNT), maxDecimals: 0 };
 
 /** Up to 18 digits is always below MAX_COUNT (2^63 − 1 has 19). */
 const SHORT_COUNT_DIGITS = 18;

@@ -1,6 +1,7 @@
 import type { FieldIssue } from '../errors.ts';
 import { checkInstant, formatInstant, parseInstant } from '../rating/instant.ts';
 import { checkCount } from '../rating/usage-meters.ts';
+import type { TextRule, WholeNumberRule } from '../shared/field-rule.ts';
 
 /**
  * A batch of usage samples as a usage collector sends it (`POST /usage`), validated as a
@@ -92,6 +93,14 @@ export const SAMPLE_KEY_MAX_LENGTH = 200;
 /** A counter source names the server the readings come from; it is part of a stream name. */
 const SOURCE = /^[A-Za-z0-9._-]{1,100}$/;
 const BUCKET_NAME_MAX_LENGTH = 63;
+
+/** The rules of a sample's fields, as the API document states them (counts: COUNT_TEXT). */
+export const SAMPLE_FIELDS = {
+  sampleKey: { minLength: 1, maxLength: SAMPLE_KEY_MAX_LENGTH, pattern: SAMPLE_KEY },
+  source: { minLength: 1, maxLength: 100, pattern: SOURCE },
+  bucket: { minLength: 1, maxLength: BUCKET_NAME_MAX_LENGTH },
+} as const satisfies Record<string, TextRule>;
+export const BATCH_SIZE: WholeNumberRule = { minimum: 1, maximum: MAX_SAMPLES_PER_BATCH };
 const SHORT_COUNT = /^(?:0|[1-9][0-9]{0,17})$/;
 
 export function checkSampleKey(value: unknown, path: string, issues: FieldIssue[]): value is string {
