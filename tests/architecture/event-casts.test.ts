@@ -3,12 +3,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Projections and reactors read events through their module's typed union (`bucketEvents.narrow`,
- * `askingEvents.is`), never by casting the data: a cast compiles whatever the event holds, so
- * the compiler could no longer tell a reader its case is missing or its field renamed.
+ * Projections, reactors and presentation (audit describers, email texts) read events through
+ * their module's typed union (`bucketEvents.narrow`, `askingEvents.is`), never by casting the
+ * data: a cast compiles whatever the event holds, so the compiler could no longer tell a reader
+ * its case is missing or its field renamed.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const CHECKED = ['src/projections', 'src/reactors'];
+const CHECKED = ['src/projections', 'src/reactors', 'src/presentation'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -44,7 +45,7 @@ export function eventDataCasts(text: string, eventNames: ReadonlySet<string>): s
   return casts;
 }
 
-describe('projections and reactors read events through typed unions', () => {
+describe('projections, reactors and presentation read events through typed unions', () => {
   const eventNames = domainEventNames();
 
   it('knows the domain event names', () => {
@@ -65,7 +66,7 @@ describe('projections and reactors read events through typed unions', () => {
     expect(eventDataCasts(sample, eventNames).map((cast) => Number(cast.split(':')[0]))).toEqual([3, 4, 5, 6]);
   });
 
-  it('no file in src/projections or src/reactors casts event data', () => {
+  it('no file in src/projections, src/reactors or src/presentation casts event data', () => {
     const files = CHECKED.flatMap((dir) => sourceFiles(path.join(root, dir)));
     expect(files.length).toBeGreaterThan(20);
     const offenders = files.flatMap((file) => eventDataCasts(readFileSync(file, 'utf8'), eventNames).map((cast) => `${path.relative(root, file)}:${cast}`));

@@ -1,7 +1,6 @@
 import type { AuditDescriber } from './audit-description.ts';
 import { assertNever } from '../../domain/decider.ts';
-import type { AccessKeyEvent } from '../../domain/access-key/access-key-events.ts';
-import { ACCESS_KEY_EVENT_TYPES } from '../../domain/access-key/access-key-events.ts';
+import { accessKeyEvents, type AccessKeyEvent } from '../../domain/access-key/access-key-events.ts';
 
 function summarize(event: AccessKeyEvent): string {
   const key = `access key "${event.data.name}"`;
@@ -23,11 +22,10 @@ function summarize(event: AccessKeyEvent): string {
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-const KNOWN: ReadonlySet<string> = new Set(ACCESS_KEY_EVENT_TYPES);
 
 /** How access key events read in the account's audit log; never a secret, sealed or not. */
 export const describeAccessKeyEvent: AuditDescriber = (type, data) => {
-  if (!KNOWN.has(type)) return null;
-  const event = { type, data } as AccessKeyEvent;
+  const event = { type, data };
+  if (!accessKeyEvents.is(event)) return null;
   return { accountId: event.data.accountId, resourceType: 'access_key', resourceId: event.data.keyId, summary: summarize(event) };
 };

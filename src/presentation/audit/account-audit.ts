@@ -1,9 +1,11 @@
 import type { AuditDescriber } from './audit-description.ts';
-import type { AccountEvent } from '../../domain/account/account-events.ts';
+import { assertNever } from '../../domain/decider.ts';
+import { accountEvents } from '../../domain/account/account-events.ts';
 
 /** How account and member events read in the audit log. */
 export const describeAccountEvent: AuditDescriber = (type, data) => {
-  const event = { type, data } as AccountEvent;
+  const event = { type, data };
+  if (!accountEvents.is(event)) return null;
   const account = (summary: string) => ({ accountId: event.data.accountId, resourceType: 'account', resourceId: event.data.accountId, summary });
   const member = (memberId: string, summary: string) => ({ accountId: event.data.accountId, resourceType: 'member', resourceId: memberId, summary });
   switch (event.type) {
@@ -35,6 +37,6 @@ export const describeAccountEvent: AuditDescriber = (type, data) => {
     case 'OwnershipTransferred':
       return member(event.data.toMemberId, `Ownership transferred to ${event.data.toEmail}`);
     default:
-      return null;
+      return assertNever(event);
   }
 };

@@ -1,7 +1,6 @@
 import type { AuditDescriber } from './audit-description.ts';
 import { assertNever } from '../../domain/decider.ts';
-import type { BucketEvent } from '../../domain/bucket/bucket-events.ts';
-import { BUCKET_EVENT_TYPES } from '../../domain/bucket/bucket-events.ts';
+import { bucketEvents, type BucketEvent } from '../../domain/bucket/bucket-events.ts';
 
 const GIB = 2n ** 30n;
 
@@ -40,11 +39,9 @@ function summarize(event: BucketEvent): string {
   }
 }
 
-const KNOWN: ReadonlySet<string> = new Set(BUCKET_EVENT_TYPES);
-
 /** How bucket events read in the account's audit log. */
 export const describeBucketEvent: AuditDescriber = (type, data) => {
-  if (!KNOWN.has(type)) return null;
-  const event = { type, data } as BucketEvent;
+  const event = { type, data };
+  if (!bucketEvents.is(event)) return null;
   return { accountId: event.data.accountId, resourceType: 'bucket', resourceId: event.data.bucketId, summary: summarize(event) };
 };

@@ -1,9 +1,11 @@
 import type { AuditDescriber } from './audit-description.ts';
-import type { CreditEvent } from '../../domain/credit/credit-events.ts';
+import { assertNever } from '../../domain/decider.ts';
+import { creditEvents } from '../../domain/credit/credit-events.ts';
 
 /** How account-credit events read in the account's audit log. */
 export const describeCreditEvent: AuditDescriber = (type, data) => {
-  const event = { type, data } as CreditEvent;
+  const event = { type, data };
+  if (!creditEvents.is(event)) return null;
   switch (event.type) {
     case 'AccountCredited': {
       const { source } = event.data;
@@ -15,6 +17,6 @@ export const describeCreditEvent: AuditDescriber = (type, data) => {
     case 'CreditReleased':
       return { accountId: event.data.accountId, resourceType: 'account_credit', resourceId: event.data.invoiceId, summary: `Account credit of ${event.data.amount} ${event.data.currency} given back: the invoice for ${event.data.period} was voided` };
     default:
-      return null;
+      return assertNever(event);
   }
 };

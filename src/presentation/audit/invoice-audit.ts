@@ -1,9 +1,11 @@
 import type { AuditDescriber } from './audit-description.ts';
-import type { InvoiceEvent } from '../../domain/invoice/invoice-events.ts';
+import { assertNever } from '../../domain/decider.ts';
+import { invoiceEvents } from '../../domain/invoice/invoice-events.ts';
 
 /** How invoice events read in the account's audit log. */
 export const describeInvoiceEvent: AuditDescriber = (type, data) => {
-  const event = { type, data } as InvoiceEvent;
+  const event = { type, data };
+  if (!invoiceEvents.is(event)) return null;
   switch (event.type) {
     case 'InvoiceDrafted':
       return {
@@ -20,6 +22,6 @@ export const describeInvoiceEvent: AuditDescriber = (type, data) => {
         summary: `Invoice ${event.data.number} issued for ${event.data.period}: ${event.data.total} ${event.data.currency}, due ${event.data.dueDate}`,
       };
     default:
-      return null;
+      return assertNever(event);
   }
 };

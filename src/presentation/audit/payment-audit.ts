@@ -1,10 +1,12 @@
 import type { AuditDescriber } from './audit-description.ts';
 import { exact } from '../../domain/rating/exact-decimal.ts';
-import type { InvoiceSettlementEvent } from '../../domain/invoice/invoice-events.ts';
+import { assertNever } from '../../domain/decider.ts';
+import { invoiceSettlementEvents } from '../../domain/invoice/invoice-events.ts';
 
 /** How payments, credit notes, voids and dunning read in the account's audit log. */
 export const describeInvoiceSettlementEvent: AuditDescriber = (type, data) => {
-  const event = { type, data } as InvoiceSettlementEvent;
+  const event = { type, data };
+  if (!invoiceSettlementEvents.is(event)) return null;
   const on = (summary: string, resourceType = 'invoice', resourceId?: string) => ({
     accountId: event.data.accountId,
     resourceType,
@@ -28,6 +30,6 @@ export const describeInvoiceSettlementEvent: AuditDescriber = (type, data) => {
     case 'PaymentReminderDue':
       return on(`Payment reminder (day ${event.data.day} after ${event.data.dueDate}) for invoice ${event.data.number}: ${event.data.amountDue} ${event.data.currency} due`);
     default:
-      return null;
+      return assertNever(event);
   }
 };

@@ -1,7 +1,6 @@
 import type { AuditDescriber } from './audit-description.ts';
 import { assertNever } from '../../domain/decider.ts';
-import type { QuotaEvent } from '../../domain/quota/quota-events.ts';
-import { QUOTA_EVENT_TYPES } from '../../domain/quota/quota-events.ts';
+import { quotaEvents, type QuotaEvent } from '../../domain/quota/quota-events.ts';
 
 function summarize(event: QuotaEvent): string {
   switch (event.type) {
@@ -16,11 +15,9 @@ function summarize(event: QuotaEvent): string {
   }
 }
 
-const KNOWN: ReadonlySet<string> = new Set(QUOTA_EVENT_TYPES);
-
 /** How quota events read in the account's audit log; the resource is the request. */
 export const describeQuotaEvent: AuditDescriber = (type, data) => {
-  if (!KNOWN.has(type)) return null;
-  const event = { type, data } as QuotaEvent;
+  const event = { type, data };
+  if (!quotaEvents.is(event)) return null;
   return { accountId: event.data.accountId, resourceType: 'quota_request', resourceId: event.data.requestId, summary: summarize(event) };
 };

@@ -1,8 +1,6 @@
 import { BYTES_PER_GIB } from '../../domain/rating/exact-decimal.ts';
 import type { AuditDescriber } from './audit-description.ts';
-import { QUOTA_THRESHOLD_EVENT_TYPES, type QuotaThresholdEvent } from '../../domain/quota/quota-thresholds.ts';
-
-const KNOWN: ReadonlySet<string> = new Set(QUOTA_THRESHOLD_EVENT_TYPES);
+import { quotaThresholdEvents } from '../../domain/quota/quota-thresholds.ts';
 
 /** Bytes as GiB with two decimals, rounded half up: for people, not for billing. */
 export function gibText(bytes: string): string {
@@ -12,8 +10,8 @@ export function gibText(bytes: string): string {
 
 /** How quota warnings read in the account's audit log; the resource is the account's quota. */
 export const describeQuotaThresholdEvent: AuditDescriber = (type, data) => {
-  if (!KNOWN.has(type)) return null;
-  const event = { type, data } as QuotaThresholdEvent;
+  const event = { type, data };
+  if (!quotaThresholdEvents.is(event)) return null;
   const { accountId, usedBytes, quotaBytes } = event.data;
   const usage = `${gibText(usedBytes)} GiB of ${gibText(quotaBytes)} GiB`;
   const summary =

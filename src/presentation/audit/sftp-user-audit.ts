@@ -1,7 +1,6 @@
 import type { AuditDescriber } from './audit-description.ts';
 import { assertNever } from '../../domain/decider.ts';
-import type { SftpUserEvent } from '../../domain/sftp-user/sftp-user-events.ts';
-import { SFTP_USER_EVENT_TYPES } from '../../domain/sftp-user/sftp-user-events.ts';
+import { sftpUserEvents, type SftpUserEvent } from '../../domain/sftp-user/sftp-user-events.ts';
 
 function summarize(event: SftpUserEvent): string {
   const user = `SFTP user ${event.data.username}`;
@@ -25,11 +24,9 @@ function summarize(event: SftpUserEvent): string {
   }
 }
 
-const KNOWN: ReadonlySet<string> = new Set(SFTP_USER_EVENT_TYPES);
-
 /** How SFTP user events read in the account's audit log; never a password or storage secret, sealed or not. */
 export const describeSftpUserEvent: AuditDescriber = (type, data) => {
-  if (!KNOWN.has(type)) return null;
-  const event = { type, data } as SftpUserEvent;
+  const event = { type, data };
+  if (!sftpUserEvents.is(event)) return null;
   return { accountId: event.data.accountId, resourceType: 'sftp_user', resourceId: event.data.username, summary: summarize(event) };
 };

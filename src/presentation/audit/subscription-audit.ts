@@ -1,5 +1,5 @@
 import type { AuditDescriber } from './audit-description.ts';
-import type { SubscriptionEvent } from '../../domain/subscription/subscription-events.ts';
+import { subscriptionEvents, type SubscriptionEvent } from '../../domain/subscription/subscription-events.ts';
 
 function summarize(event: SubscriptionEvent): string {
   const { planId, previousPlanId, effectiveAt } = event.data;
@@ -10,7 +10,7 @@ function summarize(event: SubscriptionEvent): string {
 
 /** How subscription events read in the account's audit log. */
 export const describeSubscriptionEvent: AuditDescriber = (type, data) => {
-  if (type !== 'SubscriptionChanged') return null;
-  const event = { type, data } as SubscriptionEvent;
+  const event = { type, data };
+  if (!subscriptionEvents.is(event)) return null;
   return { accountId: event.data.accountId, resourceType: 'subscription', resourceId: event.data.accountId, summary: summarize(event) };
 };
