@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noticeExpiringAccessKeys } from '../../src/commands/access-key-expiry.ts';
 import { checkQuotaThresholds } from '../../src/commands/quota-thresholds.ts';
 import type { NotificationsRead } from '../../src/domain/notification/notifications.ts';
+import { bearer } from '../support/api-requests.ts';
 import { startTestApp, testContext } from '../support/app.ts';
 import { accessKeyExpiryDeps, quotaThresholdDeps } from '../../src/composition/jobs.ts';
 
@@ -17,7 +18,6 @@ let otherToken: string;
 let bucketId: string;
 let keyId: string;
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const GIB = 2n ** 30n;
 
 interface Notification {

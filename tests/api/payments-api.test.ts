@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDunning } from '../../src/commands/dunning.ts';
 import { Exact } from '../../src/domain/rating/exact-decimal.ts';
 import { startTestApp, testContext } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
 import { dunningDeps } from '../../src/composition/jobs.ts';
 
@@ -24,7 +25,6 @@ afterAll(async () => {
   await app.close();
 });
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const catchUp = async () => {
   await app.runner.catchUp();
 };

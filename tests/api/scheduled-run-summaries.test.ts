@@ -5,6 +5,7 @@ import { runDunning } from '../../src/commands/dunning.ts';
 import { checkQuotaThresholds } from '../../src/commands/quota-thresholds.ts';
 import { IllegalStateError } from '../../src/domain/errors.ts';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
+import { bearer } from '../support/api-requests.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { dunningDeps, quotaThresholdDeps } from '../../src/composition/jobs.ts';
 
@@ -17,7 +18,6 @@ import { dunningDeps, quotaThresholdDeps } from '../../src/composition/jobs.ts';
 let app: ClockedApp;
 let operator: string;
 const accounts: Record<'first' | 'unseen' | 'noPlan' | 'late', string> = { first: '', unseen: '', noPlan: '', late: '' };
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const context = () => ({ actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: app.clock().toISOString() });
 
 async function open(slug: string, planId: string | null): Promise<string> {

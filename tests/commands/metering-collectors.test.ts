@@ -5,6 +5,7 @@ import { collectMinioMetrics } from '../../src/commands/metering-collectors.ts';
 import type { TrafficMeasured, StorageMeasured } from '../../src/domain/usage/usage-events.ts';
 import { startMinioAdminStandIn } from '../adapters/minio/support/minio-admin-stand-in.ts';
 import { startTestApp, testContext } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 import { unusedPort } from '../support/smtp-test-server.ts';
 import { collectorDeps } from '../../src/composition/jobs.ts';
 
@@ -19,7 +20,6 @@ const served = { ...ADMIN, metricsAuth: 'jwt' as const, metrics: '' };
 let app: App;
 let minio: Awaited<ReturnType<typeof startMinioAdminStandIn>>;
 let accountId: string;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 function metrics(m: { stored: bigint; sent: number; received: number; put: number; get: number; deletes: number }) {
   const labels = 'bucket="meter-data",server="node1:9000"';

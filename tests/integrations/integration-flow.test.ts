@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectByListing } from '../../src/commands/metering-collectors.ts';
 import { startS3rver } from '../adapters/minio/support/s3rver.ts';
 import { startTestApp, testContext } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 import { startSmtpTestServer, type SmtpTestServer } from '../support/smtp-test-server.ts';
 import { collectorDeps } from '../../src/composition/jobs.ts';
 
@@ -16,7 +17,6 @@ type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 let smtp: SmtpTestServer;
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const MIB = 2 ** 20;
 
 beforeAll(async () => {
