@@ -1,7 +1,7 @@
 /**
  * npm run bench -- rebuild (or `npx tsx bench/rebuild.ts [--quick]`): rebuilding the two
- * read models fed by the most events, as `ops rebuild` does (truncate, replay the log through
- * the projection runner, batches of PROJECTION_BATCH_SIZE).
+ * read models fed by the most events, as `ops rebuild` does (beside the live tables, replaying the log
+ * through the projection, batches of PROJECTION_BATCH_SIZE, then swapped in).
  *
  * - usage-totals over BENCH_EVENTS usage samples (1,000,000; `--quick`: 100,000): hourly
  *   storage and traffic of 2,000 buckets of 1,000 accounts;

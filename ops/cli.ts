@@ -19,7 +19,7 @@ const USAGE = `usage: npm run ops -- <command>
   status                                   each projection's checkpoint, events applied, lag and errors;
                                            each reactor's lag, waiting work and failures; each collector's last run;
                                            the transaction holding the log back, if one does (exit 1 then too)
-  rebuild <projection>                     empty a read model and replay the whole log into it
+  rebuild <projection>                     build a read model again beside the live one, then swap it in
   create-operator-token <name>             issue a platform operator API token (printed once)
   create-metering-token <name>             issue a token that may only record usage (printed once)
   create-account-token <accountId> <name>  issue an API token scoped to one account (printed once)

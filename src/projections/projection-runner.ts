@@ -5,6 +5,8 @@ import { NotFoundError } from '../domain/errors.ts';
 import { eventTypeFilterOf, ProjectionFailure, type Projection } from './projection.ts';
 import type { ProjectionCheckpointTables, ReadModelDatabase } from './read-model-database.ts';
 import { abortableSleep } from './abortable-sleep.ts';
+import { applyEvents } from './apply-events.ts';
+import { rebuildInShadow } from './shadow-rebuild.ts';
 import { isTransientDatabaseError } from './transient-database-error.ts';
 
 export interface ProjectionStatus {
@@ -143,20 +145,31 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
     }
   }
 
-  /** Empties the projection's tables and its checkpoint in one transaction, then replays the log. */
+  /**
+   * Builds the read model again beside the live one and swaps it in when it has caught up
+   * (see shadow-rebuild.ts): readers never see it empty or partial, and a rebuild that dies
+   * half-way leaves the live one as it was.
+   */
   async rebuild(name: string, onProgress?: (applied: number, total: bigint) => void): Promise<void> {
     const projection = this.projection(name);
-    const total = await this.eventStore.countAfter(null, this.filterOf(projection));
-    await this.db.transaction().execute(async (trx) => {
-      await this.lockCheckpoint(trx, projection.name);
-      for (const table of projection.tables) await sql`TRUNCATE TABLE ${sql.table(table)}`.execute(trx);
-      await checkpointsIn(trx)
-        .updateTable('projection_checkpoints')
-        .set({ position: null, events_applied: '0', status: 'running', error: null, updated_at: this.clock() })
-        .where('projection', '=', projection.name)
-        .execute();
+    const filter = this.filterOf(projection);
+    const total = await this.eventStore.countAfter(null, filter);
+    await rebuildInShadow({
+      db: this.db,
+      eventStore: this.eventStore,
+      projection,
+      filter,
+      batchSize: this.batchSize,
+      lockCheckpoint: (trx, checkpoint) => this.lockCheckpoint(trx, checkpoint),
+      moveCheckpoint: async (trx, checkpoint, position, applied) => {
+        await checkpointsIn(trx)
+          .updateTable('projection_checkpoints')
+          .set({ position, events_applied: String(applied), status: 'running', error: null, updated_at: this.clock() })
+          .where('projection', '=', checkpoint)
+          .execute();
+      },
+      onProgress: (applied) => onProgress?.(applied, total),
     });
-    await this.catchUp([name], (_, applied) => onProgress?.(applied, total));
   }
 
   /**
@@ -232,25 +245,7 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
       // The store filtered already; an adapter that could not is caught here.
       const filter = this.filterOf(projection);
       const handled = batch.filter((event) => matchesEventType(filter, event.type));
-      if (projection.applyBatch && handled.length > 0) {
-        try {
-          await projection.applyBatch(trx, handled);
-        } catch (cause) {
-          if (isTransientDatabaseError(cause)) throw cause;
-          throw new ProjectionFailure(projection.name, handled[0]!, cause, handled[handled.length - 1]!);
-        }
-      } else {
-        for (const event of handled) {
-          try {
-            await projection.apply(trx, event);
-          } catch (cause) {
-            // A timeout, a deadlock or a lost connection says nothing about the event: the
-            // batch is rolled back and tried again. Only the projection's own error stops it.
-            if (isTransientDatabaseError(cause)) throw cause;
-            throw new ProjectionFailure(projection.name, event, cause);
-          }
-        }
-      }
+      await applyEvents(projection, trx, handled);
       const applied = handled.length;
       await checkpointsIn(trx)
         .updateTable('projection_checkpoints')

@@ -1,0 +1,114 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { EventStore, EventTypeFilter, Position } from '../ports/event-store.ts';
+import { applyEvents } from './apply-events.ts';
+import type { Projection } from './projection.ts';
+
+export interface ShadowRebuildDeps<DB> {
+  db: Kysely<DB>;
+  eventStore: EventStore;
+  projection: Projection<DB>;
+  filter: EventTypeFilter;
+  batchSize: number;
+  /** locks the live checkpoint row for the transaction (the live runner's batches wait on it) */
+  lockCheckpoint(trx: Transaction<DB>, name: string): Promise<Position | null>;
+  /** sets the live checkpoint to where the swapped-in read model stands */
+  moveCheckpoint(trx: Transaction<DB>, name: string, position: Position | null, applied: number): Promise<void>;
+  onProgress?: (applied: number) => void;
+}
+
+/** Where a projection's next tables are built: one schema per projection, so two rebuilds of different ones do not meet. */
+export const shadowSchemaOf = (projection: string) => `rebuild_${projection.replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
+const retiredSchemaOf = (projection: string) => `retired_${projection.replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
+
+/**
+ * Rebuilds a read model beside the live one, then swaps it in: readers see the old tables,
+ * whole, until the new ones have caught up with the log, and then the new ones, whole.
+ *
+ * 1. The projection's tables are created again, empty, in a schema of their own, with the
+ *    same columns, constraints and unique indexes (an upsert needs them). The other indexes
+ *    are built after the replay, once, rather than kept up row by row.
+ * 2. The log is replayed into them, each batch in a transaction whose search_path puts the
+ *    shadow schema first: the projection's own code writes there without knowing it.
+ * 3. One transaction locks the live checkpoint (the live runner waits), applies what the log
+ *    gained meanwhile, moves the live tables out and the new ones in, and sets the
+ *    checkpoint to where the new tables stand. The live runner then goes on from there.
+ *
+ * A rebuild that dies before step 3 leaves the live read model as it was; the next one
+ * drops what it left and starts clean.
+ */
+export async function rebuildInShadow<DB>(deps: ShadowRebuildDeps<DB>): Promise<{ position: Position | null; applied: number }> {
+  const { db, projection } = deps;
+  const live = await currentSchema(db);
+  const shadow = shadowSchemaOf(projection.name);
+  const retired = retiredSchemaOf(projection.name);
+  await sql`DROP SCHEMA IF EXISTS ${sql.id(shadow)} CASCADE`.execute(db);
+  await sql`DROP SCHEMA IF EXISTS ${sql.id(retired)} CASCADE`.execute(db);
+  await sql`CREATE SCHEMA ${sql.id(shadow)}`.execute(db);
+  const laterIndexes: string[] = [];
+  for (const table of projection.tables) laterIndexes.push(...(await copyTable(db, live, shadow, table)));
+
+  let position: Position | null = null;
+  let applied = 0;
+  const replay = async (trx: Transaction<DB>) => {
+    await sql`SET LOCAL search_path TO ${sql.id(shadow)}, ${sql.id(live)}`.execute(trx);
+    const batch = await deps.eventStore.readAll({ fromPosition: position, maxCount: deps.batchSize, filter: deps.filter });
+    await applyEvents(projection, trx, batch);
+    if (batch.length > 0) position = batch[batch.length - 1]!.position;
+    applied += batch.length;
+    return batch.length;
+  };
+  while ((await db.transaction().execute(replay)) > 0) deps.onProgress?.(applied);
+  for (const statement of laterIndexes) await sql.raw(statement).execute(db);
+
+  await db.transaction().execute(async (trx) => {
+    await deps.lockCheckpoint(trx, projection.name);
+    while ((await replay(trx)) > 0) deps.onProgress?.(applied);
+    await sql`SET LOCAL search_path TO ${sql.id(live)}`.execute(trx);
+    await sql`CREATE SCHEMA ${sql.id(retired)}`.execute(trx);
+    for (const table of projection.tables) {
+      await sql`ALTER TABLE ${sql.id(live, table)} SET SCHEMA ${sql.id(retired)}`.execute(trx);
+      await sql`ALTER TABLE ${sql.id(shadow, table)} SET SCHEMA ${sql.id(live)}`.execute(trx);
+    }
+    await deps.moveCheckpoint(trx, projection.name, position, applied);
+  });
+  await sql`DROP SCHEMA ${sql.id(retired)} CASCADE`.execute(db);
+  await sql`DROP SCHEMA ${sql.id(shadow)} CASCADE`.execute(db);
+  return { position, applied };
+}
+
+async function currentSchema<DB>(db: Kysely<DB>): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+  return rows[0]!.schema;
+}
+
+/**
+ * The table again in `shadow`, empty: columns, defaults and checks, then its primary key and
+ * unique constraints and unique indexes under their own names (index names are per schema,
+ * so the swapped-in table keeps the names migrations know). Returns the statements that
+ * create its other indexes, to run after the replay.
+ */
+async function copyTable<DB>(db: Kysely<DB>, live: string, shadow: string, table: string): Promise<string[]> {
+  await sql`CREATE TABLE ${sql.id(shadow, table)} (LIKE ${sql.id(live, table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING IDENTITY)`.execute(db);
+  const { rows: named } = await sql<{ qualified: string }>`SELECT quote_ident(${live}) || '.' || quote_ident(${table}) AS qualified`.execute(db);
+  const qualified = named[0]!.qualified;
+  const { rows: constraints } = await sql<{ name: string; definition: string }>`
+    SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+     WHERE conrelid = ${qualified}::regclass AND contype IN ('p', 'u', 'x') ORDER BY conname`.execute(db);
+  for (const c of constraints) await sql`ALTER TABLE ${sql.id(shadow, table)} ADD CONSTRAINT ${sql.id(c.name)} ${sql.raw(c.definition)}`.execute(db);
+  const { rows: indexes } = await sql<{ definition: string; unique: boolean }>`
+    SELECT pg_get_indexdef(i.indexrelid) AS definition, i.indisunique AS unique FROM pg_index i
+     WHERE i.indrelid = ${qualified}::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+     ORDER BY i.indexrelid`.execute(db);
+  const later: string[] = [];
+  for (const index of indexes) {
+    const onLive = ` ON ${qualified} `;
+    if (!index.definition.includes(onLive)) throw new Error(`cannot copy an index of ${qualified}: ${index.definition}`);
+    const statement = index.definition.replace(onLive, ` ON ${sqlName(shadow)}.${sqlName(table)} `);
+    if (index.unique) await sql.raw(statement).execute(db);
+    else later.push(statement);
+  }
+  return later;
+}
+
+/** A name in double quotes, as SQL text. */
+const sqlName = (name: string) => `"${name.replace(/"/g, '""')}"`;
