@@ -171,6 +171,10 @@ async function start(): Promise<void> {
   }
   const app = await compose(config, { log: say });
   app.runner.start();
+  // A read model built by another version of its projection is rebuilt beside the live one.
+  void app.runner
+    .upgrade((name, from, to) => say(`read model ${name} rebuilt for projection version ${to} (was ${from})`))
+    .catch((error: unknown) => say(`could not rebuild an outdated read model: ${error instanceof Error ? error.message : String(error)}`));
   app.reactors.start();
   for (const line of app.integrations.describe()) say(line);
   const schedules = startSchedules(scheduledJobs(app), say, app.clock);

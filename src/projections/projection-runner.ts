@@ -164,12 +164,34 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
       moveCheckpoint: async (trx, checkpoint, position, applied) => {
         await checkpointsIn(trx)
           .updateTable('projection_checkpoints')
-          .set({ position, events_applied: String(applied), status: 'running', error: null, updated_at: this.clock() })
+          .set({ position, events_applied: String(applied), status: 'running', error: null, updated_at: this.clock(), version: projection.version ?? 1 })
           .where('projection', '=', checkpoint)
           .execute();
       },
       onProgress: (applied) => onProgress?.(applied, total),
     });
+  }
+
+  /**
+   * Rebuilds, one after the other and beside the live ones, the read models built with
+   * another version of their projection than the code's; returns their names. Called at
+   * start; the live runner keeps serving the old rows until each swap.
+   */
+  async upgrade(onRebuilt?: (name: string, from: number, to: number) => void): Promise<string[]> {
+    const rows = await this.checkpoints.selectFrom('projection_checkpoints').select(['projection', 'version']).execute();
+    const rebuilt: string[] = [];
+    for (const projection of this.projections) {
+      const row = rows.find((r) => r.projection === projection.name);
+      const to = projection.version ?? 1;
+      // A read model never built is built by the live runner, already with this version.
+      if (!row) continue;
+      const from = row.version ?? 1;
+      if (from === to) continue;
+      await this.rebuild(projection.name);
+      rebuilt.push(projection.name);
+      onRebuilt?.(projection.name, from, to);
+    }
+    return rebuilt;
   }
 
   /**

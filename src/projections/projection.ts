@@ -11,8 +11,14 @@ export interface Projection<DB = ReadModelDatabase> {
    * them, so the checkpoint only ever stops at an event the projection handled.
    */
   readonly eventTypes: ReadonlySet<string> | { readonly except: ReadonlySet<string> };
-  /** tables it owns and fills alone: emptied on rebuild */
+  /** tables it owns and fills alone: built again on rebuild */
   readonly tables: readonly string[];
+  /**
+   * Raised when the rows it would build from the same log change (a new column filled, a
+   * rule changed): a read model built with another version is rebuilt at start, beside the
+   * live one (ProjectionRunner.upgrade). Absent: 1.
+   */
+  readonly version?: number;
   /** applies one event inside its batch's transaction; the runner calls it in log order */
   apply(trx: Transaction<DB>, event: RecordedEvent): Promise<void>;
   /**

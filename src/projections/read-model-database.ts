@@ -21,6 +21,8 @@ export interface ProjectionCheckpointsTable {
   status: Generated<'running' | 'failed'>;
   error: string | null;
   updated_at: Date;
+  /** the projection's version its rows were built with; null: before versions existed, read as 1 */
+  version: number | null;
 }
 
 /** Where each projection's runner has got to; the reactors' intake keeps its checkpoints here too. */
