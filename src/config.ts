@@ -14,6 +14,8 @@ const ConfigSchema = z.object({
   EMBEDDED_POSTGRES_PORT: port(54329),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PROJECTION_BATCH_SIZE: positive(500),
+  /** how long a read with ?after= waits for its read models, in ms */
+  READ_AFTER_WAIT_MS: positive(5000),
   COMMAND_MAX_ATTEMPTS: positive(5),
   /** 32 bytes, base64 or hex; absent: generated once and kept in DATA_DIR/platform-key */
   PLATFORM_KEY: z
@@ -119,6 +121,7 @@ export type Config = Readonly<{
   embeddedPostgresPort: number;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   projectionBatchSize: number;
+  readAfterWaitMs: number;
   commandMaxAttempts: number;
   platformKey: Buffer | undefined;
   defaultAccountQuotaGiB: number;
@@ -178,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPostgresPort: c.EMBEDDED_POSTGRES_PORT,
     logLevel: c.LOG_LEVEL,
     projectionBatchSize: c.PROJECTION_BATCH_SIZE,
+    readAfterWaitMs: c.READ_AFTER_WAIT_MS,
     commandMaxAttempts: c.COMMAND_MAX_ATTEMPTS,
     platformKey: c.PLATFORM_KEY ? decodeKey(c.PLATFORM_KEY)! : undefined,
     defaultAccountQuotaGiB: c.DEFAULT_ACCOUNT_QUOTA_GIB,

@@ -27,6 +27,8 @@ import { notificationProjections } from './projections/notifications/notificatio
 import { paymentProjections } from './projections/payments/payment-projections.ts';
 import { pricebookProjections } from './projections/pricebook/pricebook-projections.ts';
 import type { Projection } from './projections/projection.ts';
+import { createReadAfter } from './commands/read-after.ts';
+import { projectionCheckpoint } from './projections/checkpoint-queries.ts';
 import { ProjectionRunner } from './projections/projection-runner.ts';
 import { quotaProjections } from './projections/quotas/quota-projections.ts';
 import { sftpUserProjections } from './projections/sftp-users/sftp-user-projections.ts';
@@ -114,6 +116,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     ],
     now: clock,
     idempotency: createIdempotencyStore(readModels, clock, config.idempotencyLeaseMs),
+    readAfter: createReadAfter({ eventStore, projections, projectionCheckpoint: (name) => projectionCheckpoint(readModels, name), waitMs: config.readAfterWaitMs }),
     logger: options.httpLogs === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     version: VERSION,
   });

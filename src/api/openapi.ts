@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProblemSchema } from './problem.ts';
-import type { Access, RouteRegistry } from './route.ts';
+import { AFTER_DESCRIPTION, AFTER_POSITION, type Access, type RouteRegistry } from './route.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -50,6 +50,9 @@ export function buildOpenApiDocument(registry: RouteRegistry, info: { title: str
       for (const [name, property] of Object.entries(shape.properties ?? {})) {
         parameters.push({ name, in: part, required: part === 'path' || (shape.required ?? []).includes(name), schema: property });
       }
+    }
+    if (route.method === 'GET' && route.access !== 'public') {
+      parameters.push({ name: 'after', in: 'query', required: false, schema: { type: 'string', pattern: AFTER_POSITION.source, maxLength: 41, description: AFTER_DESCRIPTION } });
     }
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(route.responses)) {

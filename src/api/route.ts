@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CommandContext } from '../commands/command-handler.ts';
 import type { Principal } from '../commands/api-token-commands.ts';
+import type { ReadAfter } from '../commands/read-after.ts';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
 import { roleAllows, type Permission } from '../domain/access/permissions.ts';
 import { friendlyMessage, qualifyPaths, tightestBounds } from './field-messages.ts';
@@ -58,6 +59,8 @@ export interface RouteDefinition<P extends AnySchema | undefined, Q extends AnyS
    * this route answers without them: they are never stored, and never shown twice.
    */
   secretFields?: readonly string[];
+  /** GET: the read models it reads, waited for by `?after=` (absent: every read model) */
+  readModels?: readonly string[];
   handler(input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>): Promise<RouteReply>;
 }
 
@@ -73,7 +76,14 @@ export interface RouteDeps {
   authenticate(token: string): Promise<Principal | null>;
   now(): Date;
   idempotency: IdempotencyStore;
+  /** what `?after=<position>` waits on */
+  readAfter: ReadAfter;
 }
+
+/** An event position as commands answer it (`event-position`): two fixed-width decimal numbers. */
+export const AFTER_POSITION = /^\d{1,20}\/\d{1,20}$/;
+export const AFTER_DESCRIPTION =
+  "an `event-position` a command answered with: the read waits (bounded) until the read models it reads have applied the log up to there, so it sees that command's effect; 409 `read_model_behind` if they do not get there in time";
 
 /** Keeps each route once: fastify serves it, and the OpenAPI document describes it. */
 export class RouteRegistry {
@@ -94,9 +104,11 @@ export class RouteRegistry {
           authorize(route.access, principal, params.accountId);
           const issues: FieldIssue[] = [];
           const parsedParams = parsePart(route.params, request.params, 'params', issues);
-          const parsedQuery = parsePart(route.query, request.query, 'query', issues);
+          const after = route.method === 'GET' ? afterOf(request.query, issues) : null;
+          const parsedQuery = parsePart(route.query, route.method === 'GET' ? withoutAfter(request.query) : request.query, 'query', issues);
           const parsedBody = parsePart(route.body, request.body, 'body', issues);
           if (issues.length > 0) throw new ValidationError(issues);
+          if (after !== null) await deps.readAfter(after, route.readModels);
           const key = request.headers['idempotency-key'];
           const idempotent = route.method !== 'GET' && typeof key === 'string';
           const run = () =>
@@ -127,6 +139,21 @@ export class RouteRegistry {
       });
     }
   }
+}
+
+/** `?after=` of a read, checked; null when absent. */
+function afterOf(query: unknown, issues: FieldIssue[]): string | null {
+  const after = query !== null && typeof query === 'object' ? (query as Record<string, unknown>).after : undefined;
+  if (after === undefined) return null;
+  if (typeof after === 'string' && AFTER_POSITION.test(after)) return after;
+  issues.push({ path: 'query.after', message: 'must be an event position as a command answered it (event-position header), e.g. 00000000000000000912/00000000000000004711' });
+  return null;
+}
+
+function withoutAfter(query: unknown): unknown {
+  if (query === null || typeof query !== 'object' || !('after' in query)) return query;
+  const { after: _after, ...rest } = query as Record<string, unknown>;
+  return rest;
 }
 
 const ownerOf = (principal: Principal | null) => (principal ? principal.tokenId : 'anonymous');

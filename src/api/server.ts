@@ -1,3 +1,4 @@
+import type { ReadAfter } from '../commands/read-after.ts';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Principal } from '../commands/api-token-commands.ts';
 import type { IdempotencyStore } from './idempotency.ts';
@@ -52,6 +53,8 @@ export interface ApiDeps {
   now(): Date;
   /** what an Idempotency-Key's first outcome is kept in */
   idempotency: IdempotencyStore;
+  /** what a read's `?after=<position>` waits on */
+  readAfter: ReadAfter;
   /** false for no request logs; `stream` lets tests read what would be logged */
   logger: false | { level: string; stream?: NodeJS.WritableStream };
   version: string;
@@ -120,7 +123,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerUsageDailyRoutes(routes, deps.routes.usageDaily);
   registerInvoiceExplanationRoutes(routes, deps.routes.invoiceExplanation);
   registerWebhookRoutes(routes, deps.routes.webhooks);
-  routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: deps.idempotency });
+  routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: deps.idempotency, readAfter: deps.readAfter });
   registerPortalStatic(app);
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
