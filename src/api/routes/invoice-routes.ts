@@ -1,3 +1,5 @@
+import { BILLING_PERIOD, checkPeriod } from '../../domain/rating/billing-period.ts';
+import { textField } from '../schemas/field-rule-schema.ts';
 import { z } from 'zod';
 import type { AccountOutcome, BillingRunSummary } from '../../commands/billing-run.ts';
 import type { CommandContext } from '../../commands/command-handler.ts';
@@ -39,7 +41,7 @@ const InvoiceDetailView = InvoiceSummaryView.extend({
     .describe("the IANA time-zone database its dates were computed with (e.g. 2025b); null while a draft and for invoices issued before it was recorded"),
 }).meta({ id: 'Invoice' });
 
-const BillingRunBody = z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM') });
+const BillingRunBody = z.strictObject({ period: textField(BILLING_PERIOD, checkPeriod) });
 const InvoiceParams = z.object({ accountId: z.uuid(), invoiceId: z.uuid() });
 
 function summary(row: InvoiceSummaryRow) {

@@ -1,3 +1,5 @@
+import { BILLING_PERIOD, checkPeriod } from '../../domain/rating/billing-period.ts';
+import { textField } from '../schemas/field-rule-schema.ts';
 import { z } from 'zod';
 import type { DailyUsageReader } from '../../commands/usage-daily.ts';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -29,7 +31,7 @@ export function registerUsageDailyRoutes(routes: RouteRegistry, deps: UsageDaily
     tags: ['usage'],
     access: 'usage:read',
     params: AccountIdParams,
-    query: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').optional().describe('the current period when absent') }),
+    query: z.object({ period: textField(BILLING_PERIOD, checkPeriod).optional().describe('the current period when absent') }),
     responses: { 200: DailyUsageView },
     async handler({ params, query, context }) {
       const usage = await deps.readDailyUsage(params.accountId, query.period, context.occurredAt);

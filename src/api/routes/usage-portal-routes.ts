@@ -1,3 +1,5 @@
+import { BILLING_PERIOD, checkPeriod } from '../../domain/rating/billing-period.ts';
+import { textField } from '../schemas/field-rule-schema.ts';
 import { z } from 'zod';
 import type { UsageEstimates } from '../../commands/usage-estimate.ts';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -33,7 +35,7 @@ export function registerUsagePortalRoutes(routes: RouteRegistry, deps: UsagePort
     tags: ['usage'],
     access: 'usage:read',
     params: AccountIdParams,
-    query: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').optional().describe('the current period when absent') }),
+    query: z.object({ period: textField(BILLING_PERIOD, checkPeriod).optional().describe('the current period when absent') }),
     responses: { 200: UsageView },
     async handler({ params, query, context }) {
       const usage = await deps.usageEstimate(params.accountId, query.period, context.occurredAt);
