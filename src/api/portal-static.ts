@@ -1,3 +1,4 @@
+import { PERMISSIONS } from '../domain/access/permissions.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -37,6 +38,10 @@ export function registerPortalStatic(app: FastifyInstance): void {
     }
     return reply.header('cache-control', 'no-cache').sendFile('index.html', portalDir);
   };
+  // The roles' permissions as the API decides by them, written for the browser from the one
+  // table: the portal shows only the buttons a role may use (the API still decides).
+  const permissionsModule = `export const PERMISSIONS = ${JSON.stringify(PERMISSIONS)};\nexport const can = (role, permission) => Boolean(role && PERMISSIONS[permission]?.includes(role));\n`;
+  app.get('/portal/js/permissions.js', async (_request, reply) => reply.header('cache-control', 'no-cache').type('text/javascript; charset=utf-8').send(permissionsModule));
   app.get('/portal', indexPage);
   app.get('/portal/*', indexPage);
 }

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { WebhookDeliveryAttempted } from '../../domain/webhook/webhook-events.ts';
 import type { WebhookKind } from '../../domain/webhook/webhook-kinds.ts';
 
 /** One row per webhook an account registered; never its signing secret. */
@@ -13,15 +14,8 @@ export interface WebhooksTable {
   removed_at: Date | string | null;
 }
 
-/** One try of a delivery, as the list shows it. */
-export interface WebhookAttemptRow {
-  attempt: number;
-  attemptedAt: string;
-  statusCode: number | null;
-  latencyMs: number;
-  succeeded: boolean;
-  error: string | null;
-}
+/** One try of a delivery, as the list shows it: the event's facts, without the ids the row already has. */
+export type WebhookAttemptRow = Omit<WebhookDeliveryAttempted['data'], 'accountId' | 'webhookId' | 'deliveryId'>;
 
 /** One message to one webhook, with every try. */
 export interface WebhookDeliveriesTable {
