@@ -330,7 +330,7 @@ describe('OpenAPI', () => {
     }>();
     const payments = document.paths['/accounts/{accountId}/payments']?.get;
     expect(payments?.['x-access']).toBe('invoices:read');
-    expect(payments?.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['cursor', 'externalRef', 'invoiceId', 'limit', 'method', 'receivedFrom', 'receivedTo']);
+    expect(payments?.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['after', 'cursor', 'externalRef', 'invoiceId', 'limit', 'method', 'receivedFrom', 'receivedTo']);
     for (const path of ['/accounts/{accountId}/credit-notes', '/accounts/{accountId}/invoices/{invoiceId}/payments', '/accounts/{accountId}/invoices/{invoiceId}/credit-notes']) {
       expect(document.paths[path]?.get?.['x-access'], path).toBe('invoices:read');
     }
