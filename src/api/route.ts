@@ -80,8 +80,8 @@ export interface RouteDeps {
   readAfter: ReadAfter;
 }
 
-/** An event position as commands answer it (`event-position`): two fixed-width decimal numbers. */
-export const AFTER_POSITION = /^\d{1,20}\/\d{1,20}$/;
+/** An event position exactly as commands answer it (`event-position`): two fixed-width decimal numbers, compared as text. */
+export const AFTER_POSITION = /^\d{20}\/\d{19,20}$/;
 export const AFTER_DESCRIPTION =
   "an `event-position` a command answered with: the read waits (bounded) until the read models it reads have applied the log up to there, so it sees that command's effect; 409 `read_model_behind` if they do not get there in time";
 
@@ -104,8 +104,10 @@ export class RouteRegistry {
           authorize(route.access, principal, params.accountId);
           const issues: FieldIssue[] = [];
           const parsedParams = parsePart(route.params, request.params, 'params', issues);
-          const after = route.method === 'GET' ? afterOf(request.query, issues) : null;
-          const parsedQuery = parsePart(route.query, route.method === 'GET' ? withoutAfter(request.query) : request.query, 'query', issues);
+          // Reads that follow writes are for callers who wrote: not offered on public routes.
+          const reads = route.method === 'GET' && route.access !== 'public';
+          const after = reads ? afterOf(request.query, issues) : null;
+          const parsedQuery = parsePart(route.query, reads ? withoutAfter(request.query) : request.query, 'query', issues);
           const parsedBody = parsePart(route.body, request.body, 'body', issues);
           if (issues.length > 0) throw new ValidationError(issues);
           if (after !== null) await deps.readAfter(after, route.readModels);
@@ -146,7 +148,7 @@ function afterOf(query: unknown, issues: FieldIssue[]): string | null {
   const after = query !== null && typeof query === 'object' ? (query as Record<string, unknown>).after : undefined;
   if (after === undefined) return null;
   if (typeof after === 'string' && AFTER_POSITION.test(after)) return after;
-  issues.push({ path: 'query.after', message: 'must be an event position as a command answered it (event-position header), e.g. 00000000000000000912/00000000000000004711' });
+  issues.push({ path: 'query.after', message: 'must be an event position as a command answered it (event-position header), e.g. 00000000000000000912/0000000000000004711' });
   return null;
 }
 

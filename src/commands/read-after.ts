@@ -34,7 +34,10 @@ export function createReadAfter(deps: ReadAfterDeps): ReadAfter {
     const at = checkpoint?.position ?? null;
     if (at !== null && at >= position) return true;
     const [next] = await deps.eventStore.readAll({ fromPosition: at, maxCount: 1, filter });
-    return next === undefined || next.position > position;
+    if (next !== undefined && next.position <= position) return false;
+    // Nothing readable of its types up to the position; but an event committed behind an older
+    // open transaction is not readable yet (it may be the command's own): wait until none is.
+    return (await deps.eventStore.backlogAfter(at, filter)).heldBack === 0n;
   };
   return async (position, readModels) => {
     let waiting = readModels ? [...readModels] : deps.projections.map((p) => p.name);

@@ -291,7 +291,9 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
   /** Creates the row on first use, then locks it for the rest of the transaction. */
   private async lockCheckpoint(trx: Kysely<DB>, name: string): Promise<Position | null> {
     const checkpoints = checkpointsIn(trx);
-    await checkpoints.insertInto('projection_checkpoints').values({ projection: name, updated_at: this.clock() }).onConflict((oc) => oc.column('projection').doNothing()).execute();
+    // A read model built from the start is built by this version of its projection.
+    const version = this.projections.find((p) => p.name === name)?.version ?? 1;
+    await checkpoints.insertInto('projection_checkpoints').values({ projection: name, updated_at: this.clock(), version }).onConflict((oc) => oc.column('projection').doNothing()).execute();
     const row = await checkpoints.selectFrom('projection_checkpoints').select('position').where('projection', '=', name).forUpdate().executeTakeFirstOrThrow();
     return row.position;
   }

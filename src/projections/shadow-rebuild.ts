@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { EventStore, EventTypeFilter, Position } from '../ports/event-store.ts';
+import { ConflictError } from '../domain/errors.ts';
+import { matchesEventType, type EventStore, type EventTypeFilter, type Position } from '../ports/event-store.ts';
 import { applyEvents } from './apply-events.ts';
 import type { Projection } from './projection.ts';
 
@@ -37,7 +38,22 @@ const retiredSchemaOf = (projection: string) => `retired_${projection.replace(/[
  * drops what it left and starts clean.
  */
 export async function rebuildInShadow<DB>(deps: ShadowRebuildDeps<DB>): Promise<{ position: Position | null; applied: number }> {
-  const { db, projection } = deps;
+  // One rebuild of a projection at a time, across processes (two would drop each other's
+  // tables): a session lock on the one connection the whole rebuild runs on.
+  return deps.db.connection().execute(async (connection) => {
+    const lockKey = `rebuild:${deps.projection.name}`;
+    const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtext(${lockKey})) AS locked`.execute(connection);
+    if (!rows[0]!.locked) throw new ConflictError('rebuild_running', `a rebuild of the ${deps.projection.name} read model is already running`);
+    try {
+      return await rebuildOn(connection, deps);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtext(${lockKey}))`.execute(connection);
+    }
+  });
+}
+
+async function rebuildOn<DB>(db: Kysely<DB>, deps: ShadowRebuildDeps<DB>): Promise<{ position: Position | null; applied: number }> {
+  const { projection } = deps;
   const live = await currentSchema(db);
   const shadow = shadowSchemaOf(projection.name);
   const retired = retiredSchemaOf(projection.name);
@@ -52,13 +68,15 @@ export async function rebuildInShadow<DB>(deps: ShadowRebuildDeps<DB>): Promise<
   const replay = async (trx: Transaction<DB>) => {
     await sql`SET LOCAL search_path TO ${sql.id(shadow)}, ${sql.id(live)}`.execute(trx);
     const batch = await deps.eventStore.readAll({ fromPosition: position, maxCount: deps.batchSize, filter: deps.filter });
-    await applyEvents(projection, trx, batch);
+    // The store filtered already; an adapter that could not is caught here, as in the live runner.
+    await applyEvents(projection, trx, batch.filter((event) => matchesEventType(deps.filter, event.type)));
     if (batch.length > 0) position = batch[batch.length - 1]!.position;
     applied += batch.length;
     return batch.length;
   };
   while ((await db.transaction().execute(replay)) > 0) deps.onProgress?.(applied);
   for (const statement of laterIndexes) await sql.raw(statement).execute(db);
+  for (const table of projection.tables) await sql`ANALYZE ${sql.id(shadow, table)}`.execute(db);
 
   await db.transaction().execute(async (trx) => {
     await deps.lockCheckpoint(trx, projection.name);

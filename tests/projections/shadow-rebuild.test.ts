@@ -100,6 +100,16 @@ describe('rebuilds beside the live read model', () => {
     expect(gone.rows[0]!.n).toBe(0);
   });
 
+  it('a second rebuild of a read model while one runs is refused; the first completes', async () => {
+    const before = await rowsOf('accounts');
+    let second: Promise<void> | null = null;
+    await app.runner.rebuild('accounts', () => {
+      second ??= app.runner.rebuild('accounts');
+    });
+    await expect(second).rejects.toMatchObject({ code: 'rebuild_running' });
+    expect(await rowsOf('accounts')).toEqual(before);
+  });
+
   it('the live runner goes on from where the rebuilt read model stands', async () => {
     app.runner.start();
     try {
