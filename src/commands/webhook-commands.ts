@@ -1,4 +1,4 @@
-import { ValidationError, type FieldIssue } from '../domain/errors.ts';
+import { IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
 import { checkWebhookKinds, checkWebhookUrl, webhooksDecider, type Webhook, type WebhooksState } from '../domain/webhook/webhook-decider.ts';
 import { webhookDeliveryDecider } from '../domain/webhook/webhook-delivery.ts';
 import { webhookDeliveryStream, webhooksStream } from '../domain/webhook/webhook-events.ts';
@@ -51,7 +51,13 @@ export function createWebhookCommands({ eventStore, secrets, allowLoopbackHttp }
         const result = await handleCommand(eventStore, webhooksDecider, stream, command(sealed), context, undefined, read);
         return { webhook: result.state.webhooks.get(webhookId)!, signingSecret: secret, position: result.position };
       } catch (error) {
-        await secrets.shred(sealed.dataKeyId);
+        // Shredded only when the webhook is surely not recorded: an append whose answer was
+        // lost may have committed, and a webhook without its secret could never sign again.
+        const recorded = await loadAggregate(eventStore, webhooksDecider, stream).then(
+          (after) => after.state.webhooks.get(webhookId)?.signingSecret.dataKeyId === sealed.dataKeyId,
+          () => true,
+        );
+        if (!recorded) await secrets.shred(sealed.dataKeyId);
         throw error;
       }
     },
@@ -60,8 +66,14 @@ export function createWebhookCommands({ eventStore, secrets, allowLoopbackHttp }
       return handleCommand(eventStore, webhooksDecider, webhooksStream(input.accountId), { type: 'RemoveWebhook', data: { ...input, removedAt: context.occurredAt, removedBy: context.actor } }, context);
     },
 
-    /** Sends a delivery's message once more, under its own webhook-id; asking twice with the same request id asks once. */
-    async redeliver(input: { accountId: string; deliveryId: string }, context: CommandContext, requestId: string) {
+    /**
+     * Sends a delivery's message once more, under its own webhook-id; asking twice with the
+     * same request id asks once. Only for a delivery of that webhook, while it is registered.
+     */
+    async redeliver(input: { accountId: string; webhookId: string; deliveryId: string }, context: CommandContext, requestId: string) {
+      const webhook = (await loadAggregate(eventStore, webhooksDecider, webhooksStream(input.accountId))).state.webhooks.get(input.webhookId);
+      if (!webhook) throw new NotFoundError('webhook_not_found', `webhook ${input.webhookId} does not exist in account ${input.accountId}`);
+      if (webhook.removedAt !== null) throw new IllegalStateError('webhook_removed', `webhook ${input.webhookId} was removed; there is nothing to send to`);
       return handleCommand(
         eventStore,
         webhookDeliveryDecider,

@@ -93,11 +93,12 @@ describe('webhook delivery decider', () => {
     delivery.given(scheduled, { type: 'WebhookDeliveryAttempted', data: { ...attempt(true).data, attempt: 1 } }).when(abandon).thenNothing();
   });
 
-  it('a redelivery asked twice with one request id is asked once; another account cannot ask', () => {
-    const ask = { type: 'RequestWebhookRedelivery', data: { accountId: ACCOUNT, deliveryId: 'd1', requestId: 'r1', requestedAt: '2026-05-12T00:00:00.000Z', requestedBy: 'm' } } as const;
-    const asked = { type: 'WebhookRedeliveryRequested' as const, data: { ...ask.data, webhookId: 'w1' } };
+  it('a redelivery asked twice with one request id is asked once; another account or webhook cannot ask', () => {
+    const ask = { type: 'RequestWebhookRedelivery', data: { accountId: ACCOUNT, webhookId: 'w1', deliveryId: 'd1', requestId: 'r1', requestedAt: '2026-05-12T00:00:00.000Z', requestedBy: 'm' } } as const;
+    const asked = { type: 'WebhookRedeliveryRequested' as const, data: ask.data };
     delivery.given(scheduled).when(ask).then(asked);
     delivery.given(scheduled, asked).when(ask).thenNothing();
     delivery.given(scheduled).when({ ...ask, data: { ...ask.data, accountId: 'someone-else' } }).thenThrows(NotFoundError, 'delivery_not_found');
+    delivery.given(scheduled).when({ ...ask, data: { ...ask.data, webhookId: 'w2' } }).thenThrows(NotFoundError, 'delivery_not_found');
   });
 });

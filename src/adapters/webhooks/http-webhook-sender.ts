@@ -55,7 +55,8 @@ export function createHttpWebhookSender(options: HttpWebhookSenderOptions): Webh
           method: 'POST',
           lookup: pinned,
           headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'CloudPro-Ledger-Webhooks/1' },
-          timeout: timeoutMs,
+          // the whole exchange, not only silence: an endpoint that trickles its answer is cut off too
+          signal: AbortSignal.timeout(timeoutMs),
         },
         (response) => {
           // The body is not needed; reading it lets the connection end cleanly.
@@ -64,8 +65,9 @@ export function createHttpWebhookSender(options: HttpWebhookSenderOptions): Webh
           response.on('error', (error) => reject(new WebhookUnanswered(`the answer broke off: ${error.message}`, elapsed(), true)));
         },
       );
-      request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      request.on('error', (error: NodeJS.ErrnoException) => reject(new WebhookUnanswered(`${error.code ?? 'error'}: ${error.message}`, elapsed(), true)));
+      request.on('error', (error: NodeJS.ErrnoException) =>
+        reject(new WebhookUnanswered(error.name === 'AbortError' ? `no whole answer within ${timeoutMs} ms` : `${error.code ?? 'error'}: ${error.message}`, elapsed(), true)),
+      );
       request.end(body);
     });
   };

@@ -135,7 +135,7 @@ export function registerWebhookRoutes(routes: RouteRegistry, deps: WebhookRoutes
     responses: { 202: RedeliveryView },
     async handler({ params, context, newId }) {
       await requireWebhook(params.accountId, params.webhookId);
-      const result = await deps.requestRedelivery({ accountId: params.accountId, deliveryId: params.deliveryId }, context, newId('redelivery'));
+      const result = await deps.requestRedelivery({ accountId: params.accountId, webhookId: params.webhookId, deliveryId: params.deliveryId }, context, newId('redelivery'));
       return { status: 202, body: { deliveryId: params.deliveryId, requested: result.events.length > 0 }, headers: result.position ? { 'event-position': result.position } : undefined };
     },
   });

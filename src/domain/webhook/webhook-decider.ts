@@ -52,7 +52,7 @@ export function checkWebhookUrl(url: unknown, allowLoopbackHttp: boolean, path: 
   const loopback = parsed.hostname === 'localhost' || parsed.hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(parsed.hostname);
   if (parsed.protocol === 'https:') return true;
   if (parsed.protocol === 'http:' && loopback && allowLoopbackHttp) return true;
-  if (parsed.protocol === 'http:' && loopback) return wrong('plain HTTP is allowed only to loopback during development (WEBHOOK_ALLOW_LOOPBACK_HTTP); use https://');
+  if (parsed.protocol === 'http:' && loopback) return wrong('plain HTTP is allowed only to loopback during development (WEBHOOK_ALLOW_LOOPBACK); use https://');
   return wrong('must use https://');
 }
 

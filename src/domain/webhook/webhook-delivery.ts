@@ -5,7 +5,7 @@ import type { WebhookDeliveryAttempted, WebhookDeliveryEvent, WebhookDeliverySch
 export type ScheduleWebhookDelivery = { type: 'ScheduleWebhookDelivery'; data: WebhookDeliveryScheduled['data'] };
 export type RecordWebhookAttempt = { type: 'RecordWebhookAttempt'; data: Omit<WebhookDeliveryAttempted['data'], 'attempt'> };
 export type AbandonWebhookDelivery = { type: 'AbandonWebhookDelivery'; data: { deliveryId: string; reason: string; abandonedAt: string } };
-export type RequestWebhookRedelivery = { type: 'RequestWebhookRedelivery'; data: Omit<WebhookRedeliveryRequested['data'], 'webhookId'> };
+export type RequestWebhookRedelivery = { type: 'RequestWebhookRedelivery'; data: WebhookRedeliveryRequested['data'] };
 export type WebhookDeliveryCommand = ScheduleWebhookDelivery | RecordWebhookAttempt | AbandonWebhookDelivery | RequestWebhookRedelivery;
 
 export type WebhookDeliveryState =
@@ -39,9 +39,11 @@ export const webhookDeliveryDecider: Decider<WebhookDeliveryCommand, WebhookDeli
       }
       case 'RequestWebhookRedelivery': {
         const { data } = command;
-        if (state.status === 'none' || state.scheduled.accountId !== data.accountId) throw new NotFoundError('delivery_not_found', `delivery ${data.deliveryId} does not exist`);
+        if (state.status === 'none' || state.scheduled.accountId !== data.accountId || state.scheduled.webhookId !== data.webhookId) {
+          throw new NotFoundError('delivery_not_found', `delivery ${data.deliveryId} is not one of webhook ${data.webhookId}`);
+        }
         if (state.redeliveries.has(data.requestId)) return [];
-        return [{ type: 'WebhookRedeliveryRequested', data: { ...data, webhookId: state.scheduled.webhookId } }];
+        return [{ type: 'WebhookRedeliveryRequested', data }];
       }
       default:
         return assertNever(command);

@@ -8,7 +8,7 @@ export type WebhookRegistered = DomainEvent<
   'WebhookRegistered',
   { accountId: string; webhookId: string; url: string; kinds: WebhookKind[]; signingSecret: SealedSecret; registeredAt: string; registeredBy: string }
 >;
-/** No delivery is scheduled for it from here on; deliveries already scheduled still run. */
+/** No message is sent to it from here on, tries of earlier ones and redeliveries included. */
 export type WebhookRemoved = DomainEvent<'WebhookRemoved', { accountId: string; webhookId: string; removedAt: string; removedBy: string }>;
 
 export type WebhookEvent = WebhookRegistered | WebhookRemoved;
