@@ -1,6 +1,7 @@
 import { loadAggregate } from '../commands/command-handler.ts';
 import { uuidV5 } from '../commands/usage-ingestion.ts';
 import { webhookHeaders } from '../commands/webhook-signature.ts';
+import { assertNever } from '../domain/decider.ts';
 import { webhooksDecider, webhooksHearing, type Webhook } from '../domain/webhook/webhook-decider.ts';
 import { webhookDeliveryDecider, type WebhookDeliveryCommand } from '../domain/webhook/webhook-delivery.ts';
 import { webhookDeliveryEvents, webhookDeliveryStream, webhooksStream, type WebhookDeliveryScheduled } from '../domain/webhook/webhook-events.ts';
@@ -10,7 +11,7 @@ import type { EventStore } from '../ports/event-store.ts';
 import { RemoteError } from '../ports/remote-error.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
 import { WebhookUnanswered, type WebhookSender } from '../ports/webhook-sender.ts';
-import type { Reactor, ReactorJobRequest } from './reactor.ts';
+import type { Reactor, ReactorContext, ReactorJobRequest } from './reactor.ts';
 
 export interface WebhookReactorDeps {
   eventStore: EventStore;
@@ -19,7 +20,10 @@ export interface WebhookReactorDeps {
 }
 
 type WebhookJob =
+  /** a source event: schedule a delivery for each webhook that hears it */
   | { kind: 'deliver'; payload: { sourceEventId: string; message: WebhookMessage } }
+  /** one scheduled delivery, or a redelivery: send it to its webhook */
+  | { kind: 'send'; payload: { deliveryId: string } }
   | { kind: 'redeliver'; payload: { deliveryId: string } };
 
 /** A delivery's id, and so the message's `webhook-id`: the same for every try of one message to one webhook. */
@@ -65,16 +69,34 @@ export function webhookReactor({ eventStore, secrets, send }: WebhookReactorDeps
 
   const webhookOf = async (accountId: string, webhookId: string) => (await loadAggregate(eventStore, webhooksDecider, webhooksStream(accountId))).state.webhooks.get(webhookId);
 
+  /** One try of one delivery; throws for the runner to retry (or give up) when it failed. */
+  async function sendDelivery(deliveryId: string, context: ReactorContext, again: boolean): Promise<void> {
+    const { state: delivery } = await loadAggregate(eventStore, webhookDeliveryDecider, webhookDeliveryStream(deliveryId));
+    if (delivery.status === 'none') throw new RemoteError('webhook', `delivery ${deliveryId} does not exist`, false);
+    // A try after a crash: what was delivered (or given up) stays so; a redelivery sends anyway.
+    if (!again && delivery.status !== 'pending') return;
+    const webhook = await webhookOf(delivery.scheduled.accountId, delivery.scheduled.webhookId);
+    if (!webhook || webhook.removedAt !== null) throw new RemoteError('webhook', `webhook ${delivery.scheduled.webhookId} was removed; nothing to send to`, false);
+    const failed = await attempt(webhook, delivery.scheduled, context.now, context.command);
+    if (failed) throw new RemoteError('webhook', failed.failure, failed.retryable);
+  }
+
   const reactor: Reactor<WebhookJob> = {
     name: 'webhooks',
-    eventTypes: new Set([...webhookSources.types, 'WebhookRedeliveryRequested']),
+    eventTypes: new Set([...webhookSources.types, 'WebhookDeliveryScheduled', 'WebhookRedeliveryRequested']),
     retry: WEBHOOK_RETRY,
     jobsFor(event): ReactorJobRequest<WebhookJob>[] {
       if (webhookSources.is(event)) {
         const message = webhookMessageOf(event);
         return [{ jobId: event.eventId, subject: `webhook:${message.subject}`, accountId: message.accountId, kind: 'deliver', payload: { sourceEventId: event.eventId, message } }];
       }
-      if (webhookDeliveryEvents.is(event) && event.type === 'WebhookRedeliveryRequested') {
+      if (!webhookDeliveryEvents.is(event)) return [];
+      // Each webhook's messages about one subject in log order; one failing endpoint holds up no other.
+      if (event.type === 'WebhookDeliveryScheduled') {
+        const { deliveryId, accountId, webhookId, subject } = event.data;
+        return [{ jobId: event.eventId, subject: `webhook:${webhookId}:${subject}`, accountId, kind: 'send', payload: { deliveryId } }];
+      }
+      if (event.type === 'WebhookRedeliveryRequested') {
         const { deliveryId, accountId } = event.data;
         return [{ jobId: event.eventId, subject: `webhook-redelivery:${deliveryId}`, accountId, kind: 'redeliver', payload: { deliveryId } }];
       }
@@ -82,38 +104,30 @@ export function webhookReactor({ eventStore, secrets, send }: WebhookReactorDeps
     },
     unavailable: () => null,
     async perform(job, context) {
-      const command: CommandContext = context.command;
-      const failures: { failure: string; retryable: boolean }[] = [];
-      if (job.kind === 'deliver') {
-        const { message, sourceEventId } = job.payload;
-        const { state } = await loadAggregate(eventStore, webhooksDecider, webhooksStream(message.accountId));
-        for (const webhook of webhooksHearing(state, message.kind, message.occurredAt)) {
-          const deliveryId = webhookDeliveryId(webhook.webhookId, sourceEventId);
-          const scheduled = { accountId: message.accountId, webhookId: webhook.webhookId, deliveryId, kind: message.kind, sourceEventId, body: webhookBody(message), scheduledAt: context.now.toISOString() };
-          const delivery = await record(deliveryId, { type: 'ScheduleWebhookDelivery', data: scheduled }, command);
-          // A try of this job after a crash, or after another webhook failed: what was delivered (or given up) stays so.
-          if (delivery.state.status !== 'pending') continue;
-          const failed = await attempt(webhook, delivery.state.scheduled, context.now, command);
-          if (failed) failures.push(failed);
+      switch (job.kind) {
+        case 'deliver': {
+          const { message, sourceEventId } = job.payload;
+          const { state } = await loadAggregate(eventStore, webhooksDecider, webhooksStream(message.accountId));
+          for (const webhook of webhooksHearing(state, message.kind, message.occurredAt)) {
+            const deliveryId = webhookDeliveryId(webhook.webhookId, sourceEventId);
+            const scheduled = { accountId: message.accountId, webhookId: webhook.webhookId, deliveryId, kind: message.kind, sourceEventId, subject: message.subject, body: webhookBody(message), scheduledAt: context.now.toISOString() };
+            // Scheduling twice (this job run again after a crash) records nothing more.
+            await record(deliveryId, { type: 'ScheduleWebhookDelivery', data: scheduled }, context.command);
+          }
+          return;
         }
-      } else {
-        const { state: delivery } = await loadAggregate(eventStore, webhookDeliveryDecider, webhookDeliveryStream(job.payload.deliveryId));
-        if (delivery.status === 'none') throw new RemoteError('webhook', `delivery ${job.payload.deliveryId} does not exist`, false);
-        const webhook = await webhookOf(delivery.scheduled.accountId, delivery.scheduled.webhookId);
-        if (!webhook || webhook.removedAt !== null) throw new RemoteError('webhook', `webhook ${delivery.scheduled.webhookId} was removed; nothing to send to`, false);
-        const failed = await attempt(webhook, delivery.scheduled, context.now, command);
-        if (failed) failures.push(failed);
+        case 'send':
+          return sendDelivery(job.payload.deliveryId, context, false);
+        case 'redeliver':
+          return sendDelivery(job.payload.deliveryId, context, true);
+        default:
+          return assertNever(job);
       }
-      if (failures.length > 0) throw new RemoteError('webhook', failures.map((f) => f.failure).join('; '), failures.some((f) => f.retryable));
     },
     async giveUp(job, reason, context) {
-      if (job.kind !== 'deliver') return;
-      const { message, sourceEventId } = job.payload;
-      const { state } = await loadAggregate(eventStore, webhooksDecider, webhooksStream(message.accountId));
-      for (const webhook of state.webhooks.values()) {
-        const deliveryId = webhookDeliveryId(webhook.webhookId, sourceEventId);
-        await record(deliveryId, { type: 'AbandonWebhookDelivery', data: { deliveryId, reason, abandonedAt: context.now.toISOString() } }, context.command);
-      }
+      if (job.kind !== 'send') return;
+      const { deliveryId } = job.payload;
+      await record(deliveryId, { type: 'AbandonWebhookDelivery', data: { deliveryId, reason, abandonedAt: context.now.toISOString() } }, context.command);
     },
   };
   return reactor;

@@ -72,7 +72,7 @@ describe('webhooks decider', () => {
 describe('webhook delivery decider', () => {
   const scheduled: WebhookDeliveryScheduled = {
     type: 'WebhookDeliveryScheduled',
-    data: { accountId: ACCOUNT, webhookId: 'w1', deliveryId: 'd1', kind: 'invoice.paid', sourceEventId: 'e1', body: '{}', scheduledAt: '2026-05-10T00:00:00.000Z' },
+    data: { accountId: ACCOUNT, webhookId: 'w1', deliveryId: 'd1', kind: 'invoice.paid', sourceEventId: 'e1', subject: 'invoice:i1', body: '{}', scheduledAt: '2026-05-10T00:00:00.000Z' },
   };
   const attempt = (succeeded: boolean) =>
     ({ type: 'RecordWebhookAttempt', data: { accountId: ACCOUNT, webhookId: 'w1', deliveryId: 'd1', attemptedAt: '2026-05-10T00:00:01.000Z', statusCode: succeeded ? 200 : 503, latencyMs: 12, succeeded, error: succeeded ? null : 'the receiver answered 503' } }) as const;

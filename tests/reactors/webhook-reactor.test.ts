@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBucketCommands } from '../../src/commands/bucket-commands.ts';
-import { WEBHOOK_RETRY } from '../../src/reactors/webhook-reactor.ts';
+import { WEBHOOK_RETRY, webhookReactor } from '../../src/reactors/webhook-reactor.ts';
 import { bearer } from '../support/api-requests.ts';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
 
@@ -90,9 +90,12 @@ async function provisionedBucket(accountId: string, name: string): Promise<strin
   return bucketId;
 }
 
+/** The source events' jobs schedule deliveries; the deliveries' own jobs send them. */
 async function deliverDue() {
-  await app.reactors.catchUp(['webhooks']);
-  await app.reactors.drain(['webhooks']);
+  for (let round = 0; round < 2; round++) {
+    await app.reactors.catchUp(['webhooks']);
+    await app.reactors.drain(['webhooks']);
+  }
 }
 
 async function deliveries(accountId: string, webhookId: string) {
@@ -108,6 +111,25 @@ const verified = (secret: string, message: Received) =>
     'webhook-timestamp': String(message.headers['webhook-timestamp']),
     'webhook-signature': String(message.headers['webhook-signature']),
   }) as { type: string; timestamp: string; data: Record<string, unknown> };
+
+describe('webhook jobs', () => {
+  it("each webhook's messages about a subject are one queue: a failing endpoint holds up no other webhook", () => {
+    const reactor = webhookReactor({ eventStore: app.infrastructure.eventStore, secrets: app.infrastructure.secrets, send: async () => ({ statusCode: 204, latencyMs: 0 }) });
+    const scheduled = (webhookId: string) => ({
+      eventId: `e-${webhookId}`,
+      type: 'WebhookDeliveryScheduled',
+      streamName: `webhookdelivery-d-${webhookId}`,
+      streamRevision: 0n,
+      position: '00000000000000000001/0000000000000000001',
+      metadata: { actor: 't', correlationId: 'c', causationId: 'c', occurredAt: START },
+      data: { accountId: 'a', webhookId, deliveryId: `d-${webhookId}`, kind: 'invoice.paid', sourceEventId: 's', subject: 'invoice:i1', body: '{}', scheduledAt: START },
+    });
+    const [a] = reactor.jobsFor(scheduled('w-a'));
+    const [b] = reactor.jobsFor(scheduled('w-b'));
+    expect(a).toMatchObject({ kind: 'send', subject: 'webhook:w-a:invoice:i1' });
+    expect(b!.subject).not.toBe(a!.subject);
+  });
+});
 
 describe('webhooks', () => {
   it('shows the signing secret once, then delivers a signed message the receiver can verify', async () => {

@@ -24,7 +24,17 @@ export const webhooksStream = (accountId: string) => `webhooks-${accountId}`;
  */
 export type WebhookDeliveryScheduled = DomainEvent<
   'WebhookDeliveryScheduled',
-  { accountId: string; webhookId: string; deliveryId: string; kind: WebhookKind; sourceEventId: string; body: string; scheduledAt: string }
+  {
+    accountId: string;
+    webhookId: string;
+    deliveryId: string;
+    kind: WebhookKind;
+    sourceEventId: string;
+    /** what the message is about (an invoice, a bucket…): one webhook's messages about it go in log order */
+    subject: string;
+    body: string;
+    scheduledAt: string;
+  }
 >;
 /** One try: the receiver's status code (null when none came back) and how long it took. */
 export type WebhookDeliveryAttempted = DomainEvent<
