@@ -1,5 +1,5 @@
 import { IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
-import { checkWebhookKinds, checkWebhookUrl, webhooksDecider, type Webhook, type WebhooksState } from '../domain/webhook/webhook-decider.ts';
+import { checkWebhookKinds, checkWebhookUrl, webhooksDecider, type Webhook } from '../domain/webhook/webhook-decider.ts';
 import { webhookDeliveryDecider } from '../domain/webhook/webhook-delivery.ts';
 import { webhookDeliveryStream, webhooksStream } from '../domain/webhook/webhook-events.ts';
 import type { EventStore, Position } from '../ports/event-store.ts';
@@ -81,10 +81,6 @@ export function createWebhookCommands({ eventStore, secrets, allowLoopbackHttp }
         { type: 'RequestWebhookRedelivery', data: { ...input, requestId, requestedAt: context.occurredAt, requestedBy: context.actor } },
         context,
       );
-    },
-
-    async webhooksOf(accountId: string): Promise<WebhooksState> {
-      return (await loadAggregate(eventStore, webhooksDecider, webhooksStream(accountId))).state;
     },
   };
 }
