@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { checkDocument, checkEmail, checkName } from './domain/account/account-rules.ts';
+import { checkPostalAddress, type PostalAddress } from './domain/account/postal-address.ts';
+import type { FieldIssue } from './domain/errors.ts';
+import type { InvoiceParty } from './domain/invoice/invoice-parties.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const positive = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -35,6 +39,23 @@ const ConfigSchema = z.object({
   DUNNING_SUSPEND_AFTER_DAYS: positive(30),
   /** cron expression (UTC) of the daily dunning run; "off" disables it */
   DUNNING_CRON: z.string().trim().min(1).default('0 4 * * *'),
+
+  /** the platform as every invoice names it (the issuer); the defaults are placeholders to replace in production */
+  ISSUER_LEGAL_NAME: z.string().trim().default('CloudPro Serviços de Armazenamento Ltda').refine(fits(checkName), 'must be 1 to 200 characters'),
+  ISSUER_DOCUMENT: z.string().trim().default('11.222.333/0001-81').refine(fits(checkDocument), 'must be a valid CNPJ (or CPF)'),
+  ISSUER_EMAIL: z.string().trim().default('financeiro@cloudpro.example').refine(fits(checkEmail), 'must be an email address'),
+  ISSUER_MUNICIPAL_REGISTRATION: z.string().trim().regex(/^[0-9A-Za-z./-]{1,20}$/, 'must be 1 to 20 letters, digits, dots, slashes or hyphens').optional(),
+  ISSUER_STREET: z.string().trim().default('Avenida Paulista'),
+  ISSUER_NUMBER: z.string().trim().default('1000'),
+  ISSUER_COMPLEMENT: z.string().trim().optional(),
+  ISSUER_DISTRICT: z.string().trim().default('Bela Vista'),
+  ISSUER_CITY: z.string().trim().default('São Paulo'),
+  ISSUER_STATE: z.string().trim().default('SP'),
+  ISSUER_POSTAL_CODE: z.string().trim().default('01310-100'),
+  ISSUER_COUNTRY: z.string().trim().default('BR'),
+  ISSUER_MUNICIPALITY_CODE: z.string().trim().default('3550308'),
+  /** the tax every invoice line names; its rate is the plan version's `taxRate` */
+  INVOICE_TAX_NAME: z.string().trim().min(1).max(40).default('ISS'),
 
   /** the S3 server (MinIO); absent: bucket and key work waits, nothing is metered */
   MINIO_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
@@ -93,6 +114,15 @@ const ConfigSchema = z.object({
     .refine((ms) => ms <= 3_600_000, 'must be at most 1h'),
 });
 
+/** A domain check as a refinement: true when it finds nothing wrong. */
+function fits(check: (value: string, path: string, issues: FieldIssue[]) => unknown) {
+  return (value: string) => {
+    const issues: FieldIssue[] = [];
+    check(value, '', issues);
+    return issues.length === 0;
+  };
+}
+
 function durationMs(value: string): number {
   const unit = value.at(-1)!;
   const scale = unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1_000;
@@ -132,6 +162,8 @@ export type Config = Readonly<{
   billingCron: string;
   dunningSuspendAfterDays: number;
   dunningCron: string;
+  /** who issues the invoices, and the name of the tax their lines bear */
+  invoicing: { issuer: InvoiceParty; taxName: string };
   minio: { endpoint: string; accessKey: string; secretKey: string; region: string; admin: boolean } | null;
   meteringCron: string;
   listingMeteringCron: string;
@@ -165,6 +197,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const c = parsed.data;
+  const addressIssues: FieldIssue[] = [];
+  const issuerAddress = checkPostalAddress(
+    {
+      street: c.ISSUER_STREET,
+      number: c.ISSUER_NUMBER,
+      ...(c.ISSUER_COMPLEMENT ? { complement: c.ISSUER_COMPLEMENT } : {}),
+      district: c.ISSUER_DISTRICT,
+      city: c.ISSUER_CITY,
+      state: c.ISSUER_STATE,
+      postalCode: c.ISSUER_POSTAL_CODE,
+      country: c.ISSUER_COUNTRY,
+      ...(c.ISSUER_COUNTRY === 'BR' ? { municipalityCode: c.ISSUER_MUNICIPALITY_CODE } : {}),
+    },
+    '',
+    addressIssues,
+  );
+  if (addressIssues.length > 0) {
+    const variable = (field: string) => `ISSUER_${field.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+    throw new ConfigError(`invalid configuration:\n  ${addressIssues.map((issue) => `${variable(issue.path)}: ${issue.message}`).join('\n  ')}`);
+  }
   for (const [name, variables] of Object.entries(GROUPS)) {
     const set = variables.filter((v) => v in present);
     if (set.length > 0 && set.length < variables.length) {
@@ -192,6 +244,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     billingCron: c.BILLING_CRON,
     dunningSuspendAfterDays: c.DUNNING_SUSPEND_AFTER_DAYS,
     dunningCron: c.DUNNING_CRON,
+    invoicing: {
+      issuer: {
+        legalName: c.ISSUER_LEGAL_NAME,
+        document: checkDocument(c.ISSUER_DOCUMENT, '', [])!,
+        address: issuerAddress as PostalAddress,
+        email: c.ISSUER_EMAIL,
+        ...(c.ISSUER_MUNICIPAL_REGISTRATION ? { municipalRegistration: c.ISSUER_MUNICIPAL_REGISTRATION } : {}),
+      },
+      taxName: c.INVOICE_TAX_NAME,
+    },
     minio:
       c.MINIO_ENDPOINT && c.MINIO_ACCESS_KEY && c.MINIO_SECRET_KEY
         ? { endpoint: c.MINIO_ENDPOINT, accessKey: c.MINIO_ACCESS_KEY, secretKey: c.MINIO_SECRET_KEY, region: c.MINIO_REGION, admin: c.MINIO_ADMIN === 'on' }

@@ -9,6 +9,9 @@ import { accountIdsInLog, loadOpenedAccount, loadOpenedAccounts, type OpenedAcco
 import { handleCommand, type CommandContext } from './command-handler.ts';
 import { creditAvailableIn, digestOf, lateUsageAmong, periodStorage, readPeriodClose, readPeriodInvoices, type RatingPlanLoader } from './invoice-inputs.ts';
 import { issueCurrentDraft } from './invoice-issuing.ts';
+import type { BillingProfile } from '../domain/account/account-events.ts';
+import { customerOf, lineTaxesOf, planVersionKey, servicePeriodOf } from '../domain/invoice/invoice-legal-details.ts';
+import type { InvoiceParty } from '../domain/invoice/invoice-parties.ts';
 
 export interface BillingRunDeps {
   /** accounts are listed from the log and each read from its own stream: no read model is trusted to list them */
@@ -22,6 +25,11 @@ export interface BillingRunDeps {
   minDaysToPay: number;
   /** the time-zone database dates are computed with (`process.versions.tz`), recorded on each invoice issued */
   tzDataVersion?: string;
+  /**
+   * The issuer each invoice names and the tax name its lines bear (the rate is the plan's);
+   * absent: invoices are issued without customer, issuer and line taxes (as before they were recorded).
+   */
+  invoiceParties?: { issuer: InvoiceParty; taxName: string };
 }
 
 /** How many accounts' streams one read brings. */
@@ -121,7 +129,7 @@ export async function runBilling(
         const account = page.accounts.get(accountId) ?? (await loadOpenedAccount(deps.eventStore, accountId));
         outcome = await closeAccountPeriod(
           deps,
-          { account_id: accountId, time_zone: account.timeZone, billing_day: account.profile.billingDay, currency: account.currency },
+          { account_id: accountId, time_zone: account.timeZone, billing_day: account.profile.billingDay, currency: account.currency, profile: account.profile },
           period,
           now,
           context,
@@ -154,7 +162,7 @@ export async function runBilling(
 
 async function closeAccountPeriod(
   deps: BillingRunDeps,
-  account: { account_id: string; time_zone: string; billing_day: number; currency: string },
+  account: { account_id: string; time_zone: string; billing_day: number; currency: string; profile: BillingProfile },
   period: string,
   now: Date,
   context: CommandContext,
@@ -236,9 +244,27 @@ async function closeAccountPeriod(
 
   // The credit the invoice was rated with comes off the account's credit, the draft takes its
   // number, and exactly that draft is issued (decided again if a run replaced it meanwhile).
+  const parties = deps.invoiceParties;
+  // each plan version's tax rate, as the period was rated with it
+  const taxRates = new Map(plan.segments.map((s) => [planVersionKey(s.plan.planId, s.plan.version), s.plan.taxRate]));
   const issued = await issueCurrentDraft(
     deps.eventStore,
-    { accountId, period, timeZone: account.time_zone, dueDateFor: (issueDate) => dueDateFor(period, account.billing_day, issueDate, deps.minDaysToPay), credit: read.credit, tzDataVersion: deps.tzDataVersion },
+    {
+      accountId,
+      period,
+      timeZone: account.time_zone,
+      dueDateFor: (issueDate) => dueDateFor(period, account.billing_day, issueDate, deps.minDaysToPay),
+      credit: read.credit,
+      tzDataVersion: deps.tzDataVersion,
+      ...(parties && {
+        legalDetailsFor: (draft) => ({
+          customer: customerOf(account.profile),
+          issuer: parties.issuer,
+          lineTaxes: lineTaxesOf(draft.rated, draft.inputs.segments, taxRates, parties.taxName),
+          servicePeriod: servicePeriodOf(draft.rated, draft.inputs.segments),
+        }),
+      }),
+    },
     { state, revision: drafted.revision },
     now,
     context,

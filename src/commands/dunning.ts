@@ -5,6 +5,7 @@ import { invoiceStream } from '../domain/invoice/invoice-events.ts';
 import {
   daysOverdue,
   DEFAULT_DUNNING_CONFIG,
+  DUNNING_REACTIVATION_REASON,
   DUNNING_SUSPENSION_PREFIX,
   dunningActions,
   dunningSuspensionReason,
@@ -159,7 +160,7 @@ export async function runDunning(deps: DunningDeps, now: Date, context: CommandC
         // Only a suspension dunning made itself; an operator's stays until an operator lifts it.
         const { state } = await loadAggregate(deps.eventStore, accountDecider, accountStream(action.accountId));
         if (state.status !== 'suspended' || !(state.statusReason ?? '').startsWith(DUNNING_SUSPENSION_PREFIX)) return false;
-        const result = await accounts.execute({ type: 'ReactivateAccount', data: { accountId: action.accountId, reactivatedAt: at } }, ctx);
+        const result = await accounts.execute({ type: 'ReactivateAccount', data: { accountId: action.accountId, reason: DUNNING_REACTIVATION_REASON, reactivatedAt: at } }, ctx);
         return result.events.length > 0;
       }
     }

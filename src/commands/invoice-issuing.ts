@@ -1,6 +1,7 @@
 import { invoiceDecider, type InvoiceState } from '../domain/invoice/invoice-decider.ts';
 import { localDate } from '../domain/invoice/dunning-rules.ts';
-import { invoiceStream } from '../domain/invoice/invoice-events.ts';
+import { invoiceStream, type InvoiceDrafted } from '../domain/invoice/invoice-events.ts';
+import type { InvoiceLegalDetails } from '../domain/invoice/invoice-parties.ts';
 import { creditDecider, type CreditState } from '../domain/credit/credit-decider.ts';
 import { creditStream } from '../domain/credit/credit-events.ts';
 import { ConflictError } from '../domain/errors.ts';
@@ -18,6 +19,8 @@ export interface InvoiceToIssue {
   credit?: { state: CreditState; revision: bigint | null };
   /** the time-zone database the caller computes dates with (`process.versions.tz`), recorded on the invoice */
   tzDataVersion?: string;
+  /** who the invoice names and each line's tax, for the draft being issued; absent: none recorded */
+  legalDetailsFor?: (draft: InvoiceDrafted['data']) => InvoiceLegalDetails;
 }
 
 export type IssueOutcome =
@@ -93,6 +96,7 @@ export async function issueCurrentDraft(
             dueDate: invoice.dueDateFor(issueDate),
             issuedAt: taken.assignedAt,
             ...(invoice.tzDataVersion !== undefined && { tzDataVersion: invoice.tzDataVersion }),
+            ...(invoice.legalDetailsFor && invoice.legalDetailsFor(draft)),
           },
         },
         { ...context, occurredAt: taken.assignedAt },

@@ -38,6 +38,7 @@ export function billingRunDeps({ eventStore }: Stores, config: Config, loadRatin
     minDaysToPay: config.invoiceMinDaysToPay,
     // the time-zone database dates are computed with, recorded on each invoice issued
     tzDataVersion: process.versions.tz,
+    invoiceParties: config.invoicing,
   };
 }
 

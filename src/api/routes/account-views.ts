@@ -15,6 +15,7 @@ export function accountViewFromState(state: Exclude<AccountState, { status: 'non
     currency: state.currency,
     timeZone: state.timeZone,
     billingDay: state.profile.billingDay,
+    address: state.profile.address ?? null,
     locale: state.locale,
     smtp: state.smtp && {
       host: state.smtp.host,
@@ -45,6 +46,7 @@ export function accountViewFromRow(row: AccountRow): AccountView {
     currency: row.currency,
     timeZone: row.time_zone,
     billingDay: row.billing_day,
+    address: row.address ?? null,
     locale: row.locale,
     smtp: smtpViewFromRow(row),
     status: row.status,

@@ -6,11 +6,12 @@ import type { CommandContext } from '../../commands/command-handler.ts';
 import type { InvoiceAudit } from '../../commands/invoice-audit.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { accountInvoicesPage, findAccountInvoice, InvoiceSummaryRow } from '../../projections/invoices/invoice-queries.ts';
-import { INVOICE_STATUSES } from '../../projections/invoices/invoice-tables.ts';
+import { INVOICE_STATUSES, type InvoicesTable } from '../../projections/invoices/invoice-tables.ts';
 import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import { iso, isoOrNull } from './iso.ts';
+import { invoicePartiesFields, invoicePartiesView } from '../schemas/invoice-party-schemas.ts';
 
 const tags = ['invoices'];
 
@@ -33,7 +34,20 @@ const InvoiceSummaryView = z
   .meta({ id: 'InvoiceSummary' });
 
 const InvoiceDetailView = InvoiceSummaryView.extend({
-  lines: z.array(z.object({ kind: z.string(), quantity: z.string(), unit: z.string(), amount: z.string(), explanation: z.string() }).loose()),
+  lines: z.array(
+    z
+      .object({
+        kind: z.string(),
+        quantity: z.string(),
+        unit: z.string(),
+        amount: z.string(),
+        explanation: z.string(),
+        taxName: z.string().nullable().describe('the tax the line bears (ISS by default); null for the credit line, drafts and invoices issued before it was recorded'),
+        taxRate: z.string().nullable().describe("the line's tax rate, a fraction (0.05 is 5 %): its plan version's"),
+      })
+      .loose(),
+  ),
+  ...invoicePartiesFields,
   digest: z.string(),
   tzDataVersion: z
     .string()
@@ -60,6 +74,13 @@ function summary(row: InvoiceSummaryRow) {
     draftedAt: iso(row.drafted_at),
     issuedAt: isoOrNull(row.issued_at),
   };
+}
+
+/** The invoice with its lines, each with the tax it bears, and who it names. */
+export function invoiceDetail(row: InvoicesTable) {
+  const taxes = row.legal?.lineTaxes ?? [];
+  const lines = row.lines.map((line, index) => ({ ...line, taxName: taxes[index]?.taxName ?? null, taxRate: taxes[index]?.taxRate ?? null }));
+  return { ...summary(row), lines, digest: row.digest, tzDataVersion: row.tz_data_version ?? null, ...invoicePartiesView(row.legal) };
 }
 
 export interface InvoiceRoutesDeps {
@@ -119,7 +140,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: InvoiceRoutes
     async handler({ params }) {
       const row = await deps.findAccountInvoice(params.accountId, params.invoiceId);
       if (!row) throw new NotFoundError('invoice_not_found', `invoice ${params.invoiceId} does not exist`);
-      return { status: 200, body: { ...summary(row), lines: row.lines, digest: row.digest, tzDataVersion: row.tz_data_version ?? null } };
+      return { status: 200, body: invoiceDetail(row) };
     },
   });
 

@@ -18,6 +18,7 @@ import {
   ACCOUNT_DEFAULTS,
 } from '../../domain/account/account-rules.ts';
 import { checkLocale, DEFAULT_LOCALE, LOCALES } from '../../domain/account/account-locale.ts';
+import { PostalAddressBody, PostalAddressView } from './postal-address-schemas.ts';
 import {
   checkFromName,
   checkSmtpHost,
@@ -50,6 +51,7 @@ export const OpenAccountBody = z.strictObject({
   timeZone: textField(TIME_ZONE, checkTimeZone).default(ACCOUNT_DEFAULTS.timeZone).describe('IANA zone; billing periods follow it'),
   billingDay: billingDay.default(ACCOUNT_DEFAULTS.billingDay),
   locale: locale.default(DEFAULT_LOCALE),
+  address: PostalAddressBody.optional(),
 });
 
 export const UpdateBillingProfileBody = z
@@ -59,6 +61,7 @@ export const UpdateBillingProfileBody = z
     document: document.optional(),
     billingDay: billingDay.optional(),
     locale: locale.optional(),
+    address: PostalAddressBody.optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one field to change' });
 
@@ -102,6 +105,7 @@ export const AccountView = z
     currency: z.string(),
     timeZone: z.string(),
     billingDay: z.number().int(),
+    address: PostalAddressView.nullable().describe('where the customer is, as its invoices name it; null until given'),
     locale: z.enum(LOCALES),
     smtp: SmtpView,
     status: z.enum(['active', 'suspended', 'closed']),

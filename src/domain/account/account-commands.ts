@@ -1,6 +1,7 @@
 import type { Role } from '../access/permissions.ts';
 import type { SealedSecret } from '../shared/sealed-secret.ts';
 import type { BillingProfile } from './account-events.ts';
+import type { PostalAddressInput } from './postal-address.ts';
 
 export type OpenAccount = {
   type: 'OpenAccount';
@@ -21,6 +22,8 @@ export type OpenAccount = {
     ownerEmail?: string;
     /** 'pt-BR' or 'en'; DEFAULT_LOCALE when absent */
     locale?: string;
+    /** where the customer is, as its invoices name it; may be given later */
+    address?: PostalAddressInput;
   };
 };
 
@@ -28,13 +31,14 @@ export type UpdateBillingProfile = {
   type: 'UpdateBillingProfile';
   data: {
     accountId: string;
-    changes: Partial<Omit<BillingProfile, 'document'> & { document: string; locale: string }>;
+    changes: Partial<Omit<BillingProfile, 'document' | 'address'> & { document: string; locale: string; address: PostalAddressInput }>;
     updatedAt: string;
   };
 };
 
 export type SuspendAccount = { type: 'SuspendAccount'; data: { accountId: string; reason: string; suspendedAt: string } };
-export type ReactivateAccount = { type: 'ReactivateAccount'; data: { accountId: string; reactivatedAt: string } };
+/** `reason`: why, told to the account (an operator's words, or dunning's) */
+export type ReactivateAccount = { type: 'ReactivateAccount'; data: { accountId: string; reason?: string; reactivatedAt: string } };
 export type CloseAccount = { type: 'CloseAccount'; data: { accountId: string; reason: string; closedAt: string } };
 
 /** The password arrives sealed by the command layer, or null for a relay that needs no login. */

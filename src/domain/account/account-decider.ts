@@ -4,6 +4,7 @@ import type { AccountCommand, ConfigureAccountSmtp, OpenAccount, ReserveAccountS
 import type { AccountEvent, AccountProfileChanges, AccountSlugReserved } from './account-events.ts';
 import { checkLocale, DEFAULT_LOCALE, type Locale } from './account-locale.ts';
 import { validateSmtpSettings } from './account-smtp.ts';
+import { checkPostalAddress, sameAddress } from './postal-address.ts';
 import type { AccountState } from './account-state.ts';
 import { acceptInvitation, changeMemberRole, evolveMembers, inviteMember, removeMember, transferOwnership } from './account-members.ts';
 import {
@@ -32,6 +33,7 @@ export function validateOpenAccount(data: OpenAccount['data']): FieldIssue[] {
   if (data.timeZone !== undefined) checkTimeZone(data.timeZone, 'timeZone', issues);
   if (data.billingDay !== undefined) checkBillingDay(data.billingDay, 'billingDay', issues);
   if (data.locale !== undefined) checkLocale(data.locale, 'locale', issues);
+  if (data.address !== undefined) checkPostalAddress(data.address, 'address', issues);
   return issues;
 }
 
@@ -42,6 +44,7 @@ export function validateBillingProfileChanges(changes: UpdateBillingProfile['dat
   if (changes.document !== undefined) checkDocument(changes.document, 'document', issues);
   if (changes.billingDay !== undefined) checkBillingDay(changes.billingDay, 'billingDay', issues);
   if (changes.locale !== undefined) checkLocale(changes.locale, 'locale', issues);
+  if (changes.address !== undefined) checkPostalAddress(changes.address, 'address', issues);
   if (Object.values(changes).every((value) => value === undefined)) issues.push({ path: '', message: 'nothing to change' });
   return issues;
 }
@@ -65,6 +68,7 @@ function openAccount({ data }: OpenAccount, state: AccountState): AccountEvent[]
         openedAt: data.openedAt,
         owner: { memberId: data.ownerMemberId, email: (data.ownerEmail ?? data.billingEmail).trim().toLowerCase() },
         locale: (data.locale ?? DEFAULT_LOCALE) as Locale,
+        ...(data.address !== undefined ? { address: checkPostalAddress(data.address, 'address', [])! } : {}),
       },
     },
   ];
@@ -76,11 +80,15 @@ function updateBillingProfile({ data }: UpdateBillingProfile, state: AccountStat
   if (issues.length > 0) throw new ValidationError(issues);
   // Only what actually differs is recorded, so repeating an update records nothing.
   const changes: AccountProfileChanges = {};
-  const { name, billingEmail, document, billingDay, locale } = data.changes;
+  const { name, billingEmail, document, billingDay, locale, address } = data.changes;
   if (name !== undefined && name.trim() !== account.profile.name) changes.name = name.trim();
   if (billingEmail !== undefined && billingEmail !== account.profile.billingEmail) changes.billingEmail = billingEmail;
   if (billingDay !== undefined && billingDay !== account.profile.billingDay) changes.billingDay = billingDay;
   if (locale !== undefined && locale !== account.locale) changes.locale = locale as Locale;
+  if (address !== undefined) {
+    const parsed = checkPostalAddress(address, 'address', [])!;
+    if (!sameAddress(parsed, account.profile.address)) changes.address = parsed;
+  }
   if (document !== undefined) {
     const parsed = checkDocument(document, 'document', [])!;
     if (parsed.number !== account.profile.document.number) changes.document = parsed;
@@ -163,8 +171,8 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
   evolve(state, event) {
     switch (event.type) {
       case 'AccountOpened': {
-        const { accountId, slug, currency, timeZone, openedAt, name, billingEmail, document, billingDay } = event.data;
-        const profile = { name, billingEmail, document, billingDay };
+        const { accountId, slug, currency, timeZone, openedAt, name, billingEmail, document, billingDay, address } = event.data;
+        const profile = { name, billingEmail, document, billingDay, ...(address ? { address } : {}) };
         const { owner } = event.data;
         return {
           status: 'active',

@@ -4,6 +4,7 @@ import type { SealedSecret } from '../shared/sealed-secret.ts';
 import type { Locale } from './account-locale.ts';
 import type { Currency } from './account-rules.ts';
 import type { AccountSmtp } from './account-smtp.ts';
+import type { PostalAddress } from './postal-address.ts';
 import type { TaxDocument } from './tax-document.ts';
 import { eventUnion } from '../shared/event-union.ts';
 
@@ -12,6 +13,8 @@ export interface BillingProfile {
   billingEmail: string;
   document: TaxDocument;
   billingDay: number;
+  /** absent in profiles recorded before addresses existed, and until one is given */
+  address?: PostalAddress;
 }
 
 export type AccountOpened = DomainEvent<
@@ -35,7 +38,8 @@ export type BillingProfileUpdated = DomainEvent<
   { accountId: string; changes: AccountProfileChanges; updatedAt: string }
 >;
 export type AccountSuspended = DomainEvent<'AccountSuspended', { accountId: string; reason: string; suspendedAt: string }>;
-export type AccountReactivated = DomainEvent<'AccountReactivated', { accountId: string; reactivatedAt: string }>;
+/** `reason` is absent in reactivations recorded before one was kept. */
+export type AccountReactivated = DomainEvent<'AccountReactivated', { accountId: string; reason?: string; reactivatedAt: string }>;
 export type AccountClosed = DomainEvent<'AccountClosed', { accountId: string; reason: string; closedAt: string }>;
 
 /** The account's mail goes through its own server from now on; the password is sealed, never in clear. */

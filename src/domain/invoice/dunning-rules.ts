@@ -26,6 +26,8 @@ export const DEFAULT_DUNNING_CONFIG: DunningConfig = Object.freeze({ reminderDay
 
 /** The reason dunning gives when it suspends an account; how it knows a suspension is its own. */
 export const DUNNING_SUSPENSION_PREFIX = 'dunning:';
+/** Why dunning lifts its own suspension, as the account is told. */
+export const DUNNING_REACTIVATION_REASON = 'dunning: nothing is overdue any more';
 
 export interface DunningInvoice {
   invoiceId: string;

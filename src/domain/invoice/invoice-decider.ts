@@ -3,6 +3,7 @@ import { ConflictError, IllegalStateError, NotFoundError } from '../errors.ts';
 import { decideIssueCreditNote, decideVoid, type IssueCreditNote, type VoidInvoice } from './credit-note-corrections.ts';
 import { decideMarkOverdue, decideReminder, type MarkInvoiceOverdue, type RecordPaymentReminder } from './dunning-rules.ts';
 import type { InvoiceDrafted, InvoiceIssued, InvoiceStreamEvent, InvoiceVoided } from './invoice-events.ts';
+import type { InvoiceLegalDetails } from './invoice-parties.ts';
 import { decideRecordPayment, evolveSettlement, openSettlement, type InvoiceSettlement, type RecordPayment } from './payment-settlement.ts';
 
 export type DraftInvoice = { type: 'DraftInvoice'; data: InvoiceDrafted['data'] };
@@ -23,7 +24,7 @@ export type IssueInvoice = {
     issuedAt: string;
     /** the IANA time-zone database the dates were computed with (the caller's `process.versions.tz`); absent when unknown */
     tzDataVersion?: string;
-  };
+  } & Partial<InvoiceLegalDetails>;
 };
 /** Commands on an issued invoice (payments, corrections, dunning): each names the invoice it means. */
 export type SettlementCommand = RecordPayment | IssueCreditNote | VoidInvoice | MarkInvoiceOverdue | RecordPaymentReminder;

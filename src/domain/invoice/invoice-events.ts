@@ -2,6 +2,7 @@ import type { DomainEvent } from '../decider.ts';
 import type { BilledLine } from '../rating/adjustments.ts';
 import type { RatedInvoice } from '../rating/rate-invoice.ts';
 import { eventUnion } from '../shared/event-union.ts';
+import type { InvoiceLegalDetails } from './invoice-parties.ts';
 
 /** An issued invoice, named. */
 export interface InvoiceReference {
@@ -88,7 +89,7 @@ export type InvoiceIssued = DomainEvent<
      * issued before it was recorded.
      */
     tzDataVersion?: string;
-  }
+  } & Partial<InvoiceLegalDetails>
 >;
 
 export type InvoiceEvent = InvoiceDrafted | InvoiceIssued;

@@ -49,6 +49,7 @@ export const accountsProjection: Projection = {
             updated_at: d.openedAt,
             closed_at: null,
             locale: d.locale ?? DEFAULT_LOCALE,
+            address: d.address ? (JSON.stringify(d.address) as never) : null,
             ...NO_SMTP,
             revision,
           })
@@ -63,6 +64,7 @@ export const accountsProjection: Projection = {
           ...(changes.billingDay !== undefined && { billing_day: changes.billingDay }),
           ...(changes.document !== undefined && { document_kind: changes.document.kind, document_number: changes.document.number }),
           ...(changes.locale !== undefined && { locale: changes.locale }),
+          ...(changes.address !== undefined && { address: JSON.stringify(changes.address) as never }),
           updated_at: updatedAt,
           revision,
         });

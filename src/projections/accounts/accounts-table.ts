@@ -1,5 +1,6 @@
 import type { Generated, Selectable } from 'kysely';
 import type { Locale } from '../../domain/account/account-locale.ts';
+import type { PostalAddress } from '../../domain/account/postal-address.ts';
 
 /** Row shape of the `accounts` read model (bigints arrive as strings, see adapters/postgres/database.ts). */
 export interface AccountsTable {
@@ -12,6 +13,8 @@ export interface AccountsTable {
   currency: string;
   time_zone: string;
   billing_day: number;
+  /** the billing profile's address (migration 0130); null until one is given */
+  address: Generated<PostalAddress | null>;
   status: 'active' | 'suspended' | 'closed';
   status_reason: string | null;
   opened_at: Date | string;

@@ -54,10 +54,11 @@ const invoicesProjection: Projection = {
         return;
       }
       case 'InvoiceIssued': {
-        const { invoiceId, number, issueDate, dueDate, issuedAt, tzDataVersion } = event.data;
+        const { invoiceId, number, issueDate, dueDate, issuedAt, tzDataVersion, customer, issuer, lineTaxes, servicePeriod } = event.data;
+        const legal = customer && issuer && lineTaxes && servicePeriod ? (JSON.stringify({ customer, issuer, lineTaxes, servicePeriod }) as never) : null;
         await trx
           .updateTable('invoices')
-          .set({ status: 'issued', number, issue_date: issueDate, due_date: dueDate, issued_at: issuedAt, tz_data_version: tzDataVersion ?? null })
+          .set({ status: 'issued', number, issue_date: issueDate, due_date: dueDate, issued_at: issuedAt, tz_data_version: tzDataVersion ?? null, legal })
           .where('invoice_id', '=', invoiceId)
           .execute();
         return;

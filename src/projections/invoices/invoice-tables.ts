@@ -1,3 +1,4 @@
+import type { InvoiceLegalDetails } from '../../domain/invoice/invoice-parties.ts';
 import type { RatedLine } from '../../domain/rating/index.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface InvoicesTable {
   issued_at: Date | string | null;
   /** the time-zone database the invoice was issued with (migration 0091); null before issue and for invoices issued before it was recorded */
   tz_data_version?: string | null;
+  /** customer, issuer, line taxes and service period as issued (migration 0130); null before issue and for invoices issued before they were recorded */
+  legal?: InvoiceLegalDetails | null;
   // Settlement (migration 0015): amount due = total − amount_paid − amount_credited. Both are
   // `not null default 0`; optional here only so that inserts may leave them to the default.
   amount_paid?: string;
