@@ -31,7 +31,8 @@ function errorResponses(access: Access, hasInput: boolean, hasBody: boolean): Re
     const who = access === 'operator' || access === 'account:operator' ? 'Operators only' : access === 'metering' ? 'Operators and metering tokens only' : `Your role lacks ${access}`;
     responses['403'] = problemResponse(who);
   }
-  if (access !== 'public' && access !== 'operator' && access !== 'metering') responses['404'] = problemResponse('No such account (or not yours)');
+  if (access.startsWith('own-account:')) responses['404'] = problemResponse('Nothing found by a lookup that names one thing (an invoice number); another account\'s is answered the same');
+  else if (access !== 'public' && access !== 'operator' && access !== 'metering') responses['404'] = problemResponse('No such account (or not yours)');
   return responses;
 }
 

@@ -19,7 +19,7 @@ export const encodeCursor = (key: readonly (string | number)[]) => Buffer.from(J
  * writes it: a forged one (a year PostgreSQL cannot hold, 1e308, 2^64, a NUL) is bad input,
  * never a database error.
  */
-export type CursorPart = 'instant' | 'id' | 'email' | 'period' | 'position';
+export type CursorPart = 'instant' | 'id' | 'email' | 'period' | 'position' | 'date' | 'slug' | 'rank' | 'job';
 
 const CURSOR_PARTS: Record<CursorPart, (value: string) => boolean> = {
   // as iso() writes it: years 0001 to 9999, and a real date (no 30 February)
@@ -30,6 +30,14 @@ const CURSOR_PARTS: Record<CursorPart, (value: string) => boolean> = {
   period: (value) => /^\d{4}-(0[1-9]|1[0-2])$/.test(value),
   // an event store position: two fixed-width decimal numbers
   position: (value) => /^\d{1,20}\/\d{1,20}$/.test(value),
+  // a calendar date (due dates): a real one, years 0001 to 9999
+  date: (value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && value >= '0001' && new Date(`${value}T00:00:00.000Z`).toISOString().startsWith(value),
+  // an account slug as the domain allows it
+  slug: (value) => /^[a-z0-9][a-z0-9-]{0,98}[a-z0-9]$/.test(value),
+  // a list's own small group number (e.g. overdue first: 0, then the rest: 1)
+  rank: (value) => /^[0-9]$/.test(value),
+  // a reactor job's id: an event id, with a suffix for a second job of one event (`…:expire`)
+  job: (value) => /^[A-Za-z0-9_.:-]{1,200}$/.test(value),
 };
 
 const invalidCursor = () =>

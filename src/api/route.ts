@@ -20,8 +20,21 @@ import { textIssues } from './text-input.ts';
  *   the `:accountId` parameter whose role has that permission (src/domain/access/permissions.ts);
  *   any other account's token is told the account does not exist
  * - 'account:operator': an account's route that only operators may act on (suspend, approve)
+ * - 'own-account:<permission>': a route without `:accountId` (`GET /invoices`): operators see
+ *   every account's, and a token whose role has the permission only its own account's; the
+ *   handler narrows by `principal` (`accountScopeOf`), so another account's is as absent as none
  */
-export type Access = 'public' | 'operator' | 'metering' | 'account:operator' | Permission;
+export type Access = 'public' | 'operator' | 'metering' | 'account:operator' | Permission | `own-account:${Permission}`;
+
+const isOwnAccountAccess = (access: Access): access is `own-account:${Permission}` => access.startsWith('own-account:');
+const permissionOf = (access: `own-account:${Permission}`) => access.slice('own-account:'.length) as Permission;
+
+/** The account a principal's reads are narrowed to: null for operators, who see every account. */
+export function accountScopeOf(principal: Principal | null): string | null {
+  if (!principal || principal.scope.kind === 'operator') return null;
+  if (principal.scope.kind === 'metering') throw new ForbiddenError('operator_only', 'only platform operators may do this');
+  return principal.scope.accountId;
+}
 
 type AnySchema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -253,6 +266,13 @@ function authorize(access: Access, principal: Principal | null, accountId: strin
   if (access === 'metering' && principal.scope.kind === 'metering') return;
   if (access === 'operator' || access === 'metering' || principal.scope.kind === 'metering') {
     throw new ForbiddenError('operator_only', 'only platform operators may do this');
+  }
+  if (isOwnAccountAccess(access)) {
+    const permission = permissionOf(access);
+    if (!principal.role || !roleAllows(principal.role, permission)) {
+      throw new ForbiddenError('role_forbidden', `the ${principal.role ?? 'unknown'} role may not do this (needs ${permission})`);
+    }
+    return;
   }
   // Another tenant's account is indistinguishable from one that does not exist.
   if (principal.scope.accountId !== accountId) throw new NotFoundError('account_not_found', `account ${accountId ?? ''} does not exist`);

@@ -23,6 +23,9 @@ import { registerInvoiceRoutes, type InvoiceRoutesDeps } from './routes/invoice-
 import { registerPaymentRoutes, type PaymentRoutesDeps } from './routes/payment-routes.ts';
 import { registerUsagePortalRoutes, type UsagePortalRoutesDeps } from './routes/usage-portal-routes.ts';
 import { registerWebhookRoutes, type WebhookRoutesDeps } from './routes/webhook-routes.ts';
+import { registerAccountSearchRoutes, type AccountSearchRoutesDeps } from './routes/account-search-routes.ts';
+import { registerInvoiceFinderRoutes, type InvoiceFinderRoutesDeps } from './routes/invoice-finder-routes.ts';
+import { registerOperatorQueueRoutes, type OperatorQueueRoutesDeps } from './routes/operator-queue-routes.ts';
 import { registerSystemRoutes, type HealthCheck } from './routes/system-routes.ts';
 
 /** What each route module calls: ready command and query functions, wired by the composition root. */
@@ -44,6 +47,9 @@ export interface RoutesDeps {
   usageDaily: UsageDailyRoutesDeps;
   invoiceExplanation: InvoiceExplanationRoutesDeps;
   webhooks: WebhookRoutesDeps;
+  accountSearch: AccountSearchRoutesDeps;
+  invoiceFinder: InvoiceFinderRoutesDeps;
+  operatorQueues: OperatorQueueRoutesDeps;
 }
 
 export interface ApiDeps {
@@ -123,6 +129,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerUsageDailyRoutes(routes, deps.routes.usageDaily);
   registerInvoiceExplanationRoutes(routes, deps.routes.invoiceExplanation);
   registerWebhookRoutes(routes, deps.routes.webhooks);
+  registerAccountSearchRoutes(routes, deps.routes.accountSearch);
+  registerInvoiceFinderRoutes(routes, deps.routes.invoiceFinder);
+  registerOperatorQueueRoutes(routes, deps.routes.operatorQueues);
   routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: deps.idempotency, readAfter: deps.readAfter });
   registerPortalStatic(app);
 

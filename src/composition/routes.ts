@@ -22,6 +22,12 @@ import { explainInvoice } from '../commands/invoice-explanation.ts';
 import type { UsageIngestion } from '../commands/usage-ingestion.ts';
 import { createUsageSoFarInputs } from '../commands/usage-so-far-inputs.ts';
 import { createWebhookCommands } from '../commands/webhook-commands.ts';
+import { overdueInvoiceQueue } from '../commands/overdue-invoice-queue.ts';
+import { searchAccountsPage } from '../projections/accounts/account-search-queries.ts';
+import { findInvoicesPage } from '../projections/invoices/invoice-finder-queries.ts';
+import { accountTimeZones, overdueInvoicesPage } from '../projections/invoices/overdue-invoice-queries.ts';
+import { pendingQuotaRequestsPage } from '../projections/quotas/pending-quota-request-queries.ts';
+import { failedReactorJobsPage } from '../reactors/failed-job-queries.ts';
 import type { Config } from '../config.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
@@ -190,6 +196,13 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       accountWebhooks: on(accountWebhooks),
       findWebhook: on(findWebhook),
       webhookDeliveriesPage: on(webhookDeliveriesPage),
+    },
+    accountSearch: { searchAccountsPage: on(searchAccountsPage) },
+    invoiceFinder: { findInvoicesPage: on(findInvoicesPage) },
+    operatorQueues: {
+      pendingQuotaRequestsPage: on(pendingQuotaRequestsPage),
+      overdueInvoiceQueue: (...args) => overdueInvoiceQueue({ accountTimeZones: on(accountTimeZones), overdueInvoicesPage: on(overdueInvoicesPage) }, ...args),
+      failedReactorJobsPage: on(failedReactorJobsPage),
     },
   };
 }

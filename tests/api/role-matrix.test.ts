@@ -18,6 +18,11 @@ const MATRIX: Record<string, Row> = {
   'POST /invitations/accept': { public: true },
   'POST /accounts': { operatorOnly: true },
   'POST /usage': { operatorOnly: true },
+  'GET /accounts': { operatorOnly: true },
+  'GET /invoices': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'GET /operator/queues/quota-requests': { operatorOnly: true },
+  'GET /operator/queues/overdue-invoices': { operatorOnly: true },
+  'GET /operator/queues/failed-jobs': { operatorOnly: true },
 
   'GET /accounts/{accountId}': { roles: ALL },
   'PATCH /accounts/{accountId}/billing-profile': { roles: ['owner', 'admin', 'billing'] },

@@ -15,7 +15,7 @@ import { invoicePartiesFields, invoicePartiesView } from '../schemas/invoice-par
 
 const tags = ['invoices'];
 
-const InvoiceSummaryView = z
+export const InvoiceSummaryView = z
   .object({
     invoiceId: z.string(),
     period: z.string(),
@@ -58,7 +58,7 @@ const InvoiceDetailView = InvoiceSummaryView.extend({
 const BillingRunBody = z.strictObject({ period: textField(BILLING_PERIOD, checkPeriod) });
 const InvoiceParams = z.object({ accountId: z.uuid(), invoiceId: z.uuid() });
 
-function summary(row: InvoiceSummaryRow) {
+export function summary(row: InvoiceSummaryRow) {
   return {
     invoiceId: row.invoice_id,
     period: row.period,

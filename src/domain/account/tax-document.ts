@@ -50,10 +50,18 @@ const ALPHANUMERIC = /^[0-9A-Z]+$/;
 const CPF_SHAPE = /^[0-9]{11}$/;
 const CNPJ_SHAPE = /^[0-9A-Z]{12}[0-9]{2}$/;
 
-export function parseTaxDocument(input: string): ParseTaxDocumentResult {
+/**
+ * The number without its punctuation, ASCII letters uppercased: how a parsed document's
+ * `number` is written, so a number typed in any formatting compares with stored ones.
+ */
+export function compactTaxDocument(input: string): string {
   // Only ASCII a–z are uppercased: String#toUpperCase would also turn e.g. 'ı' into 'I'
   // and 'ſ' into 'S', letting look-alike characters through.
-  const compact = input.replace(PUNCTUATION, '').replace(ASCII_LOWERCASE, (letter) => letter.toUpperCase());
+  return input.replace(PUNCTUATION, '').replace(ASCII_LOWERCASE, (letter) => letter.toUpperCase());
+}
+
+export function parseTaxDocument(input: string): ParseTaxDocumentResult {
+  const compact = compactTaxDocument(input);
 
   if (compact.length === 0) {
     return problem('empty', 'No CPF or CNPJ number was given.');

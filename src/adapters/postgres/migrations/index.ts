@@ -24,6 +24,8 @@ import * as usageStorageFold from './0090-usage-storage-fold.ts';
 import * as invoiceTzDataVersion from './0091-invoice-tz-data-version.ts';
 import * as webhooks from './0100-webhooks.ts';
 import * as projectionVersions from './0101-projection-versions.ts';
+import * as accountSearch from './0110-account-search.ts';
+import * as operatorFinders from './0111-operator-finders.ts';
 import * as invoiceParties from './0130-invoice-parties.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
@@ -54,6 +56,8 @@ export const readModelMigrations: MigrationProvider = {
     '0091-invoice-tz-data-version': invoiceTzDataVersion,
     '0100-webhooks': webhooks,
     '0101-projection-versions': projectionVersions,
+    '0110-account-search': accountSearch,
+    '0111-operator-finders': operatorFinders,
     '0130-invoice-parties': invoiceParties,
   }),
 };
