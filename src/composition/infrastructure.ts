@@ -7,6 +7,8 @@ import type { Config } from '../config.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
 import { PostgresSecretSealer } from '../adapters/secrets/postgres-secret-sealer.ts';
+import { UpcastingEventStore } from '../adapters/event-store/upcasting-event-store.ts';
+import { EVENT_SCHEMAS } from '../domain/event-schemas.ts';
 import type { LedgerDatabase } from './database.ts';
 import { EventStoreDbEventStore } from '../adapters/event-store/eventstoredb-event-store.ts';
 import { PostgresEventStore } from '../adapters/event-store/postgres-event-store.ts';
@@ -67,7 +69,8 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
     }
     const platformKey = config.platformKey ?? (await loadOrCreatePlatformKey(path.resolve(config.dataDir, 'platform-key')));
     return {
-      eventStore,
+      // every reader gets events at the shape its code knows (domain/event-schemas.ts)
+      eventStore: new UpcastingEventStore(eventStore, EVENT_SCHEMAS),
       secrets: new PostgresSecretSealer(readModels, platformKey),
       readModels,
       description: { postgres: postgresDescription, eventStore: eventStoreDescription },

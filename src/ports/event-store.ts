@@ -20,6 +20,11 @@ export interface EventMetadata {
   /** ISO-8601 instant taken from the command, never from the store's clock */
   occurredAt: string;
   ip?: string;
+  /**
+   * The version of the event data's shape, for types whose shape changed (1 when absent).
+   * Written and read by the upcasting store (adapters/event-store/upcasting-event-store.ts).
+   */
+  schemaVersion?: number;
 }
 
 export interface EventToAppend {

@@ -396,6 +396,7 @@ describe('handleCommand', () => {
             billingDay: 10,
             openedAt: OCCURRED_AT,
             owner: { memberId: 'mem-owner', email: 'billing@acme.com.br' },
+            locale: 'pt-BR',
           } satisfies Extract<AccountEvent, { type: 'AccountOpened' }>['data'],
           metadata: context(),
         },

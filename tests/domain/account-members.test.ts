@@ -65,6 +65,7 @@ const opened = (): AccountOpened => ({
     billingDay: 10,
     openedAt: OPENED_AT,
     owner: { memberId: OWNER_ID, email: OWNER_EMAIL },
+    locale: 'pt-BR',
   },
 });
 

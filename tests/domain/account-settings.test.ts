@@ -21,6 +21,7 @@ import type {
 import { formatFromHeader, validateSmtpSettings } from '../../src/domain/account/account-smtp.ts';
 import { IllegalStateError, NotFoundError, ValidationError, type DomainError } from '../../src/domain/errors.ts';
 import type { SealedSecret } from '../../src/domain/shared/sealed-secret.ts';
+import { accountOpenedLocale } from '../../src/domain/account/account-upcasters.ts';
 import { deciderSpec } from '../support/decider-spec.ts';
 
 const spec = deciderSpec(accountDecider);
@@ -33,8 +34,11 @@ const LATEST = '2026-03-06T10:00:00.000Z';
 const SEALED: SealedSecret = { dataKeyId: 'key-1', ciphertext: 'Y2lwaGVy', iv: 'aXY=', authTag: 'dGFn' };
 const SEALED_2: SealedSecret = { dataKeyId: 'key-2', ciphertext: 'b3RoZXI=', iv: 'aXYy', authTag: 'dGFnMg==' };
 
-/** An AccountOpened as recorded before locales existed: no `locale` field at all. */
-const openedBeforeLocales = (): AccountOpened => ({
+/**
+ * An AccountOpened as recorded before locales existed (version 1: no `locale` field at all),
+ * as the log hands it to the decider: through the upcasters.
+ */
+const storedBeforeLocales = (): { type: 'AccountOpened'; data: Omit<AccountOpened['data'], 'locale'> } => ({
   type: 'AccountOpened',
   data: {
     accountId: ACCOUNT_ID,
@@ -49,7 +53,8 @@ const openedBeforeLocales = (): AccountOpened => ({
     owner: { memberId: OWNER_ID, email: 'billing@acme.com.br' },
   },
 });
-const opened = (locale: 'pt-BR' | 'en' = 'pt-BR'): AccountOpened => ({ ...openedBeforeLocales(), data: { ...openedBeforeLocales().data, locale } });
+const openedBeforeLocales = (): AccountOpened => ({ type: 'AccountOpened', data: accountOpenedLocale.upcast(storedBeforeLocales().data) as AccountOpened['data'] });
+const opened = (locale: 'pt-BR' | 'en' = 'pt-BR'): AccountOpened => ({ type: 'AccountOpened', data: { ...storedBeforeLocales().data, locale } });
 
 const openAccount = (locale?: string): OpenAccount => ({
   type: 'OpenAccount',

@@ -182,7 +182,7 @@ export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState>
           timeZone,
           openedAt,
           profile,
-          locale: event.data.locale ?? DEFAULT_LOCALE,
+          locale: event.data.locale,
           smtp: null,
           updatedAt: openedAt,
           statusReason: null,

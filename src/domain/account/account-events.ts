@@ -27,8 +27,8 @@ export type AccountOpened = DomainEvent<
     openedAt: string;
     /** the account's first member, its owner */
     owner: { memberId: string; email: string };
-    /** absent in accounts opened before locales existed: they read as DEFAULT_LOCALE */
-    locale?: Locale;
+    /** since version 2; version 1 events are read with DEFAULT_LOCALE (account-upcasters.ts) */
+    locale: Locale;
   }
 >;
 /** The billing profile's fields, and the locale the account is written to in. */

@@ -1,6 +1,5 @@
 import type { Transaction, UpdateObject } from 'kysely';
 import { accountLifecycleEvents } from '../../domain/account/account-events.ts';
-import { DEFAULT_LOCALE } from '../../domain/account/account-locale.ts';
 import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
@@ -48,7 +47,7 @@ export const accountsProjection: Projection = {
             opened_at: d.openedAt,
             updated_at: d.openedAt,
             closed_at: null,
-            locale: d.locale ?? DEFAULT_LOCALE,
+            locale: d.locale,
             address: d.address ? (JSON.stringify(d.address) as never) : null,
             ...NO_SMTP,
             revision,

@@ -120,8 +120,8 @@ export const notificationsProjection: Projection = {
         const d = event.data;
         await trx
           .insertInto('notification_accounts')
-          .values({ account_id: d.accountId, locale: d.locale ?? DEFAULT_LOCALE, time_zone: d.timeZone })
-          .onConflict((oc) => oc.column('account_id').doUpdateSet({ locale: d.locale ?? DEFAULT_LOCALE, time_zone: d.timeZone }))
+          .values({ account_id: d.accountId, locale: d.locale, time_zone: d.timeZone })
+          .onConflict((oc) => oc.column('account_id').doUpdateSet({ locale: d.locale, time_zone: d.timeZone }))
           .execute();
         return;
       }
