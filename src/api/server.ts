@@ -21,6 +21,7 @@ import { registerSubscriptionRoutes, type SubscriptionRoutesDeps } from './route
 import { registerUsageRoutes, type UsageRoutesDeps } from './routes/usage-routes.ts';
 import { registerInvoiceRoutes, type InvoiceRoutesDeps } from './routes/invoice-routes.ts';
 import { registerPaymentRoutes, type PaymentRoutesDeps } from './routes/payment-routes.ts';
+import { registerCorrectionRoutes, type CorrectionRoutesDeps } from './routes/correction-routes.ts';
 import { registerUsagePortalRoutes, type UsagePortalRoutesDeps } from './routes/usage-portal-routes.ts';
 import { registerWebhookRoutes, type WebhookRoutesDeps } from './routes/webhook-routes.ts';
 import { registerAccountSearchRoutes, type AccountSearchRoutesDeps } from './routes/account-search-routes.ts';
@@ -42,6 +43,7 @@ export interface RoutesDeps {
   usagePortal: UsagePortalRoutesDeps;
   invoices: InvoiceRoutesDeps;
   payments: PaymentRoutesDeps;
+  corrections: CorrectionRoutesDeps;
   auditLog: AuditLogRoutesDeps;
   notifications: NotificationRoutesDeps;
   usageDaily: UsageDailyRoutesDeps;
@@ -124,6 +126,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerUsagePortalRoutes(routes, deps.routes.usagePortal);
   registerInvoiceRoutes(routes, deps.routes.invoices);
   registerPaymentRoutes(routes, deps.routes.payments);
+  registerCorrectionRoutes(routes, deps.routes.corrections);
   registerAuditLogRoutes(routes, deps.routes.auditLog);
   registerNotificationRoutes(routes, deps.routes.notifications);
   registerUsageDailyRoutes(routes, deps.routes.usageDaily);

@@ -11,6 +11,8 @@ import type { RatingPlanLoader } from '../commands/invoice-inputs.ts';
 import { createMemberCommands } from '../commands/member-commands.ts';
 import { markAccountNotificationsRead } from '../commands/notification-commands.ts';
 import { issueCreditNote, recordPayment, voidInvoice } from '../commands/payment-commands.ts';
+import { refundCredit, reversePayment } from '../commands/payment-corrections.ts';
+import { accountCreditMovementsPage, accountCurrency, locatePayment } from '../projections/payments/credit-movement-queries.ts';
 import { createPricebookCommands } from '../commands/pricebook-commands.ts';
 import { createQuotaCommands } from '../commands/quota-commands.ts';
 import { createSftpUserCommands } from '../commands/sftp-user-commands.ts';
@@ -80,6 +82,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
   const pricebook = createPricebookCommands(eventStore);
   const subscriptions = createSubscriptionCommands(eventStore);
   const payments = paymentDeps(stores);
+  const corrections = { eventStore, locatePayment: on(locatePayment), accountCurrency: on(accountCurrency) };
   const billing = billingRunDeps(stores, config, wiring.loadRatingPlan);
   const dunning = dunningDeps(stores, config);
   const webhooks = createWebhookCommands({ eventStore, secrets, allowLoopbackHttp: config.webhookAllowLoopback });
@@ -179,6 +182,12 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       findAccountInvoice: on(findAccountInvoice),
       accountPaymentsPage: on(accountPaymentsPage),
       accountCreditNotesPage: on(accountCreditNotesPage),
+    },
+    corrections: {
+      reversePayment: (...args) => reversePayment(corrections, ...args),
+      refundCredit: (...args) => refundCredit(corrections, ...args),
+      requireAccount: on(requireAccount),
+      accountCreditMovementsPage: on(accountCreditMovementsPage),
     },
     auditLog: { auditLogPage: on(auditLogPage) },
     notifications: {

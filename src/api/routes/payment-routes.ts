@@ -57,6 +57,8 @@ const paymentItem = (row: PaymentsTable) => ({
   recordedAt: iso(row.recorded_at),
   appliedAmount: money(row.applied_amount, row.currency),
   excessAmount: money(row.excess_amount, row.currency),
+  reversedAt: row.reversed_at == null ? null : iso(row.reversed_at),
+  reversalReason: row.reversal_reason ?? null,
 });
 
 const creditNoteItem = (row: CreditNotesTable) => ({

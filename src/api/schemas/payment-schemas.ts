@@ -119,6 +119,8 @@ export const PaymentListItemView = z
     recordedAt: z.string().describe('when the payment was recorded; the list is in this order, newest first'),
     appliedAmount: z.string().describe('what went to the invoice'),
     excessAmount: z.string().describe('an overpayment, credited to the account and applied to its next invoice'),
+    reversedAt: z.string().nullable().describe('when the payment was reversed (POST /payments/:paymentId/reversal); null while it stands'),
+    reversalReason: z.string().nullable(),
   })
   .meta({ id: 'PaymentListItem' });
 

@@ -4,6 +4,7 @@ import { decideIssueCreditNote, decideVoid, type IssueCreditNote, type VoidInvoi
 import { decideMarkOverdue, decideReminder, type MarkInvoiceOverdue, type RecordPaymentReminder } from './dunning-rules.ts';
 import type { InvoiceDrafted, InvoiceIssued, InvoiceStreamEvent, InvoiceVoided } from './invoice-events.ts';
 import type { InvoiceLegalDetails } from './invoice-parties.ts';
+import { decideReversePayment, type ReversePayment } from './payment-reversal.ts';
 import { decideRecordPayment, evolveSettlement, openSettlement, type InvoiceSettlement, type RecordPayment } from './payment-settlement.ts';
 
 export type DraftInvoice = { type: 'DraftInvoice'; data: InvoiceDrafted['data'] };
@@ -27,7 +28,7 @@ export type IssueInvoice = {
   } & Partial<InvoiceLegalDetails>;
 };
 /** Commands on an issued invoice (payments, corrections, dunning): each names the invoice it means. */
-export type SettlementCommand = RecordPayment | IssueCreditNote | VoidInvoice | MarkInvoiceOverdue | RecordPaymentReminder;
+export type SettlementCommand = RecordPayment | IssueCreditNote | VoidInvoice | MarkInvoiceOverdue | RecordPaymentReminder | ReversePayment;
 export type InvoiceCommand = DraftInvoice | IssueInvoice | SettlementCommand;
 
 /** Invoices of this period voided (and replaced) before the current one: history, taking nothing more. */
@@ -83,6 +84,7 @@ export const invoiceDecider: Decider<InvoiceCommand, InvoiceStreamEvent, Invoice
       case 'VoidInvoice':
       case 'MarkInvoiceOverdue':
       case 'RecordPaymentReminder':
+      case 'ReversePayment':
         return decideSettlement(command, state);
       default:
         return assertNever(command);
@@ -111,6 +113,7 @@ export const invoiceDecider: Decider<InvoiceCommand, InvoiceStreamEvent, Invoice
       case 'CreditNoteIssued':
       case 'InvoiceOverdue':
       case 'PaymentReminderDue':
+      case 'PaymentReversed':
         return state.status === 'issued' ? { ...state, settlement: evolveSettlement(state.settlement, event) } : state;
       default:
         return assertNever(event);
@@ -149,6 +152,8 @@ function decideSettlement(command: SettlementCommand, state: InvoiceState): Invo
       return decideMarkOverdue(command, state);
     case 'RecordPaymentReminder':
       return decideReminder(command, state);
+    case 'ReversePayment':
+      return decideReversePayment(command, state);
     default:
       return assertNever(command);
   }

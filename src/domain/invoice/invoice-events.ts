@@ -201,12 +201,40 @@ export type PaymentReminderDue = DomainEvent<
   { accountId: string; period: string; invoiceId: string; number: string; dueDate: string; day: number; amountDue: string; currency: string; remindedAt: string }
 >;
 
-export type InvoiceSettlementEvent = PaymentRecorded | InvoicePaid | CreditNoteIssued | InvoiceVoided | InvoiceOverdue | PaymentReminderDue;
+/**
+ * A payment taken back (a chargeback, or money recorded on the wrong invoice): the payment
+ * stays in the history and this event undoes it. `appliedAmount` is due on the invoice again;
+ * `excessAmount` (what the payment had credited to the account) came off the account's credit
+ * (`CreditReversed`). `reopened`: the invoice had been paid and now has something due again;
+ * dunning picks it up where it was (its overdue mark and reminders stand).
+ */
+export type PaymentReversed = DomainEvent<
+  'PaymentReversed',
+  {
+    accountId: string;
+    period: string;
+    invoiceId: string;
+    number: string;
+    paymentId: string;
+    externalRef: string;
+    amount: string;
+    currency: string;
+    reason: string;
+    reversedAt: string;
+    appliedAmount: string;
+    excessAmount: string;
+    amountPaidAfter: string;
+    amountDueAfter: string;
+    reopened: boolean;
+  }
+>;
+
+export type InvoiceSettlementEvent = PaymentRecorded | InvoicePaid | CreditNoteIssued | InvoiceVoided | InvoiceOverdue | PaymentReminderDue | PaymentReversed;
 
 /** Every event of an invoice stream (the drafted/issued ones above, and settlement). */
 export type InvoiceStreamEvent = InvoiceEvent | InvoiceSettlementEvent;
 
-const SETTLEMENT = { PaymentRecorded: true, InvoicePaid: true, CreditNoteIssued: true, InvoiceVoided: true, InvoiceOverdue: true, PaymentReminderDue: true } as const;
+const SETTLEMENT = { PaymentRecorded: true, InvoicePaid: true, CreditNoteIssued: true, InvoiceVoided: true, InvoiceOverdue: true, PaymentReminderDue: true, PaymentReversed: true } as const;
 export const invoiceSettlementEvents = eventUnion<InvoiceSettlementEvent>(SETTLEMENT);
 export const INVOICE_SETTLEMENT_EVENT_TYPES = invoiceSettlementEvents.types;
 export const invoiceStreamEvents = eventUnion<InvoiceStreamEvent>({ InvoiceDrafted: true, InvoiceIssued: true, ...SETTLEMENT });

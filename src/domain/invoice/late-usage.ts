@@ -140,6 +140,7 @@ export function invoiceInHistory(events: readonly InvoiceStreamEvent[], invoiceI
       case 'CreditNoteIssued':
       case 'InvoiceOverdue':
       case 'PaymentReminderDue':
+      case 'PaymentReversed':
         break;
       default:
         assertNever(event);

@@ -13,6 +13,8 @@ import type { InvoiceDrafted, InvoiceIssued, InvoiceSettlementEvent, InvoiceStre
  */
 export interface InvoiceSettlement {
   payments: PaymentRecorded['data'][];
+  /** payments taken back since (`PaymentReversed`): they stay in `payments`, undone */
+  reversedPaymentIds: string[];
   creditNotes: { creditNoteId: string; amount: string; reason: string; issuedAt: string }[];
   /** Σ payments applied to this invoice (excess excluded) */
   amountPaid: string;
@@ -29,6 +31,7 @@ export interface InvoiceSettlement {
 export function openSettlement(issued: InvoiceIssued['data']): InvoiceSettlement {
   return {
     payments: [],
+    reversedPaymentIds: [],
     creditNotes: [],
     amountPaid: formatMoney(0, issued.currency as Currency),
     amountCredited: formatMoney(0, issued.currency as Currency),
@@ -166,5 +169,13 @@ export function evolveSettlement(settlement: InvoiceSettlement, event: Exclude<I
       return { ...settlement, overdueAt: event.data.overdueAt };
     case 'PaymentReminderDue':
       return { ...settlement, reminderDays: [...settlement.reminderDays, event.data.day].sort((a, b) => a - b) };
+    case 'PaymentReversed':
+      return {
+        ...settlement,
+        reversedPaymentIds: [...settlement.reversedPaymentIds, event.data.paymentId],
+        amountPaid: event.data.amountPaidAfter,
+        amountDue: event.data.amountDueAfter,
+        paidAt: event.data.reopened ? null : settlement.paidAt,
+      };
   }
 }

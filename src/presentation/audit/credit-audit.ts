@@ -16,6 +16,10 @@ export const describeCreditEvent: AuditDescriber = (type, data) => {
       return { accountId: event.data.accountId, resourceType: 'account_credit', resourceId: event.data.invoiceId, summary: `Account credit of ${event.data.amount} ${event.data.currency} applied to the invoice for ${event.data.period}` };
     case 'CreditReleased':
       return { accountId: event.data.accountId, resourceType: 'account_credit', resourceId: event.data.invoiceId, summary: `Account credit of ${event.data.amount} ${event.data.currency} given back: the invoice for ${event.data.period} was voided` };
+    case 'CreditRefunded':
+      return { accountId: event.data.accountId, resourceType: 'account_credit', resourceId: event.data.refundId, summary: `Account credit of ${event.data.amount} ${event.data.currency} refunded (${event.data.externalRef}): ${event.data.reason}` };
+    case 'CreditReversed':
+      return { accountId: event.data.accountId, resourceType: 'account_credit', resourceId: event.data.paymentId, summary: `Account credit of ${event.data.amount} ${event.data.currency} taken back: payment ${event.data.externalRef} was reversed (${event.data.reason})` };
     default:
       return assertNever(event);
   }

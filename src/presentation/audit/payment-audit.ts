@@ -29,6 +29,11 @@ export const describeInvoiceSettlementEvent: AuditDescriber = (type, data) => {
       return on(`Invoice ${event.data.number} overdue (due ${event.data.dueDate}): ${event.data.amountDue} ${event.data.currency} unpaid`);
     case 'PaymentReminderDue':
       return on(`Payment reminder (day ${event.data.day} after ${event.data.dueDate}) for invoice ${event.data.number}: ${event.data.amountDue} ${event.data.currency} due`);
+    case 'PaymentReversed': {
+      const d = event.data;
+      const credit = exact(d.excessAmount).gt(0) ? `; ${d.excessAmount} taken off the account's credit` : '';
+      return on(`Payment ${d.externalRef} of ${d.amount} ${d.currency} on invoice ${d.number} reversed: ${d.reason}; ${d.amountDueAfter} due again${credit}`, 'payment', d.paymentId);
+    }
     default:
       return assertNever(event);
   }

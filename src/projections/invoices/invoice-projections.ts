@@ -2,7 +2,8 @@ import { invoiceStreamEvents } from '../../domain/invoice/invoice-events.ts';
 import { assertNever } from '../../domain/decider.ts';
 import { exact } from '../../domain/rating/exact-decimal.ts';
 import type { RatedInvoice } from '../../domain/rating/index.ts';
-import type { CreditAppliedLine, InvoiceLine } from './invoice-tables.ts';
+import { sql } from 'kysely';
+import type { CreditAppliedLine, InvoiceLine, InvoiceStatus } from './invoice-tables.ts';
 import type { Projection } from '../projection.ts';
 import { updateOneRow } from '../update-one-row.ts';
 
@@ -76,6 +77,12 @@ const invoicesProjection: Projection = {
         return updateOneRow(trx, 'invoices', invoice(event.data.invoiceId), { status: 'overdue', overdue_at: event.data.overdueAt }, `invoice ${event.data.invoiceId}`);
       case 'PaymentReminderDue':
         return updateOneRow(trx, 'invoices', invoice(event.data.invoiceId), { last_reminder_day: event.data.day }, `invoice ${event.data.invoiceId}`);
+      case 'PaymentReversed': {
+        const { invoiceId, amountPaidAfter, reopened } = event.data;
+        // Reopened: back to where dunning had it (overdue if it had been marked so), no longer paid.
+        const status = reopened ? sql<InvoiceStatus>`case when overdue_at is null then 'issued' else 'overdue' end` : undefined;
+        return updateOneRow(trx, 'invoices', invoice(invoiceId), { amount_paid: amountPaidAfter, ...(reopened ? { status, paid_at: null } : {}) }, `invoice ${invoiceId}`);
+      }
       default:
         assertNever(event);
     }

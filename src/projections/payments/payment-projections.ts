@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import { creditEvents } from '../../domain/credit/credit-events.ts';
 import { assertNever } from '../../domain/decider.ts';
-import type { CreditNoteIssued, PaymentRecorded } from '../../domain/invoice/invoice-events.ts';
+import { creditMovementOf } from '../../domain/credit/credit-movements.ts';
+import type { CreditNoteIssued, PaymentRecorded, PaymentReversed } from '../../domain/invoice/invoice-events.ts';
 import { eventUnion } from '../../domain/shared/event-union.ts';
 import type { Projection } from '../projection.ts';
+import { updateOneRow } from '../update-one-row.ts';
 
 /** Money in against invoices, and corrections of them. */
-const paymentEvents = eventUnion<PaymentRecorded | CreditNoteIssued>({ PaymentRecorded: true, CreditNoteIssued: true });
+const paymentEvents = eventUnion<PaymentRecorded | CreditNoteIssued | PaymentReversed>({ PaymentRecorded: true, CreditNoteIssued: true, PaymentReversed: true });
 
 const paymentsProjection: Projection = {
   name: 'payments',
@@ -57,6 +59,9 @@ const paymentsProjection: Projection = {
           .execute();
         return;
       }
+      case 'PaymentReversed':
+        await updateOneRow(trx, 'payments', { payment_id: event.data.paymentId }, { reversed_at: event.data.reversedAt, reversal_reason: event.data.reason }, `payment ${event.data.paymentId}`);
+        return;
       default:
         assertNever(event);
     }
@@ -71,17 +76,27 @@ const accountBalancesProjection: Projection = {
     const event = creditEvents.narrow(recorded);
     const { accountId, amount, currency } = event.data;
     // Every event moves the row by its own amount (a re-applied period is released first).
-    const at = event.type === 'AccountCredited' ? event.data.creditedAt : event.type === 'CreditApplied' ? event.data.appliedAt : event.data.releasedAt;
+    const { at } = creditMovementOf(event);
     const credited = event.type === 'AccountCredited' ? amount : '0';
     const appliedDelta = event.type === 'CreditApplied' ? amount : event.type === 'CreditReleased' ? `-${amount}` : '0';
+    const paidOut = event.type === 'CreditRefunded' || event.type === 'CreditReversed' ? amount : '0';
     await trx
       .insertInto('account_balances')
-      .values({ account_id: accountId, currency, credited, applied: appliedDelta, credit_available: sql<string>`${credited}::numeric - ${appliedDelta}::numeric`, updated_at: at })
+      .values({
+        account_id: accountId,
+        currency,
+        credited,
+        applied: appliedDelta,
+        paid_out: paidOut,
+        credit_available: sql<string>`${credited}::numeric - ${appliedDelta}::numeric - ${paidOut}::numeric`,
+        updated_at: at,
+      })
       .onConflict((oc) =>
         oc.column('account_id').doUpdateSet({
           credited: sql<string>`account_balances.credited + ${credited}::numeric`,
           applied: sql<string>`account_balances.applied + ${appliedDelta}::numeric`,
-          credit_available: sql<string>`account_balances.credited + ${credited}::numeric - account_balances.applied - ${appliedDelta}::numeric`,
+          paid_out: sql<string>`account_balances.paid_out + ${paidOut}::numeric`,
+          credit_available: sql<string>`account_balances.credit_available + ${credited}::numeric - ${appliedDelta}::numeric - ${paidOut}::numeric`,
           updated_at: at,
         }),
       )
@@ -89,4 +104,36 @@ const accountBalancesProjection: Projection = {
   },
 };
 
-export const paymentProjections: Projection[] = [paymentsProjection, accountBalancesProjection];
+/** Every change of an account's credit, in its stream's order, with the balance after it. */
+const creditMovementsProjection: Projection = {
+  name: 'credit-movements',
+  eventTypes: new Set(creditEvents.types),
+  tables: ['credit_movements'],
+  async apply(trx, recorded) {
+    const event = creditEvents.narrow(recorded);
+    const movement = creditMovementOf(event);
+    const { accountId } = event.data;
+    const previous = await trx
+      .selectFrom('credit_movements')
+      .select('balance_after')
+      .where('account_id', '=', accountId)
+      .orderBy('sequence', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    await trx
+      .insertInto('credit_movements')
+      .values({
+        account_id: accountId,
+        sequence: recorded.streamRevision.toString(),
+        kind: movement.kind,
+        amount: movement.amount,
+        currency: movement.currency,
+        balance_after: sql<string>`${previous?.balance_after ?? '0'}::numeric + ${movement.amount}::numeric`,
+        cause: JSON.stringify(movement.cause) as never,
+        occurred_at: movement.at,
+      })
+      .execute();
+  },
+};
+
+export const paymentProjections: Projection[] = [paymentsProjection, accountBalancesProjection, creditMovementsProjection];

@@ -13,6 +13,9 @@ export interface PaymentsTable {
   excess_amount: string;
   received_at: Date | string;
   recorded_at: Date | string;
+  /** set once the payment is reversed (migration 0120) */
+  reversed_at?: Date | string | null;
+  reversal_reason?: string | null;
 }
 
 export interface CreditNotesTable {
@@ -35,11 +38,27 @@ export interface AccountBalancesTable {
   currency: string;
   credited: string;
   applied: string;
+  /** refunded and taken back by reversed payments (migration 0120); `not null default 0` */
+  paid_out?: string;
   credit_available: string;
   updated_at: Date | string;
 }
 
+/** One row per change of an account's credit (migration 0120): `sequence` is the credit stream's revision. */
+export interface CreditMovementsTable {
+  account_id: string;
+  sequence: string;
+  kind: string;
+  /** signed: credit in is positive */
+  amount: string;
+  currency: string;
+  balance_after: string;
+  cause: Record<string, string>;
+  occurred_at: Date | string;
+}
+
 export interface PaymentTables {
+  credit_movements: CreditMovementsTable;
   payments: PaymentsTable;
   credit_notes: CreditNotesTable;
   account_balances: AccountBalancesTable;

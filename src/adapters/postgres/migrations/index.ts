@@ -26,6 +26,7 @@ import * as webhooks from './0100-webhooks.ts';
 import * as projectionVersions from './0101-projection-versions.ts';
 import * as accountSearch from './0110-account-search.ts';
 import * as operatorFinders from './0111-operator-finders.ts';
+import * as creditCorrections from './0120-credit-corrections.ts';
 import * as invoiceParties from './0130-invoice-parties.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
@@ -58,6 +59,7 @@ export const readModelMigrations: MigrationProvider = {
     '0101-projection-versions': projectionVersions,
     '0110-account-search': accountSearch,
     '0111-operator-finders': operatorFinders,
+    '0120-credit-corrections': creditCorrections,
     '0130-invoice-parties': invoiceParties,
   }),
 };

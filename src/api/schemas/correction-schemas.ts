@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { CREDIT_MOVEMENT_KINDS } from '../../domain/credit/credit-movements.ts';
+import { PAYMENT_REFERENCE } from '../../domain/invoice/payment-reference.ts';
+import { AMOUNT_TEXT, checkAmount } from '../../domain/rating/money.ts';
+import { REASON_TEXT } from '../../domain/shared/reason-text.ts';
+import { rule } from './domain-rule.ts';
+import { decimalBounds } from './field-rule-schema.ts';
+
+// The ranges are the domain's (checkAmount, AMOUNT_TEXT, REASON_TEXT), as for payments.
+const Amount = z
+  .string()
+  .regex(AMOUNT_TEXT.pattern, 'must be a decimal string in major units, such as "57.59"')
+  .refine((value) => /[1-9]/.test(value), 'must be greater than zero')
+  .superRefine(
+    rule((value: string, path, issues) => {
+      if (AMOUNT_TEXT.pattern.test(value) && /[1-9]/.test(value)) checkAmount(value, path, issues);
+    }),
+  )
+  .meta(decimalBounds(AMOUNT_TEXT));
+const Reason = z.string().trim().min(REASON_TEXT.minLength).max(REASON_TEXT.maxLength);
+
+export const PaymentIdParams = z.object({ paymentId: z.uuid() });
+
+export const ReversalBody = z.strictObject({ reason: Reason.describe('why the payment is taken back: a chargeback, a payment recorded on the wrong invoice') });
+export const ReversalView = z
+  .object({
+    paymentId: z.string(),
+    invoiceId: z.string(),
+    invoiceNumber: z.string(),
+    externalRef: z.string(),
+    amount: z.string(),
+    currency: z.string(),
+    reason: z.string(),
+    reversedAt: z.string(),
+    appliedAmount: z.string().describe('due on the invoice again'),
+    excessAmount: z.string().describe("what the payment had credited to the account, taken off the account's credit"),
+    amountDueAfter: z.string(),
+    reopened: z.boolean().describe('the invoice had been paid and is open again; dunning resumes from where it was'),
+  })
+  .meta({ id: 'PaymentReversal' });
+
+export const RefundBody = z.strictObject({
+  amount: Amount.describe('greater than zero and at most 1000000000000 (10^12) major units, at most the currency’s minor-unit digits; at most the credit available'),
+  externalRef: z
+    .string()
+    .regex(PAYMENT_REFERENCE, 'must be 1 to 128 characters: letters, digits and . _ : / + = -, starting with a letter or digit')
+    .describe("the payout's reference; the same reference with the same amount and reason is the same refund"),
+  reason: Reason,
+});
+export const RefundView = z
+  .object({
+    refundId: z.string(),
+    accountId: z.string(),
+    externalRef: z.string(),
+    amount: z.string(),
+    currency: z.string(),
+    reason: z.string(),
+    refundedAt: z.string(),
+  })
+  .meta({ id: 'CreditRefund' });
+
+export const CreditMovementView = z
+  .object({
+    sequence: z.string().describe("the credit stream's revision: the order the movements happened in"),
+    kind: z.enum(CREDIT_MOVEMENT_KINDS),
+    amount: z.string().describe('signed decimal string: credit in is positive, credit out negative'),
+    currency: z.string(),
+    balanceAfter: z.string().describe('the credit available right after this movement: the sum of the movements up to it'),
+    occurredAt: z.string(),
+    cause: z
+      .object({
+        invoiceId: z.string().optional(),
+        period: z.string().optional(),
+        paymentId: z.string().optional(),
+        creditNoteId: z.string().optional(),
+        refundId: z.string().optional(),
+        externalRef: z.string().optional(),
+        reason: z.string().optional(),
+      })
+      .describe('what moved the credit'),
+  })
+  .meta({ id: 'CreditMovement' });
