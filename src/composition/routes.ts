@@ -38,7 +38,7 @@ import { accessKeysPage, findAccessKey } from '../projections/access-keys/access
 import { requireAccount } from '../projections/accounts/accounts-queries.ts';
 import { auditLogPage } from '../projections/audit-log/audit-log-queries.ts';
 import { accountBucketsPage, findBucket } from '../projections/buckets/bucket-queries.ts';
-import { accountInvoicesPage, findAccountInvoice, locateInvoice } from '../projections/invoices/invoice-queries.ts';
+import { accountInvoicesPage, findAccountInvoice, findAccountInvoiceWithLinks, locateInvoice } from '../projections/invoices/invoice-queries.ts';
 import { accountApiTokensPage, accountInvitationsPage, accountMembersPage } from '../projections/members/member-queries.ts';
 import { accountNotificationsPage, hasUnreadNotifications, notificationsAmong, unreadNotificationCount } from '../projections/notifications/notification-queries.ts';
 import { accountBalance, accountCreditNotesPage, accountPaymentsPage } from '../projections/payments/payment-queries.ts';
@@ -169,7 +169,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
     invoices: {
       runBilling: (period, now, context, onProgress) => runBilling(billing, period, now, context, onProgress),
       accountInvoicesPage: on(accountInvoicesPage),
-      findAccountInvoice: on(findAccountInvoice),
+      findAccountInvoiceWithLinks: on(findAccountInvoiceWithLinks),
       auditInvoice: (invoiceId) => auditInvoiceById({ eventStore, locateInvoice: on(locateInvoice) }, invoiceId),
     },
     payments: {

@@ -2,12 +2,21 @@ import { mailSettingsOf } from '../commands/account-smtp.ts';
 import { loadAggregate } from '../commands/command-handler.ts';
 import { uuidV5 } from '../commands/usage-ingestion.ts';
 import { accountDecider } from '../domain/account/account-decider.ts';
-import type { MemberInvited } from '../domain/account/account-events.ts';
+import type { AccountReactivated, AccountSuspended, MemberInvited } from '../domain/account/account-events.ts';
 import { assertNever } from '../domain/decider.ts';
 import { accountStream } from '../domain/account/account-streams.ts';
 import { emailMessageId, emailStream, type EmailEvent } from '../domain/email/email-events.ts';
 import { renderEmail, type EmailInputs, type EmailKind } from '../presentation/email/index.ts';
-import { invoiceEvents, invoiceStream, type InvoiceDrafted, type InvoiceIssued, type PaymentRecorded, type PaymentReminderDue } from '../domain/invoice/invoice-events.ts';
+import {
+  invoiceEvents,
+  invoiceStream,
+  type CreditNoteIssued,
+  type InvoiceDrafted,
+  type InvoiceIssued,
+  type InvoiceVoided,
+  type PaymentRecorded,
+  type PaymentReminderDue,
+} from '../domain/invoice/invoice-events.ts';
 import { BYTES_PER_GIB } from '../domain/rating/exact-decimal.ts';
 import type { QuotaThresholdReached } from '../domain/quota/quota-thresholds.ts';
 import { eventUnion } from '../domain/shared/event-union.ts';
@@ -38,8 +47,27 @@ type SentOutcome = {
   sent: Extract<EmailEvent, { type: 'EmailSent' }>['data'];
 };
 
-type Asking = InvoiceIssued | PaymentRecorded | PaymentReminderDue | MemberInvited | QuotaThresholdReached;
-const askingEvents = eventUnion<Asking>({ InvoiceIssued: true, PaymentRecorded: true, PaymentReminderDue: true, MemberInvited: true, QuotaThresholdReached: true });
+type Asking =
+  | InvoiceIssued
+  | PaymentRecorded
+  | PaymentReminderDue
+  | MemberInvited
+  | QuotaThresholdReached
+  | AccountSuspended
+  | AccountReactivated
+  | InvoiceVoided
+  | CreditNoteIssued;
+const askingEvents = eventUnion<Asking>({
+  InvoiceIssued: true,
+  PaymentRecorded: true,
+  PaymentReminderDue: true,
+  MemberInvited: true,
+  QuotaThresholdReached: true,
+  AccountSuspended: true,
+  AccountReactivated: true,
+  InvoiceVoided: true,
+  CreditNoteIssued: true,
+});
 
 /** One mail: its kind, and the data of the event that asked for it. */
 type EmailJob =
@@ -47,7 +75,11 @@ type EmailJob =
   | { kind: 'payment_received'; payload: PaymentRecorded['data'] }
   | { kind: 'payment_reminder'; payload: PaymentReminderDue['data'] }
   | { kind: 'invitation'; payload: MemberInvited['data'] }
-  | { kind: 'quota_warning'; payload: QuotaThresholdReached['data'] };
+  | { kind: 'quota_warning'; payload: QuotaThresholdReached['data'] }
+  | { kind: 'account_suspended'; payload: AccountSuspended['data'] }
+  | { kind: 'account_reactivated'; payload: AccountReactivated['data'] }
+  | { kind: 'invoice_voided'; payload: InvoiceVoided['data'] }
+  | { kind: 'credit_note_issued'; payload: CreditNoteIssued['data'] };
 
 function jobOf(event: Asking): EmailJob {
   switch (event.type) {
@@ -61,6 +93,14 @@ function jobOf(event: Asking): EmailJob {
       return { kind: 'invitation', payload: { ...event.data } };
     case 'QuotaThresholdReached':
       return { kind: 'quota_warning', payload: { ...event.data } };
+    case 'AccountSuspended':
+      return { kind: 'account_suspended', payload: { ...event.data } };
+    case 'AccountReactivated':
+      return { kind: 'account_reactivated', payload: { ...event.data } };
+    case 'InvoiceVoided':
+      return { kind: 'invoice_voided', payload: { ...event.data } };
+    case 'CreditNoteIssued':
+      return { kind: 'credit_note_issued', payload: { ...event.data } };
     default:
       return assertNever(event);
   }
@@ -146,7 +186,30 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
             tax: rated.tax,
             creditApplied: rated.creditApplied,
             total: rated.total,
+            ...(issued.replaces ? { replaces: { number: issued.replaces.number, reason: issued.replaces.reason } } : {}),
           } satisfies EmailInputs['invoice_issued'];
+          break;
+        }
+        case 'account_suspended':
+        case 'account_reactivated':
+          input = { ...parties, reason: job.payload.reason ?? null } satisfies EmailInputs['account_suspended'];
+          break;
+        case 'invoice_voided': {
+          const voided = job.payload;
+          input = { ...parties, number: voided.number, period: voided.period, total: voided.total, currency: voided.currency, reason: voided.reason } satisfies EmailInputs['invoice_voided'];
+          break;
+        }
+        case 'credit_note_issued': {
+          const note = job.payload;
+          input = {
+            ...parties,
+            number: note.number,
+            amount: note.amount,
+            currency: note.currency,
+            reason: note.reason,
+            excessAmount: note.excessAmount,
+            amountDueAfter: note.amountDueAfter,
+          } satisfies EmailInputs['credit_note_issued'];
           break;
         }
         case 'payment_received': {

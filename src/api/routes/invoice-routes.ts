@@ -5,7 +5,7 @@ import type { AccountOutcome, BillingRunSummary } from '../../commands/billing-r
 import type { CommandContext } from '../../commands/command-handler.ts';
 import type { InvoiceAudit } from '../../commands/invoice-audit.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import type { accountInvoicesPage, findAccountInvoice, InvoiceSummaryRow } from '../../projections/invoices/invoice-queries.ts';
+import type { accountInvoicesPage, findAccountInvoiceWithLinks, InvoiceLinks, InvoiceSummaryRow } from '../../projections/invoices/invoice-queries.ts';
 import { INVOICE_STATUSES, type InvoicesTable } from '../../projections/invoices/invoice-tables.ts';
 import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { Query, RouteRegistry } from '../route.ts';
@@ -77,17 +77,26 @@ export function summary(row: InvoiceSummaryRow) {
 }
 
 /** The invoice with its lines, each with the tax it bears, and who it names. */
-export function invoiceDetail(row: InvoicesTable) {
+export function invoiceDetail(row: InvoicesTable & InvoiceLinks) {
   const taxes = row.legal?.lineTaxes ?? [];
   const lines = row.lines.map((line, index) => ({ ...line, taxName: taxes[index]?.taxName ?? null, taxRate: taxes[index]?.taxRate ?? null }));
-  return { ...summary(row), lines, digest: row.digest, tzDataVersion: row.tz_data_version ?? null, ...invoicePartiesView(row.legal) };
+  return {
+    ...summary(row),
+    lines,
+    digest: row.digest,
+    tzDataVersion: row.tz_data_version ?? null,
+    ...invoicePartiesView(row.legal),
+    voided: row.status === 'void' && row.voided_at !== null ? { reason: row.void_reason ?? '', voidedAt: iso(row.voided_at) } : null,
+    replaces: row.replaces && { invoiceId: row.replaces.invoice_id, number: row.replaces.number, voidReason: row.replaces.void_reason, voidedAt: isoOrNull(row.replaces.voided_at) },
+    replacedBy: row.replacedBy && { invoiceId: row.replacedBy.invoice_id, number: row.replacedBy.number },
+  };
 }
 
 export interface InvoiceRoutesDeps {
   /** closes a period for every account (the billing run of the schedule, on demand) */
   runBilling(period: string, now: Date, context: CommandContext, onProgress: (done: number, total: number, outcome: AccountOutcome) => void): Promise<BillingRunSummary>;
   accountInvoicesPage: Query<typeof accountInvoicesPage>;
-  findAccountInvoice: Query<typeof findAccountInvoice>;
+  findAccountInvoiceWithLinks: Query<typeof findAccountInvoiceWithLinks>;
   /** null: no such invoice */
   auditInvoice(invoiceId: string): Promise<InvoiceAudit | null>;
 }
@@ -138,7 +147,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: InvoiceRoutes
     params: InvoiceParams,
     responses: { 200: InvoiceDetailView },
     async handler({ params }) {
-      const row = await deps.findAccountInvoice(params.accountId, params.invoiceId);
+      const row = await deps.findAccountInvoiceWithLinks(params.accountId, params.invoiceId);
       if (!row) throw new NotFoundError('invoice_not_found', `invoice ${params.invoiceId} does not exist`);
       return { status: 200, body: invoiceDetail(row) };
     },

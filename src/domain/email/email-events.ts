@@ -2,7 +2,17 @@ import type { DomainEvent } from '../decider.ts';
 import { eventUnion } from '../shared/event-union.ts';
 
 /** The mails the platform sends; their texts are presentation's (src/presentation/email). */
-export const EMAIL_KINDS = ['invoice_issued', 'payment_received', 'payment_reminder', 'quota_warning', 'invitation'] as const;
+export const EMAIL_KINDS = [
+  'invoice_issued',
+  'payment_received',
+  'payment_reminder',
+  'quota_warning',
+  'invitation',
+  'account_suspended',
+  'account_reactivated',
+  'invoice_voided',
+  'credit_note_issued',
+] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 /**

@@ -2,7 +2,7 @@ import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, IllegalStateError, NotFoundError } from '../errors.ts';
 import { decideIssueCreditNote, decideVoid, type IssueCreditNote, type VoidInvoice } from './credit-note-corrections.ts';
 import { decideMarkOverdue, decideReminder, type MarkInvoiceOverdue, type RecordPaymentReminder } from './dunning-rules.ts';
-import type { InvoiceDrafted, InvoiceIssued, InvoiceStreamEvent, InvoiceVoided } from './invoice-events.ts';
+import type { InvoiceDrafted, InvoiceIssued, InvoiceStreamEvent, InvoiceVoided, ReplacedInvoice } from './invoice-events.ts';
 import type { InvoiceLegalDetails } from './invoice-parties.ts';
 import { decideReversePayment, type ReversePayment } from './payment-reversal.ts';
 import { decideRecordPayment, evolveSettlement, openSettlement, type InvoiceSettlement, type RecordPayment } from './payment-settlement.ts';
@@ -31,8 +31,11 @@ export type IssueInvoice = {
 export type SettlementCommand = RecordPayment | IssueCreditNote | VoidInvoice | MarkInvoiceOverdue | RecordPaymentReminder | ReversePayment;
 export type InvoiceCommand = DraftInvoice | IssueInvoice | SettlementCommand;
 
-/** Invoices of this period voided (and replaced) before the current one: history, taking nothing more. */
-type Replacing = { voidedInvoiceIds?: readonly string[] };
+/**
+ * Invoices of this period voided (and replaced) before the current one: history, taking nothing
+ * more; `replaces` is the last of them, which the current invoice replaces.
+ */
+type Replacing = { voidedInvoiceIds?: readonly string[]; replaces?: ReplacedInvoice };
 
 export type InvoiceState =
   | { status: 'none' }
@@ -75,6 +78,7 @@ export const invoiceDecider: Decider<InvoiceCommand, InvoiceStreamEvent, Invoice
               total: draft.rated.total,
               currency: draft.rated.currency,
               digest: draft.digest,
+              ...(state.replaces ? { replaces: state.replaces } : {}),
             },
           },
         ];
@@ -95,7 +99,8 @@ export const invoiceDecider: Decider<InvoiceCommand, InvoiceStreamEvent, Invoice
       case 'InvoiceDrafted': {
         if (state.status === 'none' || (state.status !== 'void' && !state.voidedInvoiceIds)) return { status: 'draft', draft: event.data };
         const voidedInvoiceIds = [...(state.voidedInvoiceIds ?? []), ...(state.status === 'void' ? [state.voided.invoiceId] : [])];
-        return { status: 'draft', draft: event.data, voidedInvoiceIds };
+        const replaces = state.status === 'void' ? replacedBy(state.voided) : state.replaces;
+        return { status: 'draft', draft: event.data, voidedInvoiceIds, ...(replaces ? { replaces } : {}) };
       }
       case 'InvoiceIssued':
         if (state.status === 'none') return state;
@@ -105,6 +110,7 @@ export const invoiceDecider: Decider<InvoiceCommand, InvoiceStreamEvent, Invoice
           issued: event.data,
           settlement: openSettlement(event.data),
           ...(state.voidedInvoiceIds ? { voidedInvoiceIds: state.voidedInvoiceIds } : {}),
+          ...(state.replaces ? { replaces: state.replaces } : {}),
         };
       case 'InvoiceVoided':
         return state.status === 'issued' ? { ...state, status: 'void', voided: event.data } : state;
@@ -120,6 +126,8 @@ export const invoiceDecider: Decider<InvoiceCommand, InvoiceStreamEvent, Invoice
     }
   },
 };
+
+const replacedBy = ({ invoiceId, number, reason, voidedAt }: InvoiceVoided['data']): ReplacedInvoice => ({ invoiceId, number, reason, voidedAt });
 
 /**
  * Payments, corrections and dunning apply to the issued invoice the command names. A void

@@ -89,8 +89,22 @@ export type InvoiceIssued = DomainEvent<
      * issued before it was recorded.
      */
     tzDataVersion?: string;
+    /**
+     * The voided invoice of the period this one replaces, and why it was voided. Absent for a
+     * first invoice, and for replacements issued before it was recorded (the read model links
+     * those by their period).
+     */
+    replaces?: ReplacedInvoice;
   } & Partial<InvoiceLegalDetails>
 >;
+
+/** A voided invoice, as the invoice replacing it names it. */
+export interface ReplacedInvoice {
+  invoiceId: string;
+  number: string;
+  reason: string;
+  voidedAt: string;
+}
 
 export type InvoiceEvent = InvoiceDrafted | InvoiceIssued;
 

@@ -1,7 +1,8 @@
 import type { AccessKeyExpiring } from '../access-key/access-key-expiry.ts';
 import type { BucketProvisioned, BucketProvisioningFailed } from '../bucket/bucket-events.ts';
 import { assertNever } from '../decider.ts';
-import type { InvoiceIssued, InvoiceOverdue, InvoicePaid, PaymentRecorded } from '../invoice/invoice-events.ts';
+import type { AccountReactivated, AccountSuspended } from '../account/account-events.ts';
+import type { CreditNoteIssued, InvoiceIssued, InvoiceOverdue, InvoicePaid, InvoiceVoided, PaymentRecorded } from '../invoice/invoice-events.ts';
 import type { QuotaThresholdReached } from '../quota/quota-thresholds.ts';
 import { eventUnion } from '../shared/event-union.ts';
 
@@ -15,11 +16,27 @@ export const WEBHOOK_KINDS = [
   'bucket.provisioned',
   'bucket.failed',
   'access_key.expiring',
+  'account.suspended',
+  'account.reactivated',
+  'invoice.voided',
+  'credit_note.issued',
 ] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 
 /** The log's events that become messages. */
-export type WebhookSource = InvoiceIssued | InvoicePaid | InvoiceOverdue | PaymentRecorded | QuotaThresholdReached | BucketProvisioned | BucketProvisioningFailed | AccessKeyExpiring;
+export type WebhookSource =
+  | InvoiceIssued
+  | InvoicePaid
+  | InvoiceOverdue
+  | PaymentRecorded
+  | QuotaThresholdReached
+  | BucketProvisioned
+  | BucketProvisioningFailed
+  | AccessKeyExpiring
+  | AccountSuspended
+  | AccountReactivated
+  | InvoiceVoided
+  | CreditNoteIssued;
 export const webhookSources = eventUnion<WebhookSource>({
   InvoiceIssued: true,
   InvoicePaid: true,
@@ -29,6 +46,10 @@ export const webhookSources = eventUnion<WebhookSource>({
   BucketProvisioned: true,
   BucketProvisioningFailed: true,
   AccessKeyExpiring: true,
+  AccountSuspended: true,
+  AccountReactivated: true,
+  InvoiceVoided: true,
+  CreditNoteIssued: true,
 });
 
 export interface WebhookMessage {
@@ -55,7 +76,18 @@ export function webhookMessageOf(event: WebhookSource): WebhookMessage {
         accountId: d.accountId,
         subject: `invoice:${d.invoiceId}`,
         occurredAt: d.issuedAt,
-        data: { invoiceId: d.invoiceId, number: d.number, period: d.period, issueDate: d.issueDate, dueDate: d.dueDate, total: d.total, currency: d.currency, issuedAt: d.issuedAt },
+        data: {
+          invoiceId: d.invoiceId,
+          number: d.number,
+          period: d.period,
+          issueDate: d.issueDate,
+          dueDate: d.dueDate,
+          total: d.total,
+          currency: d.currency,
+          issuedAt: d.issuedAt,
+          // a replacement names the voided invoice it is issued in place of, and why that one was voided
+          ...(d.replaces ? { replaces: { invoiceId: d.replaces.invoiceId, number: d.replaces.number, reason: d.replaces.reason } } : {}),
+        },
       };
     }
     case 'InvoicePaid': {
@@ -91,6 +123,28 @@ export function webhookMessageOf(event: WebhookSource): WebhookMessage {
     case 'AccessKeyExpiring': {
       const { accountId, keyId, name, expiresAt, noticedAt } = event.data;
       return { kind: 'access_key.expiring', accountId, subject: `access-key:${keyId}`, occurredAt: noticedAt, data: { keyId, name, expiresAt } };
+    }
+    case 'AccountSuspended': {
+      const { accountId, reason, suspendedAt } = event.data;
+      return { kind: 'account.suspended', accountId, subject: `account:${accountId}`, occurredAt: suspendedAt, data: { accountId, reason, suspendedAt } };
+    }
+    case 'AccountReactivated': {
+      const { accountId, reason, reactivatedAt } = event.data;
+      return { kind: 'account.reactivated', accountId, subject: `account:${accountId}`, occurredAt: reactivatedAt, data: { accountId, reason: reason ?? null, reactivatedAt } };
+    }
+    case 'InvoiceVoided': {
+      const { accountId, invoiceId, number, period, total, currency, reason, voidedAt } = event.data;
+      return { kind: 'invoice.voided', accountId, subject: `invoice:${invoiceId}`, occurredAt: voidedAt, data: { invoiceId, number, period, total, currency, reason, voidedAt } };
+    }
+    case 'CreditNoteIssued': {
+      const { accountId, invoiceId, number, creditNoteId, amount, currency, reason, issuedAt, excessAmount, amountDueAfter } = event.data;
+      return {
+        kind: 'credit_note.issued',
+        accountId,
+        subject: `invoice:${invoiceId}`,
+        occurredAt: issuedAt,
+        data: { creditNoteId, invoiceId, number, amount, currency, reason, issuedAt, excessAmount, amountDueAfter },
+      };
     }
     default:
       return assertNever(event);

@@ -46,6 +46,8 @@ export interface InvoiceIssuedInput extends EmailParties {
   /** account credit taken off the invoice; `"0.00"` when none */
   creditApplied: string;
   total: string;
+  /** a replacement: the voided invoice it is issued in place of, and why that one was voided */
+  replaces?: { number: string; reason: string };
 }
 
 /** From `PaymentRecorded`. */
@@ -96,12 +98,42 @@ export interface InvitationInput extends EmailParties {
   token: string;
 }
 
+/** From `AccountSuspended` / `AccountReactivated`: why (null for a reactivation recorded without one). */
+export interface AccountStatusInput extends EmailParties {
+  reason: string | null;
+}
+
+/** From `InvoiceVoided`. */
+export interface InvoiceVoidedInput extends EmailParties {
+  number: string;
+  /** `YYYY-MM` */
+  period: string;
+  total: string;
+  currency: string;
+  reason: string;
+}
+
+/** From `CreditNoteIssued`: `number` is the invoice it credits. */
+export interface CreditNoteIssuedInput extends EmailParties {
+  number: string;
+  amount: string;
+  currency: string;
+  reason: string;
+  /** the part of the invoice already paid, become account credit */
+  excessAmount: string;
+  amountDueAfter: string;
+}
+
 export interface EmailInputs {
   invoice_issued: InvoiceIssuedInput;
   payment_received: PaymentReceivedInput;
   payment_reminder: PaymentReminderInput;
   quota_warning: QuotaWarningInput;
   invitation: InvitationInput;
+  account_suspended: AccountStatusInput;
+  account_reactivated: AccountStatusInput;
+  invoice_voided: InvoiceVoidedInput;
+  credit_note_issued: CreditNoteIssuedInput;
 }
 
 export interface EmailAttachment {

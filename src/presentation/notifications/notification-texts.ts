@@ -11,7 +11,12 @@ export type NotificationFacts =
   | { kind: 'invoice_overdue'; number: string; dueDate: string; amountDue: string; currency: string }
   | { kind: 'quota_80_percent' | 'quota_100_percent'; usedBytes: string; quotaBytes: string }
   | { kind: 'bucket_provisioning_failed'; bucketName: string; reason: string }
-  | { kind: 'access_key_expiring'; keyName: string; expiresAt: string };
+  | { kind: 'access_key_expiring'; keyName: string; expiresAt: string }
+  | { kind: 'account_suspended'; reason: string }
+  | { kind: 'account_reactivated'; reason: string | null }
+  | { kind: 'invoice_voided'; number: string; period: string; total: string; currency: string; reason: string }
+  | { kind: 'invoice_replacement_issued'; number: string; period: string; total: string; currency: string; dueDate: string; replacedNumber: string; reason: string }
+  | { kind: 'credit_note_issued'; number: string; amount: string; currency: string; reason: string; amountDueAfter: string };
 
 export interface NotificationText {
   title: string;
@@ -103,6 +108,38 @@ export function notificationText(facts: NotificationFacts, locale: Locale, timeZ
       return pt
         ? { title: `A chave de acesso "${facts.keyName}" vai expirar`, body: `A chave de acesso "${facts.keyName}" expira em ${at}. Emita uma nova chave antes disso.` }
         : { title: `Access key "${facts.keyName}" is expiring`, body: `The access key "${facts.keyName}" expires on ${at}. Issue a new key before then.` };
+    }
+    case 'account_suspended': {
+      const reason = shortReason(facts.reason);
+      return pt ? { title: 'Conta suspensa', body: `Sua conta foi suspensa. Motivo: ${reason}` } : { title: 'Account suspended', body: `Your account was suspended. Reason: ${reason}` };
+    }
+    case 'account_reactivated': {
+      const why = facts.reason === null ? '' : pt ? ` Motivo: ${shortReason(facts.reason)}` : ` Reason: ${shortReason(facts.reason)}`;
+      return pt ? { title: 'Conta reativada', body: `Sua conta foi reativada.${why}` } : { title: 'Account reactivated', body: `Your account was reactivated.${why}` };
+    }
+    case 'invoice_voided': {
+      const total = money(facts.total, facts.currency, locale);
+      const month = monthName(facts.period, locale);
+      const reason = shortReason(facts.reason);
+      return pt
+        ? { title: `Fatura ${facts.number} cancelada`, body: `A fatura ${facts.number} de ${month} (${total}) foi cancelada e será substituída. Motivo: ${reason}` }
+        : { title: `Invoice ${facts.number} voided`, body: `Invoice ${facts.number} for ${month} (${total}) was voided and will be replaced. Reason: ${reason}` };
+    }
+    case 'invoice_replacement_issued': {
+      const total = money(facts.total, facts.currency, locale);
+      const due = calendarDate(facts.dueDate, locale);
+      const month = monthName(facts.period, locale);
+      return pt
+        ? { title: `Fatura ${facts.number} emitida em substituição à ${facts.replacedNumber}`, body: `A fatura de ${month}, no valor de ${total}, vence em ${due}. Ela substitui a fatura ${facts.replacedNumber}, cancelada: ${shortReason(facts.reason)}` }
+        : { title: `Invoice ${facts.number} issued in place of ${facts.replacedNumber}`, body: `The invoice for ${month}, ${total}, is due on ${due}. It replaces invoice ${facts.replacedNumber}, voided: ${shortReason(facts.reason)}` };
+    }
+    case 'credit_note_issued': {
+      const amount = money(facts.amount, facts.currency, locale);
+      const due = money(facts.amountDueAfter, facts.currency, locale);
+      const reason = shortReason(facts.reason);
+      return pt
+        ? { title: `Nota de crédito na fatura ${facts.number}`, body: `Nota de crédito de ${amount} na fatura ${facts.number}. Motivo: ${reason}. Valor em aberto: ${due}.` }
+        : { title: `Credit note on invoice ${facts.number}`, body: `A credit note of ${amount} on invoice ${facts.number}. Reason: ${reason}. Still due: ${due}.` };
     }
   }
 }

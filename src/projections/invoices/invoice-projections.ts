@@ -31,6 +31,8 @@ const invoicesProjection: Projection = {
   name: 'invoices',
   eventTypes: new Set(invoiceStreamEvents.types),
   tables: ['invoices'],
+  // 2: replacements and the invoices they replace name each other
+  version: 2,
   async apply(trx, recorded) {
     const event = invoiceStreamEvents.narrow(recorded);
     const invoice = (invoiceId: string) => ({ invoice_id: invoiceId });
@@ -55,13 +57,33 @@ const invoicesProjection: Projection = {
         return;
       }
       case 'InvoiceIssued': {
-        const { invoiceId, number, issueDate, dueDate, issuedAt, tzDataVersion, customer, issuer, lineTaxes, servicePeriod } = event.data;
+        const { invoiceId, accountId, period, number, issueDate, dueDate, issuedAt, tzDataVersion, customer, issuer, lineTaxes, servicePeriod, replaces } = event.data;
         const legal = customer && issuer && lineTaxes && servicePeriod ? (JSON.stringify({ customer, issuer, lineTaxes, servicePeriod }) as never) : null;
         await trx
           .updateTable('invoices')
           .set({ status: 'issued', number, issue_date: issueDate, due_date: dueDate, issued_at: issuedAt, tz_data_version: tzDataVersion ?? null, legal })
           .where('invoice_id', '=', invoiceId)
           .execute();
+        // Older replacements do not name what they replace: the period's voided invoice not yet replaced is it.
+        const replaced =
+          replaces?.invoiceId ??
+          (
+            await trx
+              .selectFrom('invoices')
+              .select('invoice_id')
+              .where('account_id', '=', accountId)
+              .where('period', '=', period)
+              .where('status', '=', 'void')
+              .where('replaced_by_invoice_id', 'is', null)
+              .where('invoice_id', '<>', invoiceId)
+              .orderBy('voided_at', 'desc')
+              .limit(1)
+              .executeTakeFirst()
+          )?.invoice_id;
+        if (replaced) {
+          await trx.updateTable('invoices').set({ replaces_invoice_id: replaced }).where('invoice_id', '=', invoiceId).execute();
+          await trx.updateTable('invoices').set({ replaced_by_invoice_id: invoiceId }).where('invoice_id', '=', replaced).execute();
+        }
         return;
       }
       case 'PaymentRecorded':

@@ -64,3 +64,24 @@ export function openInvoices(db: Kysely<ReadModelDatabase>): Promise<OpenInvoice
     .where('status', 'in', ['issued', 'overdue'])
     .execute();
 }
+
+/** A voided invoice and the invoice issued in its place, as each names the other. */
+export interface InvoiceLinks {
+  replaces: { invoice_id: string; number: string | null; void_reason: string | null; voided_at: Date | string | null } | null;
+  replacedBy: { invoice_id: string; number: string | null } | null;
+}
+
+/** The account's invoice (as `findAccountInvoice`), with the invoices it replaces and is replaced by. */
+export async function findAccountInvoiceWithLinks(db: Kysely<ReadModelDatabase>, accountId: string, invoiceId: string): Promise<(InvoicesTable & InvoiceLinks) | undefined> {
+  const row = await findAccountInvoice(db, accountId, invoiceId);
+  if (!row) return undefined;
+  const linked = [row.replaces_invoice_id, row.replaced_by_invoice_id].filter((id): id is string => typeof id === 'string');
+  const others =
+    linked.length === 0
+      ? []
+      : await db.selectFrom('invoices').select(['invoice_id', 'number', 'void_reason', 'voided_at']).where('invoice_id', 'in', linked).where('account_id', '=', accountId).execute();
+  const other = (id: string | null | undefined) => others.find((o) => o.invoice_id === id) ?? null;
+  const replaced = other(row.replaces_invoice_id);
+  const replacing = other(row.replaced_by_invoice_id);
+  return { ...row, replaces: replaced, replacedBy: replacing && { invoice_id: replacing.invoice_id, number: replacing.number } };
+}

@@ -45,6 +45,9 @@ export interface InvoicesTable {
   tz_data_version?: string | null;
   /** customer, issuer, line taxes and service period as issued (migration 0130); null before issue and for invoices issued before they were recorded */
   legal?: InvoiceLegalDetails | null;
+  /** the voided invoice of the period this one was issued in place of, and the one issued in place of this (migration 0131) */
+  replaces_invoice_id?: string | null;
+  replaced_by_invoice_id?: string | null;
   // Settlement (migration 0015): amount due = total − amount_paid − amount_credited. Both are
   // `not null default 0`; optional here only so that inserts may leave them to the default.
   amount_paid?: string;

@@ -9,6 +9,11 @@ export const NOTIFICATION_KINDS = [
   'quota_100_percent',
   'bucket_provisioning_failed',
   'access_key_expiring',
+  'account_suspended',
+  'account_reactivated',
+  'invoice_voided',
+  'invoice_replacement_issued',
+  'credit_note_issued',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

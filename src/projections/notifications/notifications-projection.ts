@@ -1,10 +1,10 @@
 import type { Transaction } from 'kysely';
 import type { AccessKeyExpiring } from '../../domain/access-key/access-key-expiry.ts';
-import type { AccountOpened, BillingProfileUpdated } from '../../domain/account/account-events.ts';
+import type { AccountOpened, AccountReactivated, AccountSuspended, BillingProfileUpdated } from '../../domain/account/account-events.ts';
 import { DEFAULT_LOCALE, type Locale } from '../../domain/account/account-locale.ts';
 import { ACCOUNT_DEFAULTS } from '../../domain/account/account-rules.ts';
 import type { BucketProvisioningFailed } from '../../domain/bucket/bucket-events.ts';
-import type { InvoiceIssued, InvoiceOverdue, PaymentRecorded } from '../../domain/invoice/invoice-events.ts';
+import type { CreditNoteIssued, InvoiceIssued, InvoiceOverdue, InvoiceVoided, PaymentRecorded } from '../../domain/invoice/invoice-events.ts';
 import type { NotificationsRead } from '../../domain/notification/notifications.ts';
 import type { QuotaThresholdReached } from '../../domain/quota/quota-thresholds.ts';
 import { assertNever } from '../../domain/decider.ts';
@@ -25,6 +25,10 @@ type Handled =
   | BucketProvisioningFailed
   | QuotaThresholdReached
   | AccessKeyExpiring
+  | AccountSuspended
+  | AccountReactivated
+  | InvoiceVoided
+  | CreditNoteIssued
   | NotificationsRead;
 
 const handledEvents = eventUnion<Handled>({
@@ -36,6 +40,10 @@ const handledEvents = eventUnion<Handled>({
   BucketProvisioningFailed: true,
   QuotaThresholdReached: true,
   AccessKeyExpiring: true,
+  AccountSuspended: true,
+  AccountReactivated: true,
+  InvoiceVoided: true,
+  CreditNoteIssued: true,
   NotificationsRead: true,
 });
 
@@ -52,12 +60,37 @@ function notificationOf(event: Handled): About | null {
   switch (event.type) {
     case 'InvoiceIssued': {
       const d = event.data;
+      const facts: NotificationFacts = d.replaces
+        ? { kind: 'invoice_replacement_issued', number: d.number, period: d.period, total: d.total, currency: d.currency, dueDate: d.dueDate, replacedNumber: d.replaces.number, reason: d.replaces.reason }
+        : { kind: 'invoice_issued', number: d.number, period: d.period, total: d.total, currency: d.currency, dueDate: d.dueDate };
+      return { accountId: d.accountId, resourceType: 'invoice', resourceId: d.invoiceId, createdAt: d.issuedAt, facts };
+    }
+    case 'AccountSuspended': {
+      const d = event.data;
+      return { accountId: d.accountId, resourceType: 'account', resourceId: d.accountId, createdAt: d.suspendedAt, facts: { kind: 'account_suspended', reason: d.reason } };
+    }
+    case 'AccountReactivated': {
+      const d = event.data;
+      return { accountId: d.accountId, resourceType: 'account', resourceId: d.accountId, createdAt: d.reactivatedAt, facts: { kind: 'account_reactivated', reason: d.reason ?? null } };
+    }
+    case 'InvoiceVoided': {
+      const d = event.data;
+      return {
+        accountId: d.accountId,
+        resourceType: 'invoice',
+        resourceId: d.invoiceId,
+        createdAt: d.voidedAt,
+        facts: { kind: 'invoice_voided', number: d.number, period: d.period, total: d.total, currency: d.currency, reason: d.reason },
+      };
+    }
+    case 'CreditNoteIssued': {
+      const d = event.data;
       return {
         accountId: d.accountId,
         resourceType: 'invoice',
         resourceId: d.invoiceId,
         createdAt: d.issuedAt,
-        facts: { kind: 'invoice_issued', number: d.number, period: d.period, total: d.total, currency: d.currency, dueDate: d.dueDate },
+        facts: { kind: 'credit_note_issued', number: d.number, amount: d.amount, currency: d.currency, reason: d.reason, amountDueAfter: d.amountDueAfter },
       };
     }
     case 'PaymentRecorded': {
@@ -112,6 +145,8 @@ export const notificationsProjection: Projection = {
   name: 'notifications',
   eventTypes: new Set(handledEvents.types),
   tables: ['notifications', 'notification_accounts'],
+  // 2: account suspended and reactivated, invoice voided and replaced, credit note issued
+  version: 2,
 
   async apply(trx: Trx, recorded: RecordedEvent) {
     const event = handledEvents.narrow(recorded);

@@ -63,6 +63,11 @@ const inputs: EmailInputs = {
     acceptBaseUrl: 'https://portal.acme.example/',
     token: 'cpi_abc_DEF+/=',
   },
+  account_suspended: { ...parties, reason: 'dunning: INV-2026-000001 overdue 30 days' },
+  account_reactivated: { ...parties, reason: 'dunning: nothing is overdue any more' },
+  invoice_voided: { ...parties, number: 'INV-2026-000001', period: '2026-06', total: '57.59', currency: 'BRL', reason: 'wrong plan' },
+  // 20.00 credited on 57.59 with nothing paid: 37.59 still due
+  credit_note_issued: { ...parties, number: 'INV-2026-000001', amount: '20.00', currency: 'BRL', reason: 'outage in June', excessAmount: '0.00', amountDueAfter: '37.59' },
 };
 
 const SUBJECTS: Record<EmailKind, Record<'pt-BR' | 'en', string>> = {
@@ -74,6 +79,10 @@ const SUBJECTS: Record<EmailKind, Record<'pt-BR' | 'en', string>> = {
     'pt-BR': `Convite para a conta ${HOSTILE} em Acme <Storage>`,
     en: `You are invited to join ${HOSTILE} on Acme <Storage>`,
   },
+  account_suspended: { 'pt-BR': 'Sua conta em Acme <Storage> foi suspensa', en: 'Your Acme <Storage> account was suspended' },
+  account_reactivated: { 'pt-BR': 'Sua conta em Acme <Storage> foi reativada', en: 'Your Acme <Storage> account was reactivated' },
+  invoice_voided: { 'pt-BR': 'Fatura INV-2026-000001 cancelada', en: 'Invoice INV-2026-000001 voided' },
+  credit_note_issued: { 'pt-BR': 'Nota de crédito de R$ 20,00 na fatura INV-2026-000001', en: 'Credit note of BRL 20.00 on invoice INV-2026-000001' },
 };
 
 describe.each(EMAIL_KINDS)('%s', (kind) => {

@@ -28,6 +28,7 @@ import * as accountSearch from './0110-account-search.ts';
 import * as operatorFinders from './0111-operator-finders.ts';
 import * as creditCorrections from './0120-credit-corrections.ts';
 import * as invoiceParties from './0130-invoice-parties.ts';
+import * as invoiceReplacements from './0131-invoice-replacements.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -61,5 +62,6 @@ export const readModelMigrations: MigrationProvider = {
     '0111-operator-finders': operatorFinders,
     '0120-credit-corrections': creditCorrections,
     '0130-invoice-parties': invoiceParties,
+    '0131-invoice-replacements': invoiceReplacements,
   }),
 };

@@ -13,6 +13,7 @@ const WORDS = {
       `A fatura ${number} de ${brand}, referente a ${period}, foi emitida em ${issued} e vence em ${due}.`,
     items: 'Itens',
     attached: (file: string) => `A fatura completa segue em anexo (${file}).`,
+    replaces: (number: string, reason: string) => `Esta fatura substitui a fatura ${number}, cancelada. Motivo: ${reason}`,
   },
   en: {
     subject: (number: string, total: string, due: string) => `Invoice ${number}: ${total}, due ${due}`,
@@ -21,6 +22,7 @@ const WORDS = {
       `Invoice ${number} from ${brand}, for ${period}, was issued on ${issued} and is due on ${due}.`,
     items: 'Items',
     attached: (file: string) => `The full invoice is attached (${file}).`,
+    replaces: (number: string, reason: string) => `This invoice replaces invoice ${number}, which was voided. Reason: ${reason}`,
   },
 } as const;
 
@@ -33,12 +35,14 @@ export function renderInvoiceIssued(input: InvoiceIssuedInput, locale: EmailLoca
   const filename = invoiceFilename(input.number);
   const figures = invoiceFigures(input, locale);
   const subject = oneLine(w.subject(input.number, total, due));
+  const replacing = input.replaces ? [w.replaces(input.replaces.number, oneLine(input.replaces.reason))] : [];
 
   const text = [
     w.greeting(input.accountName),
     '',
     w.intro(input.brandName, input.number, period, issued, due),
     '',
+    ...replacing.flatMap((p) => [p, '']),
     `${w.items}:`,
     ...figures.rows.map((r) => `- ${r.description}${r.quantity ? `, ${r.quantity}` : ''}: ${r.amount}`),
     '',
@@ -52,7 +56,8 @@ export function renderInvoiceIssued(input: InvoiceIssuedInput, locale: EmailLoca
 
   const body = html`<p>${w.greeting(input.accountName)}</p>
 <p>${w.intro(input.brandName, input.number, period, issued, due)}</p>
-${linesTable(figures)}
+${replacing.map((p) => html`<p>${p}</p>
+`)}${linesTable(figures)}
 <p>${w.attached(filename)}</p>`;
 
   return {
