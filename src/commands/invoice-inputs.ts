@@ -24,6 +24,7 @@ import {
   type PlanVersion,
 } from '../domain/rating/index.ts';
 import { usageStream, type UsageEvent } from '../domain/usage/usage-events.ts';
+import { withdrawnKeysOf } from '../domain/usage/sample-withdrawal.ts';
 import type { EventStore, RecordedEvent } from '../ports/event-store.ts';
 import { loadAggregate } from './command-handler.ts';
 
@@ -53,8 +54,11 @@ export type RatingPlanLoader = (accountId: string, period: string, timeZone: str
  */
 export function toPeriodUsage(events: readonly { type: string; data: unknown }[], deletions: readonly BucketDeleted[] = []): PeriodUsage {
   const usage: PeriodUsage = { storage: [], traffic: [], deletions: [...deletions] };
+  // A sample withdrawn by a correction among these events is left out (one later is not seen: an audit replays up to its revision).
+  const withdrawn = withdrawnKeysOf(events);
   for (const { type, data } of events) {
     const event = { type, data } as UsageEvent;
+    if ((event.type === 'StorageMeasured' || event.type === 'TrafficMeasured') && withdrawn.has(event.data.sampleKey)) continue;
     if (event.type === 'StorageMeasured') {
       usage.storage.push({ bucket: event.data.bucketId, bytes: event.data.bytes, at: event.data.at });
     } else if (event.type === 'TrafficMeasured') {

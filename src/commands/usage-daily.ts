@@ -1,6 +1,7 @@
 import { periodOf } from '../domain/rating/index.ts';
 import { dailyUsage, type DailyUsage } from '../domain/usage/daily-usage.ts';
 import { usageEvents, usageStream } from '../domain/usage/usage-events.ts';
+import { withdrawnKeysOf } from '../domain/usage/sample-withdrawal.ts';
 import type { EventStore } from '../ports/event-store.ts';
 
 export interface DailyUsageDeps {
@@ -20,7 +21,8 @@ export function createDailyUsageReader(deps: DailyUsageDeps) {
     if (timeZone === null) return null;
     const period = requestedPeriod ?? periodOf(now, timeZone);
     const recorded = await deps.eventStore.readStream(usageStream(accountId, period));
-    const events = recorded.filter((event) => usageEvents.is(event)).map((event) => usageEvents.narrow(event));
+    const withdrawn = withdrawnKeysOf(recorded);
+    const events = recorded.filter((event) => usageEvents.is(event)).map((event) => usageEvents.narrow(event)).filter((event) => !withdrawn.has(event.data.sampleKey));
     return dailyUsage({ period, timeZone, asOf: now, events });
   };
 }

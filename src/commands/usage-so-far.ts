@@ -76,6 +76,8 @@ function foldTail(fold: PeriodFold, tail: readonly RecordedEvent[]): boolean {
   const { buckets } = fold;
   const samples = new Map<string, { bytes: bigint; at: string; atMs: number }[]>();
   for (const recorded of tail) {
+    // A withdrawal takes samples out of what is folded: the period is replayed instead.
+    if (recorded.type !== 'StorageMeasured' && recorded.type !== 'TrafficMeasured') return false;
     const event = { type: recorded.type, data: recorded.data } as UsageEvent;
     let bucket = buckets.get(event.data.bucketId);
     if (!bucket) buckets.set(event.data.bucketId, (bucket = { fold: emptyFold(), egress: 0n, ingress: 0n, requestsA: 0n, requestsB: 0n, lastWindowMs: null }));

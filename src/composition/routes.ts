@@ -12,6 +12,7 @@ import { createMemberCommands } from '../commands/member-commands.ts';
 import { markAccountNotificationsRead } from '../commands/notification-commands.ts';
 import { issueCreditNote, recordPayment, voidInvoice } from '../commands/payment-commands.ts';
 import { refundCredit, reversePayment } from '../commands/payment-corrections.ts';
+import { withdrawSamples } from '../commands/usage-corrections.ts';
 import { accountCreditMovementsPage, accountCurrency, locatePayment } from '../projections/payments/credit-movement-queries.ts';
 import { createPricebookCommands } from '../commands/pricebook-commands.ts';
 import { createQuotaCommands } from '../commands/quota-commands.ts';
@@ -188,6 +189,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       refundCredit: (...args) => refundCredit(corrections, ...args),
       requireAccount: on(requireAccount),
       accountCreditMovementsPage: on(accountCreditMovementsPage),
+      withdrawSamples: (...args) => withdrawSamples({ eventStore, accountExists: async (accountId) => (await on(accountCurrency)(accountId)) !== undefined }, ...args),
     },
     auditLog: { auditLogPage: on(auditLogPage) },
     notifications: {

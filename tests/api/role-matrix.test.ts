@@ -18,6 +18,7 @@ const MATRIX: Record<string, Row> = {
   'POST /invitations/accept': { public: true },
   'POST /accounts': { operatorOnly: true },
   'POST /usage': { operatorOnly: true },
+  'POST /usage/corrections': { operatorOnly: true },
   'GET /accounts': { operatorOnly: true },
   'GET /invoices': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'GET /operator/queues/quota-requests': { operatorOnly: true },

@@ -1,4 +1,5 @@
 import type { refundCredit, reversePayment } from '../../commands/payment-corrections.ts';
+import type { withdrawSamples } from '../../commands/usage-corrections.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { CreditMovementKind } from '../../domain/credit/credit-movements.ts';
 import { formatMoney, isCurrency } from '../../domain/rating/money.ts';
@@ -8,7 +9,7 @@ import type { CreditMovementsTable } from '../../projections/payments/payment-ta
 import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { Bound, Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
-import { CreditMovementView, PaymentIdParams, RefundBody, RefundView, ReversalBody, ReversalView } from '../schemas/correction-schemas.ts';
+import { CreditMovementView, PaymentIdParams, RefundBody, RefundView, ReversalBody, ReversalView, UsageCorrectionBody, UsageCorrectionView } from '../schemas/correction-schemas.ts';
 import { iso } from './iso.ts';
 
 const tags = ['payments'];
@@ -40,6 +41,7 @@ export interface CorrectionRoutesDeps {
   refundCredit: Bound<typeof refundCredit>;
   requireAccount: Query<typeof requireAccount>;
   accountCreditMovementsPage: Query<typeof accountCreditMovementsPage>;
+  withdrawSamples: Bound<typeof withdrawSamples>;
 }
 
 export function registerCorrectionRoutes(routes: RouteRegistry, deps: CorrectionRoutesDeps): void {
@@ -90,6 +92,21 @@ export function registerCorrectionRoutes(routes: RouteRegistry, deps: Correction
       const after = decodeCursor(query.cursor, ['id']);
       const rows = await deps.accountCreditMovementsPage(params.accountId, { afterSequence: after?.[0], limit: query.limit + 1 });
       return { status: 200, body: pageFrom(rows, query.limit, (last) => [String(last.sequence)], movementItem) };
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/usage/corrections',
+    summary:
+      "Withdraw usage samples sent by mistake (operators and metering tokens, who send usage): recorded as its own event in the period's usage stream; rating leaves them out, and a period already invoiced gets the difference on the account's next invoice, as late usage does. Withdrawing a key again records nothing (200)",
+    tags: ['usage'],
+    access: 'metering',
+    body: UsageCorrectionBody,
+    responses: { 201: UsageCorrectionView, 200: UsageCorrectionView },
+    async handler({ body, context }) {
+      const { created, withdrawal } = await inBody(() => deps.withdrawSamples(body, context));
+      return { status: created ? 201 : 200, body: withdrawal };
     },
   });
 }

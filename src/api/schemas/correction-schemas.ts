@@ -4,7 +4,9 @@ import { PAYMENT_REFERENCE } from '../../domain/invoice/payment-reference.ts';
 import { AMOUNT_TEXT, checkAmount } from '../../domain/rating/money.ts';
 import { REASON_TEXT } from '../../domain/shared/reason-text.ts';
 import { rule } from './domain-rule.ts';
-import { decimalBounds } from './field-rule-schema.ts';
+import { decimalBounds, textField } from './field-rule-schema.ts';
+import { BILLING_PERIOD, checkPeriod } from '../../domain/rating/billing-period.ts';
+import { checkSampleKey, MAX_SAMPLES_PER_BATCH, SAMPLE_FIELDS } from '../../domain/usage/usage-samples.ts';
 
 // The ranges are the domain's (checkAmount, AMOUNT_TEXT, REASON_TEXT), as for payments.
 const Amount = z
@@ -80,3 +82,39 @@ export const CreditMovementView = z
       .describe('what moved the credit'),
   })
   .meta({ id: 'CreditMovement' });
+
+export const UsageCorrectionBody = z.strictObject({
+  accountId: z.uuid().describe('the account the samples were recorded for'),
+  period: textField(BILLING_PERIOD, checkPeriod).describe("the billing period (YYYY-MM, in the account's time zone) whose usage stream holds the samples"),
+  sampleKeys: z
+    .array(textField(SAMPLE_FIELDS.sampleKey, checkSampleKey))
+    .min(1)
+    .max(MAX_SAMPLES_PER_BATCH)
+    .describe(`1 to ${MAX_SAMPLES_PER_BATCH} sample keys, as sent to POST /usage; a key that is not a sample of the period is refused (400 unknown_sample_keys, naming it) and nothing is recorded`),
+  reason: Reason,
+});
+
+const WithdrawnSampleView = z.object({
+  kind: z.enum(['storage', 'traffic']),
+  sampleKey: z.string(),
+  bucketId: z.string(),
+  bytes: z.string().optional(),
+  at: z.string().optional(),
+  windowStart: z.string().optional(),
+  windowEnd: z.string().optional(),
+  egressBytes: z.string().optional(),
+  ingressBytes: z.string().optional(),
+  requestsA: z.string().optional(),
+  requestsB: z.string().optional(),
+});
+
+export const UsageCorrectionView = z
+  .object({
+    accountId: z.string(),
+    period: z.string(),
+    usageStream: z.string(),
+    withdrawn: z.array(WithdrawnSampleView).describe('the samples this request withdrew, as they were measured'),
+    alreadyWithdrawn: z.array(z.string()).describe('keys named that an earlier correction withdrew: left as they were'),
+    reason: z.string(),
+  })
+  .meta({ id: 'UsageCorrection' });

@@ -38,6 +38,23 @@ export const usageEvents = eventUnion<UsageEvent>({ StorageMeasured: true, Traff
 
 export const usageStream = (accountId: string, period: string) => `usage-${accountId}:${period}`;
 
+/** A sample as it was measured, named by its key: what a withdrawal takes out of the period. */
+export type WithdrawnSample =
+  | ({ kind: 'storage' } & Pick<StorageMeasured['data'], 'sampleKey' | 'bucketId' | 'bytes' | 'at'>)
+  | ({ kind: 'traffic' } & Pick<TrafficMeasured['data'], 'sampleKey' | 'bucketId' | 'windowStart' | 'windowEnd' | 'egressBytes' | 'ingressBytes' | 'requestsA' | 'requestsB'>);
+
+/**
+ * Samples sent by mistake, withdrawn from their period's usage stream (where they stay, as
+ * recorded): rating, the usage read models and the estimate leave them out from here on. A
+ * period already invoiced is billed the difference on the account's next invoice, as late usage is.
+ */
+export type SamplesWithdrawn = DomainEvent<'SamplesWithdrawn', { accountId: string; period: string; samples: WithdrawnSample[]; reason: string; withdrawnAt: string }>;
+
+export const usageCorrectionEvents = eventUnion<SamplesWithdrawn>({ SamplesWithdrawn: true });
+
+/** Every event of a period's usage stream. */
+export type UsageStreamEvent = UsageEvent | SamplesWithdrawn;
+
 /**
  * Cumulative counter readings of one source and bucket live in their own stream, so the
  * baseline survives period boundaries: `counter-<source>:<bucketId>`.

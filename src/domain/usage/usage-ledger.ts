@@ -64,7 +64,9 @@ export function ledgerFromEvents(events: readonly LedgerEvent[]): SampleLedger {
 /** Applies events recorded after the ledger's revision, in place (a catch-up after another writer). */
 export function foldIntoLedger(ledger: SampleLedger, events: readonly LedgerEvent[]): void {
   for (const event of events) {
-    ledger.keys.add(sampleKeyHash((event.data as { sampleKey: string }).sampleKey), Number(event.streamRevision));
+    const { sampleKey } = event.data as { sampleKey?: unknown };
+    // A correction (`SamplesWithdrawn`) records no key of its own: it only moves the revision.
+    if (typeof sampleKey === 'string') ledger.keys.add(sampleKeyHash(sampleKey), Number(event.streamRevision));
     ledger.revision = event.streamRevision;
   }
 }

@@ -1,6 +1,6 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { assertNever } from '../../domain/decider.ts';
-import { usageEvents } from '../../domain/usage/usage-events.ts';
+import { usageCorrectionEvents, usageEvents, type SamplesWithdrawn } from '../../domain/usage/usage-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
@@ -173,14 +173,51 @@ async function applyDeltas(trx: Transaction<ReadModelDatabase>, deltas: readonly
  */
 export const usageTotalsProjection: Projection = {
   name: 'usage-totals',
-  eventTypes: new Set(usageEvents.types),
+  eventTypes: new Set([...usageEvents.types, ...usageCorrectionEvents.types]),
   tables: ['usage_totals'],
 
-  async apply(trx, recorded) {
-    await applyDeltas(trx, deltasOf([recorded]));
-  },
-
-  async applyBatch(trx, events) {
-    await applyDeltas(trx, deltasOf(events));
-  },
+  apply: (trx, recorded) => applyInOrder(trx, [recorded]),
+  applyBatch: applyInOrder,
 };
+
+/** Measurements fold in runs; a withdrawal is applied between them, in log order. */
+async function applyInOrder(trx: Transaction<ReadModelDatabase>, events: readonly RecordedEvent[]): Promise<void> {
+  let run: RecordedEvent[] = [];
+  for (const recorded of events) {
+    if (!usageCorrectionEvents.is(recorded)) {
+      run.push(recorded);
+      continue;
+    }
+    await applyDeltas(trx, deltasOf(run));
+    run = [];
+    await applyWithdrawal(trx, usageCorrectionEvents.narrow(recorded));
+  }
+  await applyDeltas(trx, deltasOf(run));
+}
+
+/**
+ * Withdrawn samples come out of the sums; the storage fold cannot take a sample back, so the
+ * rows of the buckets concerned are marked unordered and the estimate replays their period
+ * (where the withdrawal is left out, as billing leaves it out).
+ */
+async function applyWithdrawal(trx: Transaction<ReadModelDatabase>, event: RecordedEvent & SamplesWithdrawn): Promise<void> {
+  const period = periodOfStream(event.streamName);
+  for (const sample of event.data.samples) {
+    const traffic = sample.kind === 'traffic' ? sample : null;
+    await trx
+      .updateTable('usage_totals')
+      .set((eb) => ({
+        egress_bytes: eb('egress_bytes', '-', traffic?.egressBytes ?? '0'),
+        ingress_bytes: eb('ingress_bytes', '-', traffic?.ingressBytes ?? '0'),
+        requests_a: eb('requests_a', '-', traffic?.requestsA ?? '0'),
+        requests_b: eb('requests_b', '-', traffic?.requestsB ?? '0'),
+        traffic_windows: eb('traffic_windows', '-', traffic ? 1 : 0),
+        storage_unordered: true,
+        stream_revision: sql<string>`greatest(coalesce(stream_revision, -1), ${event.streamRevision.toString()}::bigint)`,
+      }))
+      .where('account_id', '=', event.data.accountId)
+      .where('period', '=', period)
+      .where('bucket_id', '=', sample.bucketId)
+      .execute();
+  }
+}
