@@ -17,8 +17,10 @@ import { checkInstant, formatInstant } from '../domain/rating/instant.ts';
 import { checkAmount, formatMoney, isCurrency, type Currency } from '../domain/rating/money.ts';
 import { checkReceivedAt } from '../domain/invoice/payment-settlement.ts';
 import type { EventStore } from '../ports/event-store.ts';
+import { invoiceProjections } from '../projections/invoices/invoice-projections.ts';
 import type { InvoicesTable } from '../projections/invoices/invoice-tables.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+import { awaitReadModels, type ReadModelGuardDeps } from './read-model-guard.ts';
 
 export interface PaymentDeps {
   eventStore: EventStore;
@@ -26,6 +28,12 @@ export interface PaymentDeps {
   locateInvoice(invoiceId: string): Promise<Pick<InvoicesTable, 'invoice_id' | 'account_id' | 'period' | 'status' | 'currency' | 'number'> | undefined>;
   /** how a void invoice was voided, from the invoices read model: the answer to a void that was already done */
   voidedInvoice(invoiceId: string): Promise<Pick<InvoicesTable, 'number' | 'void_reason' | 'voided_at' | 'credit_applied'> | undefined>;
+  /**
+   * An invoice the read model does not have yet (issued a moment ago) is waited for, up to
+   * readModelWaitMs, before the answer is 404; omitted: no wait (tests of the lookup alone).
+   */
+  projectionCheckpoint?: ReadModelGuardDeps['projectionCheckpoint'];
+  readModelWaitMs?: number;
 }
 
 export interface RecordPaymentInput {
@@ -69,7 +77,14 @@ export interface CreditNoteView {
 
 /** Where an invoice lives: its account and period name its stream (`invoice-<accountId>:<YYYY-MM>`). */
 async function locateInvoice(deps: PaymentDeps, invoiceId: string) {
-  const row = await deps.locateInvoice(invoiceId);
+  let row = await deps.locateInvoice(invoiceId);
+  if (!row && deps.projectionCheckpoint) {
+    // A miss may be an invoice the read model has not applied yet: once it has applied what
+    // the log held, a second miss is a real 404. A read model that is failed or stays behind
+    // is named (409), never passed off as a 404 the client would believe.
+    await awaitReadModels({ eventStore: deps.eventStore, projectionCheckpoint: deps.projectionCheckpoint }, invoiceProjections, { waitMs: deps.readModelWaitMs ?? 5_000 });
+    row = await deps.locateInvoice(invoiceId);
+  }
   if (!row) throw new NotFoundError('invoice_not_found', `invoice ${invoiceId} does not exist`);
   if (!isCurrency(row.currency)) throw new Error(`invoice ${invoiceId} has an unknown currency ${row.currency}`);
   return { ...row, currency: row.currency as Currency, stream: invoiceStream(row.account_id, row.period) };

@@ -52,9 +52,15 @@ export function dunningDeps({ eventStore, readModels }: Stores, config?: Pick<Co
   };
 }
 
-export function paymentDeps({ eventStore, readModels }: Stores): PaymentDeps {
+export function paymentDeps({ eventStore, readModels }: Stores, config?: Pick<Config, 'readAfterWaitMs'>): PaymentDeps {
   const on = queriesOn(readModels);
-  return { eventStore, locateInvoice: on(locateInvoice), voidedInvoice: on(voidedInvoice) };
+  return {
+    eventStore,
+    locateInvoice: on(locateInvoice),
+    voidedInvoice: on(voidedInvoice),
+    projectionCheckpoint: on(projectionCheckpoint),
+    ...(config ? { readModelWaitMs: config.readAfterWaitMs } : {}),
+  };
 }
 
 export function quotaThresholdDeps({ eventStore, readModels }: Stores, defaultQuotaGiB: number): QuotaThresholdDeps {

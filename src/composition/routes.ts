@@ -82,7 +82,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
   const sftp = createSftpUserCommands({ eventStore, secrets });
   const pricebook = createPricebookCommands(eventStore);
   const subscriptions = createSubscriptionCommands(eventStore);
-  const payments = paymentDeps(stores);
+  const payments = paymentDeps(stores, config);
   const corrections = { eventStore, locatePayment: on(locatePayment), accountCurrency: on(accountCurrency) };
   const billing = billingRunDeps(stores, config, wiring.loadRatingPlan);
   const dunning = dunningDeps(stores, config);
