@@ -61,6 +61,11 @@ export function buildOpenApiDocument(registry: RouteRegistry, info: { title: str
         ? { description: schema.description ?? 'OK', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
         : { description: 'OK' };
     }
+    if (route.produces && responses['200']) {
+      const ok = responses['200'] as { description: string; content?: Record<string, unknown> };
+      const alternatives = Object.entries(route.produces).map(([type, description]) => [type, { schema: { type: 'string', ...(type.startsWith('text/') ? {} : { format: 'binary' }), description } }]);
+      responses['200'] = { ...ok, content: { ...(ok.content ?? {}), ...Object.fromEntries(alternatives) } };
+    }
     Object.assign(responses, errorResponses(route.access, Boolean(route.params || route.query || route.body), Boolean(route.body)));
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {

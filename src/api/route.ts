@@ -67,6 +67,8 @@ export interface RouteDefinition<P extends AnySchema | undefined, Q extends AnyS
   body?: B;
   /** documented responses: status -> schema (null for no body); errors are added from `access` */
   responses: Record<number, AnySchema | null>;
+  /** other media types the 200 answer comes in, chosen by the request's Accept: media type -> what it holds */
+  produces?: Record<string, string>;
   /**
    * Top-level response fields holding a secret shown once. An Idempotency-Key replay of
    * this route answers without them: they are never stored, and never shown twice.

@@ -26,6 +26,7 @@ import { registerUsagePortalRoutes, type UsagePortalRoutesDeps } from './routes/
 import { registerWebhookRoutes, type WebhookRoutesDeps } from './routes/webhook-routes.ts';
 import { registerAccountSearchRoutes, type AccountSearchRoutesDeps } from './routes/account-search-routes.ts';
 import { registerInvoiceFinderRoutes, type InvoiceFinderRoutesDeps } from './routes/invoice-finder-routes.ts';
+import { registerInvoiceExportRoutes, type InvoiceExportRoutesDeps } from './routes/invoice-export-routes.ts';
 import { registerOperatorQueueRoutes, type OperatorQueueRoutesDeps } from './routes/operator-queue-routes.ts';
 import { registerSystemRoutes, type HealthCheck } from './routes/system-routes.ts';
 
@@ -51,6 +52,7 @@ export interface RoutesDeps {
   webhooks: WebhookRoutesDeps;
   accountSearch: AccountSearchRoutesDeps;
   invoiceFinder: InvoiceFinderRoutesDeps;
+  invoiceExport: InvoiceExportRoutesDeps;
   operatorQueues: OperatorQueueRoutesDeps;
 }
 
@@ -134,6 +136,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   registerWebhookRoutes(routes, deps.routes.webhooks);
   registerAccountSearchRoutes(routes, deps.routes.accountSearch);
   registerInvoiceFinderRoutes(routes, deps.routes.invoiceFinder);
+  registerInvoiceExportRoutes(routes, deps.routes.invoiceExport);
   registerOperatorQueueRoutes(routes, deps.routes.operatorQueues);
   routes.mount(app, { authenticate: deps.authenticate, now: deps.now, idempotency: deps.idempotency, readAfter: deps.readAfter });
   registerPortalStatic(app);

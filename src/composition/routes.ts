@@ -39,7 +39,7 @@ import { accessKeysPage, findAccessKey } from '../projections/access-keys/access
 import { requireAccount } from '../projections/accounts/accounts-queries.ts';
 import { auditLogPage } from '../projections/audit-log/audit-log-queries.ts';
 import { accountBucketsPage, findBucket } from '../projections/buckets/bucket-queries.ts';
-import { accountInvoicesPage, findAccountInvoice, findAccountInvoiceWithLinks, locateInvoice } from '../projections/invoices/invoice-queries.ts';
+import { accountInvoicesPage, findAccountInvoice, findAccountInvoiceWithLinks, findInvoiceForExport, locateInvoice } from '../projections/invoices/invoice-queries.ts';
 import { accountApiTokensPage, accountInvitationsPage, accountMembersPage } from '../projections/members/member-queries.ts';
 import { accountNotificationsPage, hasUnreadNotifications, notificationsAmong, unreadNotificationCount } from '../projections/notifications/notification-queries.ts';
 import { accountBalance, accountCreditNotesPage, accountPaymentsPage } from '../projections/payments/payment-queries.ts';
@@ -210,6 +210,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
     },
     accountSearch: { searchAccountsPage: on(searchAccountsPage) },
     invoiceFinder: { findInvoicesPage: on(findInvoicesPage) },
+    invoiceExport: { findInvoiceForExport: on(findInvoiceForExport) },
     operatorQueues: {
       pendingQuotaRequestsPage: on(pendingQuotaRequestsPage),
       overdueInvoiceQueue: (...args) => overdueInvoiceQueue({ accountTimeZones: on(accountTimeZones), overdueInvoicesPage: on(overdueInvoicesPage) }, ...args),

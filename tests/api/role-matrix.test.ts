@@ -21,6 +21,7 @@ const MATRIX: Record<string, Row> = {
   'POST /usage/corrections': { operatorOnly: true },
   'GET /accounts': { operatorOnly: true },
   'GET /invoices': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'GET /invoices/{invoiceId}': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'GET /operator/queues/quota-requests': { operatorOnly: true },
   'GET /operator/queues/overdue-invoices': { operatorOnly: true },
   'GET /operator/queues/failed-jobs': { operatorOnly: true },

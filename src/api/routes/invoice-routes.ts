@@ -33,7 +33,7 @@ export const InvoiceSummaryView = z
   })
   .meta({ id: 'InvoiceSummary' });
 
-const InvoiceDetailView = InvoiceSummaryView.extend({
+export const InvoiceDetailView = InvoiceSummaryView.extend({
   lines: z.array(
     z
       .object({

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Locale } from '../../domain/account/account-locale.ts';
 import type { ReadModelDatabase } from '../read-model-database.ts';
 import type { InvoicesTable, InvoiceStatus } from './invoice-tables.ts';
 
@@ -84,4 +85,15 @@ export async function findAccountInvoiceWithLinks(db: Kysely<ReadModelDatabase>,
   const replaced = other(row.replaces_invoice_id);
   const replacing = other(row.replaced_by_invoice_id);
   return { ...row, replaces: replaced, replacedBy: replacing && { invoice_id: replacing.invoice_id, number: replacing.number } };
+}
+
+/** Any account's invoice by id, with its links and its account's language and zone: what exporting it needs. */
+export async function findInvoiceForExport(
+  db: Kysely<ReadModelDatabase>,
+  invoiceId: string,
+): Promise<{ invoice: InvoicesTable & InvoiceLinks; locale: Locale; timeZone: string } | undefined> {
+  const owner = await db.selectFrom('invoices').innerJoin('accounts', 'accounts.account_id', 'invoices.account_id').select(['accounts.account_id', 'accounts.locale', 'accounts.time_zone']).where('invoices.invoice_id', '=', invoiceId).executeTakeFirst();
+  if (!owner) return undefined;
+  const invoice = await findAccountInvoiceWithLinks(db, owner.account_id, invoiceId);
+  return invoice && { invoice, locale: owner.locale, timeZone: owner.time_zone };
 }
