@@ -57,8 +57,9 @@ export function buildOpenApiDocument(registry: RouteRegistry, info: { title: str
     }
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(route.responses)) {
+      const text = status === '200' ? Object.entries(route.textContent ?? {}).map(([type, description]) => [type, { schema: { type: 'string', description } }] as const) : [];
       responses[status] = schema
-        ? { description: schema.description ?? 'OK', content: { 'application/json': { schema: jsonSchema(schema, 'output') } } }
+        ? { description: schema.description ?? 'OK', content: { 'application/json': { schema: jsonSchema(schema, 'output') }, ...Object.fromEntries(text) } }
         : { description: 'OK' };
     }
     if (route.produces && responses['200']) {

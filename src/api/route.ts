@@ -74,6 +74,11 @@ export interface RouteDefinition<P extends AnySchema | undefined, Q extends AnyS
    * this route answers without them: they are never stored, and never shown twice.
    */
   secretFields?: readonly string[];
+  /**
+   * Media types besides JSON the 200 answer also comes in (the route picks one by `Accept` or
+   * `?format=`), each with what it holds: documented as text beside the JSON schema.
+   */
+  textContent?: Readonly<Record<string, string>>;
   /** GET: the read models it reads, waited for by `?after=` (absent: every read model) */
   readModels?: readonly string[];
   handler(input: RouteInput<Infer<P>, Infer<Q>, Infer<B>>): Promise<RouteReply>;

@@ -14,6 +14,7 @@ import { issueCreditNote, recordPayment, voidInvoice } from '../commands/payment
 import { refundCredit, reversePayment } from '../commands/payment-corrections.ts';
 import { withdrawSamples } from '../commands/usage-corrections.ts';
 import { accountCreditMovementsPage, accountCurrency, locatePayment } from '../projections/payments/credit-movement-queries.ts';
+import { accountStatement } from '../projections/payments/statement-queries.ts';
 import { createPricebookCommands } from '../commands/pricebook-commands.ts';
 import { createQuotaCommands } from '../commands/quota-commands.ts';
 import { createSftpUserCommands } from '../commands/sftp-user-commands.ts';
@@ -189,6 +190,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       refundCredit: (...args) => refundCredit(corrections, ...args),
       requireAccount: on(requireAccount),
       accountCreditMovementsPage: on(accountCreditMovementsPage),
+      accountStatement: on(accountStatement),
       withdrawSamples: (...args) => withdrawSamples({ eventStore, accountExists: async (accountId) => (await on(accountCurrency)(accountId)) !== undefined }, ...args),
     },
     auditLog: { auditLogPage: on(auditLogPage) },

@@ -68,6 +68,7 @@ const MATRIX: Record<string, Row> = {
   'POST /payments/{paymentId}/reversal': { operatorOnly: true },
   'POST /accounts/{accountId}/credit/refunds': { roles: NONE },
   'GET /accounts/{accountId}/credit/movements': { roles: ['owner', 'admin', 'billing', 'read-only'] },
+  'GET /accounts/{accountId}/statement': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'POST /invoices/{invoiceId}/void': { operatorOnly: true },
   'GET /accounts/{accountId}/balance': { roles: ['owner', 'admin', 'billing', 'read-only'] },
   'GET /accounts/{accountId}/payments': { roles: ['owner', 'admin', 'billing', 'read-only'] },

@@ -38,12 +38,12 @@ export async function publishWorkedExamplePlan(app: App) {
   );
 }
 
-export async function accountWithWorkedExampleUsage(app: App, operatorToken: string, slug: string): Promise<string> {
+export async function accountWithWorkedExampleUsage(app: App, operatorToken: string, slug: string, document = '529.982.247-25'): Promise<string> {
   const opened = await app.api.inject({
     method: 'POST',
     url: '/accounts',
     headers: { authorization: `Bearer ${operatorToken}` },
-    payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document: '529.982.247-25' },
+    payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document },
   });
   const { accountId } = opened.json<{ accountId: string }>();
   const store = app.infrastructure.eventStore;

@@ -5,11 +5,13 @@ import type { CreditMovementKind } from '../../domain/credit/credit-movements.ts
 import { formatMoney, isCurrency } from '../../domain/rating/money.ts';
 import type { requireAccount } from '../../projections/accounts/accounts-queries.ts';
 import type { accountCreditMovementsPage } from '../../projections/payments/credit-movement-queries.ts';
+import type { accountStatement } from '../../projections/payments/statement-queries.ts';
+import { statementCsv } from '../../domain/invoice/account-statement.ts';
 import type { CreditMovementsTable } from '../../projections/payments/payment-tables.ts';
 import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { Bound, Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
-import { CreditMovementView, PaymentIdParams, RefundBody, RefundView, ReversalBody, ReversalView, UsageCorrectionBody, UsageCorrectionView } from '../schemas/correction-schemas.ts';
+import { CreditMovementView, PaymentIdParams, RefundBody, RefundView, ReversalBody, ReversalView, UsageCorrectionBody, UsageCorrectionView, StatementQuery, StatementView } from '../schemas/correction-schemas.ts';
 import { iso } from './iso.ts';
 
 const tags = ['payments'];
@@ -42,6 +44,7 @@ export interface CorrectionRoutesDeps {
   requireAccount: Query<typeof requireAccount>;
   accountCreditMovementsPage: Query<typeof accountCreditMovementsPage>;
   withdrawSamples: Bound<typeof withdrawSamples>;
+  accountStatement: Query<typeof accountStatement>;
 }
 
 export function registerCorrectionRoutes(routes: RouteRegistry, deps: CorrectionRoutesDeps): void {
@@ -107,6 +110,27 @@ export function registerCorrectionRoutes(routes: RouteRegistry, deps: Correction
     async handler({ body, context }) {
       const { created, withdrawal } = await inBody(() => deps.withdrawSamples(body, context));
       return { status: created ? 201 : 200, body: withdrawal };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/accounts/:accountId/statement',
+    summary:
+      "The account's statement over [from, to): invoices issued and voided, payments and their reversals, credit notes and credit movements, each with the amount due, credit and balance after it; opening and closing balances reconcile to the cent. JSON, or CSV with Accept: text/csv or ?format=csv",
+    tags,
+    access: 'invoices:read',
+    params: AccountIdParams,
+    query: StatementQuery,
+    responses: { 200: StatementView },
+    textContent: { 'text/csv': 'columns at, kind, reference, invoice_number, description, amount_due_change, credit_change, amount_due_after, credit_after, balance_after; an opening row first and a closing row last' },
+    readModels: ['invoices', 'payments', 'credit-movements'],
+    async handler({ params, query, request }) {
+      const statement = await deps.accountStatement(params.accountId, query.from, query.to);
+      const csv = query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
+      if (!csv) return { status: 200, body: statement };
+      const filename = `statement-${statement.from.slice(0, 10)}-${statement.to.slice(0, 10)}.csv`;
+      return { status: 200, body: statementCsv(statement), headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` } };
     },
   });
 }

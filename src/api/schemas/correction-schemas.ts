@@ -4,6 +4,7 @@ import { PAYMENT_REFERENCE } from '../../domain/invoice/payment-reference.ts';
 import { AMOUNT_TEXT, checkAmount } from '../../domain/rating/money.ts';
 import { REASON_TEXT } from '../../domain/shared/reason-text.ts';
 import { rule } from './domain-rule.ts';
+import { Instant } from './instant-schemas.ts';
 import { decimalBounds, textField } from './field-rule-schema.ts';
 import { BILLING_PERIOD, checkPeriod } from '../../domain/rating/billing-period.ts';
 import { checkSampleKey, MAX_SAMPLES_PER_BATCH, SAMPLE_FIELDS } from '../../domain/usage/usage-samples.ts';
@@ -118,3 +119,44 @@ export const UsageCorrectionView = z
     reason: z.string(),
   })
   .meta({ id: 'UsageCorrection' });
+
+export const StatementQuery = z
+  .strictObject({
+    from: Instant.describe('the statement starts here (inclusive): ISO 8601 with an offset'),
+    to: Instant.describe('and ends here (exclusive)'),
+    format: z.enum(['json', 'csv']).optional().describe('csv: the statement as CSV (so does `Accept: text/csv`)'),
+  })
+  .superRefine((query, ctx) => {
+    if (Date.parse(query.from) >= Date.parse(query.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  });
+
+const Balances = z.object({
+  amountDue: z.string().describe("Σ what the account's issued invoices still had due"),
+  credit: z.string().describe('the account credit available'),
+  balance: z.string().describe('amount due − credit: what the account owes, net'),
+});
+
+export const StatementView = z
+  .object({
+    accountId: z.string(),
+    currency: z.string(),
+    from: z.string(),
+    to: z.string(),
+    opening: Balances,
+    closing: Balances.describe('opening + every line, to the cent'),
+    lines: z.array(
+      z.object({
+        at: z.string(),
+        kind: z.enum(['invoice_issued', 'invoice_voided', 'payment', 'payment_reversed', 'credit_note', 'credit_movement']),
+        reference: z.string().describe('the invoice number, payment reference, credit note id, or credit movement (kind:sequence)'),
+        invoiceNumber: z.string().nullable(),
+        description: z.string(),
+        amountDueChange: z.string(),
+        creditChange: z.string(),
+        amountDueAfter: z.string(),
+        creditAfter: z.string(),
+        balanceAfter: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'AccountStatement' });
