@@ -56,6 +56,11 @@ const ConfigSchema = z.object({
   ISSUER_MUNICIPALITY_CODE: z.string().trim().default('3550308'),
   /** the tax every invoice line names; its rate is the plan version's `taxRate` */
   INVOICE_TAX_NAME: z.string().trim().min(1).max(40).default('ISS'),
+  /** where NFS-e records are written, one JSON file per issued invoice; unset: off */
+  NFSE_DIR: z.string().trim().min(1).optional(),
+  /** the service's item in the municipality's list (LC 116/2003): 1.03 is data processing, storage or hosting */
+  NFSE_SERVICE_CODE: z.string().trim().regex(/^\d{1,2}\.\d{2}$/, 'must be an item of the LC 116/2003 list, such as 1.03').default('1.03'),
+  NFSE_SERVICE_DESCRIPTION: z.string().trim().min(1).max(200).default('Armazenamento de dados em nuvem (object storage)'),
 
   /** the S3 server (MinIO); absent: bucket and key work waits, nothing is metered */
   MINIO_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
@@ -164,6 +169,8 @@ export type Config = Readonly<{
   dunningCron: string;
   /** who issues the invoices, and the name of the tax their lines bear */
   invoicing: { issuer: InvoiceParty; taxName: string };
+  /** the NFS-e hook: null when off (NFSE_DIR unset) */
+  nfse: { directory: string; service: { code: string; description: string } } | null;
   minio: { endpoint: string; accessKey: string; secretKey: string; region: string; admin: boolean } | null;
   meteringCron: string;
   listingMeteringCron: string;
@@ -254,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       taxName: c.INVOICE_TAX_NAME,
     },
+    nfse: c.NFSE_DIR ? { directory: c.NFSE_DIR, service: { code: c.NFSE_SERVICE_CODE, description: c.NFSE_SERVICE_DESCRIPTION } } : null,
     minio:
       c.MINIO_ENDPOINT && c.MINIO_ACCESS_KEY && c.MINIO_SECRET_KEY
         ? { endpoint: c.MINIO_ENDPOINT, accessKey: c.MINIO_ACCESS_KEY, secretKey: c.MINIO_SECRET_KEY, region: c.MINIO_REGION, admin: c.MINIO_ADMIN === 'on' }

@@ -9,6 +9,7 @@ import { emailReactor } from '../reactors/email-reactor.ts';
 import type { Reactor } from '../reactors/reactor.ts';
 import { sftpProvisioningReactor } from '../reactors/sftp-provisioning-reactor.ts';
 import { webhookReactor } from '../reactors/webhook-reactor.ts';
+import { serviceInvoiceReactor } from '../reactors/service-invoice-reactor.ts';
 import type { Infrastructure } from './infrastructure.ts';
 import type { Integrations } from './integrations.ts';
 
@@ -42,5 +43,9 @@ export function reactorsOf(infrastructure: Pick<Infrastructure, 'eventStore' | '
       checkAccountSmtpHost: integrations.accountSmtpGuard,
     }),
     webhookReactor({ eventStore, secrets, send: integrations.webhookSender }),
+    // off unless configured: no checkpoint and no waiting jobs for a hook nobody asked for
+    ...(integrations.serviceInvoiceGateway && config.nfse
+      ? [serviceInvoiceReactor({ gateway: integrations.serviceInvoiceGateway, eventStore, service: config.nfse.service })]
+      : []),
   ];
 }
