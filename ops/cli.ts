@@ -11,6 +11,7 @@ import { auditInvoice } from '../src/commands/invoice-audit.ts';
 import { explainInvoice } from '../src/commands/invoice-explanation.ts';
 import { compose, type Application } from '../src/main.ts';
 import { INTEGRATION_USAGE, integrationCommands } from './integration-commands.ts';
+import { printStateAt } from './state-at-command.ts';
 import { printStatus } from './status-command.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -27,6 +28,8 @@ const USAGE = `usage: npm run ops -- <command>
   audit-invoice <number>                   replay an invoice's recorded inputs and compare, line by line
                                            (exit 0 when identical, 1 with the differences)
   explain-invoice <number>                 how each line of an invoice was computed, in words
+  state-at <accountId> <instant>           the account, members, buckets, access keys, subscription and balance
+                                           as recorded at an ISO 8601 instant with an offset, as JSON (from the log)
 ${INTEGRATION_USAGE}
 
 Uses the same configuration as the service (DATABASE_URL, EVENTSTORE_CONNECTION_STRING, DATA_DIR).
@@ -41,6 +44,7 @@ function opsContext(): CommandContext {
 const commands: Record<string, (app: Application, args: string[]) => Promise<number>> = {
   ...integrationCommands,
   status: printStatus,
+  'state-at': printStateAt,
 
   async rebuild(app, [name]) {
     if (!name) throw new UsageError('rebuild needs a projection name');

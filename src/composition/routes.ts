@@ -19,6 +19,7 @@ import { createPricebookCommands } from '../commands/pricebook-commands.ts';
 import { createQuotaCommands } from '../commands/quota-commands.ts';
 import { createSftpUserCommands } from '../commands/sftp-user-commands.ts';
 import type { StreamChangeFeed } from '../commands/stream-change-feed.ts';
+import { createStateAt } from '../commands/state-at.ts';
 import { createSubscriptionCommands } from '../commands/subscription-commands.ts';
 import { createUsageEstimates } from '../commands/usage-estimate.ts';
 import { createDailyUsageReader } from '../commands/usage-daily.ts';
@@ -87,6 +88,8 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
   const corrections = { eventStore, locatePayment: on(locatePayment), accountCurrency: on(accountCurrency) };
   const billing = billingRunDeps(stores, config, wiring.loadRatingPlan);
   const dunning = dunningDeps(stores, config);
+  // `?asOf=` on the account reads: folded from the event log, no read model
+  const stateAt = createStateAt(eventStore);
   const webhooks = createWebhookCommands({ eventStore, secrets, allowLoopbackHttp: config.webhookAllowLoopback });
   const usageInputs = createUsageSoFarInputs({
     eventStore,
@@ -102,6 +105,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       configureAccountSmtp: smtp.configure,
       clearAccountSmtp: smtp.clear,
       requireAccount: on(requireAccount),
+      accountAt: stateAt.account,
     },
     members: {
       inviteMember: members.invite,
@@ -114,6 +118,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       accountMembersPage: on(accountMembersPage),
       accountInvitationsPage: on(accountInvitationsPage),
       accountApiTokensPage: on(accountApiTokensPage),
+      membersAt: stateAt.members,
     },
     buckets: {
       requestBucket: buckets.request,
@@ -126,6 +131,8 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       recordBucketDeleted: buckets.recordDeleted,
       accountBucketsPage: on(accountBucketsPage),
       findBucket: on(findBucket),
+      bucketsAt: stateAt.buckets,
+      bucketAt: stateAt.bucket,
     },
     quotas: {
       defaultQuotaGiB: config.defaultAccountQuotaGiB,
@@ -144,6 +151,8 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       recordAccessKeyProvisioned: keys.recordProvisioned,
       accessKeysPage: on(accessKeysPage),
       findAccessKey: on(findAccessKey),
+      accessKeysAt: stateAt.accessKeys,
+      accessKeyAt: stateAt.accessKey,
     },
     sftpUsers: {
       createSftpUser: sftp.create,
@@ -166,6 +175,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       changeSubscription: subscriptions.change,
       requireAccount: on(requireAccount),
       listSubscriptionChanges: on(listSubscriptionChanges),
+      subscriptionAt: stateAt.subscription,
     },
     usagePortal: { usageEstimate: createUsageEstimates({ eventStore, inputs: usageInputs }) },
     invoices: {
@@ -184,6 +194,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       findAccountInvoice: on(findAccountInvoice),
       accountPaymentsPage: on(accountPaymentsPage),
       accountCreditNotesPage: on(accountCreditNotesPage),
+      balanceAt: stateAt.balance,
     },
     corrections: {
       reversePayment: (...args) => reversePayment(corrections, ...args),

@@ -1,9 +1,12 @@
 import type { AccessKeyCommands } from '../../commands/access-key-commands.ts';
+import type { StateAt } from '../../commands/state-at.ts';
 import { accessKeyStatusAt, type AccessKeyState } from '../../domain/access-key/access-key-decider.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { accessKeysPage, findAccessKey } from '../../projections/access-keys/access-key-queries.ts';
 import type { AccessKeysTable } from '../../projections/access-keys/access-key-tables.ts';
+import { onePageAsOf } from '../as-of.ts';
 import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
+import { AsOfField, AsOfQuery } from '../schemas/instant-schemas.ts';
 import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
@@ -65,6 +68,9 @@ export interface AccessKeyRoutesDeps {
   recordAccessKeyProvisioned: AccessKeyCommands['recordProvisioned'];
   accessKeysPage: Query<typeof accessKeysPage>;
   findAccessKey: Query<typeof findAccessKey>;
+  /** `?asOf=`: keys folded from their streams up to an instant (never their secrets) */
+  accessKeysAt: StateAt['accessKeys'];
+  accessKeyAt: StateAt['accessKey'];
 }
 
 export function registerAccessKeyRoutes(routes: RouteRegistry, deps: AccessKeyRoutesDeps): void {
@@ -101,9 +107,13 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: AccessKeyRo
     tags,
     access: 'keys:read',
     params: AccountIdParams,
-    query: PageQuery.extend(AccessKeyListQuery.shape),
+    query: PageQuery.extend(AccessKeyListQuery.shape).extend(AsOfField),
     responses: { 200: pageOf(AccessKeyView) },
     async handler({ params, query, context }) {
+      if (query.asOf) {
+        const keys = await deps.accessKeysAt(params.accountId, { asOf: query.asOf, now: context.occurredAt }, { status: query.status });
+        return { status: 200, body: onePageAsOf(query, keys, (key) => accessKeyViewFromState(key, query.asOf!)) };
+      }
       const now = context.occurredAt;
       const after = decodeCursor(query.cursor, ['instant', 'id']);
       const rows = await deps.accessKeysPage(params.accountId, {
@@ -126,8 +136,10 @@ export function registerAccessKeyRoutes(routes: RouteRegistry, deps: AccessKeyRo
     tags,
     access: 'keys:read',
     params: AccessKeyParams,
+    query: AsOfQuery,
     responses: { 200: AccessKeyView },
-    async handler({ params, context }) {
+    async handler({ params, query, context }) {
+      if (query.asOf) return { status: 200, body: accessKeyViewFromState(await deps.accessKeyAt(params.accountId, params.keyId, { asOf: query.asOf, now: context.occurredAt }), query.asOf) };
       const row = await deps.findAccessKey(params.accountId, params.keyId);
       if (!row) throw new NotFoundError('access_key_not_found', `access key ${params.keyId} does not exist`);
       return { status: 200, body: accessKeyViewFromRow(row, context.occurredAt) };

@@ -4,8 +4,10 @@ import type { AccountSmtpCommands } from '../../commands/account-smtp.ts';
 import type { AccountCommand } from '../../domain/account/account-commands.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { CommandContext } from '../../commands/command-handler.ts';
+import type { StateAt } from '../../commands/state-at.ts';
 import type { requireAccount } from '../../projections/accounts/accounts-queries.ts';
 import type { Query, RouteRegistry } from '../route.ts';
+import { AsOfQuery } from '../schemas/instant-schemas.ts';
 import { AccountIdParams, AccountView, OpenAccountBody, ReasonBody, SmtpSettingsBody, UpdateBillingProfileBody } from '../schemas/account-schemas.ts';
 import { accountViewFromRow, accountViewFromState } from './account-views.ts';
 
@@ -15,6 +17,8 @@ export interface AccountRoutesDeps {
   configureAccountSmtp: AccountSmtpCommands['configure'];
   clearAccountSmtp: AccountSmtpCommands['clear'];
   requireAccount: Query<typeof requireAccount>;
+  /** `?asOf=`: the account folded from its stream up to an instant */
+  accountAt: StateAt['account'];
 }
 
 const tags = ['accounts'];
@@ -57,8 +61,10 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRoutes
     tags,
     access: 'account:read',
     params: AccountIdParams,
+    query: AsOfQuery,
     responses: { 200: AccountView },
-    async handler({ params }) {
+    async handler({ params, query, context }) {
+      if (query.asOf) return { status: 200, body: accountViewFromState(await deps.accountAt(params.accountId, { asOf: query.asOf, now: context.occurredAt })) };
       return { status: 200, body: accountViewFromRow(await deps.requireAccount(params.accountId)) };
     },
   });

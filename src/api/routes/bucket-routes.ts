@@ -1,9 +1,12 @@
 import type { BucketCommands, BucketResult } from '../../commands/bucket-commands.ts';
+import type { StateAt } from '../../commands/state-at.ts';
 import type { BucketState } from '../../domain/bucket/bucket-decider.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { accountBucketsPage, findBucket } from '../../projections/buckets/bucket-queries.ts';
 import type { BucketsTable } from '../../projections/buckets/bucket-tables.ts';
+import { onePageAsOf } from '../as-of.ts';
 import { decodeTimestampCursor, pageFrom, pageOf } from '../pagination.ts';
+import { AsOfField, AsOfQuery } from '../schemas/instant-schemas.ts';
 import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
 import {
@@ -21,7 +24,7 @@ import { iso } from './iso.ts';
 const tags = ['buckets'];
 
 /** After a command: the bucket as the write model now knows it. */
-function bucketViewFromState(state: Exclude<BucketState, { status: 'none' }>): BucketView {
+export function bucketViewFromState(state: Exclude<BucketState, { status: 'none' }>): BucketView {
   return {
     bucketId: state.bucketId,
     accountId: state.accountId,
@@ -69,6 +72,9 @@ export interface BucketRoutesDeps {
   recordBucketDeleted: BucketCommands['recordDeleted'];
   accountBucketsPage: Query<typeof accountBucketsPage>;
   findBucket: Query<typeof findBucket>;
+  /** `?asOf=`: buckets folded from their streams up to an instant */
+  bucketsAt: StateAt['buckets'];
+  bucketAt: StateAt['bucket'];
 }
 
 export function registerBucketRoutes(routes: RouteRegistry, deps: BucketRoutesDeps): void {
@@ -95,9 +101,13 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: BucketRoutesDe
     tags,
     access: 'buckets:read',
     params: AccountIdParams,
-    query: ListBucketsQuery,
+    query: ListBucketsQuery.extend(AsOfField),
     responses: { 200: pageOf(BucketView) },
-    async handler({ params, query }) {
+    async handler({ params, query, context }) {
+      if (query.asOf) {
+        const buckets = await deps.bucketsAt(params.accountId, { asOf: query.asOf, now: context.occurredAt }, { status: query.status, name: query.name });
+        return { status: 200, body: onePageAsOf(query, buckets, bucketViewFromState) };
+      }
       const after = decodeTimestampCursor(query.cursor);
       // lowercase letters, digits, dots and hyphens only (ListBucketsQuery checks), so no LIKE escaping is needed
       const rows = await deps.accountBucketsPage(params.accountId, {
@@ -118,8 +128,10 @@ export function registerBucketRoutes(routes: RouteRegistry, deps: BucketRoutesDe
     tags,
     access: 'buckets:read',
     params: BucketIdParams,
+    query: AsOfQuery,
     responses: { 200: BucketView },
-    async handler({ params }) {
+    async handler({ params, query, context }) {
+      if (query.asOf) return { status: 200, body: bucketViewFromState(await deps.bucketAt(params.accountId, params.bucketId, { asOf: query.asOf, now: context.occurredAt })) };
       const row = await deps.findBucket(params.accountId, params.bucketId);
       if (!row) throw new NotFoundError('bucket_not_found', `bucket ${params.bucketId} does not exist`);
       return { status: 200, body: bucketViewFromRow(row) };

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import type { MemberCommands } from '../../commands/member-commands.ts';
+import type { StateAt } from '../../commands/state-at.ts';
+import type { AccountMember } from '../../domain/account/account-decider.ts';
 import { ROLES } from '../../domain/access/permissions.ts';
 import type { accountApiTokensPage, accountInvitationsPage, accountMembersPage } from '../../projections/members/member-queries.ts';
+import { onePageAsOf } from '../as-of.ts';
 import { decodeCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
+import { AsOfField } from '../schemas/instant-schemas.ts';
 import type { Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams, AccountView } from '../schemas/account-schemas.ts';
 import {
@@ -25,6 +29,9 @@ import { iso } from './iso.ts';
 
 const tags = ['members'];
 
+/** A member as the write model has it, as the members read model lists it. */
+export const memberViewFromState = (member: AccountMember) => ({ memberId: member.memberId, email: member.email, role: member.role, joinedAt: iso(member.joinedAt) });
+
 export interface MemberRoutesDeps {
   inviteMember: MemberCommands['invite'];
   acceptInvitation: MemberCommands['accept'];
@@ -36,6 +43,8 @@ export interface MemberRoutesDeps {
   accountMembersPage: Query<typeof accountMembersPage>;
   accountInvitationsPage: Query<typeof accountInvitationsPage>;
   accountApiTokensPage: Query<typeof accountApiTokensPage>;
+  /** `?asOf=`: the members folded from the account's stream up to an instant */
+  membersAt: StateAt['members'];
 }
 
 export function registerMemberRoutes(routes: RouteRegistry, deps: MemberRoutesDeps): void {
@@ -46,9 +55,13 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: MemberRoutesDe
     tags,
     access: 'members:read',
     params: AccountIdParams,
-    query: PageQuery.extend({ role: z.enum(ROLES).optional() }),
+    query: PageQuery.extend({ role: z.enum(ROLES).optional() }).extend(AsOfField),
     responses: { 200: pageOf(MemberView) },
-    async handler({ params, query }) {
+    async handler({ params, query, context }) {
+      if (query.asOf) {
+        const members = await deps.membersAt(params.accountId, { asOf: query.asOf, now: context.occurredAt }, { role: query.role });
+        return { status: 200, body: onePageAsOf(query, members, memberViewFromState) };
+      }
       const after = decodeCursor(query.cursor, ['email', 'id']);
       const rows = await deps.accountMembersPage(params.accountId, { ...(query.role ? { role: query.role } : {}), ...(after ? { after } : {}), limit: query.limit + 1 });
       return {
@@ -132,7 +145,7 @@ export function registerMemberRoutes(routes: RouteRegistry, deps: MemberRoutesDe
     async handler({ params, body, context }) {
       const { state } = await deps.changeMemberRole({ ...params, role: body.role }, context);
       const member = state.status === 'none' ? undefined : state.members[params.memberId]!;
-      return { status: 200, body: { memberId: member!.memberId, email: member!.email, role: member!.role, joinedAt: iso(member!.joinedAt) } };
+      return { status: 200, body: memberViewFromState(member!) };
     },
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommandContext } from '../../commands/command-handler.ts';
 import type { DunningSummary } from '../../commands/dunning.ts';
+import type { StateAt } from '../../commands/state-at.ts';
 import type { issueCreditNote, recordPayment, voidInvoice } from '../../commands/payment-commands.ts';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { PaymentMethod } from '../../domain/invoice/invoice-events.ts';
@@ -12,6 +13,7 @@ import type { accountBalance, accountCreditNotesPage, accountPaymentsPage } from
 import { decodeTimestampCursor, PageQuery, pageFrom, pageOf } from '../pagination.ts';
 import type { Bound, Query, RouteRegistry } from '../route.ts';
 import { AccountIdParams } from '../schemas/account-schemas.ts';
+import { AsOfQuery } from '../schemas/instant-schemas.ts';
 import {
   AccountInvoiceParams,
   BalanceView,
@@ -104,6 +106,8 @@ export interface PaymentRoutesDeps {
   findAccountInvoice: Query<typeof findAccountInvoice>;
   accountPaymentsPage: Query<typeof accountPaymentsPage>;
   accountCreditNotesPage: Query<typeof accountCreditNotesPage>;
+  /** `?asOf=`: the balance from the invoice and credit streams up to an instant */
+  balanceAt: StateAt['balance'];
 }
 
 export function registerPaymentRoutes(routes: RouteRegistry, deps: PaymentRoutesDeps): void {
@@ -177,8 +181,10 @@ export function registerPaymentRoutes(routes: RouteRegistry, deps: PaymentRoutes
     tags,
     access: 'invoices:read',
     params: AccountIdParams,
+    query: AsOfQuery,
     responses: { 200: BalanceView },
-    async handler({ params }) {
+    async handler({ params, query, context }) {
+      if (query.asOf) return { status: 200, body: await deps.balanceAt(params.accountId, { asOf: query.asOf, now: context.occurredAt }) };
       return { status: 200, body: await deps.accountBalance(params.accountId) };
     },
   });
