@@ -144,9 +144,10 @@ describe('state as of an instant', () => {
     const total = issued.openInvoices[0]!.total;
     expect(issued.amountDue).toBe(total);
 
+    let firstPaymentId = '';
     await step('2026-07-03T12:00:00.000Z', async () => {
       await app.runner.catchUp();
-      await ok('POST', `/invoices/${invoiceId}/payments`, { externalRef: 'asof-pix-1', amount: '10.00', method: 'pix', receivedAt: '2026-07-03T09:00:00-03:00' });
+      ({ paymentId: firstPaymentId } = await ok<{ paymentId: string }>('POST', `/invoices/${invoiceId}/payments`, { externalRef: 'asof-pix-1', amount: '10.00', method: 'pix', receivedAt: '2026-07-03T09:00:00-03:00' }));
     });
     await step('2026-07-25T12:00:00.000Z', async () => {
       await ok('POST', '/operator/dunning-runs', {});
@@ -160,6 +161,19 @@ describe('state as of an instant', () => {
       await ok('POST', `/invoices/${invoiceId}/payments`, { externalRef: 'asof-pix-2', amount: rest, method: 'pix', receivedAt: '2026-07-26T09:00:00-03:00' });
     });
     expect(captures.at(-1)!.reads.get(`${base}/balance`)).toEqual({ accountId, currency: 'BRL', openInvoices: [], amountDue: '0.00', creditAvailable: '5.00' });
+    await step('2026-07-27T12:00:00.000Z', async () => {
+      await ok('POST', `${base}/credit/refunds`, { amount: '2.00', externalRef: 'asof-refund-1', reason: 'customer asked' });
+    });
+    // the first payment was a chargeback: its 10.00 is due again, and the invoice is overdue again
+    await step('2026-07-28T12:00:00.000Z', async () => {
+      await app.runner.catchUp();
+      await ok('POST', `/payments/${firstPaymentId}/reversal`, { reason: 'chargeback' });
+    });
+    expect(captures.at(-1)!.reads.get(`${base}/balance`)).toMatchObject({
+      openInvoices: [{ invoiceId, status: 'overdue', total, amountPaid: (Number(total) - 10).toFixed(2), amountDue: '10.00' }],
+      amountDue: '10.00',
+      creditAvailable: '3.00',
+    });
 
     // the history did change between the captures (so the comparison below compares something)
     const distinct = new Set(captures.map((c) => JSON.stringify([...c.reads.entries()])));
