@@ -16,6 +16,7 @@ import {
   type InvoiceVoided,
   type PaymentRecorded,
   type PaymentReminderDue,
+  type PaymentReversed,
 } from '../domain/invoice/invoice-events.ts';
 import { BYTES_PER_GIB } from '../domain/rating/exact-decimal.ts';
 import type { QuotaThresholdReached } from '../domain/quota/quota-thresholds.ts';
@@ -56,7 +57,8 @@ type Asking =
   | AccountSuspended
   | AccountReactivated
   | InvoiceVoided
-  | CreditNoteIssued;
+  | CreditNoteIssued
+  | PaymentReversed;
 const askingEvents = eventUnion<Asking>({
   InvoiceIssued: true,
   PaymentRecorded: true,
@@ -67,6 +69,7 @@ const askingEvents = eventUnion<Asking>({
   AccountReactivated: true,
   InvoiceVoided: true,
   CreditNoteIssued: true,
+  PaymentReversed: true,
 });
 
 /** One mail: its kind, and the data of the event that asked for it. */
@@ -79,7 +82,8 @@ type EmailJob =
   | { kind: 'account_suspended'; payload: AccountSuspended['data'] }
   | { kind: 'account_reactivated'; payload: AccountReactivated['data'] }
   | { kind: 'invoice_voided'; payload: InvoiceVoided['data'] }
-  | { kind: 'credit_note_issued'; payload: CreditNoteIssued['data'] };
+  | { kind: 'credit_note_issued'; payload: CreditNoteIssued['data'] }
+  | { kind: 'payment_reversed'; payload: PaymentReversed['data'] };
 
 function jobOf(event: Asking): EmailJob {
   switch (event.type) {
@@ -101,6 +105,8 @@ function jobOf(event: Asking): EmailJob {
       return { kind: 'invoice_voided', payload: { ...event.data } };
     case 'CreditNoteIssued':
       return { kind: 'credit_note_issued', payload: { ...event.data } };
+    case 'PaymentReversed':
+      return { kind: 'payment_reversed', payload: { ...event.data } };
     default:
       return assertNever(event);
   }
@@ -210,6 +216,20 @@ export function emailReactor({ mailer, platformSmtp, eventStore, secrets, portal
             excessAmount: note.excessAmount,
             amountDueAfter: note.amountDueAfter,
           } satisfies EmailInputs['credit_note_issued'];
+          break;
+        }
+        case 'payment_reversed': {
+          const reversal = job.payload;
+          input = {
+            ...parties,
+            number: reversal.number,
+            externalRef: reversal.externalRef,
+            amount: reversal.amount,
+            currency: reversal.currency,
+            reason: reversal.reason,
+            excessAmount: reversal.excessAmount,
+            amountDueAfter: reversal.amountDueAfter,
+          } satisfies EmailInputs['payment_reversed'];
           break;
         }
         case 'payment_received': {

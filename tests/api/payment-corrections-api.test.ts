@@ -68,6 +68,12 @@ describe('payment reversal', () => {
     expect(await streamTypes(stream)).toEqual(['InvoiceDrafted', 'InvoiceIssued', 'PaymentRecorded', 'InvoicePaid', 'PaymentReversed']);
     // nothing of the account's credit moved: the payment credited nothing
     expect(await streamTypes(`credit-${accountId}`)).toEqual([]);
+    // the account hears of it in-app, in its locale (pt-BR when none was chosen)
+    const notices = (await call({ method: 'GET', url: `/accounts/${accountId}/notifications` })).json<{ items: { kind: string; title: string; body: string }[] }>().items;
+    expect(notices.find((n) => n.kind === 'payment_reversed')).toMatchObject({
+      title: `Pagamento da fatura ${(reversed.json() as { invoiceNumber: string }).invoiceNumber} estornado`,
+      body: expect.stringContaining('Motivo: chargeback 4837. Valor em aberto: R$ 57,59.'),
+    });
 
     await pay(invoiceId, 'E2E-rev-paid-again', '57.59');
     expect((await invoiceStatus(accountId, invoiceId)).status).toBe('paid');

@@ -87,3 +87,46 @@ describe('mails', () => {
     expect(text).toContain('Esta fatura substitui a fatura INV-2026-000001, cancelada. Motivo: wrong plan');
   });
 });
+
+describe('payment reversed', () => {
+  // 60.00 paid on 57.59 (2.41 credit), reversed: 57.59 due again, the 2.41 taken off the credit
+  const reversed = {
+    accountId,
+    period: '2026-06',
+    invoiceId,
+    number: 'INV-2026-000001',
+    paymentId: 'p-1',
+    externalRef: 'E2E-1',
+    amount: '60.00',
+    currency: 'BRL',
+    reason: 'chargeback',
+    reversedAt: '2026-07-20T12:00:00.000Z',
+    appliedAmount: '57.59',
+    excessAmount: '2.41',
+    amountPaidAfter: '0.00',
+    amountDueAfter: '57.59',
+    reopened: true,
+  };
+
+  it('is the webhook kind payment.reversed, on the invoice, saying what is due again', () => {
+    expect(webhookMessageOf({ type: 'PaymentReversed', data: reversed })).toEqual({
+      kind: 'payment.reversed',
+      accountId,
+      subject: `invoice:${invoiceId}`,
+      occurredAt: '2026-07-20T12:00:00.000Z',
+      data: { paymentId: 'p-1', invoiceId, number: 'INV-2026-000001', externalRef: 'E2E-1', amount: '60.00', currency: 'BRL', reason: 'chargeback', reversedAt: '2026-07-20T12:00:00.000Z', appliedAmount: '57.59', excessAmount: '2.41', amountDueAfter: '57.59', reopened: true },
+    });
+  });
+
+  it('is mailed in the account\'s locale with the reason, the credit taken back and what is due', () => {
+    const input = { ...parties, number: 'INV-2026-000001', externalRef: 'E2E-1', amount: '60.00', currency: 'BRL', reason: 'chargeback', excessAmount: '2.41', amountDueAfter: '57.59' };
+    const pt = renderEmail('payment_reversed', input, 'pt-BR').text;
+    expect(pt).toContain('O pagamento de R$ 60,00 (E2E-1) registrado na fatura INV-2026-000001 foi estornado');
+    expect(pt).toContain('Motivo: chargeback');
+    expect(pt).toContain('R$ 2,41 que esse pagamento havia deixado como crédito');
+    expect(pt).toContain('Valor ainda em aberto desta fatura: R$ 57,59.');
+    const en = renderEmail('payment_reversed', input, 'en').text;
+    expect(en).toContain('The payment of BRL 60.00 (E2E-1) recorded on invoice INV-2026-000001 was reversed');
+    expect(en).toContain('Still due on this invoice: BRL 57.59.');
+  });
+});

@@ -12,6 +12,7 @@ export const EMAIL_KINDS = [
   'account_reactivated',
   'invoice_voided',
   'credit_note_issued',
+  'payment_reversed',
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 

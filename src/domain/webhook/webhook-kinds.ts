@@ -2,7 +2,7 @@ import type { AccessKeyExpiring } from '../access-key/access-key-expiry.ts';
 import type { BucketProvisioned, BucketProvisioningFailed } from '../bucket/bucket-events.ts';
 import { assertNever } from '../decider.ts';
 import type { AccountReactivated, AccountSuspended } from '../account/account-events.ts';
-import type { CreditNoteIssued, InvoiceIssued, InvoiceOverdue, InvoicePaid, InvoiceVoided, PaymentRecorded } from '../invoice/invoice-events.ts';
+import type { CreditNoteIssued, InvoiceIssued, InvoiceOverdue, InvoicePaid, InvoiceVoided, PaymentRecorded, PaymentReversed } from '../invoice/invoice-events.ts';
 import type { QuotaThresholdReached } from '../quota/quota-thresholds.ts';
 import { eventUnion } from '../shared/event-union.ts';
 
@@ -20,6 +20,7 @@ export const WEBHOOK_KINDS = [
   'account.reactivated',
   'invoice.voided',
   'credit_note.issued',
+  'payment.reversed',
 ] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 
@@ -36,7 +37,8 @@ export type WebhookSource =
   | AccountSuspended
   | AccountReactivated
   | InvoiceVoided
-  | CreditNoteIssued;
+  | CreditNoteIssued
+  | PaymentReversed;
 export const webhookSources = eventUnion<WebhookSource>({
   InvoiceIssued: true,
   InvoicePaid: true,
@@ -50,6 +52,7 @@ export const webhookSources = eventUnion<WebhookSource>({
   AccountReactivated: true,
   InvoiceVoided: true,
   CreditNoteIssued: true,
+  PaymentReversed: true,
 });
 
 export interface WebhookMessage {
@@ -144,6 +147,16 @@ export function webhookMessageOf(event: WebhookSource): WebhookMessage {
         subject: `invoice:${invoiceId}`,
         occurredAt: issuedAt,
         data: { creditNoteId, invoiceId, number, amount, currency, reason, issuedAt, excessAmount, amountDueAfter },
+      };
+    }
+    case 'PaymentReversed': {
+      const { accountId, invoiceId, number, paymentId, externalRef, amount, currency, reason, reversedAt, appliedAmount, excessAmount, amountDueAfter, reopened } = event.data;
+      return {
+        kind: 'payment.reversed',
+        accountId,
+        subject: `invoice:${invoiceId}`,
+        occurredAt: reversedAt,
+        data: { paymentId, invoiceId, number, externalRef, amount, currency, reason, reversedAt, appliedAmount, excessAmount, amountDueAfter, reopened },
       };
     }
     default:

@@ -124,6 +124,18 @@ export interface CreditNoteIssuedInput extends EmailParties {
   amountDueAfter: string;
 }
 
+/** From `PaymentReversed`: `number` is the invoice the payment was on. */
+export interface PaymentReversedInput extends EmailParties {
+  number: string;
+  externalRef: string;
+  amount: string;
+  currency: string;
+  reason: string;
+  /** taken off the account's credit (what the payment had credited) */
+  excessAmount: string;
+  amountDueAfter: string;
+}
+
 export interface EmailInputs {
   invoice_issued: InvoiceIssuedInput;
   payment_received: PaymentReceivedInput;
@@ -134,6 +146,7 @@ export interface EmailInputs {
   account_reactivated: AccountStatusInput;
   invoice_voided: InvoiceVoidedInput;
   credit_note_issued: CreditNoteIssuedInput;
+  payment_reversed: PaymentReversedInput;
 }
 
 export interface EmailAttachment {

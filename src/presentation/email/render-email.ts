@@ -1,5 +1,5 @@
 import { EMAIL_LOCALES, type EmailInputs, type EmailKind, type EmailLocale, type RenderedEmail } from './email-kinds.ts';
-import { renderAccountReactivated, renderAccountSuspended, renderCreditNoteIssued, renderInvoiceVoided } from './templates/billing-notices.ts';
+import { renderAccountReactivated, renderAccountSuspended, renderCreditNoteIssued, renderInvoiceVoided, renderPaymentReversed } from './templates/billing-notices.ts';
 import { renderInvitation } from './templates/invitation.ts';
 import { renderInvoiceIssued } from './templates/invoice-issued.ts';
 import { renderPaymentReceived } from './templates/payment-received.ts';
@@ -16,6 +16,7 @@ const RENDERERS: { [K in EmailKind]: (input: EmailInputs[K], locale: EmailLocale
   account_reactivated: renderAccountReactivated,
   invoice_voided: renderInvoiceVoided,
   credit_note_issued: renderCreditNoteIssued,
+  payment_reversed: renderPaymentReversed,
 };
 
 /**

@@ -16,7 +16,8 @@ export type NotificationFacts =
   | { kind: 'account_reactivated'; reason: string | null }
   | { kind: 'invoice_voided'; number: string; period: string; total: string; currency: string; reason: string }
   | { kind: 'invoice_replacement_issued'; number: string; period: string; total: string; currency: string; dueDate: string; replacedNumber: string; reason: string }
-  | { kind: 'credit_note_issued'; number: string; amount: string; currency: string; reason: string; amountDueAfter: string };
+  | { kind: 'credit_note_issued'; number: string; amount: string; currency: string; reason: string; amountDueAfter: string }
+  | { kind: 'payment_reversed'; number: string; externalRef: string; amount: string; currency: string; reason: string; amountDueAfter: string };
 
 export interface NotificationText {
   title: string;
@@ -140,6 +141,14 @@ export function notificationText(facts: NotificationFacts, locale: Locale, timeZ
       return pt
         ? { title: `Nota de crédito na fatura ${facts.number}`, body: `Nota de crédito de ${amount} na fatura ${facts.number}. Motivo: ${reason}. Valor em aberto: ${due}.` }
         : { title: `Credit note on invoice ${facts.number}`, body: `A credit note of ${amount} on invoice ${facts.number}. Reason: ${reason}. Still due: ${due}.` };
+    }
+    case 'payment_reversed': {
+      const amount = money(facts.amount, facts.currency, locale);
+      const due = money(facts.amountDueAfter, facts.currency, locale);
+      const reason = shortReason(facts.reason);
+      return pt
+        ? { title: `Pagamento da fatura ${facts.number} estornado`, body: `O pagamento de ${amount} (${facts.externalRef}) na fatura ${facts.number} foi estornado. Motivo: ${reason}. Valor em aberto: ${due}.` }
+        : { title: `Payment on invoice ${facts.number} reversed`, body: `The payment of ${amount} (${facts.externalRef}) on invoice ${facts.number} was reversed. Reason: ${reason}. Still due: ${due}.` };
     }
   }
 }

@@ -14,6 +14,7 @@ export const NOTIFICATION_KINDS = [
   'invoice_voided',
   'invoice_replacement_issued',
   'credit_note_issued',
+  'payment_reversed',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -4,7 +4,7 @@ import type { AccountOpened, AccountReactivated, AccountSuspended, BillingProfil
 import { DEFAULT_LOCALE, type Locale } from '../../domain/account/account-locale.ts';
 import { ACCOUNT_DEFAULTS } from '../../domain/account/account-rules.ts';
 import type { BucketProvisioningFailed } from '../../domain/bucket/bucket-events.ts';
-import type { CreditNoteIssued, InvoiceIssued, InvoiceOverdue, InvoiceVoided, PaymentRecorded } from '../../domain/invoice/invoice-events.ts';
+import type { CreditNoteIssued, InvoiceIssued, InvoiceOverdue, InvoiceVoided, PaymentRecorded, PaymentReversed } from '../../domain/invoice/invoice-events.ts';
 import type { NotificationsRead } from '../../domain/notification/notifications.ts';
 import type { QuotaThresholdReached } from '../../domain/quota/quota-thresholds.ts';
 import { assertNever } from '../../domain/decider.ts';
@@ -29,6 +29,7 @@ type Handled =
   | AccountReactivated
   | InvoiceVoided
   | CreditNoteIssued
+  | PaymentReversed
   | NotificationsRead;
 
 const handledEvents = eventUnion<Handled>({
@@ -44,6 +45,7 @@ const handledEvents = eventUnion<Handled>({
   AccountReactivated: true,
   InvoiceVoided: true,
   CreditNoteIssued: true,
+  PaymentReversed: true,
   NotificationsRead: true,
 });
 
@@ -101,6 +103,16 @@ function notificationOf(event: Handled): About | null {
         resourceId: d.invoiceId,
         createdAt: d.recordedAt,
         facts: { kind: 'payment_received', number: d.number, amount: d.amount, currency: d.currency, amountDueAfter: d.amountDueAfter },
+      };
+    }
+    case 'PaymentReversed': {
+      const d = event.data;
+      return {
+        accountId: d.accountId,
+        resourceType: 'invoice',
+        resourceId: d.invoiceId,
+        createdAt: d.reversedAt,
+        facts: { kind: 'payment_reversed', number: d.number, externalRef: d.externalRef, amount: d.amount, currency: d.currency, reason: d.reason, amountDueAfter: d.amountDueAfter },
       };
     }
     case 'InvoiceOverdue': {

@@ -68,6 +68,8 @@ const inputs: EmailInputs = {
   invoice_voided: { ...parties, number: 'INV-2026-000001', period: '2026-06', total: '57.59', currency: 'BRL', reason: 'wrong plan' },
   // 20.00 credited on 57.59 with nothing paid: 37.59 still due
   credit_note_issued: { ...parties, number: 'INV-2026-000001', amount: '20.00', currency: 'BRL', reason: 'outage in June', excessAmount: '0.00', amountDueAfter: '37.59' },
+  // 60.00 on 57.59 reversed: 57.59 due again, the 2.41 credit taken back
+  payment_reversed: { ...parties, number: 'INV-2026-000001', externalRef: 'E2E-1', amount: '60.00', currency: 'BRL', reason: 'chargeback', excessAmount: '2.41', amountDueAfter: '57.59' },
 };
 
 const SUBJECTS: Record<EmailKind, Record<'pt-BR' | 'en', string>> = {
@@ -83,6 +85,7 @@ const SUBJECTS: Record<EmailKind, Record<'pt-BR' | 'en', string>> = {
   account_reactivated: { 'pt-BR': 'Sua conta em Acme <Storage> foi reativada', en: 'Your Acme <Storage> account was reactivated' },
   invoice_voided: { 'pt-BR': 'Fatura INV-2026-000001 cancelada', en: 'Invoice INV-2026-000001 voided' },
   credit_note_issued: { 'pt-BR': 'Nota de crédito de R$ 20,00 na fatura INV-2026-000001', en: 'Credit note of BRL 20.00 on invoice INV-2026-000001' },
+  payment_reversed: { 'pt-BR': 'Pagamento de R$ 60,00 da fatura INV-2026-000001 estornado', en: 'Payment of BRL 60.00 on invoice INV-2026-000001 reversed' },
 };
 
 describe.each(EMAIL_KINDS)('%s', (kind) => {

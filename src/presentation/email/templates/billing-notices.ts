@@ -1,4 +1,4 @@
-import type { AccountStatusInput, CreditNoteIssuedInput, EmailLocale, InvoiceVoidedInput, RenderedEmail } from '../email-kinds.ts';
+import type { AccountStatusInput, CreditNoteIssuedInput, EmailLocale, InvoiceVoidedInput, PaymentReversedInput, RenderedEmail } from '../email-kinds.ts';
 import { html } from '../html.ts';
 import { emailLayout } from '../layout.ts';
 import { formatMoney, formatPeriod, isZeroAmount, oneLine } from '../locale-format.ts';
@@ -22,6 +22,9 @@ const WORDS = {
     excess: (excess: string) => `${excess} já haviam sido pagos e ficaram como crédito na sua conta, abatido da próxima fatura.`,
     paid: (number: string) => `Não há mais valor em aberto na fatura ${number}.`,
     stillDue: (due: string) => `Valor ainda em aberto desta fatura: ${due}.`,
+    reversedSubject: (number: string, amount: string) => `Pagamento de ${amount} da fatura ${number} estornado`,
+    reversed: (number: string, amount: string, ref: string) => `O pagamento de ${amount} (${ref}) registrado na fatura ${number} foi estornado e deixou de valer.`,
+    creditTaken: (excess: string) => `${excess} que esse pagamento havia deixado como crédito na sua conta foram retirados do crédito.`,
   },
   en: {
     greeting: (name: string) => `Hello ${name},`,
@@ -37,6 +40,9 @@ const WORDS = {
     excess: (excess: string) => `${excess} of it had already been paid and is now credit on your account, taken off your next invoice.`,
     paid: (number: string) => `Nothing is due on invoice ${number} any more.`,
     stillDue: (due: string) => `Still due on this invoice: ${due}.`,
+    reversedSubject: (number: string, amount: string) => `Payment of ${amount} on invoice ${number} reversed`,
+    reversed: (number: string, amount: string, ref: string) => `The payment of ${amount} (${ref}) recorded on invoice ${number} was reversed and no longer counts.`,
+    creditTaken: (excess: string) => `The ${excess} this payment had left as credit on your account was taken off the credit.`,
   },
 } as const;
 
@@ -74,6 +80,18 @@ export function renderCreditNoteIssued(input: CreditNoteIssuedInput, locale: Ema
     w.credit(input.number, amount),
     w.why(oneLine(input.reason)),
     ...(isZeroAmount(input.excessAmount) ? [] : [w.excess(money(input.excessAmount))]),
+    isZeroAmount(input.amountDueAfter) ? w.paid(input.number) : w.stillDue(money(input.amountDueAfter)),
+  ]);
+}
+
+export function renderPaymentReversed(input: PaymentReversedInput, locale: EmailLocale): RenderedEmail {
+  const w = WORDS[locale];
+  const money = (amount: string) => formatMoney(amount, input.currency, locale);
+  const amount = money(input.amount);
+  return notice(input, locale, w.reversedSubject(input.number, amount), [
+    w.reversed(input.number, amount, oneLine(input.externalRef)),
+    w.why(oneLine(input.reason)),
+    ...(isZeroAmount(input.excessAmount) ? [] : [w.creditTaken(money(input.excessAmount))]),
     isZeroAmount(input.amountDueAfter) ? w.paid(input.number) : w.stillDue(money(input.amountDueAfter)),
   ]);
 }
