@@ -19,7 +19,8 @@ const USAGE = `usage: npm run ops -- <command>
 
   status                                   each projection's checkpoint, events applied, lag and errors;
                                            each reactor's lag, waiting work and failures; each collector's last run;
-                                           the transaction holding the log back, if one does (exit 1 then too)
+                                           the transaction holding the log back, if one does (exit 1 then too);
+                                           which service process holds each lease (projection, reactor, schedule)
   rebuild <projection>                     build a read model again beside the live one, then swap it in
   create-operator-token <name>             issue a platform operator API token (printed once)
   create-metering-token <name>             issue a token that may only record usage (printed once)

@@ -1,10 +1,11 @@
-import type { Application } from '../src/main.ts';
+import { leaseHolders } from '../src/composition/leases.ts';
+import { projections, scheduledJobs, type Application } from '../src/main.ts';
 import { reportLogHorizon } from '../src/projections/log-horizon.ts';
 import { printIntegrationStatus } from './integration-commands.ts';
 
 /**
  * `ops status`: projections (lag counts held-back events too), a stalled log's holder,
- * then reactors and collectors. Exit code 1 when a projection or a reactor job failed, or
+ * then reactors and collectors, then which process holds each lease. Exit code 1 when a projection or a reactor job failed, or
  * when the log is stalled.
  */
 export async function printStatus(app: Application): Promise<number> {
@@ -23,5 +24,12 @@ export async function printStatus(app: Application): Promise<number> {
   const horizon = await reportLogHorizon(app.infrastructure.eventStore, app.config.logStallSeconds * 1000);
   if (horizon.summary) console.log(`\nLOG STALLED: ${horizon.summary}`);
   const reactorFailures = await printIntegrationStatus(app);
+  const leases = await leaseHolders(app.infrastructure.leases, {
+    projections: projections.map((p) => p.name),
+    reactors: app.reactors.names(),
+    schedules: scheduledJobs(app).map((job) => job.name),
+  });
+  console.log('\nwhich service process runs what (leases):');
+  console.table(leases.map((l) => ({ lease: l.lease, holder: l.holder ?? '(no process holds it)' })));
   return rows.some((r) => r.status === 'failed') || reactorFailures || horizon.stalled ? 1 : 0;
 }

@@ -7,7 +7,24 @@ import type { InvoiceParty } from './domain/invoice/invoice-parties.ts';
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const positive = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
+/** The parts of the service a process runs (SERVICE_ROLES). */
+export const SERVICE_ROLES = ['api', 'projections', 'reactors', 'schedules'] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
 const ConfigSchema = z.object({
+  /** comma-separated parts this process runs: api, projections, reactors, schedules; default all of them */
+  SERVICE_ROLES: z
+    .string()
+    .default(SERVICE_ROLES.join(','))
+    .transform((value) => [...new Set(value.split(',').map((role) => role.trim().toLowerCase()).filter((role) => role !== ''))])
+    .superRefine((roles, ctx) => {
+      const unknown = roles.filter((role) => !(SERVICE_ROLES as readonly string[]).includes(role));
+      if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown role${unknown.length > 1 ? 's' : ''} ${unknown.map((r) => `"${r}"`).join(', ')}; the roles are ${SERVICE_ROLES.join(', ')}` });
+      else if (roles.length === 0) ctx.addIssue({ code: 'custom', message: `names no role; the roles are ${SERVICE_ROLES.join(', ')}` });
+    })
+    .transform((roles) => roles as ServiceRole[]),
+  /** how often a process tries for the leases it does not hold, and checks the session of those it holds (100 ms .. 60 s) */
+  LEASE_CHECK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   PORT: port(3000),
   /** absent: an embedded PostgreSQL in DATA_DIR */
@@ -148,6 +165,8 @@ function decodeKey(value: string): Buffer | null {
 }
 
 export type Config = Readonly<{
+  serviceRoles: readonly ServiceRole[];
+  leaseCheckMs: number;
   host: string;
   port: number;
   databaseUrl: string | undefined;
@@ -232,6 +251,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   return Object.freeze({
+    serviceRoles: c.SERVICE_ROLES,
+    leaseCheckMs: c.LEASE_CHECK_MS,
     host: c.HOST,
     port: c.PORT,
     databaseUrl: c.DATABASE_URL,

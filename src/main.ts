@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { startSchedules, type ScheduledJob } from './adapters/scheduler/cron-scheduler.ts';
+import { scheduleRunsIn } from './adapters/scheduler/schedule-runs.ts';
 import { createSmtpHostPolicy } from './adapters/email/smtp-host-guard.ts';
 import { createIdempotencyStore } from './api/idempotency.ts';
 import { buildApi } from './api/server.ts';
@@ -13,6 +14,7 @@ import { USAGE_SO_FAR_INPUT_EVENTS } from './commands/usage-so-far-inputs.ts';
 import { openInfrastructure, type Infrastructure } from './composition/infrastructure.ts';
 import { openIntegrations, type Integrations } from './composition/integrations.ts';
 import { reactorsOf } from './composition/reactors.ts';
+import { leaseHolders as leaseHoldersOf } from './composition/leases.ts';
 import { routesOf } from './composition/routes.ts';
 import { scheduledJobs as jobsOf } from './composition/schedules.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -114,6 +116,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
       { name: 'eventStore', check: () => eventStore.ping() },
       { name: 'eventLog', check: () => logHorizonCheck(eventStore, config.logStallSeconds * 1000) },
     ],
+    leases: () => leaseHoldersOf(infrastructure.leases, { projections: projections.map((p) => p.name), reactors: reactors.names(), schedules: scheduleNames() }),
     now: clock,
     idempotency: createIdempotencyStore(readModels, clock, config.idempotencyLeaseMs),
     readAfter: createReadAfter({ eventStore, projections, projectionCheckpoint: (name) => projectionCheckpoint(readModels, name), waitMs: config.readAfterWaitMs }),
@@ -121,7 +124,9 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     version: VERSION,
   });
   const logger = { info: (m: string) => api.log.info(m), error: (m: string) => api.log.error(m) };
-  const runner = new ProjectionRunner({ db: readModels, eventStore, projections, batchSize: config.projectionBatchSize, logger, clock });
+  const scheduleNames = () =>
+    jobsOf({ config, eventStore, readModels, loadRatingPlan: ratingPlans, ingestion, integrations }).map((job) => job.name);
+  const runner = new ProjectionRunner({ db: readModels, eventStore, projections, batchSize: config.projectionBatchSize, logger, clock, leases: infrastructure.leases });
   const integrations = openIntegrations(config);
   const reactors = new ReactorRunner({
     db: readModels,
@@ -132,6 +137,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
     clock,
     batchSize: config.projectionBatchSize,
     logger,
+    leases: infrastructure.leases,
   });
   return {
     clock,
@@ -163,6 +169,29 @@ export function scheduledJobs(app: Application, options: { includeOff?: boolean 
   return jobsOf({ config: app.config, eventStore, readModels, loadRatingPlan: app.loadRatingPlan, ingestion: app.ingestion, integrations: app.integrations }, options);
 }
 
+/**
+ * Starts the workers of the process's roles (SERVICE_ROLES; the api role is its listening).
+ * Each projection, reactor and schedule runs under a lease, so any number of processes may
+ * run the same roles: one does each piece of work, another takes it over when it dies.
+ */
+export function startRoles(app: Application, say: (line: string) => void): { stop(): Promise<void> } | null {
+  const roles = app.config.serviceRoles;
+  say(`roles: ${roles.join(', ')} (lease holder "${app.infrastructure.leases.holder}")`);
+  if (roles.includes('projections')) {
+    app.runner.start();
+    // A read model built by another version of its projection is rebuilt beside the live one.
+    void app.runner
+      .upgrade((name, from, to) => say(`read model ${name} rebuilt for projection version ${to} (was ${from})`))
+      .catch((error: unknown) => say(`could not rebuild an outdated read model: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  if (roles.includes('reactors')) {
+    app.reactors.start();
+    for (const line of app.integrations.describe()) say(line);
+  }
+  if (!roles.includes('schedules')) return null;
+  return startSchedules(scheduledJobs(app), say, app.clock, { leases: app.infrastructure.leases, runs: scheduleRunsIn(app.infrastructure.readModels) });
+}
+
 async function start(): Promise<void> {
   const say = (line: string) => console.log(`[cloudpro] ${line}`);
   let config: Config;
@@ -173,25 +202,20 @@ async function start(): Promise<void> {
     process.exit(2);
   }
   const app = await compose(config, { log: say });
-  app.runner.start();
-  // A read model built by another version of its projection is rebuilt beside the live one.
-  void app.runner
-    .upgrade((name, from, to) => say(`read model ${name} rebuilt for projection version ${to} (was ${from})`))
-    .catch((error: unknown) => say(`could not rebuild an outdated read model: ${error instanceof Error ? error.message : String(error)}`));
-  app.reactors.start();
-  for (const line of app.integrations.describe()) say(line);
-  const schedules = startSchedules(scheduledJobs(app), say, app.clock);
-  const address = await app.api.listen({ host: config.host, port: config.port });
+  const schedules = startRoles(app, say);
   say(`read models: ${app.infrastructure.description.postgres}`);
   say(`events: ${app.infrastructure.description.eventStore}`);
-  say(`listening on ${address} (health: ${address}/health, API document: ${address}/docs)`);
+  if (config.serviceRoles.includes('api')) {
+    const address = await app.api.listen({ host: config.host, port: config.port });
+    say(`listening on ${address} (health: ${address}/health, API document: ${address}/docs)`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping`);
-    await schedules.stop();
+    await schedules?.stop();
     await app.close();
     say('stopped');
     process.exit(0);

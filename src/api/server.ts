@@ -28,7 +28,7 @@ import { registerAccountSearchRoutes, type AccountSearchRoutesDeps } from './rou
 import { registerInvoiceFinderRoutes, type InvoiceFinderRoutesDeps } from './routes/invoice-finder-routes.ts';
 import { registerInvoiceExportRoutes, type InvoiceExportRoutesDeps } from './routes/invoice-export-routes.ts';
 import { registerOperatorQueueRoutes, type OperatorQueueRoutesDeps } from './routes/operator-queue-routes.ts';
-import { registerSystemRoutes, type HealthCheck } from './routes/system-routes.ts';
+import { registerSystemRoutes, type HealthCheck, type SystemRoutesDeps } from './routes/system-routes.ts';
 
 /** What each route module calls: ready command and query functions, wired by the composition root. */
 export interface RoutesDeps {
@@ -60,6 +60,8 @@ export interface ApiDeps {
   routes: RoutesDeps;
   authenticate(token: string): Promise<Principal | null>;
   healthChecks: HealthCheck[];
+  /** `GET /system/leases` */
+  leases: SystemRoutesDeps['leases'];
   now(): Date;
   /** what an Idempotency-Key's first outcome is kept in */
   idempotency: IdempotencyStore;
@@ -114,6 +116,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   let openApi: unknown;
   registerSystemRoutes(routes, {
     checks: deps.healthChecks,
+    leases: deps.leases,
     openApi: () => (openApi ??= buildOpenApiDocument(routes, { title: 'CloudPro Ledger', version: deps.version })),
   });
   registerAccountRoutes(routes, deps.routes.accounts);

@@ -1,3 +1,4 @@
+import type { ScheduleRunTables } from '../adapters/scheduler/schedule-runs.ts';
 import type { IdempotencyTables } from '../api/idempotency-tables.ts';
 import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import type { CollectorRunTables } from '../projections/usage/collector-run-tables.ts';
@@ -7,4 +8,4 @@ import type { ReactorTables } from '../reactors/reactor-tables.ts';
  * The process's whole PostgreSQL schema, as its one Kysely instance sees it: each module owns
  * its tables' types, and only here are they put together. Code elsewhere asks for the tables it uses.
  */
-export interface LedgerDatabase extends ReadModelDatabase, ReactorTables, IdempotencyTables, CollectorRunTables {}
+export interface LedgerDatabase extends ReadModelDatabase, ReactorTables, IdempotencyTables, CollectorRunTables, ScheduleRunTables {}

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.ts';
 import type { EventStore } from '../ports/event-store.ts';
+import type { Leases } from '../ports/leases.ts';
+import { AdvisoryLeases } from '../adapters/postgres/advisory-leases.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
 import { PostgresSecretSealer } from '../adapters/secrets/postgres-secret-sealer.ts';
 import { UpcastingEventStore } from '../adapters/event-store/upcasting-event-store.ts';
@@ -20,6 +23,8 @@ export interface Infrastructure {
   eventStore: EventStore;
   secrets: SecretSealer;
   readModels: Kysely<LedgerDatabase>;
+  /** which process runs each projection, reactor and schedule (advisory locks on a connection of their own) */
+  leases: Leases;
   /** what start-up reports: where the data lives */
   description: { postgres: string; eventStore: string };
   checkPostgres(): Promise<void>;
@@ -67,12 +72,15 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
       eventStore = postgresStore;
       eventStoreDescription = 'PostgreSQL event store (es_events table, same database)';
     }
+    const leases = new AdvisoryLeases({ connectionString, holder: holderName(config), checkMs: config.leaseCheckMs, log });
+    closers.push(() => leases.close());
     const platformKey = config.platformKey ?? (await loadOrCreatePlatformKey(path.resolve(config.dataDir, 'platform-key')));
     return {
       // every reader gets events at the shape its code knows (domain/event-schemas.ts)
       eventStore: new UpcastingEventStore(eventStore, EVENT_SCHEMAS),
       secrets: new PostgresSecretSealer(readModels, platformKey),
       readModels,
+      leases,
       description: { postgres: postgresDescription, eventStore: eventStoreDescription },
       checkPostgres: async () => {
         await pool.query('SELECT 1');
@@ -92,6 +100,11 @@ async function loadOrCreatePlatformKey(file: string): Promise<Buffer> {
   const key = randomBytes(32);
   await writeFile(file, `${key.toString('base64')}\n`, { mode: 0o600 });
   return key;
+}
+
+/** This process as ops status names a lease's holder: pid and port first, PostgreSQL keeps 63 bytes. */
+function holderName(config: Config): string {
+  return `cloudpro pid ${process.pid} port ${config.port} ${config.serviceRoles.join(',')} ${os.hostname()}`;
 }
 
 function redactCredentials(connectionString: string): string {

@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import { matchesEventType, type EventStore, type EventTypeFilter, type Position, type RecordedEvent } from '../ports/event-store.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { eventTypeFilterOf, ProjectionFailure, type Projection } from './projection.ts';
 import type { ProjectionCheckpointTables, ReadModelDatabase } from './read-model-database.ts';
+import { soleLeases, type LeaseHandle, type Leases } from '../ports/leases.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import { applyEvents } from './apply-events.ts';
 import { rebuildInShadow } from './shadow-rebuild.ts';
@@ -35,10 +36,17 @@ export interface ProjectionRunnerOptions<DB extends ProjectionCheckpointTables =
   logger?: RunnerLogger;
   /** the process's clock: stamps the checkpoint's updated_at */
   clock?: () => Date;
+  /** one live runner per projection across processes (`projection:<name>`); default: this process alone */
+  leases?: Leases;
 }
+
+/** The lease a projection's live loop runs under. */
+export const projectionLeaseOf = (projection: string) => `projection:${projection}`;
 
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
+/** how often a projection stopped by a failure looks whether a rebuild has put it right */
+const FAILED_RECHECK_MS = 2_000;
 
 /** Another process (a rebuild) moved the checkpoint under us: start again from where it now is. */
 class CheckpointMoved extends Error {}
@@ -68,8 +76,8 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
   private readonly batchSize: number;
   private readonly logger: RunnerLogger;
   private readonly clock: () => Date;
-  private controller: AbortController | null = null;
-  private loops: Promise<void>[] = [];
+  private readonly leases: Leases;
+  private held: LeaseHandle[] = [];
   /** each projection's event types as the store takes them, built once */
   private readonly filters = new Map<string, EventTypeFilter>();
 
@@ -81,6 +89,7 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
     this.batchSize = options.batchSize ?? 500;
     this.logger = options.logger ?? { info: () => undefined, error: () => undefined };
     this.clock = options.clock ?? (() => new Date());
+    this.leases = options.leases ?? soleLeases();
   }
 
   private filterOf(projection: Projection<DB>): EventTypeFilter {
@@ -97,21 +106,25 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
     return found;
   }
 
-  /** Runs every projection live until stop(); one failing projection does not stop the others. */
+  /**
+   * Runs every projection live until stop(), each while this process holds its lease; one
+   * failing projection does not stop the others.
+   */
   start(): void {
-    if (this.controller) return;
-    const controller = new AbortController();
-    // Every projection's loop and subscription listen on this one signal.
-    setMaxListeners(4 * this.projections.length + 10, controller.signal);
-    this.controller = controller;
-    this.loops = this.projections.map((projection) => this.runLive(projection, controller.signal));
+    if (this.held.length > 0) return;
+    this.held = this.projections.map((projection) => this.leases.hold(projectionLeaseOf(projection.name), (signal) => this.follow(projection.name, signal)));
   }
 
   async stop(): Promise<void> {
-    this.controller?.abort();
-    await Promise.allSettled(this.loops);
-    this.controller = null;
-    this.loops = [];
+    const held = this.held;
+    this.held = [];
+    await Promise.allSettled(held.map((lease) => lease.release()));
+  }
+
+  /** Runs one projection live until the signal aborts (what start() runs under each lease). */
+  async follow(name: string, signal: AbortSignal): Promise<void> {
+    setMaxListeners(20, signal);
+    await this.runLive(this.projection(name), signal);
   }
 
   /**
@@ -187,7 +200,13 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
       if (!row) continue;
       const from = row.version ?? 1;
       if (from === to) continue;
-      await this.rebuild(projection.name);
+      try {
+        await this.rebuild(projection.name);
+      } catch (error) {
+        // Another process started with this version too and rebuilds it: one is enough.
+        if (error instanceof ConflictError && error.code === 'rebuild_running') continue;
+        throw error;
+      }
       rebuilt.push(projection.name);
       onRebuilt?.(projection.name, from, to);
     }
@@ -243,19 +262,39 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
         if (signal.aborted) return;
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof ProjectionFailure) {
-          // The event cannot be applied as the code stands: stop here, visibly, until
-          // someone fixes it and restarts. Going on would build a wrong read model.
+          // The event cannot be applied as the code stands: stop here, visibly, until a
+          // rebuild (here or in another process) swaps in a read model past it, or someone
+          // fixes the code and restarts. Going on would build a wrong read model.
           this.logger.error(message);
           await this.recordFailure(projection.name, message).catch((e: unknown) =>
             this.logger.error(`could not record the failure of projection "${projection.name}": ${String(e)}`),
           );
-          return;
+          await this.untilNoLongerFailed(projection.name, signal);
+          continue;
         }
         // Anything else (a lost connection, a timeout, a deadlock, a restarting server) is
         // worth another try, and is never recorded as the projection's failure.
         this.logger.error(`projection "${projection.name}" will retry in ${retryDelayMs} ms: ${message}`);
         await abortableSleep(retryDelayMs, signal);
         retryDelayMs = Math.min(retryDelayMs * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  /** Waits until the checkpoint says running again (a rebuild's swap sets it), or the signal aborts. */
+  private async untilNoLongerFailed(name: string, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await abortableSleep(FAILED_RECHECK_MS, signal);
+      if (signal.aborted) return;
+      const row = await this.checkpoints
+        .selectFrom('projection_checkpoints')
+        .select('status')
+        .where('projection', '=', name)
+        .executeTakeFirst()
+        .catch(() => ({ status: 'failed' }));
+      if (row?.status !== 'failed') {
+        this.logger.info(`projection "${name}" runs again: its read model was rebuilt`);
+        return;
       }
     }
   }

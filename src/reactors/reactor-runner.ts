@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import type { EventStore } from '../ports/event-store.ts';
+import { soleLeases, type LeaseHandle, type Leases } from '../ports/leases.ts';
 import { RemoteError } from '../ports/remote-error.ts';
 import { abortableSleep } from '../projections/abortable-sleep.ts';
 import type { Projection } from '../projections/projection.ts';
@@ -32,7 +33,12 @@ export interface ReactorRunnerOptions {
   waitMs?: number;
   batchSize?: number;
   logger?: RunnerLogger;
+  /** one process at a time takes each reactor's work in and works it off (`reactor:<name>`); default: this process alone */
+  leases?: Leases;
 }
+
+/** The lease under which a process takes a reactor's work in from the log and works its jobs. */
+export const reactorLeaseOf = (reactor: string) => `reactor:${reactor}`;
 
 export interface ReactorFailure {
   jobId: string;
@@ -91,8 +97,8 @@ export class ReactorRunner {
   private readonly pollMs: number;
   private readonly waitMs: number;
   private readonly logger: RunnerLogger;
-  private controller: AbortController | null = null;
-  private loops: Promise<void>[] = [];
+  private readonly leases: Leases;
+  private held: LeaseHandle[] = [];
 
   constructor(options: ReactorRunnerOptions) {
     this.db = options.db;
@@ -105,6 +111,7 @@ export class ReactorRunner {
     this.pollMs = options.pollMs ?? 1_000;
     this.waitMs = options.waitMs ?? 60_000;
     this.logger = options.logger ?? { info: () => undefined, error: () => undefined };
+    this.leases = options.leases ?? soleLeases();
     this.intake = new ProjectionRunner({
       db: options.db,
       eventStore: options.eventStore,
@@ -115,31 +122,55 @@ export class ReactorRunner {
     });
   }
 
+  /** every reactor's name */
+  names(): string[] {
+    return this.reactors.map((reactor) => reactor.name);
+  }
+
   reactor(name: string): Reactor {
     const found = this.reactors.find((r) => r.name === name);
     if (!found) throw new NotFoundError('reactor_not_found', `no reactor named "${name}"; known: ${this.reactors.map((r) => r.name).join(', ')}`);
     return found;
   }
 
+  /** Takes in and works off each reactor's jobs while this process holds that reactor's lease. */
   start(): void {
-    if (this.controller) return;
-    const controller = new AbortController();
-    setMaxListeners(4 * this.reactors.length + 10, controller.signal);
-    this.controller = controller;
+    if (this.held.length > 0) return;
     for (const reactor of this.reactors) {
       const reason = reactor.unavailable();
       if (reason) this.logger.info(`reactor ${reactor.name}: ${reason}; its jobs wait until it is configured`);
     }
-    this.intake.start();
-    this.loops = this.reactors.map((reactor) => this.work(reactor, controller.signal));
+    this.held = this.reactors.map((reactor) =>
+      this.leases.hold(reactorLeaseOf(reactor.name), async (signal) => {
+        setMaxListeners(20, signal);
+        await this.takeOverClaims(reactor);
+        await Promise.all([this.intake.follow(intakeName(reactor), signal), this.work(reactor, signal)]);
+      }),
+    );
   }
 
   async stop(): Promise<void> {
-    this.controller?.abort();
-    await Promise.allSettled(this.loops);
-    await this.intake.stop();
-    this.controller = null;
-    this.loops = [];
+    const held = this.held;
+    this.held = [];
+    await Promise.allSettled(held.map((lease) => lease.release()));
+  }
+
+  /**
+   * Just given the reactor's lease, this process has claimed none of its jobs: a job still
+   * claimed was claimed by the process that held the lease before and died (or lost its
+   * session). Its claim is dropped so the job is tried now rather than when the claim would
+   * have run out; an at-most-once job already started is then resolved as after any crash
+   * (asked whether it was done, or failed as unknown), never sent blindly again.
+   */
+  private async takeOverClaims(reactor: Reactor): Promise<void> {
+    const dropped = await this.db
+      .updateTable('reactor_jobs')
+      .set({ leased_until: null, lease_token: null })
+      .where('reactor', '=', reactor.name)
+      .where('status', '=', 'pending')
+      .where('lease_token', 'is not', null)
+      .executeTakeFirst();
+    if (dropped.numUpdatedRows > 0n) this.logger.info(`reactor ${reactor.name}: took over ${dropped.numUpdatedRows} jobs claimed by a process that held its lease before`);
   }
 
   /** Takes in every event committed so far (tests and ops). */

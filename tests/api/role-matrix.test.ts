@@ -15,6 +15,7 @@ type Row = { public: true } | { operatorOnly: true } | { roles: Role[] };
 const MATRIX: Record<string, Row> = {
   'GET /health': { public: true },
   'GET /docs': { public: true },
+  'GET /system/leases': { operatorOnly: true },
   'POST /invitations/accept': { public: true },
   'POST /accounts': { operatorOnly: true },
   'POST /usage': { operatorOnly: true },

@@ -12,9 +12,26 @@ const HealthView = z.object({
   checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'degraded', 'failing']), detail: z.string().optional() })),
 });
 
+const LeasesView = z.object({
+  leases: z.array(
+    z.object({
+      lease: z.string(),
+      kind: z.enum(['projection', 'reactor', 'schedule']),
+      holder: z.string().nullable().describe('the holding process (pid, port, roles, host); null while none holds it'),
+    }),
+  ),
+});
+
 const CHECK_TIMEOUT_MS = 3_000;
 
-export function registerSystemRoutes(routes: RouteRegistry, deps: { checks: HealthCheck[]; openApi: () => unknown }) {
+export interface SystemRoutesDeps {
+  checks: HealthCheck[];
+  openApi: () => unknown;
+  /** every lease the service's work runs under, and which process holds it */
+  leases: () => Promise<z.infer<typeof LeasesView>['leases']>;
+}
+
+export function registerSystemRoutes(routes: RouteRegistry, deps: SystemRoutesDeps) {
   routes.add({
     method: 'GET',
     url: '/health',
@@ -39,6 +56,20 @@ export function registerSystemRoutes(routes: RouteRegistry, deps: { checks: Heal
       const degraded = results.some(([, result]) => result.status === 'degraded');
       const status = failing ? 'failing' : degraded ? 'degraded' : 'ok';
       return { status: failing ? 503 : 200, body: { status, checks: Object.fromEntries(results) } };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/system/leases',
+    summary: 'Which service process runs each projection, reactor and schedule now (several processes share the work by leases)',
+    tags: ['system'],
+    access: 'operator',
+    // read from PostgreSQL's locks, not from a read model: `?after=` has nothing to wait for
+    readModels: [],
+    responses: { 200: LeasesView },
+    async handler() {
+      return { status: 200, body: { leases: await deps.leases() } };
     },
   });
 

@@ -29,6 +29,7 @@ import * as operatorFinders from './0111-operator-finders.ts';
 import * as creditCorrections from './0120-credit-corrections.ts';
 import * as invoiceParties from './0130-invoice-parties.ts';
 import * as invoiceReplacements from './0131-invoice-replacements.ts';
+import * as scheduleRuns from './0140-schedule-runs.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -63,5 +64,6 @@ export const readModelMigrations: MigrationProvider = {
     '0120-credit-corrections': creditCorrections,
     '0130-invoice-parties': invoiceParties,
     '0131-invoice-replacements': invoiceReplacements,
+    '0140-schedule-runs': scheduleRuns,
   }),
 };
