@@ -74,15 +74,15 @@ async function runWhileHeld(job: ScheduledJob, signal: AbortSignal, log: (line: 
     let outcome: { status: 'done' | 'failed'; summary: string };
     try {
       // The process's clock, not the tick's: one clock per process.
-      const summary = await job.run(clock());
-      log(`job ${job.name} (tick ${slot.toISOString()}): ${summary} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-      outcome = { status: 'done', summary };
+      outcome = { status: 'done', summary: await job.run(clock()) };
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      log(`job ${job.name} (tick ${slot.toISOString()}) failed: ${reason}`);
-      outcome = { status: 'failed', summary: reason };
+      outcome = { status: 'failed', summary: error instanceof Error ? error.message : String(error) };
     }
+    // Recorded before it is said: a run logged is a run finished (one that dies first is run again).
     await runs.finish(job.name, slot, outcome, clock()).catch((error: unknown) => log(`job ${job.name}: could not record the run of ${slot.toISOString()}: ${String(error)}`));
+    const tick = `job ${job.name} (tick ${slot.toISOString()})`;
+    if (outcome.status === 'done') log(`${tick}: ${outcome.summary} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    else log(`${tick} failed: ${outcome.summary}`);
   };
   // This process has only just taken the lease: a run recorded as running is one whose process died.
   for (const slot of await runs.unfinished(job.name)) {
