@@ -52,8 +52,15 @@ export function buildOpenApiDocument(registry: RouteRegistry, info: { title: str
         parameters.push({ name, in: part, required: part === 'path' || (shape.required ?? []).includes(name), schema: property });
       }
     }
-    if (route.method === 'GET' && route.access !== 'public') {
-      parameters.push({ name: 'after', in: 'query', required: false, schema: { type: 'string', pattern: AFTER_POSITION.source, maxLength: 41, description: AFTER_DESCRIPTION } });
+    const reads = route.method === 'GET' && route.access !== 'public';
+    if (reads) {
+      const waitsFor = route.readModels === undefined ? 'every read model' : route.readModels.length === 0 ? 'no read model (answered at once)' : `the ${route.readModels.join(', ')} read model${route.readModels.length > 1 ? 's' : ''}`;
+      parameters.push({
+        name: 'after',
+        in: 'query',
+        required: false,
+        schema: { type: 'string', pattern: AFTER_POSITION.source, maxLength: 41, description: `${AFTER_DESCRIPTION}. This route waits for ${waitsFor}` },
+      });
     }
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(route.responses)) {
@@ -72,6 +79,7 @@ export function buildOpenApiDocument(registry: RouteRegistry, info: { title: str
     paths[path][route.method.toLowerCase()] = {
       summary: route.summary,
       ...(route.access !== 'public' ? { 'x-access': route.access } : {}),
+      ...(reads && route.readModels ? { 'x-read-models': route.readModels } : {}),
       tags: route.tags,
       ...(route.access === 'public' ? { security: [] } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),

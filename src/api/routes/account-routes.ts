@@ -60,6 +60,7 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRoutes
     summary: 'Show an account',
     tags,
     access: 'account:read',
+    readModels: ['accounts'],
     params: AccountIdParams,
     query: AsOfQuery,
     responses: { 200: AccountView },

@@ -40,6 +40,7 @@ export function registerAccountSearchRoutes(routes: RouteRegistry, deps: Account
     summary: 'Find accounts by slug, name, CPF/CNPJ, billing email or status (operators); by slug, cursor pages',
     tags: ['accounts'],
     access: 'operator',
+    readModels: ['accounts'],
     query: AccountSearchQuery,
     responses: { 200: pageOf(AccountView) },
     async handler({ query }) {

@@ -40,6 +40,7 @@ export function registerAuditLogRoutes(routes: RouteRegistry, deps: AuditLogRout
     summary: 'Who did what to which resource, when and from where; newest first',
     tags: ['audit'],
     access: 'audit:read',
+    readModels: ['audit-log'],
     params: AccountIdParams,
     query: AuditQuery,
     responses: { 200: pageOf(AuditEntryView) },

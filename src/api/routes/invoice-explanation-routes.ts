@@ -30,6 +30,7 @@ export function registerInvoiceExplanationRoutes(routes: RouteRegistry, deps: In
     summary: 'How each line of an invoice was computed, in words (what `ops explain-invoice` prints)',
     tags: ['invoices'],
     access: 'invoices:read',
+    readModels: ['invoices'],
     params: z.object({ accountId: z.uuid(), invoiceId: z.uuid() }),
     responses: { 200: InvoiceExplanationView },
     async handler({ params }) {

@@ -54,6 +54,7 @@ export function registerInvoiceFinderRoutes(routes: RouteRegistry, deps: Invoice
       "Find an invoice by number, or list invoices by account, status, period and due date: overdue first, then by due date, drafts last (operators see every account's; a role that reads invoices, its own account's)",
     tags: ['invoices'],
     access: 'own-account:invoices:read',
+    readModels: ['invoices'],
     query: InvoiceFinderQuery,
     responses: { 200: pageOf(FoundInvoiceView) },
     async handler({ query, principal }) {

@@ -124,6 +124,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: InvoiceRoutes
     summary: "An account's invoices, newest period first",
     tags,
     access: 'invoices:read',
+    readModels: ['invoices'],
     params: AccountIdParams,
     query: PageQuery.extend({ status: z.enum(INVOICE_STATUSES).optional() }),
     responses: { 200: pageOf(InvoiceSummaryView) },
@@ -144,6 +145,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: InvoiceRoutes
     summary: 'One invoice with its lines, each explained',
     tags,
     access: 'invoices:read',
+    readModels: ['invoices'],
     params: InvoiceParams,
     responses: { 200: InvoiceDetailView },
     async handler({ params }) {
@@ -159,6 +161,7 @@ export function registerInvoiceRoutes(routes: RouteRegistry, deps: InvoiceRoutes
     summary: "Replay the invoice's recorded inputs and compare with what was issued, line by line (finance, operators)",
     tags,
     access: 'operator',
+    readModels: ['invoices'],
     params: z.object({ invoiceId: z.uuid() }),
     responses: { 200: null },
     async handler({ params }) {

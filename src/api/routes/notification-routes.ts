@@ -32,6 +32,7 @@ export function registerNotificationRoutes(routes: RouteRegistry, deps: Notifica
     summary: "List the account's notifications, newest first (?unread=true for unread only)",
     tags,
     access: 'notifications:read',
+    readModels: ['notifications'],
     params: AccountIdParams,
     query: NotificationListQuery,
     responses: { 200: pageOf(NotificationView) },
@@ -52,6 +53,7 @@ export function registerNotificationRoutes(routes: RouteRegistry, deps: Notifica
     summary: 'How many of the account\'s notifications are unread (for a badge)',
     tags,
     access: 'notifications:read',
+    readModels: ['notifications'],
     params: AccountIdParams,
     responses: { 200: UnreadCountView },
     async handler({ params }) {

@@ -112,6 +112,7 @@ export function registerOperatorQueueRoutes(routes: RouteRegistry, deps: Operato
     summary: 'Quota requests waiting for a decision, every account\'s, oldest first',
     tags,
     access: 'operator',
+    readModels: ['accounts', 'quota-requests'],
     query: z.strictObject(PageQuery.shape),
     responses: { 200: pageOf(PendingQuotaRequestView) },
     async handler({ query }) {
@@ -127,6 +128,7 @@ export function registerOperatorQueueRoutes(routes: RouteRegistry, deps: Operato
     summary: "Invoices past their due date with something still due, oldest due date first, with days overdue (account's zone, service clock) and the dunning step reached",
     tags,
     access: 'operator',
+    readModels: ['accounts', 'invoices'],
     query: z.strictObject(PageQuery.shape),
     responses: { 200: pageOf(OverdueInvoiceView) },
     async handler({ query, context }) {
@@ -142,6 +144,8 @@ export function registerOperatorQueueRoutes(routes: RouteRegistry, deps: Operato
     summary: 'Reactor jobs failed for good (as `ops status` lists them; `ops retry` puts one back), most recently failed first',
     tags,
     access: 'operator',
+    // reactor jobs, taken in by the reactors' intake: no read model `?after=` waits for
+    readModels: [],
     query: FailedJobsQuery,
     responses: { 200: pageOf(FailedJobView) },
     async handler({ query }) {

@@ -119,6 +119,7 @@ export function registerPricebookRoutes(routes: RouteRegistry, deps: PricebookRo
     summary: 'List plans by id, each with its latest version',
     tags,
     access: 'operator',
+    readModels: ['pricebook'],
     query: ListPlansQuery,
     responses: { 200: pageOf(PlanSummaryView) },
     async handler({ query }) {
@@ -133,6 +134,7 @@ export function registerPricebookRoutes(routes: RouteRegistry, deps: PricebookRo
     summary: 'Show a plan and every version of it, oldest first',
     tags,
     access: 'operator',
+    readModels: ['pricebook'],
     params: PlanIdParams,
     responses: { 200: PlanView },
     async handler({ params }) {

@@ -75,6 +75,7 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: QuotaRoutesDeps
     summary: "Show the account's storage quota and any request waiting for an operator",
     tags,
     access: 'quota:read',
+    readModels: ['accounts', 'account-quotas', 'quota-requests'],
     params: AccountIdParams,
     responses: { 200: QuotaView },
     async handler({ params }) {
@@ -118,6 +119,7 @@ export function registerQuotaRoutes(routes: RouteRegistry, deps: QuotaRoutesDeps
     summary: "List the account's quota requests, newest first",
     tags,
     access: 'quota:read',
+    readModels: ['accounts', 'quota-requests'],
     params: AccountIdParams,
     query: ListQuotaRequestsQuery,
     responses: { 200: pageOf(QuotaRequestView) },

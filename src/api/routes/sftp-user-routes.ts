@@ -82,6 +82,7 @@ export function registerSftpUserRoutes(routes: RouteRegistry, deps: SftpUserRout
     summary: "Show the account's SFTP user (never its password)",
     tags,
     access: 'sftp:read',
+    readModels: ['sftp-users'],
     params: AccountIdParams,
     responses: { 200: SftpUserView },
     async handler({ params }) {

@@ -62,6 +62,7 @@ export function registerSubscriptionRoutes(routes: RouteRegistry, deps: Subscrip
     summary: "The account's plan now, changes scheduled, and every change so far",
     tags,
     access: 'account:read',
+    readModels: ['accounts', 'subscriptions'],
     params: AccountIdParams,
     query: AsOfQuery,
     responses: { 200: SubscriptionView },

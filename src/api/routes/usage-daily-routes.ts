@@ -30,6 +30,8 @@ export function registerUsageDailyRoutes(routes: RouteRegistry, deps: UsageDaily
     summary: "A period's usage day by day: stored GiB at each day's last sample and egress, per bucket and in total",
     tags: ['usage'],
     access: 'usage:read',
+    // folded from the log itself: nothing to wait for
+    readModels: [],
     params: AccountIdParams,
     query: z.object({ period: textField(BILLING_PERIOD, checkPeriod).optional().describe('the current period when absent') }),
     responses: { 200: DailyUsageView },

@@ -34,6 +34,7 @@ export function registerUsagePortalRoutes(routes: RouteRegistry, deps: UsagePort
     summary: 'The period so far (GiB-month to date, transfer, requests) with an estimated invoice',
     tags: ['usage'],
     access: 'usage:read',
+    readModels: ['usage-totals'],
     params: AccountIdParams,
     query: z.object({ period: textField(BILLING_PERIOD, checkPeriod).optional().describe('the current period when absent') }),
     responses: { 200: UsageView },

@@ -87,6 +87,7 @@ export function registerWebhookRoutes(routes: RouteRegistry, deps: WebhookRoutes
     summary: "List the account's webhooks, removed ones too (never their secrets)",
     tags,
     access: 'webhooks:manage',
+    readModels: ['webhooks'],
     params: AccountIdParams,
     responses: { 200: WebhookListView },
     async handler({ params }) {
@@ -114,6 +115,7 @@ export function registerWebhookRoutes(routes: RouteRegistry, deps: WebhookRoutes
     summary: "A webhook's deliveries, newest first, each with every try (status code, latency)",
     tags,
     access: 'webhooks:manage',
+    readModels: ['webhooks'],
     params: WebhookParams,
     query: PageQuery,
     responses: { 200: pageOf(WebhookDeliveryView) },
