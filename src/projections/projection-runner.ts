@@ -182,6 +182,7 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
           .execute();
       },
       onProgress: (applied) => onProgress?.(applied, total),
+      onSwapDeferred: (attempt) => this.logger.info(`rebuild of ${name}: the swap gave way to readers holding the live tables (try ${attempt}); trying again`),
     });
   }
 

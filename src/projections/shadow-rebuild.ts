@@ -15,7 +15,21 @@ export interface ShadowRebuildDeps<DB> {
   /** sets the live checkpoint to where the swapped-in read model stands */
   moveCheckpoint(trx: Transaction<DB>, name: string, position: Position | null, applied: number): Promise<void>;
   onProgress?: (applied: number) => void;
+  /** the swap gave way to readers holding the live tables (lock_timeout) and will try again */
+  onSwapDeferred?: (attempt: number) => void;
 }
+
+/**
+ * How long the swap waits for the live tables' locks before it gives way (readers arriving
+ * meanwhile queue behind it, so this is how long they may be held up), how long it then
+ * leaves the readers alone, and how often it tries.
+ */
+export const SWAP_LOCK_TIMEOUT_MS = 1_000;
+const SWAP_PAUSE_MS = 1_000;
+const SWAP_ATTEMPTS = 60;
+
+/** lock_not_available: a lock_timeout ran out */
+const isLockTimeout = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '55P03';
 
 /** Where a projection's next tables are built: one schema per projection, so two rebuilds of different ones do not meet. */
 export const shadowSchemaOf = (projection: string) => `rebuild_${projection.replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
@@ -78,17 +92,33 @@ async function rebuildOn<DB>(db: Kysely<DB>, deps: ShadowRebuildDeps<DB>): Promi
   for (const statement of laterIndexes) await sql.raw(statement).execute(db);
   for (const table of projection.tables) await sql`ANALYZE ${sql.id(shadow, table)}`.execute(db);
 
-  await db.transaction().execute(async (trx) => {
-    await deps.lockCheckpoint(trx, projection.name);
-    while ((await replay(trx)) > 0) deps.onProgress?.(applied);
-    await sql`SET LOCAL search_path TO ${sql.id(live)}`.execute(trx);
-    await sql`CREATE SCHEMA ${sql.id(retired)}`.execute(trx);
-    for (const table of projection.tables) {
-      await sql`ALTER TABLE ${sql.id(live, table)} SET SCHEMA ${sql.id(retired)}`.execute(trx);
-      await sql`ALTER TABLE ${sql.id(shadow, table)} SET SCHEMA ${sql.id(live)}`.execute(trx);
+  // The swap takes exclusive locks on the live tables: behind a long read it would make every
+  // reader queue behind it. It waits at most SWAP_LOCK_TIMEOUT, gives way, and tries again.
+  for (let attempt = 1; ; attempt++) {
+    const before: { position: Position | null; applied: number } = { position, applied };
+    try {
+      await db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL lock_timeout = ${sql.lit(`${SWAP_LOCK_TIMEOUT_MS}ms`)}`.execute(trx);
+        await deps.lockCheckpoint(trx, projection.name);
+        while ((await replay(trx)) > 0) deps.onProgress?.(applied);
+        await sql`SET LOCAL search_path TO ${sql.id(live)}`.execute(trx);
+        await sql`CREATE SCHEMA ${sql.id(retired)}`.execute(trx);
+        for (const table of projection.tables) {
+          await copyGrants(trx, live, shadow, table);
+          await sql`ALTER TABLE ${sql.id(live, table)} SET SCHEMA ${sql.id(retired)}`.execute(trx);
+          await sql`ALTER TABLE ${sql.id(shadow, table)} SET SCHEMA ${sql.id(live)}`.execute(trx);
+        }
+        await deps.moveCheckpoint(trx, projection.name, position, applied);
+      });
+      break;
+    } catch (error) {
+      // the tail replayed in the rolled-back transaction is replayed again
+      ({ position, applied } = before);
+      if (!isLockTimeout(error) || attempt >= SWAP_ATTEMPTS) throw error;
+      deps.onSwapDeferred?.(attempt);
+      await new Promise((resolve) => setTimeout(resolve, SWAP_PAUSE_MS));
     }
-    await deps.moveCheckpoint(trx, projection.name, position, applied);
-  });
+  }
   await sql`DROP SCHEMA ${sql.id(retired)} CASCADE`.execute(db);
   await sql`DROP SCHEMA ${sql.id(shadow)} CASCADE`.execute(db);
   return { position, applied };
@@ -126,6 +156,22 @@ async function copyTable<DB>(db: Kysely<DB>, live: string, shadow: string, table
     else later.push(statement);
   }
   return later;
+}
+
+/**
+ * The live table's grants, given again on the shadow table before it takes the live one's
+ * place (the table owner's own rights come with ownership). Read inside the swap, so a
+ * grant given during the rebuild is kept too.
+ */
+async function copyGrants<DB>(db: Kysely<DB>, live: string, shadow: string, table: string): Promise<void> {
+  const { rows } = await sql<{ privilege: string; grantee: string; grantable: boolean }>`
+    SELECT a.privilege_type AS privilege, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(r.rolname) END AS grantee, a.is_grantable AS grantable
+      FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+     WHERE c.oid = (quote_ident(${live}) || '.' || quote_ident(${table}))::regclass AND a.grantee <> c.relowner
+     ORDER BY 2, 1`.execute(db);
+  for (const grant of rows) {
+    await sql`GRANT ${sql.raw(grant.privilege)} ON ${sql.id(shadow, table)} TO ${sql.raw(grant.grantee)}${sql.raw(grant.grantable ? ' WITH GRANT OPTION' : '')}`.execute(db);
+  }
 }
 
 /** A name in double quotes, as SQL text. */
