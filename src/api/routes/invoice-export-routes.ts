@@ -30,6 +30,7 @@ export function registerInvoiceExportRoutes(routes: RouteRegistry, deps: Invoice
       "One invoice by id: JSON (its lines, parties and links), or as the customer books it: `Accept: text/csv` (one row per line, then subtotal, tax, total) or `Accept: application/pdf` (printable, in the account's language). Operators, any account's; a role that reads invoices, its own account's",
     tags: ['invoices'],
     access: 'own-account:invoices:read',
+    readModels: ['accounts', 'invoices'],
     params: z.object({ invoiceId: z.uuid() }),
     responses: { 200: InvoiceDetailView.extend({ accountId: z.string() }).meta({ id: 'InvoiceWithAccount' }) },
     produces: {
