@@ -10,7 +10,9 @@ import { REASON_TEXT } from '../domain/shared/reason-text.ts';
 import { fitsText } from '../domain/shared/field-rule.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { PaymentsTable } from '../projections/payments/payment-tables.ts';
+import { paymentProjections } from '../projections/payments/payment-projections.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+import { awaitReadModels, type ReadModelGuardDeps } from './read-model-guard.ts';
 
 export interface PaymentCorrectionDeps {
   eventStore: EventStore;
@@ -18,6 +20,9 @@ export interface PaymentCorrectionDeps {
   locatePayment(paymentId: string): Promise<Pick<PaymentsTable, 'payment_id' | 'invoice_id' | 'account_id' | 'period'> | undefined>;
   /** the account's currency, or undefined when there is no such account */
   accountCurrency(accountId: string): Promise<string | undefined>;
+  /** a payment the read model does not have yet (recorded a moment ago) is waited for, up to readModelWaitMs, before the answer is 404 */
+  projectionCheckpoint?: ReadModelGuardDeps['projectionCheckpoint'];
+  readModelWaitMs?: number;
 }
 
 export interface PaymentReversalView {
@@ -80,7 +85,13 @@ export async function reversePayment(deps: PaymentCorrectionDeps, paymentId: str
   checkReason(input.reason, issues);
   if (issues.length > 0) throw new ValidationError(issues);
   const reason = input.reason.trim();
-  const located = await deps.locatePayment(paymentId);
+  let located = await deps.locatePayment(paymentId);
+  if (!located && deps.projectionCheckpoint) {
+    // As for invoices (payment-commands.ts): a miss is a 404 only once the read model is current.
+    const payments = paymentProjections.filter((projection) => projection.name === 'payments');
+    await awaitReadModels({ eventStore: deps.eventStore, projectionCheckpoint: deps.projectionCheckpoint }, payments, { waitMs: deps.readModelWaitMs ?? 5_000 });
+    located = await deps.locatePayment(paymentId);
+  }
   if (!located) throw new NotFoundError('payment_not_found', `payment ${paymentId} does not exist`);
   const stream = invoiceStream(located.account_id, located.period);
   const command = {

@@ -5,6 +5,8 @@ import type { BillingRunDeps } from '../commands/billing-run.ts';
 import type { DunningDeps } from '../commands/dunning.ts';
 import type { RatingPlanLoader } from '../commands/invoice-inputs.ts';
 import type { PaymentDeps } from '../commands/payment-commands.ts';
+import type { PaymentCorrectionDeps } from '../commands/payment-corrections.ts';
+import type { UsageCorrectionDeps } from '../commands/usage-corrections.ts';
 import type { QuotaThresholdDeps } from '../commands/quota-thresholds.ts';
 import type { UsageIngestion } from '../commands/usage-ingestion.ts';
 import type { Config } from '../config.ts';
@@ -14,6 +16,7 @@ import { activeKeysExpiringBetween } from '../projections/access-keys/access-key
 import { meteredBucketNames } from '../projections/buckets/bucket-queries.ts';
 import { projectionCheckpoint } from '../projections/checkpoint-queries.ts';
 import { locateInvoice, openInvoices, voidedInvoice } from '../projections/invoices/invoice-queries.ts';
+import { accountCurrency, locatePayment } from '../projections/payments/credit-movement-queries.ts';
 import { approvedQuotasGiB } from '../projections/quotas/quota-queries.ts';
 import type { LedgerDatabase } from './database.ts';
 import { saveCollectorRun } from '../projections/usage/collector-run-queries.ts';
@@ -61,6 +64,22 @@ export function paymentDeps({ eventStore, readModels }: Stores, config?: Pick<Co
     projectionCheckpoint: on(projectionCheckpoint),
     ...(config ? { readModelWaitMs: config.readAfterWaitMs } : {}),
   };
+}
+
+export function paymentCorrectionDeps({ eventStore, readModels }: Stores, config?: Pick<Config, 'readAfterWaitMs'>): PaymentCorrectionDeps {
+  const on = queriesOn(readModels);
+  return {
+    eventStore,
+    locatePayment: on(locatePayment),
+    accountCurrency: on(accountCurrency),
+    projectionCheckpoint: on(projectionCheckpoint),
+    ...(config ? { readModelWaitMs: config.readAfterWaitMs } : {}),
+  };
+}
+
+export function usageCorrectionDeps({ eventStore, readModels }: Stores): UsageCorrectionDeps {
+  const currencyOf = queriesOn(readModels)(accountCurrency);
+  return { eventStore, accountExists: async (accountId) => (await currencyOf(accountId)) !== undefined };
 }
 
 export function quotaThresholdDeps({ eventStore, readModels }: Stores, defaultQuotaGiB: number): QuotaThresholdDeps {

@@ -13,7 +13,7 @@ import { markAccountNotificationsRead } from '../commands/notification-commands.
 import { issueCreditNote, recordPayment, voidInvoice } from '../commands/payment-commands.ts';
 import { refundCredit, reversePayment } from '../commands/payment-corrections.ts';
 import { withdrawSamples } from '../commands/usage-corrections.ts';
-import { accountCreditMovementsPage, accountCurrency, locatePayment } from '../projections/payments/credit-movement-queries.ts';
+import { accountCreditMovementsPage } from '../projections/payments/credit-movement-queries.ts';
 import { accountStatement } from '../projections/payments/statement-queries.ts';
 import { createPricebookCommands } from '../commands/pricebook-commands.ts';
 import { createQuotaCommands } from '../commands/quota-commands.ts';
@@ -52,7 +52,7 @@ import { findSftpUser } from '../projections/sftp-users/sftp-user-queries.ts';
 import { listSubscriptionChanges } from '../projections/subscriptions/subscription-queries.ts';
 import { earlierUsageRevisions, usageTotals } from '../projections/usage/usage-queries.ts';
 import { accountWebhooks, findWebhook, webhookDeliveriesPage } from '../projections/webhooks/webhook-queries.ts';
-import { billingRunDeps, dunningDeps, paymentDeps } from './jobs.ts';
+import { billingRunDeps, dunningDeps, paymentCorrectionDeps, paymentDeps, usageCorrectionDeps } from './jobs.ts';
 import { queriesOn } from './read-models.ts';
 
 export interface RouteWiring {
@@ -85,7 +85,8 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
   const pricebook = createPricebookCommands(eventStore);
   const subscriptions = createSubscriptionCommands(eventStore);
   const payments = paymentDeps(stores, config);
-  const corrections = { eventStore, locatePayment: on(locatePayment), accountCurrency: on(accountCurrency) };
+  const corrections = paymentCorrectionDeps(stores, config);
+  const usageCorrections = usageCorrectionDeps(stores);
   const billing = billingRunDeps(stores, config, wiring.loadRatingPlan);
   const dunning = dunningDeps(stores, config);
   // `?asOf=` on the account reads: folded from the event log, no read model
@@ -202,7 +203,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       requireAccount: on(requireAccount),
       accountCreditMovementsPage: on(accountCreditMovementsPage),
       accountStatement: on(accountStatement),
-      withdrawSamples: (...args) => withdrawSamples({ eventStore, accountExists: async (accountId) => (await on(accountCurrency)(accountId)) !== undefined }, ...args),
+      withdrawSamples: (...args) => withdrawSamples(usageCorrections, ...args),
     },
     auditLog: { auditLogPage: on(auditLogPage) },
     notifications: {

@@ -112,6 +112,20 @@ describe('payment reversal', () => {
     expect(listed.json<{ items: { paymentId: string; reversedAt: string | null }[] }>().items[0]).toMatchObject({ paymentId, reversedAt: expect.any(String) });
   });
 
+  it('right after the payment, before the payments read model has it, the reversal waits for it instead of answering 404', async () => {
+    const { invoiceId } = await accountWithIssuedJune('rev-fresh');
+    const paid = await call({ method: 'POST', url: `/invoices/${invoiceId}/payments`, payload: { externalRef: 'E2E-rev-fresh', amount: '57.59', method: 'pix', receivedAt: '2026-07-05T10:00:00-03:00' } });
+    expect(paid.statusCode, paid.body).toBe(201);
+    const { paymentId } = paid.json<{ paymentId: string }>();
+    const row = await app.infrastructure.readModels.selectFrom('payments').select('payment_id').where('payment_id', '=', paymentId).executeTakeFirst();
+    expect(row, 'the read model has not applied the payment yet').toBeUndefined();
+    const catchingUp = new Promise((resolve) => setTimeout(resolve, 200)).then(() => catchUp());
+    const reversed = await reverse(paymentId, { reason: 'chargeback' });
+    await catchingUp;
+    expect(reversed.statusCode, reversed.body).toBe(201);
+    expect(reversed.json()).toMatchObject({ paymentId, amountDueAfter: '57.59', reopened: true });
+  });
+
   it("an overpayment's reversal takes its excess off the credit: 60.00 on 57.59 credits 2.41, and the reversal takes the 2.41 back", async () => {
     const { accountId, invoiceId } = await accountWithIssuedJune('rev-over');
     const paymentId = await pay(invoiceId, 'E2E-rev-over', '60.00');
