@@ -8,7 +8,9 @@ import { accountDecider } from '../src/domain/account/account-decider.ts';
 import { accountStream } from '../src/domain/account/account-streams.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { auditInvoice } from '../src/commands/invoice-audit.ts';
-import { explainInvoice } from '../src/commands/invoice-explanation.ts';
+import { explainInvoiceToAccount } from '../src/commands/invoice-explanation.ts';
+import { findAccount } from '../src/projections/accounts/accounts-queries.ts';
+import { accountBucketNames } from '../src/projections/buckets/bucket-queries.ts';
 import { compose, type Application } from '../src/main.ts';
 import { INTEGRATION_USAGE, integrationCommands } from './integration-commands.ts';
 import { printStateAt } from './state-at-command.ts';
@@ -113,8 +115,19 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
 
   async 'explain-invoice'(app, [number]) {
     const invoice = await findInvoice(app, number);
-    const explanation = await explainInvoice(app.infrastructure.eventStore, { accountId: invoice.account_id, period: invoice.period, invoiceId: invoice.invoice_id });
+    const { eventStore, readModels } = app.infrastructure;
+    const explanation = await explainInvoiceToAccount(
+      { eventStore, accountOf: (accountId) => findAccount(readModels, accountId), bucketNames: (accountId) => accountBucketNames(readModels, accountId) },
+      { accountId: invoice.account_id, period: invoice.period, invoiceId: invoice.invoice_id },
+    );
+    // as the customer reads it (the account's language and zone), then the engine's exact working for operators
     for (const paragraph of explanation.text) console.log(paragraph);
+    if (explanation.exact) {
+      console.log(`\n--- ${explanation.locale === 'en' ? 'Exact working (as audited)' : 'Cálculo exato (como auditado)'} ---`);
+      for (const paragraph of explanation.exact.header) console.log(paragraph);
+      explanation.exact.lines.forEach((line, i) => console.log(`\n${i + 1}. ${line.kind}: ${line.amount} ${explanation.currency}\n   ${line.explanation}`));
+      console.log(`\n${explanation.exact.totals}`);
+    }
     return 0;
   },
 

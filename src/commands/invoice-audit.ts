@@ -51,12 +51,12 @@ export async function findInvoice(eventStore: EventStore, accountId: string, per
     const events = (await eventStore.readStream(stream)) as unknown as InvoiceStreamEvent[];
     const found = invoiceInHistory(events, invoiceId);
     if (!found) throw new NotFoundError('invoice_not_found', `no invoice ${invoiceId} for account ${accountId}, period ${period}`);
-    return { drafted: found.drafted, number: found.issued?.number ?? null, tzDataVersion: found.issued?.tzDataVersion ?? null, voided: found.voided !== null };
+    return { drafted: found.drafted, number: found.issued?.number ?? null, tzDataVersion: found.issued?.tzDataVersion ?? null, voided: found.voided !== null, taxName: found.issued?.lineTaxes?.[0]?.taxName ?? null };
   }
   const { state } = await loadAggregate(eventStore, invoiceDecider, stream);
   if (state.status === 'none') throw new NotFoundError('invoice_not_found', `no invoice for account ${accountId}, period ${period}`);
   const issued = state.status === 'draft' ? null : state.issued;
-  return { drafted: state.draft, number: issued?.number ?? null, tzDataVersion: issued?.tzDataVersion ?? null, voided: state.status === 'void' };
+  return { drafted: state.draft, number: issued?.number ?? null, tzDataVersion: issued?.tzDataVersion ?? null, voided: state.status === 'void', taxName: issued?.lineTaxes?.[0]?.taxName ?? null };
 }
 
 /**

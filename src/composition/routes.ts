@@ -23,7 +23,7 @@ import { createStateAt } from '../commands/state-at.ts';
 import { createSubscriptionCommands } from '../commands/subscription-commands.ts';
 import { createUsageEstimates } from '../commands/usage-estimate.ts';
 import { createDailyUsageReader } from '../commands/usage-daily.ts';
-import { explainInvoice } from '../commands/invoice-explanation.ts';
+import { explainInvoiceToAccount } from '../commands/invoice-explanation.ts';
 import type { UsageIngestion } from '../commands/usage-ingestion.ts';
 import { createUsageSoFarInputs } from '../commands/usage-so-far-inputs.ts';
 import { createWebhookCommands } from '../commands/webhook-commands.ts';
@@ -38,9 +38,9 @@ import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
 import type { SmtpHostPolicy } from '../ports/smtp-host-policy.ts';
 import { accessKeysPage, findAccessKey } from '../projections/access-keys/access-key-queries.ts';
-import { requireAccount } from '../projections/accounts/accounts-queries.ts';
+import { findAccount, requireAccount } from '../projections/accounts/accounts-queries.ts';
 import { auditLogPage } from '../projections/audit-log/audit-log-queries.ts';
-import { accountBucketsPage, findBucket } from '../projections/buckets/bucket-queries.ts';
+import { accountBucketNames, accountBucketsPage, findBucket } from '../projections/buckets/bucket-queries.ts';
 import { accountInvoicesPage, findAccountInvoice, findAccountInvoiceWithLinks, findInvoiceForExport, locateInvoice } from '../projections/invoices/invoice-queries.ts';
 import { accountApiTokensPage, accountInvitationsPage, accountMembersPage } from '../projections/members/member-queries.ts';
 import { accountNotificationsPage, hasUnreadNotifications, notificationsAmong, unreadNotificationCount } from '../projections/notifications/notification-queries.ts';
@@ -213,7 +213,10 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
       unreadNotificationCount: on(unreadNotificationCount),
     },
     usageDaily: { readDailyUsage: createDailyUsageReader({ eventStore, accountTimeZone: async (accountId) => (await usageInputs.account(accountId))?.timeZone ?? null }) },
-    invoiceExplanation: { findAccountInvoice: on(findAccountInvoice), explainInvoice: (invoice) => explainInvoice(eventStore, invoice) },
+    invoiceExplanation: {
+      findAccountInvoice: on(findAccountInvoice),
+      explainInvoice: (invoice) => explainInvoiceToAccount({ eventStore, accountOf: on(findAccount), bucketNames: on(accountBucketNames) }, invoice),
+    },
     webhooks: {
       registerWebhook: webhooks.register,
       removeWebhook: webhooks.remove,

@@ -71,8 +71,8 @@ export function InvoicePage({ invoiceId, print, me }) {
       </div>
       <h2>${t('invoice.lines')}</h2>
       <${Table} caption=${t('invoice.lines')} head=${[t('invoice.kind'), { label: t('invoice.quantity'), num: true }, { label: t('invoice.amount'), num: true }]}
-        rows=${invoice.lines.map((line) => html`<tr data-testid="invoice-line">
-          <td>${line.kind}<div class="explanation">${line.explanation}</div></td>
+        rows=${invoice.lines.map((line, index) => html`<tr data-testid="invoice-line">
+          <td>${line.kind}<div class="explanation">${explanation.lines[index]?.explanation ?? line.explanation}</div></td>
           <td class="num">${formatNumber(line.quantity, 6)} ${line.unit}</td>
           <td class="num">${money(line.amount)}</td>
         </tr>`)} />

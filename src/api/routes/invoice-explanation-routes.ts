@@ -15,6 +15,11 @@ const InvoiceExplanationView = z
     lines: z.array(z.object({ kind: z.string(), amount: z.string(), explanation: z.string() })),
     totals: z.string(),
     text: z.array(z.string()).describe('the whole explanation as `ops explain-invoice` prints it, a paragraph an entry'),
+    locale: z.enum(['pt-BR', 'en']).optional().describe("the language it is written in: the account's; local times are in the account's zone, buckets named, quantities to 3 decimals"),
+    exact: z
+      .object({ header: z.array(z.string()), lines: z.array(z.object({ kind: z.string(), amount: z.string(), explanation: z.string() })), totals: z.string() })
+      .optional()
+      .describe("the engine's own working in English with every digit, as the audit replays it"),
   })
   .meta({ id: 'InvoiceExplanation' });
 
@@ -27,7 +32,7 @@ export function registerInvoiceExplanationRoutes(routes: RouteRegistry, deps: In
   routes.add({
     method: 'GET',
     url: '/accounts/:accountId/invoices/:invoiceId/explanation',
-    summary: 'How each line of an invoice was computed, in words (what `ops explain-invoice` prints)',
+    summary: "How each line of an invoice was computed, in words, in the account's language and zone (what `ops explain-invoice` prints), with the engine's exact working",
     tags: ['invoices'],
     access: 'invoices:read',
     readModels: ['invoices'],

@@ -48,3 +48,9 @@ export async function meteredBucketNames(db: Kysely<ReadModelDatabase>): Promise
   const rows = await db.selectFrom('buckets').select('name').where('status', 'in', ['provisioned', 'deleting']).orderBy('name').execute();
   return rows.map((r) => r.name);
 }
+
+/** Every bucket of the account, deleted ones too, by id: how explanations name them. */
+export async function accountBucketNames(db: Kysely<ReadModelDatabase>, accountId: string): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('buckets').select(['bucket_id', 'name']).where('account_id', '=', accountId).execute();
+  return new Map(rows.map((row) => [row.bucket_id, row.name]));
+}
