@@ -70,6 +70,7 @@ export function asOfMs({ asOf, now }: AsOf): number {
   return ms;
 }
 
+/** Recorded at or before `ms`; an event without a readable `occurredAt` counts as recorded after any instant. */
 const recordedBy = (event: RecordedEvent, ms: number) => (parseInstant(event.metadata.occurredAt) ?? Number.POSITIVE_INFINITY) <= ms;
 
 /** The stream's state from its events recorded by `ms`, in stream order. */

@@ -255,6 +255,17 @@ describe('state as of an instant', () => {
     expect(withCursor.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual(['query.cursor']);
   });
 
+  it('documents asOf on every route that takes it', async () => {
+    const document = (await app.api.inject({ method: 'GET', url: '/docs' })).json<{
+      paths: Record<string, { get?: { parameters?: { name: string; in: string; schema: { format?: string; description?: string } }[] } }>;
+    }>();
+    const paths = ['', '/buckets', '/buckets/{bucketId}', '/access-keys', '/access-keys/{keyId}', '/members', '/subscription', '/balance'].map((p) => `/accounts/{accountId}${p}`);
+    for (const path of paths) {
+      const asOf = document.paths[path]?.get?.parameters?.find((p) => p.in === 'query' && p.name === 'asOf');
+      expect(asOf?.schema, path).toMatchObject({ format: 'date-time', description: expect.stringContaining('recorded time, not effective time') });
+    }
+  });
+
   it('never shows an access key’s secret as of any instant', async () => {
     const keys = await ok<{ items: Record<string, unknown>[] }>('GET', withAsOf(`/accounts/${accountId}/access-keys`, '2026-06-01T00:00:00Z'));
     expect(keys.items).toHaveLength(2);
