@@ -99,7 +99,9 @@ export async function reversePayment(deps: PaymentCorrectionDeps, paymentId: str
     data: { accountId: located.account_id, period: located.period, invoiceId: located.invoice_id, paymentId, reason, reversedAt: context.occurredAt },
   };
   const { state } = await loadAggregate(deps.eventStore, invoiceDecider, stream);
-  const [decided] = invoiceDecider.decide(command, state) as [PaymentReversed];
+  // Decided once before anything is recorded: a refused reversal leaves the credit untouched too.
+  const decided = invoiceDecider.decide(command, state).find((e): e is PaymentReversed => e.type === 'PaymentReversed');
+  if (!decided) throw new Error(`payment ${paymentId} was neither reversed nor refused`);
 
   if (exact(decided.data.excessAmount).gt(0)) {
     const { excessAmount, externalRef, invoiceId } = decided.data;
