@@ -25,7 +25,7 @@
  * in Chrome's DevTools, or sum its self time per function).
  *
  * Env: DATABASE_URL (else a throwaway embedded PostgreSQL), BENCH_ACCOUNTS, READ_RATE, READ_SECONDS,
- * READ_WARMUP_SECONDS.
+ * READ_WARMUP_SECONDS, READ_TRACE (1: what PostgreSQL waited on while the load ran; see support/pg-trace.ts).
  */
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -40,6 +40,7 @@ import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
 import type { EventToAppend } from '../src/ports/event-store.ts';
 import { benchDatabase, printResult, QUICK } from './support/bench-database.ts';
+import { startPgTrace } from './support/pg-trace.ts';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? (QUICK ? 200 : 1000));
 const RATE = Number(process.env.READ_RATE ?? 500);
@@ -277,6 +278,7 @@ async function serve() {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
+  const trace = process.env.READ_TRACE ? await startPgTrace(database.url) : null;
   const cpuBefore = process.cpuUsage();
   const child = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const outcome = await new Promise<LoadOutcome>((resolve, reject) => {
@@ -286,6 +288,7 @@ async function serve() {
     child.send({ url: address, targets, rate: RATE, seconds: SECONDS } satisfies LoadPlan);
   });
   child.kill();
+  await trace?.stop();
   const cpu = process.cpuUsage(cpuBefore);
   const cpuPerRequest = (cpu.user + cpu.system) / 1000 / (outcome.requests + outcome.warmupRequests);
   if (session) {

@@ -60,6 +60,7 @@ export async function pacedLoad(baseUrl: string, options: PacedLoadOptions): Pro
             latencies.push(latency);
             const second = Math.floor((index - warmupCount) / options.rate);
             worstBySecond[second] = Math.max(worstBySecond[second] ?? 0, Number(latency.toFixed(1)));
+            if (process.env.READ_TRACE && latency > 40) process.stderr.write(`SLOW ${(performance.timeOrigin + due).toFixed(0)} ${latency.toFixed(0)} ${path}\n`);
           } else {
             warmupLatencies.push(performance.now() - due);
           }
