@@ -106,4 +106,19 @@ describe('the account hears', () => {
     expect(told.find((n) => n.kind === 'account_suspended')).toMatchObject({ title: 'Account suspended', body: 'Your account was suspended. Reason: abuse report 42', resource: { type: 'account', id: accountId } });
     expect(told.find((n) => n.kind === 'account_reactivated')).toMatchObject({ title: 'Account reactivated', body: 'Your account was reactivated.' });
   });
+
+  it('of a reactivation an operator explains; a reason past 500 characters is refused and changes nothing', async () => {
+    expect((await call({ method: 'POST', url: `/accounts/${accountId}/suspend`, payload: { reason: 'chargeback under review' } })).statusCode).toBe(200);
+    const tooLong = await call({ method: 'POST', url: `/accounts/${accountId}/reactivate`, payload: { reason: 'x'.repeat(501) } });
+    expect(tooLong.statusCode).toBe(400);
+    expect(JSON.stringify(tooLong.json())).toContain('reason');
+    await app.runner.catchUp();
+    expect((await call({ method: 'GET', url: `/accounts/${accountId}` })).json()).toMatchObject({ status: 'suspended' });
+
+    expect((await call({ method: 'POST', url: `/accounts/${accountId}/reactivate`, payload: { reason: 'chargeback won' } })).statusCode).toBe(200);
+    await app.runner.catchUp();
+    const reactivations = (await notifications()).filter((n) => n.kind === 'account_reactivated');
+    expect(reactivations.map((n) => n.body)).toContain('Your account was reactivated. Reason: chargeback won');
+    expect(reactivations.filter((n) => n.body.includes('x'.repeat(20)))).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ import type { StateAt } from '../../commands/state-at.ts';
 import type { requireAccount } from '../../projections/accounts/accounts-queries.ts';
 import type { Query, RouteRegistry } from '../route.ts';
 import { AsOfQuery } from '../schemas/instant-schemas.ts';
-import { AccountIdParams, AccountView, OpenAccountBody, ReasonBody, SmtpSettingsBody, UpdateBillingProfileBody } from '../schemas/account-schemas.ts';
+import { AccountIdParams, AccountView, OpenAccountBody, ReactivationBody, ReasonBody, SmtpSettingsBody, UpdateBillingProfileBody } from '../schemas/account-schemas.ts';
 import { accountViewFromRow, accountViewFromState } from './account-views.ts';
 
 export interface AccountRoutesDeps {
@@ -109,14 +109,16 @@ export function registerAccountRoutes(routes: RouteRegistry, deps: AccountRoutes
   routes.add({
     method: 'POST',
     url: '/accounts/:accountId/reactivate',
-    summary: 'Reactivate a suspended account (operators)',
+    summary: 'Reactivate a suspended account, optionally saying why (operators)',
     tags,
     access: 'account:operator',
     params: AccountIdParams,
+    body: ReactivationBody,
     responses: { 200: AccountView },
-    async handler({ params, context }) {
+    async handler({ params, body, context }) {
+      const reason = body?.reason;
       const { view, headers } = await execute(
-        { type: 'ReactivateAccount', data: { accountId: params.accountId, reactivatedAt: context.occurredAt } },
+        { type: 'ReactivateAccount', data: { accountId: params.accountId, ...(reason === undefined ? {} : { reason }), reactivatedAt: context.occurredAt } },
         context,
       );
       return { status: 200, body: view, headers };

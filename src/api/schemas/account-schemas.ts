@@ -66,6 +66,8 @@ export const UpdateBillingProfileBody = z
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one field to change' });
 
 export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).describe('kept in the audit trail') });
+/** A reactivation may say why (told to the account in-app, by mail and by webhook); older clients send no body. */
+export const ReactivationBody = z.strictObject({ reason: ReasonBody.shape.reason.optional() }).optional();
 
 export const SmtpSettingsBody = z
   .strictObject({
