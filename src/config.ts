@@ -124,6 +124,13 @@ const ConfigSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   /** a connection of the service left idle inside a transaction is closed after this (1 s .. 1 h): it would hold every log reader back */
   DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /**
+   * how long a pooled PostgreSQL connection may sit idle before it is closed: 0 (the default)
+   * keeps every connection once opened, or 1 s .. 1 h. The pool hands out its most recently
+   * used connection, so under a steady load the others idle out and are opened again at the
+   * next burst: a new backend's first queries are slow, which showed as periodic stalls.
+   */
+  DATABASE_POOL_IDLE_MS: z.coerce.number().int().refine((ms) => ms === 0 || (ms >= 1000 && ms <= 3_600_000), '0 (never close) or 1000 to 3600000').default(0),
   /** events written but invisible to readers for longer than this make ops status and /health name the transaction holding them (1 .. 3600 s) */
   LOG_STALL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   /** how far ahead of the clock a usage sample may be dated (a collector's clock running fast): 0 to 1 h, e.g. 300s, 5m */
@@ -205,6 +212,7 @@ export type Config = Readonly<{
   idempotencyLeaseMs: number;
   databaseStatementTimeoutMs: number;
   databaseIdleInTransactionTimeoutMs: number;
+  databasePoolIdleMs: number;
   logStallSeconds: number;
   usageMaxClockSkewMs: number;
 }>;
@@ -313,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyLeaseMs: c.IDEMPOTENCY_LEASE_SECONDS * 1000,
     databaseStatementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS,
     databaseIdleInTransactionTimeoutMs: c.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    databasePoolIdleMs: c.DATABASE_POOL_IDLE_MS,
     logStallSeconds: c.LOG_STALL_SECONDS,
     usageMaxClockSkewMs: c.USAGE_MAX_CLOCK_SKEW,
   });

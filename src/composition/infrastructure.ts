@@ -54,6 +54,7 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
     const pool = createPool(connectionString, 20, (error) => log(`PostgreSQL connection lost: ${error.message}`), {
       statementTimeoutMs: config.databaseStatementTimeoutMs,
       idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeoutMs,
+      poolIdleMs: config.databasePoolIdleMs,
     });
     const readModels = createKysely<LedgerDatabase>(pool);
     closers.push(() => readModels.destroy());

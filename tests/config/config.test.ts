@@ -57,3 +57,13 @@ describe('USAGE_MAX_CLOCK_SKEW', () => {
     expect(() => loadConfig({ USAGE_MAX_CLOCK_SKEW: '-5m' })).toThrow(/USAGE_MAX_CLOCK_SKEW: must be a duration/);
   });
 });
+
+describe('DATABASE_POOL_IDLE_MS', () => {
+  it('keeps pooled connections by default, takes 1 s to 1 h, and refuses what lies between', () => {
+    expect(loadConfig({}).databasePoolIdleMs).toBe(0);
+    expect(loadConfig({ DATABASE_POOL_IDLE_MS: '1000' }).databasePoolIdleMs).toBe(1000);
+    expect(loadConfig({ DATABASE_POOL_IDLE_MS: '3600000' }).databasePoolIdleMs).toBe(3_600_000);
+    expect(() => loadConfig({ DATABASE_POOL_IDLE_MS: '999' })).toThrow(/DATABASE_POOL_IDLE_MS: 0 \(never close\) or 1000 to 3600000/);
+    expect(() => loadConfig({ DATABASE_POOL_IDLE_MS: '3600001' })).toThrow(/DATABASE_POOL_IDLE_MS/);
+  });
+});

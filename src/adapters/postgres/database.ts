@@ -16,6 +16,8 @@ export type Pool = pg.Pool;
 export interface SessionLimits {
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
+  /** an idle pooled connection is closed after this; 0 keeps it (see DATABASE_POOL_IDLE_MS) */
+  poolIdleMs?: number;
 }
 
 export function createPool(
@@ -28,6 +30,7 @@ export function createPool(
     connectionString,
     max,
     ...(limits ? { statement_timeout: limits.statementTimeoutMs, idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs } : {}),
+    ...(limits?.poolIdleMs === undefined ? {} : { idleTimeoutMillis: limits.poolIdleMs }),
   });
   // A connection dropping (server restart, terminated backend) must not crash the process:
   // the query running on it fails on its own, and the pool opens a new connection next time.
