@@ -108,7 +108,7 @@ const ConfigSchema = z.object({
   SMTP_FROM: z.string().trim().min(3).optional(),
   /** "allow" lets an account's own SMTP server be an internal address (development, tests) */
   ACCOUNT_SMTP_INTERNAL_HOSTS: z.enum(['refuse', 'allow']).default('refuse'),
-  /** "true" lets webhooks be plain http:// to loopback and reach this machine (development, tests) */
+  /** "true" lets webhooks point at loopback, plain http:// too, and reach this machine (development, tests) */
   WEBHOOK_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
   /** base of links in mail (invitations); unset: invitation mail waits */
   PORTAL_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),

@@ -2,6 +2,8 @@ import { pathToFileURL } from 'node:url';
 import { startSchedules, type ScheduledJob } from './adapters/scheduler/cron-scheduler.ts';
 import { scheduleRunsIn } from './adapters/scheduler/schedule-runs.ts';
 import { createSmtpHostPolicy } from './adapters/email/smtp-host-guard.ts';
+import { createDnsHostResolver } from './adapters/dns/dns-host-resolver.ts';
+import type { HostResolver } from './ports/host-resolver.ts';
 import { createIdempotencyStore } from './api/idempotency.ts';
 import { buildApi } from './api/server.ts';
 import { memberRoleLookup } from './commands/account-commands.ts';
@@ -76,7 +78,17 @@ export interface Application {
 }
 
 /** The one composition root: config -> adapters -> handlers -> api and workers. */
-export async function compose(config: Config, options: { log?: (line: string) => void; httpLogs?: boolean; logStream?: NodeJS.WritableStream; clock?: () => Date } = {}): Promise<Application> {
+export async function compose(
+  config: Config,
+  options: {
+    log?: (line: string) => void;
+    httpLogs?: boolean;
+    logStream?: NodeJS.WritableStream;
+    clock?: () => Date;
+    /** what host names resolve to (tests stand in a resolver for DNS they do not control) */
+    resolveHost?: HostResolver;
+  } = {},
+): Promise<Application> {
   // The one clock of the process: every instant a component writes and later compares comes from it.
   const clock = options.clock ?? (() => new Date());
   const infrastructure = await openInfrastructure(config, options.log);
@@ -106,6 +118,7 @@ export async function compose(config: Config, options: { log?: (line: string) =>
       readModels,
       secrets: infrastructure.secrets,
       smtpHostPolicy: createSmtpHostPolicy({ allowInternal: config.accountSmtpInternalHosts === 'allow' }),
+      resolveHost: options.resolveHost ?? createDnsHostResolver(),
       loadRatingPlan: ratingPlans,
       ingestion,
       streamChanges,

@@ -1,8 +1,9 @@
-import { IllegalStateError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
-import { checkWebhookKinds, checkWebhookUrl, webhooksDecider, type Webhook } from '../domain/webhook/webhook-decider.ts';
+import { IllegalStateError, NotFoundError } from '../domain/errors.ts';
+import { webhookHostToResolve, webhooksDecider, type RegisterWebhook, type Webhook } from '../domain/webhook/webhook-decider.ts';
 import { webhookDeliveryDecider } from '../domain/webhook/webhook-delivery.ts';
 import { webhookDeliveryStream, webhooksStream } from '../domain/webhook/webhook-events.ts';
 import type { EventStore, Position } from '../ports/event-store.ts';
+import type { HostResolver } from '../ports/host-resolver.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 import { newSigningSecret } from './webhook-signature.ts';
@@ -10,8 +11,10 @@ import { newSigningSecret } from './webhook-signature.ts';
 export interface WebhookCommandDeps {
   eventStore: EventStore;
   secrets: SecretSealer;
-  /** plain HTTP to loopback endpoints (development and tests) */
+  /** loopback endpoints, plain HTTP too (development and tests) */
   allowLoopbackHttp: boolean;
+  /** what an endpoint's host name resolves to, judged before it is registered */
+  resolveHost: HostResolver;
 }
 
 export interface RegisteredWebhook {
@@ -21,7 +24,7 @@ export interface RegisteredWebhook {
   position: Position | null;
 }
 
-export function createWebhookCommands({ eventStore, secrets, allowLoopbackHttp }: WebhookCommandDeps) {
+export function createWebhookCommands({ eventStore, secrets, allowLoopbackHttp, resolveHost }: WebhookCommandDeps) {
   return {
     /**
      * Everything that can refuse is decided before the secret is sealed, so a refused
@@ -33,22 +36,25 @@ export function createWebhookCommands({ eventStore, secrets, allowLoopbackHttp }
       const read = await loadAggregate(eventStore, webhooksDecider, stream);
       const earlier = read.state.webhooks.get(webhookId);
       if (earlier) return { webhook: earlier, signingSecret: null, position: null };
-      const issues: FieldIssue[] = [];
-      const urlOk = checkWebhookUrl(input.url, allowLoopbackHttp, 'body.url', issues);
-      const kindsOk = checkWebhookKinds(input.kinds, 'body.kinds', issues);
-      if (!urlOk || !kindsOk) throw new ValidationError(issues);
-      const command = (signingSecret: Webhook['signingSecret']) =>
-        ({
-          type: 'RegisterWebhook',
-          allowLoopbackHttp,
-          data: { accountId: input.accountId, webhookId, url: input.url, kinds: input.kinds, signingSecret, registeredAt: context.occurredAt, registeredBy: context.actor },
-        }) as const;
-      // Decided once on a placeholder: the limit and the duplicate are refused before sealing.
-      webhooksDecider.decide(command({ dataKeyId: '', ciphertext: '', iv: '', authTag: '' }), read.state);
+      const command = (signingSecret: Webhook['signingSecret'], resolvedAddresses?: readonly string[]): RegisterWebhook => ({
+        type: 'RegisterWebhook',
+        allowLoopbackHttp,
+        ...(resolvedAddresses ? { resolvedAddresses } : {}),
+        data: { accountId: input.accountId, webhookId, url: input.url, kinds: input.kinds, signingSecret, registeredAt: context.occurredAt, registeredBy: context.actor },
+      });
+      const placeholder = { dataKeyId: '', ciphertext: '', iv: '', authTag: '' };
+      // Decided on a placeholder first: what the URL says as written, the kinds, the limit and
+      // the duplicate are refused before the name is looked up and before a secret is sealed.
+      webhooksDecider.decide(command(placeholder), read.state);
+      // A name is judged by every address it resolves to now; one that does not resolve is let
+      // through (the sender resolves and judges it again before every try).
+      const host = webhookHostToResolve(input.url);
+      const resolvedAddresses = host === null ? undefined : ((await resolveHost(host)) ?? undefined);
+      if (resolvedAddresses) webhooksDecider.decide(command(placeholder, resolvedAddresses), read.state);
       const secret = newSigningSecret();
       const sealed = await secrets.seal(secret);
       try {
-        const result = await handleCommand(eventStore, webhooksDecider, stream, command(sealed), context, undefined, read);
+        const result = await handleCommand(eventStore, webhooksDecider, stream, command(sealed, resolvedAddresses), context, undefined, read);
         return { webhook: result.state.webhooks.get(webhookId)!, signingSecret: secret, position: result.position };
       } catch (error) {
         // Shredded only when the webhook is surely not recorded: an append whose answer was

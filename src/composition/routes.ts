@@ -36,6 +36,7 @@ import { failedReactorJobsPage } from '../reactors/failed-job-queries.ts';
 import type { Config } from '../config.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
+import type { HostResolver } from '../ports/host-resolver.ts';
 import type { SmtpHostPolicy } from '../ports/smtp-host-policy.ts';
 import { accessKeysPage, findAccessKey } from '../projections/access-keys/access-key-queries.ts';
 import { findAccount, requireAccount } from '../projections/accounts/accounts-queries.ts';
@@ -62,6 +63,8 @@ export interface RouteWiring {
   secrets: SecretSealer;
   /** ACCOUNT_SMTP_INTERNAL_HOSTS, applied to `PUT …/smtp` */
   smtpHostPolicy: SmtpHostPolicy;
+  /** what a webhook's host name resolves to, judged when it is registered */
+  resolveHost: HostResolver;
   loadRatingPlan: RatingPlanLoader;
   /** the process's one usage ingestion (it keeps the hot usage streams' ledgers in memory) */
   ingestion: UsageIngestion;
@@ -91,7 +94,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
   const dunning = dunningDeps(stores, config);
   // `?asOf=` on the account reads: folded from the event log, no read model
   const stateAt = createStateAt(eventStore);
-  const webhooks = createWebhookCommands({ eventStore, secrets, allowLoopbackHttp: config.webhookAllowLoopback });
+  const webhooks = createWebhookCommands({ eventStore, secrets, allowLoopbackHttp: config.webhookAllowLoopback, resolveHost: wiring.resolveHost });
   const usageInputs = createUsageSoFarInputs({
     eventStore,
     usageTotals: on(usageTotals),

@@ -33,6 +33,25 @@ describe('webhooks decider', () => {
     webhooks.given().when(register('w1', { url: 'http://127.0.0.1:8080/in' }, true)).then(registered('w1', { url: 'http://127.0.0.1:8080/in' }));
   });
 
+  it('refuses internal endpoints as written or as resolved; the loopback flag opens loopback only', () => {
+    const internal = (e: unknown) => expect((e as ValidationError).issues.map((i) => i.path)).toEqual(['body.url']);
+    for (const url of ['https://10.0.0.1/in', 'https://169.254.169.254/in', 'https://[fd00::1]/in', 'https://[::ffff:10.0.0.1]/in', 'https://100.64.1.1/in']) {
+      webhooks.given().when(register('w1', { url }, true)).thenThrows(ValidationError, 'webhook_url_internal', internal);
+    }
+    for (const url of ['https://127.0.0.1/in', 'https://[::1]/in', 'https://localhost/in']) {
+      webhooks.given().when(register('w1', { url })).thenThrows(ValidationError, 'webhook_url_internal', internal);
+      webhooks.given().when(register('w1', { url }, true)).then(registered('w1', { url }));
+    }
+    const resolved = (addresses: string[], allow = false): RegisterWebhook => ({ ...register('w1', {}, allow), resolvedAddresses: addresses });
+    webhooks.given().when(resolved(['93.184.215.14', '192.168.0.1'])).thenThrows(ValidationError, 'webhook_url_internal', (e) =>
+      expect((e as ValidationError).issues[0]!.message).toMatch(/^resolves to an internal address \(192\.168\.0\.1\)/),
+    );
+    webhooks.given().when(resolved(['127.0.0.1'])).thenThrows(ValidationError, 'webhook_url_internal');
+    webhooks.given().when(resolved(['127.0.0.1'], true)).then(registered('w1'));
+    webhooks.given().when(resolved(['10.0.0.1'], true)).thenThrows(ValidationError, 'webhook_url_internal');
+    webhooks.given().when(resolved(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'])).then(registered('w1'));
+  });
+
   it('names each bad kind by its index', () => {
     webhooks.given().when(register('w1', { kinds: ['invoice.paid', 'invoice.eaten', 'invoice.paid'] })).thenThrows(ValidationError, 'validation_failed', (e) =>
       expect((e as ValidationError).issues.map((i) => i.path)).toEqual(['body.kinds[1]', 'body.kinds[2]']),

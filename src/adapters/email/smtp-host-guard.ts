@@ -3,31 +3,13 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { RemoteError } from '../../ports/remote-error.ts';
 import type { SmtpHostPolicy } from '../../ports/smtp-host-policy.ts';
+import { isInternalAddress } from '../../domain/shared/internal-address.ts';
 
 /**
- * Addresses a tenant's SMTP server may not be: the platform's own network. Without this an
- * account could point "its mail server" at an internal service and have the platform talk
- * to it (server-side request forgery).
- *
- * Only ipaddr.js's general unicast range counts as public. Loopback, private, link-local,
- * unique-local, carrier-grade NAT, multicast, unspecified, documentation and the other
- * special ranges are internal. An IPv4 address carried inside IPv6 (mapped `::ffff:a.b.c.d`,
- * translated `::ffff:0:a.b.c.d`, NAT64 `64:ff9b::/96`) is judged as the IPv4 it carries,
- * since that is where a packet to it ends up; 6to4 and Teredo, which also tunnel to an IPv4
- * address, are refused outright.
+ * Addresses a tenant's SMTP server may not be: the platform's own network (server-side
+ * request forgery otherwise). The rule is the domain's, shared with the webhooks.
  */
-const CARRIES_IPV4 = new Set(['ipv4Mapped', 'rfc6145', 'rfc6052']);
-
-export function isInternalAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) throw new TypeError(`not an IP address: ${address}`);
-  const parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv4') return parsed.range() !== 'unicast';
-  const v6 = parsed as ipaddr.IPv6;
-  const range = v6.range();
-  if (range === 'unicast') return false;
-  if (CARRIES_IPV4.has(range)) return ipaddr.fromByteArray(v6.toByteArray().slice(12)).range() !== 'unicast';
-  return true;
-}
+export { isInternalAddress };
 
 type Lookup = (host: string) => Promise<string[]>;
 

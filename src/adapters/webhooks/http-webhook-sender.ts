@@ -2,9 +2,8 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
 import { performance } from 'node:perf_hooks';
-import { isInternalAddress } from '../email/smtp-host-guard.ts';
+import { isInternalAddress, isLoopbackAddress } from '../../domain/shared/internal-address.ts';
 import { WebhookUnanswered, type WebhookSender } from '../../ports/webhook-sender.ts';
 
 export interface HttpWebhookSenderOptions {
@@ -38,8 +37,7 @@ export function createHttpWebhookSender(options: HttpWebhookSenderOptions): Webh
     } catch (error) {
       throw new WebhookUnanswered(`${host} does not resolve: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, elapsed(), true);
     }
-    const loopback = ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
-    if (isInternalAddress(address) && !(options.allowLoopback && loopback)) {
+    if (isInternalAddress(address) && !(options.allowLoopback && isLoopbackAddress(address))) {
       throw new WebhookUnanswered(`${host} is an internal address (${address}); a webhook must be reachable on the internet`, elapsed(), false);
     }
     const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {

@@ -10,7 +10,9 @@ export const RegisterWebhookBody = z.strictObject({
     .string()
     .min(1)
     .max(WEBHOOK_URL_MAX_LENGTH)
-    .describe(`an https:// URL, at most ${WEBHOOK_URL_MAX_LENGTH} characters, no credentials or fragment; http:// only to loopback when WEBHOOK_ALLOW_LOOPBACK is set`),
+    .describe(
+      `an https:// URL, at most ${WEBHOOK_URL_MAX_LENGTH} characters, no credentials or fragment; never an internal address, as written or as its host name resolves (400 webhook_url_internal); loopback, and http:// to it, only when WEBHOOK_ALLOW_LOOPBACK is set`,
+    ),
   kinds: z.array(z.enum(WEBHOOK_KINDS)).min(1).max(WEBHOOK_KINDS.length).describe('what it hears about, each once'),
 });
 

@@ -1,5 +1,6 @@
 import { assertNever, type Decider } from '../decider.ts';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
+import { isInternalAddress, isIpAddress, isLocalhostName, isLoopbackAddress } from '../shared/internal-address.ts';
 import type { SealedSecret } from '../shared/sealed-secret.ts';
 import type { WebhookEvent } from './webhook-events.ts';
 import { WEBHOOK_KINDS, type WebhookKind } from './webhook-kinds.ts';
@@ -7,8 +8,10 @@ import { WEBHOOK_KINDS, type WebhookKind } from './webhook-kinds.ts';
 export type RegisterWebhook = {
   type: 'RegisterWebhook';
   data: { accountId: string; webhookId: string; url: string; kinds: readonly string[]; signingSecret: SealedSecret; registeredAt: string; registeredBy: string };
-  /** whether plain HTTP to a loopback address is allowed (development; WEBHOOK_ALLOW_LOOPBACK) */
+  /** whether a loopback endpoint, over plain HTTP too, is allowed (development; WEBHOOK_ALLOW_LOOPBACK) */
   allowLoopbackHttp: boolean;
+  /** what the URL's host name resolved to when it was registered; absent for an address, or when the resolver did not answer */
+  resolvedAddresses?: readonly string[];
 };
 export type RemoveWebhook = { type: 'RemoveWebhook'; data: { accountId: string; webhookId: string; removedAt: string; removedBy: string } };
 export type WebhookCommand = RegisterWebhook | RemoveWebhook;
@@ -32,14 +35,25 @@ export const MAX_WEBHOOKS_PER_ACCOUNT = 10;
 
 export const WEBHOOK_URL_MAX_LENGTH = 2000;
 
+/** The problem code of a URL refused because it points inside the platform's network. */
+export const WEBHOOK_URL_INTERNAL = 'webhook_url_internal';
+
+type UrlVerdict = { ok: true } | { ok: false; message: string; internal: boolean };
+
+/** The host as the URL names it: brackets, case and the root dot left out. */
+const hostOf = (parsed: URL) => parsed.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.+$/, '').toLowerCase();
+
 /**
- * The endpoint as given: an absolute HTTPS URL without credentials or fragment; plain HTTP
- * only to a loopback host, and only when allowed. Whether a host name points inside the
- * platform's network is judged again when a message is sent (names can change what they
- * resolve to), by the sender.
+ * The endpoint as given: an absolute HTTPS URL without credentials or fragment, never to an
+ * internal address (private, link-local, loopback, CGNAT, multicast…, the SMTP guard's rule).
+ * A literal host and `localhost` names are judged here; a name's addresses, resolved when it
+ * is registered, come in with the command (`resolvedAddresses`) and each is judged the same
+ * way. Loopback, over HTTP or HTTPS, only when allowed (development; WEBHOOK_ALLOW_LOOPBACK).
+ * Names can change what they resolve to, so the sender judges the address again before
+ * every try and connects to the address it judged.
  */
-export function checkWebhookUrl(url: unknown, allowLoopbackHttp: boolean, path: string, issues: FieldIssue[]): url is string {
-  const wrong = (message: string) => (issues.push({ path, message }), false);
+function judgeWebhookUrl(url: unknown, allowLoopback: boolean, resolvedAddresses: readonly string[]): UrlVerdict {
+  const wrong = (message: string, internal = false): UrlVerdict => ({ ok: false, message, internal });
   if (typeof url !== 'string' || url.length === 0 || url.length > WEBHOOK_URL_MAX_LENGTH) return wrong(`must be a URL of 1 to ${WEBHOOK_URL_MAX_LENGTH} characters`);
   let parsed: URL;
   try {
@@ -49,11 +63,41 @@ export function checkWebhookUrl(url: unknown, allowLoopbackHttp: boolean, path: 
   }
   if (parsed.username !== '' || parsed.password !== '') return wrong('must not carry a user name or password; the signature authenticates the messages');
   if (parsed.hash !== '') return wrong('must not have a fragment (#…)');
-  const loopback = parsed.hostname === 'localhost' || parsed.hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(parsed.hostname);
-  if (parsed.protocol === 'https:') return true;
-  if (parsed.protocol === 'http:' && loopback && allowLoopbackHttp) return true;
-  if (parsed.protocol === 'http:' && loopback) return wrong('plain HTTP is allowed only to loopback during development (WEBHOOK_ALLOW_LOOPBACK); use https://');
-  return wrong('must use https://');
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return wrong('must use https://');
+  const host = hostOf(parsed);
+  const literal = isIpAddress(host);
+  const loopback = literal ? isLoopbackAddress(host) : isLocalhostName(host);
+  if (loopback && !allowLoopback) {
+    return parsed.protocol === 'http:'
+      ? wrong('plain HTTP is allowed only to loopback during development (WEBHOOK_ALLOW_LOOPBACK); use https://')
+      : wrong(`is a loopback address (${host}): a webhook must be reachable on the internet (loopback only in development, WEBHOOK_ALLOW_LOOPBACK)`, true);
+  }
+  if (literal && !loopback && isInternalAddress(host)) return wrong(`is an internal address (${host}): a webhook must be reachable on the internet`, true);
+  const internal = resolvedAddresses.filter((address) => !isIpAddress(address) || (isInternalAddress(address) && !(allowLoopback && isLoopbackAddress(address))));
+  if (internal.length > 0) return wrong(`resolves to an internal address (${internal.join(', ')}): a webhook must be reachable on the internet`, true);
+  if (parsed.protocol === 'http:' && !loopback) return wrong('must use https://');
+  return { ok: true };
+}
+
+export function checkWebhookUrl(url: unknown, allowLoopbackHttp: boolean, path: string, issues: FieldIssue[], resolvedAddresses: readonly string[] = []): url is string {
+  const verdict = judgeWebhookUrl(url, allowLoopbackHttp, resolvedAddresses);
+  if (!verdict.ok) issues.push({ path, message: verdict.message });
+  return verdict.ok;
+}
+
+/**
+ * The host name to resolve before registering (a name that is not `localhost`), or null when
+ * the URL names an address, is refused as written, or cannot be read.
+ */
+export function webhookHostToResolve(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const host = hostOf(parsed);
+  return host === '' || isIpAddress(host) || isLocalhostName(host) ? null : host;
 }
 
 export function checkWebhookKinds(kinds: unknown, path: string, issues: FieldIssue[]): kinds is WebhookKind[] {
@@ -78,9 +122,10 @@ export const webhooksDecider: Decider<WebhookCommand, WebhookEvent, WebhooksStat
         const { data } = command;
         if (state.webhooks.has(data.webhookId)) throw new ConflictError('webhook_exists', `webhook ${data.webhookId} already exists`);
         const issues: FieldIssue[] = [];
-        const urlOk = checkWebhookUrl(data.url, command.allowLoopbackHttp, 'body.url', issues);
-        const kindsOk = checkWebhookKinds(data.kinds, 'body.kinds', issues);
-        if (!urlOk || !kindsOk) throw new ValidationError(issues);
+        const url = judgeWebhookUrl(data.url, command.allowLoopbackHttp, command.resolvedAddresses ?? []);
+        if (!url.ok) issues.push({ path: 'body.url', message: url.message });
+        checkWebhookKinds(data.kinds, 'body.kinds', issues);
+        if (issues.length > 0) throw new ValidationError(issues, !url.ok && url.internal ? WEBHOOK_URL_INTERNAL : 'validation_failed');
         const live = [...state.webhooks.values()].filter((w) => w.removedAt === null).length;
         if (live >= MAX_WEBHOOKS_PER_ACCOUNT) {
           throw new ConflictError('too_many_webhooks', `an account has at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhooks; remove one first`);
