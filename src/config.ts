@@ -29,6 +29,8 @@ const ConfigSchema = z.object({
   PORT: port(3000),
   /** absent: an embedded PostgreSQL in DATA_DIR */
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  /** a read replica of DATABASE_URL's database for the read routes' queries; absent: they read the primary */
+  DATABASE_READ_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   /** absent: events go to the PostgreSQL event store */
   EVENTSTORE_CONNECTION_STRING: z.string().trim().regex(/^(esdb|esdb\+discover|kurrentdb|kdb):\/\//, 'must be an esdb:// connection string').optional(),
   DATA_DIR: z.string().trim().min(1).default('.data'),
@@ -177,6 +179,8 @@ export type Config = Readonly<{
   host: string;
   port: number;
   databaseUrl: string | undefined;
+  /** where the read routes' queries go (a replica); undefined: the primary */
+  databaseReadUrl: string | undefined;
   eventStoreConnectionString: string | undefined;
   dataDir: string;
   embeddedPostgresPort: number;
@@ -251,6 +255,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const variable = (field: string) => `ISSUER_${field.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
     throw new ConfigError(`invalid configuration:\n  ${addressIssues.map((issue) => `${variable(issue.path)}: ${issue.message}`).join('\n  ')}`);
   }
+  // A replica of the embedded cluster is not a set-up the service makes: name the primary too.
+  if (c.DATABASE_READ_URL && !c.DATABASE_URL) throw new ConfigError('invalid configuration:\n  DATABASE_URL: needed with DATABASE_READ_URL (the primary its replica follows)');
   for (const [name, variables] of Object.entries(GROUPS)) {
     const set = variables.filter((v) => v in present);
     if (set.length > 0 && set.length < variables.length) {
@@ -264,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.HOST,
     port: c.PORT,
     databaseUrl: c.DATABASE_URL,
+    databaseReadUrl: c.DATABASE_READ_URL,
     eventStoreConnectionString: c.EVENTSTORE_CONNECTION_STRING,
     dataDir: c.DATA_DIR,
     embeddedPostgresPort: c.EMBEDDED_POSTGRES_PORT,

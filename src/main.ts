@@ -104,7 +104,7 @@ export async function compose(
   const followingTokens = new AbortController();
   void tokens.follow(followingTokens.signal);
   void streamChanges.follow(followingTokens.signal);
-  const { eventStore, readModels } = infrastructure;
+  const { eventStore, readModels, reads } = infrastructure;
   const ratingPlans: RatingPlanLoader = async (accountId, period, timeZone) => {
     const plan = await loadRatingPlan(eventStore, accountId, period, timeZone);
     return plan.segments.length > 0 ? plan : null;
@@ -116,6 +116,7 @@ export async function compose(
       config,
       eventStore,
       readModels,
+      reads,
       secrets: infrastructure.secrets,
       smtpHostPolicy: createSmtpHostPolicy({ allowInternal: config.accountSmtpInternalHosts === 'allow' }),
       resolveHost: options.resolveHost ?? createDnsHostResolver(),
@@ -126,13 +127,15 @@ export async function compose(
     authenticate: (token) => tokens.authenticate(token),
     healthChecks: [
       { name: 'postgres', check: infrastructure.checkPostgres },
+      ...(infrastructure.checkReadReplica ? [{ name: 'postgresReadReplica', check: infrastructure.checkReadReplica }] : []),
       { name: 'eventStore', check: () => eventStore.ping() },
       { name: 'eventLog', check: () => logHorizonCheck(eventStore, config.logStallSeconds * 1000) },
     ],
     leases: () => leaseHoldersOf(infrastructure.leases, { projections: projections.map((p) => p.name), reactors: reactors.names(), schedules: scheduleNames() }),
     now: clock,
     idempotency: createIdempotencyStore(readModels, clock, config.idempotencyLeaseMs),
-    readAfter: createReadAfter({ eventStore, projections, projectionCheckpoint: (name) => projectionCheckpoint(readModels, name), waitMs: config.readAfterWaitMs }),
+    // the checkpoints of the database the read routes then query (the replica, if any)
+    readAfter: createReadAfter({ eventStore, projections, projectionCheckpoint: (name) => projectionCheckpoint(reads, name), waitMs: config.readAfterWaitMs }),
     logger: options.httpLogs === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     version: VERSION,
   });
@@ -218,6 +221,7 @@ async function start(): Promise<void> {
   const schedules = startRoles(app, say);
   say(`read models: ${app.infrastructure.description.postgres}`);
   say(`events: ${app.infrastructure.description.eventStore}`);
+  say(`read routes query: ${app.infrastructure.description.reads}`);
   if (config.serviceRoles.includes('api')) {
     const address = await app.api.listen({ host: config.host, port: config.port });
     say(`listening on ${address} (health: ${address}/health, API document: ${address}/docs)`);

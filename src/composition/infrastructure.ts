@@ -22,12 +22,20 @@ import { migrateReadModels } from '../adapters/postgres/migrate.ts';
 export interface Infrastructure {
   eventStore: EventStore;
   secrets: SecretSealer;
+  /** the primary: projections, checkpoints, reactor jobs, idempotency keys and every command read and write here */
   readModels: Kysely<LedgerDatabase>;
+  /**
+   * What the read routes query: a replica (DATABASE_READ_URL), or `readModels` itself without one.
+   * `?after=` checks the checkpoints here too, so a read that follows a write waits for this database.
+   */
+  reads: Kysely<LedgerDatabase>;
   /** which process runs each projection, reactor and schedule (advisory locks on a connection of their own) */
   leases: Leases;
   /** what start-up reports: where the data lives */
-  description: { postgres: string; eventStore: string };
+  description: { postgres: string; eventStore: string; reads: string };
   checkPostgres(): Promise<void>;
+  /** the replica's own check; null without one */
+  checkReadReplica: (() => Promise<void>) | null;
   close(): Promise<void>;
 }
 
@@ -51,14 +59,21 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
       connectionString = embedded.connectionString;
       postgresDescription = `embedded PostgreSQL${embedded.attached ? ' (already running, shared)' : ''}, data in ${embedded.clusterDir}, 127.0.0.1:${embedded.port}`;
     }
-    const pool = createPool(connectionString, 20, (error) => log(`PostgreSQL connection lost: ${error.message}`), {
+    const limits = {
       statementTimeoutMs: config.databaseStatementTimeoutMs,
       idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeoutMs,
       poolIdleMs: config.databasePoolIdleMs,
-    });
+    };
+    const pool = createPool(connectionString, 20, (error) => log(`PostgreSQL connection lost: ${error.message}`), limits);
     const readModels = createKysely<LedgerDatabase>(pool);
     closers.push(() => readModels.destroy());
     await migrateReadModels(readModels);
+    // The replica is read-only and follows the primary's schema: nothing is migrated there.
+    const replicaPool = config.databaseReadUrl
+      ? createPool(config.databaseReadUrl, 20, (error) => log(`PostgreSQL read replica connection lost: ${error.message}`), limits)
+      : null;
+    const reads = replicaPool ? createKysely<LedgerDatabase>(replicaPool) : readModels;
+    if (replicaPool) closers.push(() => reads.destroy());
 
     let eventStore: EventStore;
     let eventStoreDescription: string;
@@ -81,11 +96,21 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
       eventStore: new UpcastingEventStore(eventStore, EVENT_SCHEMAS),
       secrets: new PostgresSecretSealer(readModels, platformKey),
       readModels,
+      reads,
       leases,
-      description: { postgres: postgresDescription, eventStore: eventStoreDescription },
+      description: {
+        postgres: postgresDescription,
+        eventStore: eventStoreDescription,
+        reads: config.databaseReadUrl ? `read replica at ${redactCredentials(config.databaseReadUrl)}` : 'the primary (no DATABASE_READ_URL)',
+      },
       checkPostgres: async () => {
         await pool.query('SELECT 1');
       },
+      checkReadReplica: replicaPool
+        ? async () => {
+            await replicaPool.query('SELECT 1');
+          }
+        : null,
       close,
     };
   } catch (error) {

@@ -59,7 +59,10 @@ import { queriesOn } from './read-models.ts';
 export interface RouteWiring {
   config: Config;
   eventStore: EventStore;
+  /** the primary: what commands read (their lookups and the checkpoints they wait on) */
   readModels: Kysely<LedgerDatabase>;
+  /** what read routes query: the replica when there is one (the same `?after=` checks its checkpoints) */
+  reads: Kysely<LedgerDatabase>;
   secrets: SecretSealer;
   /** ACCOUNT_SMTP_INTERNAL_HOSTS, applied to `PUT …/smtp` */
   smtpHostPolicy: SmtpHostPolicy;
@@ -75,8 +78,11 @@ export interface RouteWiring {
 /** Every route module's command and query functions, built once. */
 export function routesOf(wiring: RouteWiring): RoutesDeps {
   const { config, eventStore, readModels, secrets } = wiring;
+  // Commands read the primary: a command's lookup and the checkpoint it waits on are one database.
   const stores = { eventStore, readModels };
-  const on = queriesOn(readModels);
+  const onPrimary = queriesOn(readModels);
+  // Read routes' queries, on the replica when there is one.
+  const on = queriesOn(wiring.reads);
 
   const accounts = createAccountCommands(eventStore);
   const smtp = createAccountSmtpCommands(eventStore, secrets, wiring.smtpHostPolicy);
@@ -211,7 +217,7 @@ export function routesOf(wiring: RouteWiring): RoutesDeps {
     auditLog: { auditLogPage: on(auditLogPage) },
     notifications: {
       markNotificationsRead: (...args) =>
-        markAccountNotificationsRead({ eventStore, hasUnreadNotifications: on(hasUnreadNotifications), notificationsAmong: on(notificationsAmong) }, ...args),
+        markAccountNotificationsRead({ eventStore, hasUnreadNotifications: onPrimary(hasUnreadNotifications), notificationsAmong: onPrimary(notificationsAmong) }, ...args),
       accountNotificationsPage: on(accountNotificationsPage),
       unreadNotificationCount: on(unreadNotificationCount),
     },

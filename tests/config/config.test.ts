@@ -67,3 +67,12 @@ describe('DATABASE_POOL_IDLE_MS', () => {
     expect(() => loadConfig({ DATABASE_POOL_IDLE_MS: '3600001' })).toThrow(/DATABASE_POOL_IDLE_MS/);
   });
 });
+
+describe('DATABASE_READ_URL', () => {
+  it('is absent unless set (reads use the primary), needs DATABASE_URL, and must be a postgres URL', () => {
+    expect(loadConfig({}).databaseReadUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://primary/db', DATABASE_READ_URL: 'postgres://replica/db' }).databaseReadUrl).toBe('postgres://replica/db');
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://replica/db' })).toThrow(/DATABASE_URL: needed with DATABASE_READ_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://primary/db', DATABASE_READ_URL: 'mysql://replica/db' })).toThrow(/DATABASE_READ_URL: must be a postgres:\/\/ URL/);
+  });
+});
