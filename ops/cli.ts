@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { issueApiToken, revokeApiToken } from '../src/commands/api-token-commands.ts';
-import { loadAggregate, type CommandContext } from '../src/commands/command-handler.ts';
+import type { CommandContext } from '../src/commands/command-handler.ts';
 import { EmbeddedPostgresError } from '../src/adapters/postgres/embedded-postgres.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { accountDecider } from '../src/domain/account/account-decider.ts';
-import { accountStream } from '../src/domain/account/account-streams.ts';
 import { DomainError } from '../src/domain/errors.ts';
-import { auditInvoice } from '../src/commands/invoice-audit.ts';
-import { explainInvoiceToAccount } from '../src/commands/invoice-explanation.ts';
-import { findAccount } from '../src/projections/accounts/accounts-queries.ts';
-import { accountBucketNames } from '../src/projections/buckets/bucket-queries.ts';
 import { compose, type Application } from '../src/main.ts';
 import { INTEGRATION_USAGE, integrationCommands } from './integration-commands.ts';
 import { printStateAt } from './state-at-command.ts';
@@ -76,7 +69,7 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
   async 'create-operator-token'(app, nameParts) {
     const name = nameParts.join(' ').trim();
     if (!name) throw new UsageError('create-operator-token needs a name, e.g. "alice (finance)"');
-    const issued = await issueApiToken(app.infrastructure.eventStore, { name, scope: { kind: 'operator' } }, opsContext());
+    const issued = await app.ops.issueApiToken({ name, scope: { kind: 'operator' } }, opsContext());
     printToken(issued.tokenId, issued.token, 'operator');
     return 0;
   },
@@ -84,7 +77,7 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
   async 'create-metering-token'(app, nameParts) {
     const name = nameParts.join(' ').trim();
     if (!name) throw new UsageError('create-metering-token needs a name, e.g. "minio collector"');
-    const issued = await issueApiToken(app.infrastructure.eventStore, { name, scope: { kind: 'metering' } }, opsContext());
+    const issued = await app.ops.issueApiToken({ name, scope: { kind: 'metering' } }, opsContext());
     printToken(issued.tokenId, issued.token, 'metering');
     return 0;
   },
@@ -92,17 +85,16 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
   async 'create-account-token'(app, [accountId, ...nameParts]) {
     const name = nameParts.join(' ').trim();
     if (!accountId || !name) throw new UsageError('create-account-token needs an account id and a name');
-    const { state } = await loadAggregate(app.infrastructure.eventStore, accountDecider, accountStream(accountId));
-    if (state.status === 'none') throw new UsageError(`account ${accountId} does not exist`);
-    const issued = await issueApiToken(app.infrastructure.eventStore, { name, scope: { kind: 'account', accountId } }, opsContext());
+    // refused (NotFound, exit 2) when the log never opened the account
+    const issued = await app.ops.issueAccountApiToken({ name, accountId }, opsContext());
     printToken(issued.tokenId, issued.token, `account ${accountId}`);
     return 0;
   },
 
   async 'audit-invoice'(app, [number]) {
-    const invoice = await findInvoice(app, number);
-    // by its id: a voided number is audited against its own draft and inputs, not its replacement's
-    const audit = await auditInvoice(app.infrastructure.eventStore, invoice.account_id, invoice.period, invoice.invoice_id);
+    if (!number) throw new UsageError(INVOICE_NUMBER_NEEDED);
+    const audit = await app.ops.auditInvoice(number);
+    if (!audit) throw new UsageError(noInvoiceNumbered(number));
     const status = audit.voided ? ' (voided)' : '';
     if (audit.identical) {
       console.log(`${number}${status}: identical. Replaying its inputs gives the same ${audit.replayed.lines.length} lines and total ${audit.replayed.total} ${audit.replayed.currency} (digest ${audit.issuedDigest}).`);
@@ -114,12 +106,9 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
   },
 
   async 'explain-invoice'(app, [number]) {
-    const invoice = await findInvoice(app, number);
-    const { eventStore, readModels } = app.infrastructure;
-    const explanation = await explainInvoiceToAccount(
-      { eventStore, accountOf: (accountId) => findAccount(readModels, accountId), bucketNames: (accountId) => accountBucketNames(readModels, accountId) },
-      { accountId: invoice.account_id, period: invoice.period, invoiceId: invoice.invoice_id },
-    );
+    if (!number) throw new UsageError(INVOICE_NUMBER_NEEDED);
+    const explanation = await app.ops.explainInvoice(number);
+    if (!explanation) throw new UsageError(noInvoiceNumbered(number));
     // as the customer reads it (the account's language and zone), then the engine's exact working for operators
     for (const paragraph of explanation.text) console.log(paragraph);
     if (explanation.exact) {
@@ -133,23 +122,14 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
 
   async 'revoke-token'(app, [tokenId]) {
     if (!tokenId) throw new UsageError('revoke-token needs a token id');
-    const { events } = await revokeApiToken(app.infrastructure.eventStore, tokenId, opsContext());
-    console.log(events.length > 0 ? `revoked ${tokenId}` : `${tokenId} was already revoked`);
+    const revoked = await app.ops.revokeApiToken(tokenId, opsContext());
+    console.log(revoked ? `revoked ${tokenId}` : `${tokenId} was already revoked`);
     return 0;
   },
 };
 
-async function findInvoice(app: Application, number: string | undefined) {
-  if (!number) throw new UsageError('give an invoice number, e.g. INV-2026-000123');
-  await app.runner.catchUp(['invoices']);
-  const row = await app.infrastructure.readModels
-    .selectFrom('invoices')
-    .select(['account_id', 'period', 'invoice_id'])
-    .where('number', '=', number)
-    .executeTakeFirst();
-  if (!row) throw new UsageError(`no issued invoice numbered ${number}`);
-  return row;
-}
+const INVOICE_NUMBER_NEEDED = 'give an invoice number, e.g. INV-2026-000123';
+const noInvoiceNumbered = (number: string) => `no issued invoice numbered ${number}`;
 
 function printToken(tokenId: string, token: string, scope: string) {
   console.log(`token id: ${tokenId} (${scope})`);

@@ -25,7 +25,7 @@ export async function printIntegrationStatus(app: Application): Promise<boolean>
   for (const r of reactors) {
     for (const f of r.failures) console.log(`${r.reactor} job ${f.jobId} (${f.kind}, ${f.subject}) FAILED after ${f.attempts} tries: ${f.error}`);
   }
-  const runs = await app.infrastructure.readModels.selectFrom('collector_runs').selectAll().orderBy('collector').execute();
+  const runs = await app.ops.collectorRuns();
   const collectors = Object.values(COLLECTORS).map((collector) => {
     const run = runs.find((r) => r.collector === collector);
     return {

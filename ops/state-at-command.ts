@@ -1,4 +1,3 @@
-import { createStateAt } from '../src/commands/state-at.ts';
 import { accessKeyViewFromState } from '../src/api/routes/access-key-routes.ts';
 import { accountViewFromState } from '../src/api/routes/account-views.ts';
 import { bucketViewFromState } from '../src/api/routes/bucket-routes.ts';
@@ -17,7 +16,7 @@ export async function printStateAt(app: Application, [accountId, instant, ...res
   if (!accountId || !instant || rest.length > 0) throw new UsageError('state-at needs an account id and an instant, e.g. state-at 0b6f…  2026-07-01T00:00:00-03:00');
   if (parseInstant(instant) === null) throw new UsageError(`"${instant}" is not an ISO 8601 instant with an offset, e.g. 2026-07-01T00:00:00-03:00`);
   const at = { asOf: instant, now: app.clock().toISOString() };
-  const snapshot = await createStateAt(app.infrastructure.eventStore).snapshot(accountId, at);
+  const snapshot = await app.ops.accountAt(accountId, at);
   const { asOf } = snapshot;
   const state = {
     asOf,

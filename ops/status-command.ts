@@ -1,6 +1,4 @@
-import { leaseHolders } from '../src/composition/leases.ts';
-import { projections, scheduledJobs, type Application } from '../src/main.ts';
-import { reportLogHorizon } from '../src/projections/log-horizon.ts';
+import type { Application } from '../src/main.ts';
 import { printIntegrationStatus } from './integration-commands.ts';
 
 /**
@@ -21,14 +19,10 @@ export async function printStatus(app: Application): Promise<number> {
     })),
   );
   for (const r of rows) if (r.error) console.log(`\n${r.projection} FAILED: ${r.error}`);
-  const horizon = await reportLogHorizon(app.infrastructure.eventStore, app.config.logStallSeconds * 1000);
+  const horizon = await app.ops.logHorizon();
   if (horizon.summary) console.log(`\nLOG STALLED: ${horizon.summary}`);
   const reactorFailures = await printIntegrationStatus(app);
-  const leases = await leaseHolders(app.infrastructure.leases, {
-    projections: projections.map((p) => p.name),
-    reactors: app.reactors.names(),
-    schedules: scheduledJobs(app).map((job) => job.name),
-  });
+  const leases = await app.ops.leaseHolders();
   console.log('\nwhich service process runs what (leases):');
   console.table(leases.map((l) => ({ lease: l.lease, holder: l.holder ?? '(no process holds it)' })));
   return rows.some((r) => r.status === 'failed') || reactorFailures || horizon.stalled ? 1 : 0;

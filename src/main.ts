@@ -17,6 +17,7 @@ import { openInfrastructure, type Infrastructure } from './composition/infrastru
 import { openIntegrations, type Integrations } from './composition/integrations.ts';
 import { reactorsOf } from './composition/reactors.ts';
 import { leaseHolders as leaseHoldersOf } from './composition/leases.ts';
+import { opsOf, type OpsFunctions } from './composition/ops.ts';
 import { routesOf } from './composition/routes.ts';
 import { scheduledJobs as jobsOf } from './composition/schedules.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -72,6 +73,8 @@ export interface Application {
   ingestion: UsageIngestion;
   api: ReturnType<typeof buildApi>;
   loadRatingPlan: RatingPlanLoader;
+  /** what `npm run ops` commands call */
+  ops: OpsFunctions;
   /** the process's one clock */
   clock: () => Date;
   close(): Promise<void>;
@@ -131,7 +134,7 @@ export async function compose(
       { name: 'eventStore', check: () => eventStore.ping() },
       { name: 'eventLog', check: () => logHorizonCheck(eventStore, config.logStallSeconds * 1000) },
     ],
-    leases: () => leaseHoldersOf(infrastructure.leases, { projections: projections.map((p) => p.name), reactors: reactors.names(), schedules: scheduleNames() }),
+    leases: () => leaseHolders(),
     now: clock,
     idempotency: createIdempotencyStore(readModels, clock, config.idempotencyLeaseMs),
     // the checkpoints of the database the read routes then query (the replica, if any)
@@ -139,6 +142,7 @@ export async function compose(
     logger: options.httpLogs === false ? false : { level: config.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) },
     version: VERSION,
   });
+  const leaseHolders = () => leaseHoldersOf(infrastructure.leases, { projections: projections.map((p) => p.name), reactors: reactors.names(), schedules: scheduleNames() });
   const logger = { info: (m: string) => api.log.info(m), error: (m: string) => api.log.error(m) };
   const scheduleNames = () =>
     jobsOf({ config, eventStore, readModels, loadRatingPlan: ratingPlans, ingestion, integrations }).map((job) => job.name);
@@ -155,6 +159,7 @@ export async function compose(
     logger,
     leases: infrastructure.leases,
   });
+  const ops = opsOf({ eventStore, readModels, catchUp: (names) => runner.catchUp(names), logStallMs: config.logStallSeconds * 1000, leaseHolders });
   return {
     clock,
     config,
@@ -165,6 +170,7 @@ export async function compose(
     ingestion,
     api,
     loadRatingPlan: ratingPlans,
+    ops,
     async close() {
       followingTokens.abort();
       await api.close();

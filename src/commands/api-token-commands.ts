@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Role } from '../domain/access/permissions.ts';
 import { apiTokenDecider, apiTokenStream, type TokenScope } from '../domain/api-token/api-token.ts';
 import type { EventStore } from '../ports/event-store.ts';
+import { loadAccountStatus } from './account-guard.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 
 const TOKEN_PATTERN = /^cpl_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
@@ -44,6 +45,12 @@ export async function issueApiToken(
     context,
   );
   return { tokenId, token };
+}
+
+/** A token of the account's own (`ops create-account-token`): refused when the log never opened the account. */
+export async function issueAccountApiToken(eventStore: EventStore, input: { name: string; accountId: string }, context: CommandContext): Promise<IssuedToken> {
+  await loadAccountStatus(eventStore, input.accountId);
+  return issueApiToken(eventStore, { name: input.name, scope: { kind: 'account', accountId: input.accountId } }, context);
 }
 
 export async function revokeApiToken(eventStore: EventStore, tokenId: string, context: CommandContext) {

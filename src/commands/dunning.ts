@@ -18,13 +18,15 @@ import { exact } from '../domain/rating/exact-decimal.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { invoiceProjections } from '../projections/invoices/invoice-projections.ts';
 import type { OpenInvoiceRow } from '../projections/invoices/invoice-queries.ts';
-import { createAccountCommands } from './account-commands.ts';
+import type { AccountCommands } from './account-commands.ts';
 import { accountIdsInLog, loadOpenedAccount, type OpenedAccount } from './account-roster.ts';
 import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
 import { awaitReadModels, type ReadModelGuardDeps } from './read-model-guard.ts';
 
 export interface DunningDeps extends ReadModelGuardDeps {
   eventStore: EventStore;
+  /** suspends and reactivates accounts (each decided again on the account's stream) */
+  accounts: Pick<AccountCommands, 'execute'>;
   /** every issued invoice not yet paid or void, from the invoices read model */
   openInvoices(): Promise<OpenInvoiceRow[]>;
   config?: DunningConfig;
@@ -66,7 +68,7 @@ export const DUNNING_ACTOR = 'system:dunning';
 export async function runDunning(deps: DunningDeps, now: Date, context: CommandContext): Promise<DunningSummary> {
   const config = deps.config ?? DEFAULT_DUNNING_CONFIG;
   const ctx: CommandContext = { ...context, actor: DUNNING_ACTOR };
-  const accounts = createAccountCommands(deps.eventStore);
+  const { accounts } = deps;
 
   await awaitReadModels(deps, invoiceProjections, { waitMs: deps.readModelWaitMs ?? 30_000 });
   const accountIds = await accountIdsInLog(deps.eventStore);

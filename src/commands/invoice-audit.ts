@@ -164,3 +164,16 @@ export async function auditInvoiceById(
   const located = await deps.locateInvoice(invoiceId);
   return located ? auditInvoice(deps.eventStore, located.account_id, located.period, invoiceId) : null;
 }
+
+/** Where an invoice lives, found by its issued number; undefined: no invoice was issued with it. */
+export type InvoiceByNumber = (number: string) => Promise<{ account_id: string; period: string; invoice_id: string } | undefined>;
+
+/**
+ * The audit of an invoice named by its number (`ops audit-invoice`), by its id: a voided
+ * number is audited against its own draft and inputs, not its replacement's; null when no
+ * invoice was issued with the number.
+ */
+export async function auditInvoiceByNumber(deps: { eventStore: EventStore; locateInvoiceByNumber: InvoiceByNumber }, number: string): Promise<InvoiceAudit | null> {
+  const located = await deps.locateInvoiceByNumber(number);
+  return located ? auditInvoice(deps.eventStore, located.account_id, located.period, located.invoice_id) : null;
+}

@@ -5,7 +5,7 @@ import { formatInstant } from '../domain/rating/instant.ts';
 import { meterSegments, parseUsage } from '../domain/rating/usage-meters.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { localizedExplanation, type BucketHolding } from '../presentation/invoice-explanation/localized-explanation.ts';
-import { findInvoice } from './invoice-audit.ts';
+import { findInvoice, type InvoiceByNumber } from './invoice-audit.ts';
 import { readPeriodUsage, toPeriodUsage } from './invoice-inputs.ts';
 
 /**
@@ -140,4 +140,10 @@ export async function explainInvoiceToAccount(deps: AccountExplanationDeps, invo
   const account = await deps.accountOf(invoice.accountId);
   if (!account) return explainInvoice(deps.eventStore, invoice);
   return explainInvoice(deps.eventStore, invoice, { locale: account.locale, timeZone: account.time_zone, bucketNames: () => deps.bucketNames(invoice.accountId) });
+}
+
+/** The explanation of the invoice issued with this number (`ops explain-invoice`); null when none was. */
+export async function explainInvoiceByNumber(deps: AccountExplanationDeps & { locateInvoiceByNumber: InvoiceByNumber }, number: string): Promise<InvoiceExplanation | null> {
+  const located = await deps.locateInvoiceByNumber(number);
+  return located ? explainInvoiceToAccount(deps, { accountId: located.account_id, period: located.period, invoiceId: located.invoice_id }) : null;
 }

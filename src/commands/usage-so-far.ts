@@ -1,10 +1,8 @@
-import type { Selectable } from 'kysely';
 import { BYTES_PER_GIB, Exact, type ExactDecimal } from '../domain/rating/exact-decimal.ts';
 import { formatInstant, type PeriodUsage } from '../domain/rating/index.ts';
 import { usageStream, type UsageEvent } from '../domain/usage/usage-events.ts';
 import type { EventStore, RecordedEvent } from '../ports/event-store.ts';
-import type { UsageRevisionRow } from '../projections/usage/usage-queries.ts';
-import type { UsageTotalsTable } from '../projections/usage/usage-tables.ts';
+import type { UsageRevisionRow, UsageTotalsRow } from '../projections/usage/usage-queries.ts';
 import { foldStorage, type StorageFold } from '../projections/usage/usage-totals-projection.ts';
 import { periodStorage, type PeriodStorage } from './invoice-inputs.ts';
 
@@ -42,8 +40,6 @@ export interface PeriodFold {
 }
 
 const copyFold = (fold: PeriodFold): PeriodFold => ({ revision: fold.revision, buckets: new Map([...fold.buckets].map(([id, b]) => [id, { ...b, fold: { ...b.fold } }])) });
-
-type UsageTotalsRow = Selectable<UsageTotalsTable>;
 
 function foldFromRows(rows: readonly UsageTotalsRow[]): PeriodFold | null {
   const buckets = new Map<string, BucketSoFar>();

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createAccountCommands } from '../commands/account-commands.ts';
 import type { CollectorDeps } from '../commands/metering-collectors.ts';
 import type { AccessKeyExpiryDeps } from '../commands/access-key-expiry.ts';
 import type { BillingRunDeps } from '../commands/billing-run.ts';
@@ -49,6 +50,7 @@ export function dunningDeps({ eventStore, readModels }: Stores, config?: Pick<Co
   const on = queriesOn(readModels);
   return {
     eventStore,
+    accounts: createAccountCommands(eventStore),
     projectionCheckpoint: on(projectionCheckpoint),
     openInvoices: on(openInvoices),
     ...(config ? { config: { ...DEFAULT_DUNNING_CONFIG, suspendAfterDays: config.dunningSuspendAfterDays } } : {}),

@@ -12,10 +12,14 @@ import { webhookReactor } from '../reactors/webhook-reactor.ts';
 import { serviceInvoiceReactor } from '../reactors/service-invoice-reactor.ts';
 import type { Infrastructure } from './infrastructure.ts';
 import type { Integrations } from './integrations.ts';
+import { queriesOn } from './read-models.ts';
+import { accountKeyIds } from '../projections/access-keys/access-key-queries.ts';
+import { accountStoredBucketNames } from '../projections/buckets/bucket-queries.ts';
 
 /** Every reactor: the work the outside world is owed, each fed from the log with its own checkpoint. */
 export function reactorsOf(infrastructure: Pick<Infrastructure, 'eventStore' | 'readModels' | 'secrets'>, integrations: Integrations, config: Config, runner: ProjectionRunner): Reactor[] {
   const { eventStore, readModels, secrets } = infrastructure;
+  const on = queriesOn(readModels);
   return [
     bucketProvisioningReactor({ objectStorage: integrations.objectStorage, storageAdmin: integrations.storageAdmin, buckets: createBucketCommands(eventStore) }),
     accessKeyProvisioningReactor({
@@ -23,7 +27,8 @@ export function reactorsOf(infrastructure: Pick<Infrastructure, 'eventStore' | '
       secrets,
       accessKeys: createAccessKeyCommands({ eventStore, secrets, keyRotationGraceHours: config.accessKeyRotationGraceHours }),
       eventStore,
-      readModels,
+      accountStoredBucketNames: on(accountStoredBucketNames),
+      accountKeyIds: on(accountKeyIds),
       projectionLag: (projection) => runner.lagOf(projection),
     }),
     sftpProvisioningReactor({

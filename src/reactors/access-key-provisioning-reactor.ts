@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import type { AccessKeyCommands } from '../commands/access-key-commands.ts';
 import type { AccountEvent } from '../domain/account/account-events.ts';
 import type { AccessKeyEvent } from '../domain/access-key/access-key-events.ts';
@@ -9,7 +8,6 @@ import type { SealedSecret } from '../domain/shared/sealed-secret.ts';
 import { RemoteError } from '../ports/remote-error.ts';
 import { SecretShreddedError, type SecretSealer } from '../ports/secret-sealer.ts';
 import type { StorageAdmin } from '../ports/storage-admin.ts';
-import type { ReadModelDatabase } from '../projections/read-model-database.ts';
 import { ReactorWaiting, type Reactor, type ReactorJobRequest } from './reactor.ts';
 import { loadAccountStatus } from '../commands/account-guard.ts';
 import { loadAggregate } from '../commands/command-handler.ts';
@@ -25,7 +23,10 @@ export interface AccessKeyProvisioningDeps {
   secrets: SecretSealer;
   accessKeys: AccessKeyCommands;
   eventStore: EventStore;
-  readModels: Kysely<ReadModelDatabase>;
+  /** the S3 names of the account's buckets storage holds now, from the buckets read model */
+  accountStoredBucketNames(accountId: string): Promise<string[]>;
+  /** the ids of the account's keys, from the access-keys read model */
+  accountKeyIds(accountId: string): Promise<string[]>;
   /** events a projection has still to apply: its read model is read only once this is 0 */
   projectionLag: (projection: string) => Promise<bigint>;
 }
@@ -102,7 +103,7 @@ function jobsOf(event: Handled, eventId: string): ReactorJobRequest<KeyJob>[] {
  * destroyed), limited by a policy to the key's buckets and permission, disabled on revoke
  * and while the account is suspended, removed when they expire or are rotated out.
  */
-export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys, eventStore, readModels, projectionLag }: AccessKeyProvisioningDeps): Reactor {
+export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys, eventStore, accountStoredBucketNames, accountKeyIds, projectionLag }: AccessKeyProvisioningDeps): Reactor {
   // Decisions come from the streams (no read-model lag); a read model is used only for
   // what no stream lists (an account's keys, an account's buckets), and only once current.
   async function keyState(keyId: string): Promise<AccessKeyState> {
@@ -118,8 +119,7 @@ export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys
   async function bucketNames(key: Exclude<AccessKeyState, { status: 'none' }>): Promise<string[]> {
     if (key.buckets === 'all') {
       await current('buckets');
-      const rows = await readModels.selectFrom('buckets').select('name').where('account_id', '=', key.accountId).where('status', 'in', ['provisioned', 'deleting']).execute();
-      return rows.map((r) => r.name);
+      return accountStoredBucketNames(key.accountId);
     }
     const names: string[] = [];
     for (const bucketId of key.buckets) {
@@ -144,10 +144,9 @@ export function accessKeyProvisioningReactor({ storageAdmin, secrets, accessKeys
   /** Every key of the account as its stream has it (the read model only lists them). */
   async function accountKeys(accountId: string) {
     await current('access-keys');
-    const rows = await readModels.selectFrom('access_keys').select('key_id').where('account_id', '=', accountId).execute();
     const keys = [];
-    for (const row of rows) {
-      const key = await keyState(row.key_id);
+    for (const keyId of await accountKeyIds(accountId)) {
+      const key = await keyState(keyId);
       if (key.status !== 'none') keys.push(key);
     }
     return keys;

@@ -3,6 +3,8 @@ import { MinioAdmin } from '../../src/adapters/minio/minio-admin.ts';
 import { createAccessKeyCommands } from '../../src/commands/access-key-commands.ts';
 import { createBucketCommands } from '../../src/commands/bucket-commands.ts';
 import { keyPolicyName } from '../../src/domain/access-key/access-key-policy.ts';
+import { accountKeyIds } from '../../src/projections/access-keys/access-key-queries.ts';
+import { accountStoredBucketNames } from '../../src/projections/buckets/bucket-queries.ts';
 import { SecretShreddedError } from '../../src/ports/secret-sealer.ts';
 import { accessKeyProvisioningReactor } from '../../src/reactors/access-key-provisioning-reactor.ts';
 import { ReactorRunner } from '../../src/reactors/reactor-runner.ts';
@@ -44,7 +46,8 @@ function runner() {
         secrets,
         accessKeys: createAccessKeyCommands({ eventStore, secrets, keyRotationGraceHours: 24 }),
         eventStore,
-        readModels,
+        accountStoredBucketNames: (accountId) => accountStoredBucketNames(readModels, accountId),
+        accountKeyIds: (accountId) => accountKeyIds(readModels, accountId),
         projectionLag: (projection) => app.runner.lagOf(projection),
       }),
     ],

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { AccessKeysTable } from './access-key-tables.ts';
+import type { AccessKeysTable, AccessKeyTables } from './access-key-tables.ts';
 
 export interface AccessKeysPage {
   /** active and expired are told apart at `now`: an active key past its expiry is expired */
@@ -20,6 +20,12 @@ export function accessKeysPage(db: Kysely<ReadModelDatabase>, accountId: string,
   if (page.status === 'expired') q = q.where('status', '=', 'active').where('expires_at', '<=', now);
   if (after) q = q.where((eb) => eb(eb.refTuple('issued_at', 'key_id'), '<', eb.tuple(after[0], after[1])));
   return q.orderBy('issued_at', 'desc').orderBy('key_id', 'desc').limit(page.limit).execute();
+}
+
+/** The ids of every key the account has had, revoked and expired ones too. */
+export async function accountKeyIds(db: Kysely<AccessKeyTables>, accountId: string): Promise<string[]> {
+  const rows = await db.selectFrom('access_keys').select('key_id').where('account_id', '=', accountId).execute();
+  return rows.map((r) => r.key_id);
 }
 
 /** The key only if it is this account's. */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { BucketsTable } from './bucket-tables.ts';
+import type { BucketsTable, BucketTables } from './bucket-tables.ts';
 
 /** The bucket only if it is this account's: another account's bucket is not found. */
 export function findBucket(db: Kysely<ReadModelDatabase>, accountId: string, bucketId: string): Promise<BucketsTable | undefined> {
@@ -46,6 +46,12 @@ export async function accountBucketsPage(db: Kysely<ReadModelDatabase>, accountI
 /** The S3 names of the buckets storage holds for us now (provisioned, or being deleted), by name. */
 export async function meteredBucketNames(db: Kysely<ReadModelDatabase>): Promise<string[]> {
   const rows = await db.selectFrom('buckets').select('name').where('status', 'in', ['provisioned', 'deleting']).orderBy('name').execute();
+  return rows.map((r) => r.name);
+}
+
+/** The S3 names of the account's buckets storage holds now (provisioned, or being deleted): what an all-buckets key reaches. */
+export async function accountStoredBucketNames(db: Kysely<BucketTables>, accountId: string): Promise<string[]> {
+  const rows = await db.selectFrom('buckets').select('name').where('account_id', '=', accountId).where('status', 'in', ['provisioned', 'deleting']).execute();
   return rows.map((r) => r.name);
 }
 

@@ -50,6 +50,11 @@ export function locateInvoice(
   return db.selectFrom('invoices').select(['invoice_id', 'account_id', 'period', 'status', 'currency', 'number']).where('invoice_id', '=', invoiceId).executeTakeFirst();
 }
 
+/** Where the invoice issued with this number lives (a voided one too: numbers are never reused). */
+export function locateInvoiceByNumber(db: Kysely<ReadModelDatabase>, number: string): Promise<Pick<InvoicesTable, 'invoice_id' | 'account_id' | 'period'> | undefined> {
+  return db.selectFrom('invoices').select(['account_id', 'period', 'invoice_id']).where('number', '=', number).executeTakeFirst();
+}
+
 /** How a void invoice was voided, as the read model has it. */
 export function voidedInvoice(db: Kysely<ReadModelDatabase>, invoiceId: string): Promise<Pick<InvoicesTable, 'number' | 'void_reason' | 'voided_at' | 'credit_applied'> | undefined> {
   return db.selectFrom('invoices').select(['number', 'void_reason', 'voided_at', 'credit_applied']).where('invoice_id', '=', invoiceId).executeTakeFirst();

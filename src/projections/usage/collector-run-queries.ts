@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { CollectorRunTables } from './collector-run-tables.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { CollectorRunsTable, CollectorRunTables } from './collector-run-tables.ts';
 
 /** What one metering collector run gave, or why it failed. */
 export type CollectorRunOutcome = { summary: { bucketsRead: number; samplesRecorded: number; unread: string[] } } | { error: string };
@@ -23,4 +23,11 @@ export async function saveCollectorRun(db: Kysely<CollectorRunTables>, collector
       oc.column('collector').doUpdateSet((eb) => ({ ...values, samples_recorded: eb(eb.ref('collector_runs.samples_recorded'), '+', eb.val(added)) }) as never),
     )
     .execute();
+}
+
+export type CollectorRunRow = Selectable<CollectorRunsTable>;
+
+/** Every collector's last run, by collector name. */
+export function collectorRuns(db: Kysely<CollectorRunTables>): Promise<CollectorRunRow[]> {
+  return db.selectFrom('collector_runs').selectAll().orderBy('collector').execute();
 }

@@ -2,8 +2,10 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ReadModelDatabase } from '../read-model-database.ts';
 import type { UsageTotalsTable } from './usage-tables.ts';
 
+export type UsageTotalsRow = Selectable<UsageTotalsTable>;
+
 /** An account's usage totals for one period, one row per bucket (bucket id order). */
-export function usageTotals(db: Kysely<ReadModelDatabase>, accountId: string, period: string): Promise<Selectable<UsageTotalsTable>[]> {
+export function usageTotals(db: Kysely<ReadModelDatabase>, accountId: string, period: string): Promise<UsageTotalsRow[]> {
   return db
     .selectFrom('usage_totals')
     .selectAll()
