@@ -38,6 +38,12 @@ export interface ReactorRunnerOptions {
 }
 
 /** The lease under which a process takes a reactor's work in from the log and works its jobs. */
+/**
+ * How long a job waits after its `attempts`-th failed try, before jitter (the runner spreads
+ * it over 75 % to 125 %): doubling from `baseMs`, at most `maxMs`.
+ */
+export const retryDelayMs = (attempts: number, retry: { baseMs: number; maxMs: number }): number => Math.min(retry.maxMs, retry.baseMs * 2 ** (attempts - 1));
+
 export const reactorLeaseOf = (reactor: string) => `reactor:${reactor}`;
 
 export interface ReactorFailure {
@@ -434,7 +440,7 @@ export class ReactorRunner {
   }
 
   private nextTryAt(now: Date, attempts: number, reactor?: Reactor): Date {
-    const delay = Math.min(reactor?.retry?.maxMs ?? this.retryMaxMs, (reactor?.retry?.baseMs ?? this.retryBaseMs) * 2 ** (attempts - 1));
+    const delay = retryDelayMs(attempts, { baseMs: reactor?.retry?.baseMs ?? this.retryBaseMs, maxMs: reactor?.retry?.maxMs ?? this.retryMaxMs });
     // Jitter keeps a fleet of failed jobs from coming back in lockstep.
     return new Date(now.getTime() + delay * (0.75 + Math.random() * 0.5));
   }
