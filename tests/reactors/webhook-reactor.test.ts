@@ -1,62 +1,21 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBucketCommands } from '../../src/commands/bucket-commands.ts';
 import { WEBHOOK_RETRY, webhookReactor } from '../../src/reactors/webhook-reactor.ts';
 import { bearer } from '../support/api-requests.ts';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
+import { verifiedMessage, WebhookReceiver } from '../support/webhook-receiver.ts';
 
 /**
  * Webhooks end to end: registered through the API, fed by the log, delivered by the reactor
  * to a real HTTP receiver on loopback, whose signatures are checked with an independent
  * implementation of Standard Webhooks (the `standardwebhooks` package), not with our signer.
  */
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A receiver on a fixed port that can be stopped (connection refused) and started again, or made to answer 500. */
-class Receiver {
-  received: Received[] = [];
-  answer = 204;
-  private server: http.Server | null = null;
-  port = 0;
-
-  async start(): Promise<void> {
-    const server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (c: Buffer) => chunks.push(c));
-      request.on('end', () => {
-        this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-        response.writeHead(this.answer).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  get url() {
-    return `http://127.0.0.1:${this.port}/hooks/cloudpro`;
-  }
-}
-
 // The receiver's library checks each message's timestamp against the real clock (within five
 // minutes), so the app's clock starts at the real instant; the test moves it on from there.
 const START = new Date().toISOString();
 let app: ClockedApp;
 let operator: string;
-const receiver = new Receiver();
+const receiver = new WebhookReceiver();
 
 beforeAll(async () => {
   app = await startClockedApp(START, { WEBHOOK_ALLOW_LOOPBACK: 'true' });
@@ -105,12 +64,7 @@ async function deliveries(accountId: string, webhookId: string) {
   return response.json<{ items: { deliveryId: string; status: string; attempts: { attempt: number; statusCode: number | null; succeeded: boolean; latencyMs: number; error: string | null }[] }[] }>().items;
 }
 
-const verified = (secret: string, message: Received) =>
-  new StandardWebhook(secret).verify(message.body, {
-    'webhook-id': String(message.headers['webhook-id']),
-    'webhook-timestamp': String(message.headers['webhook-timestamp']),
-    'webhook-signature': String(message.headers['webhook-signature']),
-  }) as { type: string; timestamp: string; data: Record<string, unknown> };
+const verified = verifiedMessage;
 
 describe('webhook jobs', () => {
   it("each webhook's messages about a subject are one queue: a failing endpoint holds up no other webhook", () => {
