@@ -16,6 +16,8 @@ import { exact } from '../domain/rating/exact-decimal.ts';
 import { checkInstant, formatInstant } from '../domain/rating/instant.ts';
 import { checkAmount, formatMoney, isCurrency, type Currency } from '../domain/rating/money.ts';
 import { checkReceivedAt } from '../domain/invoice/payment-settlement.ts';
+import { fitsText } from '../domain/shared/field-rule.ts';
+import { REASON_TEXT } from '../domain/shared/reason-text.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { invoiceProjections } from '../projections/invoices/invoice-projections.ts';
 import type { InvoicesTable } from '../projections/invoices/invoice-tables.ts';
@@ -270,7 +272,7 @@ export async function voidInvoice(deps: PaymentDeps, invoiceId: string, input: {
 }
 
 function checkReason(reason: unknown, issues: FieldIssue[]) {
-  if (typeof reason !== 'string' || reason.trim().length === 0 || reason.length > 500) issues.push({ path: 'reason', message: 'must be 1 to 500 characters' });
+  if (typeof reason !== 'string' || !fitsText(reason.trim(), REASON_TEXT)) issues.push({ path: 'reason', message: `must be ${REASON_TEXT.minLength} to ${REASON_TEXT.maxLength} characters` });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { choiceField, textField, wholeNumberField } from './field-rule-schema.ts';
+import { ReasonText } from './reason-schemas.ts';
 import {
   ACCOUNT_NAME,
   ACCOUNT_SLUG,
@@ -65,7 +66,7 @@ export const UpdateBillingProfileBody = z
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'give at least one field to change' });
 
-export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).describe('kept in the audit trail') });
+export const ReasonBody = z.strictObject({ reason: ReasonText.describe('kept in the audit trail') });
 /** A reactivation may say why (told to the account in-app, by mail and by webhook); older clients send no body. */
 export const ReactivationBody = z.strictObject({ reason: ReasonBody.shape.reason.optional() }).optional();
 

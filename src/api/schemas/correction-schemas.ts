@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CREDIT_MOVEMENT_KINDS } from '../../domain/credit/credit-movements.ts';
 import { PAYMENT_REFERENCE } from '../../domain/invoice/payment-reference.ts';
 import { AMOUNT_TEXT, checkAmount } from '../../domain/rating/money.ts';
-import { REASON_TEXT } from '../../domain/shared/reason-text.ts';
+import { ReasonText as Reason } from './reason-schemas.ts';
 import { rule } from './domain-rule.ts';
 import { Instant } from './instant-schemas.ts';
 import { decimalBounds, textField } from './field-rule-schema.ts';
@@ -20,7 +20,6 @@ const Amount = z
     }),
   )
   .meta(decimalBounds(AMOUNT_TEXT));
-const Reason = z.string().trim().min(REASON_TEXT.minLength).max(REASON_TEXT.maxLength);
 
 export const PaymentIdParams = z.object({ paymentId: z.uuid() });
 

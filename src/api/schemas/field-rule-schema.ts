@@ -37,5 +37,14 @@ export const textField = (text: TextRule, check: Check<string>) => z.string().su
 
 export const wholeNumberField = (range: WholeNumberRule, check: Check<number>) => z.number().int().superRefine(rule(check)).meta(wholeNumberBounds(range));
 
+/**
+ * A text the API trims before it is checked and kept (a reason, a note): zod's own bounds,
+ * taken from the rule, are both the check after trimming and the document's bounds.
+ */
+export const trimmedTextField = (text: TextRule) => {
+  const bounded = z.string().trim().min(text.minLength ?? 0).max(text.maxLength);
+  return text.pattern ? bounded.regex(text.pattern) : bounded;
+};
+
 /** One of a domain's fixed choices, checked by the domain (its message) and documented as an enum. */
 export const choiceField = (values: readonly string[], check: Check<string>) => z.string().superRefine(rule(check)).meta({ enum: [...values] });

@@ -7,6 +7,7 @@ import { PageQuery } from '../pagination.ts';
 import { rule } from './domain-rule.ts';
 import { decimalBounds } from './field-rule-schema.ts';
 import { Instant } from './instant-schemas.ts';
+import { ReasonText as Reason } from './reason-schemas.ts';
 
 // Every field is checked here, so bad input lists every failing field at once; the range is
 // the domain's (checkAmount, AMOUNT_TEXT). The minor-unit digits depend on the invoice's
@@ -21,7 +22,6 @@ const Amount = z
     }),
   )
   .meta(decimalBounds(AMOUNT_TEXT));
-const Reason = z.string().trim().min(1).max(500);
 const ExternalRef = z
   .string()
   .regex(PAYMENT_REFERENCE, 'must be 1 to 128 characters: letters, digits and . _ : / + = -, starting with a letter or digit');

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { QuotaRequestStatus } from '../../domain/quota/quota-decider.ts';
-import { MAX_QUOTA_GIB, MAX_TEXT_LENGTH } from '../../domain/quota/quota-rules.ts';
+import { MAX_QUOTA_GIB, QUOTA_TEXT } from '../../domain/quota/quota-rules.ts';
+import { trimmedTextField } from './field-rule-schema.ts';
 import { PageQuery } from '../pagination.ts';
 
 export const QUOTA_REQUEST_STATUSES = ['pending', 'approved', 'rejected'] as const satisfies readonly QuotaRequestStatus[];
 
 export const QuotaRequestParams = z.object({ accountId: z.uuid(), requestId: z.uuid() });
 
-const text = (what: string) => z.string().trim().min(1).max(MAX_TEXT_LENGTH).describe(what);
+const text = (what: string) => trimmedTextField(QUOTA_TEXT).describe(what);
 
 export const RequestQuotaIncreaseBody = z.strictObject({
   requestedGiB: z.number().int().min(1).max(MAX_QUOTA_GIB).describe('the quota wanted, in GiB; more than the current one'),
