@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { compose, type Application } from '../src/main.ts';
 import { INTEGRATION_USAGE, integrationCommands } from './integration-commands.ts';
+import { printDemo } from './demo-command.ts';
 import { printStateAt } from './state-at-command.ts';
 import { printStatus } from './status-command.ts';
 import { UsageError } from './usage-error.ts';
@@ -19,7 +20,12 @@ const USAGE = `usage: npm run ops -- <command>
   rebuild <projection>                     build a read model again beside the live one, then swap it in
   create-operator-token <name>             issue a platform operator API token (printed once)
   create-metering-token <name>             issue a token that may only record usage (printed once)
-  create-account-token <accountId> <name>  issue an API token scoped to one account (printed once)
+  create-account-token <accountId> <name>  issue an API token scoped to one account (printed once); it acts
+                                           as the account's admin: sign in to /portal with the account id and it
+  demo [slug]                              a demo account to look at in /portal: a plan, two buckets, a daily
+                                           usage sample for last month and this month, last month invoiced
+                                           (with a payment and a credit note); prints the account id and an
+                                           owner's token to sign in with
   revoke-token <tokenId>                   revoke an API token at once
   audit-invoice <number>                   replay an invoice's recorded inputs and compare, line by line
                                            (exit 0 when identical, 1 with the differences)
@@ -41,6 +47,7 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
   ...integrationCommands,
   status: printStatus,
   'state-at': printStateAt,
+  demo: printDemo,
 
   async rebuild(app, [name]) {
     if (!name) throw new UsageError('rebuild needs a projection name');

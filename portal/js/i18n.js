@@ -96,7 +96,64 @@ const ptBR = {
   'more': 'Mais', 'cancel': 'Cancelar', 'actions': 'Ações',
 };
 
-const dictionaries = { en, 'pt-BR': ptBR };
+/** The API's values shown to people (statuses, kinds, roles, permissions), by what they describe. */
+const enValues = {
+  invoiceStatus: { draft: 'Draft', issued: 'Issued', overdue: 'Overdue', paid: 'Paid', void: 'Void' },
+  lineKind: {
+    monthly_fee: 'Monthly fee', storage_gib_month: 'Storage (GiB-month)', egress_gib: 'Egress (GiB)', ingress_gib: 'Ingress (GiB)',
+    requests_a: 'Class A requests', requests_b: 'Class B requests', minimum_true_up: 'Monthly minimum top-up', adjustment: 'Adjustment of an earlier period',
+  },
+  bucketStatus: { requested: 'Requested', provisioned: 'Ready', failed: 'Failed', deleting: 'Being deleted', deleted: 'Deleted' },
+  versioning: { disabled: 'Off', enabled: 'On', suspended: 'Suspended' },
+  keyStatus: { active: 'Active', expired: 'Expired', revoked: 'Revoked' },
+  keyPermission: { read: 'Read', write: 'Write', 'read-write': 'Read and write' },
+  // role names as the API and the documentation write them
+  role: { owner: 'owner', admin: 'admin', billing: 'billing', developer: 'developer', 'read-only': 'read-only' },
+  sftpStatus: { active: 'Active', disabled: 'Disabled' },
+  invitationStatus: { pending: 'Pending', accepted: 'Accepted', expired: 'Expired' },
+  quotaStatus: { pending: 'Pending', approved: 'Approved', rejected: 'Rejected' },
+  tokenStatus: { active: 'Active', revoked: 'Revoked' },
+  tokenKind: { operator: 'Operator', account: 'Service (account)', member: 'Member' },
+  paymentMethod: { pix: 'Pix', boleto: 'Boleto', card: 'Card', transfer: 'Bank transfer' },
+  webhookStatus: { active: 'Active', removed: 'Removed' },
+  deliveryStatus: { pending: 'Pending', delivered: 'Delivered', abandoned: 'Abandoned' },
+  webhookKind: {
+    'invoice.issued': 'Invoice issued', 'invoice.paid': 'Invoice paid', 'invoice.overdue': 'Invoice overdue', 'invoice.voided': 'Invoice voided',
+    'payment.received': 'Payment received', 'payment.reversed': 'Payment reversed', 'credit_note.issued': 'Credit note issued',
+    'quota.threshold': 'Quota threshold reached', 'bucket.provisioned': 'Bucket created', 'bucket.failed': 'Bucket creation failed',
+    'access_key.expiring': 'Access key expiring', 'account.suspended': 'Account suspended', 'account.reactivated': 'Account reactivated',
+  },
+};
+
+const ptBRValues = {
+  invoiceStatus: { draft: 'Rascunho', issued: 'Emitida', overdue: 'Vencida', paid: 'Paga', void: 'Cancelada' },
+  lineKind: {
+    monthly_fee: 'Mensalidade', storage_gib_month: 'Armazenamento (GiB-mês)', egress_gib: 'Tráfego de saída (GiB)', ingress_gib: 'Tráfego de entrada (GiB)',
+    requests_a: 'Requisições classe A', requests_b: 'Requisições classe B', minimum_true_up: 'Complemento do mínimo mensal', adjustment: 'Ajuste de período anterior',
+  },
+  bucketStatus: { requested: 'Solicitado', provisioned: 'Pronto', failed: 'Falhou', deleting: 'Em exclusão', deleted: 'Excluído' },
+  versioning: { disabled: 'Desativado', enabled: 'Ativado', suspended: 'Suspenso' },
+  keyStatus: { active: 'Ativa', expired: 'Expirada', revoked: 'Revogada' },
+  keyPermission: { read: 'Leitura', write: 'Escrita', 'read-write': 'Leitura e escrita' },
+  role: { owner: 'proprietário', admin: 'administrador', billing: 'financeiro', developer: 'desenvolvedor', 'read-only': 'somente leitura' },
+  sftpStatus: { active: 'Ativo', disabled: 'Desativado' },
+  invitationStatus: { pending: 'Pendente', accepted: 'Aceito', expired: 'Expirado' },
+  quotaStatus: { pending: 'Pendente', approved: 'Aprovado', rejected: 'Recusado' },
+  tokenStatus: { active: 'Ativo', revoked: 'Revogado' },
+  tokenKind: { operator: 'Operador', account: 'Serviço (conta)', member: 'Membro' },
+  paymentMethod: { pix: 'Pix', boleto: 'Boleto', card: 'Cartão', transfer: 'Transferência bancária' },
+  webhookStatus: { active: 'Ativo', removed: 'Removido' },
+  deliveryStatus: { pending: 'Pendente', delivered: 'Entregue', abandoned: 'Abandonada' },
+  webhookKind: {
+    'invoice.issued': 'Fatura emitida', 'invoice.paid': 'Fatura paga', 'invoice.overdue': 'Fatura vencida', 'invoice.voided': 'Fatura cancelada',
+    'payment.received': 'Pagamento recebido', 'payment.reversed': 'Pagamento estornado', 'credit_note.issued': 'Nota de crédito emitida',
+    'quota.threshold': 'Limite da cota atingido', 'bucket.provisioned': 'Bucket criado', 'bucket.failed': 'Falha ao criar bucket',
+    'access_key.expiring': 'Chave de acesso expirando', 'account.suspended': 'Conta suspensa', 'account.reactivated': 'Conta reativada',
+  },
+};
+
+export const dictionaries = { en, 'pt-BR': ptBR };
+export const VALUES = { en: enValues, 'pt-BR': ptBRValues };
 let current = 'pt-BR';
 
 export const chosenLocale = () => sessionStorage.getItem(LOCALE_KEY);
@@ -106,6 +163,11 @@ export function setLocale(locale, remember = false) {
   document.documentElement.lang = current;
 }
 export const locale = () => current;
+
+/** An API value (a status, a kind, a role) in the person's language; an unknown one as the API wrote it. */
+export const tv = (group, value) => VALUES[current][group]?.[value] ?? VALUES.en[group]?.[value] ?? value;
+/** The values a group names, in the API's order (for a select or checkboxes). */
+export const valuesOf = (group) => Object.keys(enValues[group]);
 
 export function t(key, vars = {}) {
   const text = dictionaries[current][key] ?? en[key] ?? key;
