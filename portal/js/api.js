@@ -54,3 +54,23 @@ export async function allPages(path, max = 1000) {
 
 /** `cpl_<token id>_<secret>` → the token id. */
 export const tokenIdOf = (token) => /^cpl_([A-Za-z0-9]+)_/.exec(token)?.[1] ?? null;
+
+/**
+ * A file the API answers for `accept` (an invoice as CSV or PDF), saved by the browser under the
+ * name the API gives in Content-Disposition.
+ */
+export async function download(path, accept, fallbackName) {
+  const response = await fetch(path, { headers: { accept, authorization: `Bearer ${loadSession()?.token ?? ''}` } });
+  if (!response.ok) {
+    const text = await response.text();
+    throw new ApiError(response.status, text ? JSON.parse(text) : null);
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}

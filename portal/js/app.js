@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { accountPath, allPages, api, clearSession, loadSession, tokenIdOf } from './api.js';
 import { ErrorBox, html } from './components.js';
-import { chosenLocale, LOCALES, locale, setLocale, t } from './i18n.js';
+import { chosenLocale, LOCALES, locale, setLocale, t, tv } from './i18n.js';
 import { can } from './permissions.js';
 import { AcceptInvitationPage, SignInPage } from './pages/sign-in.js';
 import { UsagePage } from './pages/usage.js';
@@ -14,6 +14,8 @@ import { MembersPage } from './pages/members.js';
 import { QuotaPage } from './pages/quota.js';
 import { NotificationsPage } from './pages/notifications.js';
 import { AuditLogPage } from './pages/audit-log.js';
+import { ApiTokensPage } from './pages/api-tokens.js';
+import { WebhooksPage } from './pages/webhooks.js';
 
 const BASE = '/portal';
 
@@ -28,6 +30,8 @@ const PAGES = [
   { path: '/quota', label: 'nav.quota', permission: 'quota:read', page: QuotaPage },
   { path: '/notifications', label: 'nav.notifications', permission: 'notifications:read', page: NotificationsPage },
   { path: '/audit-log', label: 'nav.audit', permission: 'audit:read', page: AuditLogPage },
+  { path: '/api-tokens', label: 'nav.tokens', permission: 'tokens:manage-own', page: ApiTokensPage },
+  { path: '/webhooks', label: 'nav.webhooks', permission: 'webhooks:manage', page: WebhooksPage },
 ];
 
 const currentPath = () => location.pathname.slice(BASE.length).replace(/\/+$/, '') || '/';
@@ -61,7 +65,7 @@ async function whoAmI(session) {
     const members = await allPages(accountPath('/members'));
     role = members.find((member) => member.memberId === mine.memberId)?.role ?? role;
   }
-  return { account, role };
+  return { account, role, memberId: mine.memberId ?? null, tokenId };
 }
 
 function App() {
@@ -133,7 +137,7 @@ function App() {
   // pages a role may not read are left out of the menu; opened anyway, the API's 403 explains
   return html`<header class="top">
       <span class="brand">${t('app.title')} · ${me.account.name}</span>
-      <span class="muted" data-testid="role">${t('role', { role: me.role })}</span>
+      <span class="muted" data-testid="role">${t('role', { role: tv('role', me.role) })}</span>
       ${languageSwitch}
       <button type="button" class="secondary" onClick=${signOut}>${t('signOut')}</button>
     </header>

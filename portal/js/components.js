@@ -56,7 +56,7 @@ export function Loading({ state, children }) {
 }
 
 /** A secret shown once, with its copy button and the warning that it will not be shown again. */
-export function SecretOnce({ label, secret, onDismiss }) {
+export function SecretOnce({ label, secret, onDismiss, warning = t('secret.warning') }) {
   const [copied, setCopied] = useState(false);
   if (secret === undefined || secret === null) return html`<div class="notice" role="status">${t('secret.omitted')}</div>`;
   const copy = async () => {
@@ -65,7 +65,7 @@ export function SecretOnce({ label, secret, onDismiss }) {
   };
   return html`<section class="notice secret" role="alert" aria-labelledby="secret-title">
     <h2 id="secret-title">${t('secret.title')}${label ? ` (${label})` : ''}</h2>
-    <p><strong>${t('secret.warning')}</strong></p>
+    <p><strong>${warning}</strong></p>
     <code data-testid="secret-value">${secret}</code>
     <div class="actions">
       <button type="button" onClick=${copy}>${t('secret.copy')}</button>

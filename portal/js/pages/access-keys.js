@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { accountPath, allPages, api } from '../api.js';
 import { ErrorBox, html, Loading, SecretOnce, Table, useCommand, useLoad } from '../components.js';
-import { formatDate, t } from '../i18n.js';
+import { formatDate, t, tv, valuesOf } from '../i18n.js';
 import { can } from '../permissions.js';
 
 export function AccessKeysPage({ me }) {
@@ -52,7 +52,7 @@ export function AccessKeysPage({ me }) {
       html`<form class="inline" onSubmit=${create} data-testid="create-key">
         <label>${t('keys.name')}<input name="keyName" required maxlength="100" value=${form.name} onInput=${field('name')} /></label>
         <label>${t('keys.permission')}<select name="permission" value=${form.permission} onChange=${field('permission')}>
-          ${['read', 'write', 'read-write'].map((p) => html`<option value=${p}>${p}</option>`)}
+          ${valuesOf('keyPermission').map((p) => html`<option value=${p}>${tv('keyPermission', p)}</option>`)}
         </select></label>
         <label>${t('keys.buckets')}<select name="bucket" value=${form.bucket} onChange=${field('bucket')}>
           <option value="all">${t('keys.allBuckets')}</option>
@@ -64,9 +64,9 @@ export function AccessKeysPage({ me }) {
       <${Table} caption=${t('keys.title')}
         head=${[t('keys.name'), t('keys.accessKeyId'), t('keys.permission'), t('keys.buckets'), t('keys.status'), t('keys.expiresAt'), ...(manage ? [t('actions')] : [])]}
         rows=${keys.map((k) => html`<tr data-testid="key-row">
-          <td>${k.name}</td><td><code>${k.accessKeyId}</code></td><td>${k.permission}</td>
+          <td>${k.name}</td><td><code>${k.accessKeyId}</code></td><td>${tv('keyPermission', k.permission)}</td>
           <td>${k.buckets === 'all' ? t('keys.allBuckets') : k.buckets.map((id) => buckets.find((b) => b.bucketId === id)?.name ?? id).join(', ')}</td>
-          <td>${k.status}</td><td>${formatDate(k.expiresAt)}</td>
+          <td>${tv('keyStatus', k.status)}</td><td>${formatDate(k.expiresAt)}</td>
           ${manage && html`<td>${k.status === 'active' && html`<div class="actions">
             <button type="button" class="secondary" onClick=${() => rotate(k)} aria-label=${`${t('keys.rotate')} ${k.name}`}>${t('keys.rotate')}</button>
             <button type="button" class="danger" onClick=${() => revoke(k)} aria-label=${`${t('keys.revoke')} ${k.name}`}>${t('keys.revoke')}</button></div>`}</td>`}

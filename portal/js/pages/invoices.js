@@ -1,6 +1,6 @@
-import { accountPath, allPages, api } from '../api.js';
-import { html, Loading, Table, useLoad } from '../components.js';
-import { formatDate, formatMoney, formatNumber, t } from '../i18n.js';
+import { accountPath, allPages, api, download } from '../api.js';
+import { ErrorBox, html, Loading, Table, useCommand, useLoad } from '../components.js';
+import { formatDate, formatMoney, formatNumber, t, tv } from '../i18n.js';
 
 export function InvoicesPage() {
   const state = useLoad(async () => {
@@ -17,33 +17,12 @@ export function InvoicesPage() {
           rows=${invoices.map((invoice) => html`<tr data-testid="invoice-row">
             <td><a href=${`/portal/invoices/${invoice.invoiceId}`}>${invoice.number ?? t('invoice.draft')}</a></td>
             <td>${invoice.period}</td>
-            <td class=${`status-${invoice.status}`}>${invoice.status}</td>
+            <td class=${`status-${invoice.status}`}>${tv('invoiceStatus', invoice.status)}</td>
             <td>${formatDate(invoice.dueDate)}</td>
             <td class="num">${formatMoney(invoice.total, invoice.currency)}</td>
             <td class="num">${formatMoney(due.get(invoice.invoiceId) ?? (invoice.status === 'issued' || invoice.status === 'overdue' ? invoice.total : '0'), invoice.currency)}</td>
           </tr>`)} />`;
     }}<//>`;
-}
-
-const csvCell = (value) => (/[",\n\r]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
-
-/** The invoice as CSV: a row per line with its explanation, then the totals. */
-function invoiceCsv(invoice) {
-  const rows = [['number', 'period', 'kind', 'quantity', 'unit', 'amount', 'currency', 'explanation']];
-  for (const line of invoice.lines) rows.push([invoice.number ?? '', invoice.period, line.kind, line.quantity, line.unit, line.amount, invoice.currency, line.explanation]);
-  for (const [kind, amount] of [['subtotal', invoice.subtotal], ['tax', invoice.tax], ['credit_applied', invoice.creditApplied], ['total', invoice.total]]) {
-    rows.push([invoice.number ?? '', invoice.period, kind, '', '', amount, invoice.currency, '']);
-  }
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
-}
-
-function downloadCsv(invoice) {
-  const url = URL.createObjectURL(new Blob([invoiceCsv(invoice)], { type: 'text/csv;charset=utf-8' }));
-  const link = Object.assign(document.createElement('a'), { href: url, download: `${invoice.number ?? invoice.invoiceId}.csv` });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 export function InvoicePage({ invoiceId, print, me }) {
@@ -57,22 +36,28 @@ export function InvoicePage({ invoiceId, print, me }) {
     ]);
     return { invoice, explanation, payments, creditNotes };
   }, [invoiceId]);
+  const exporting = useCommand();
+  // the API's own exports (GET /invoices/:id by Accept): the same rows and words as its CSV and PDF everywhere
+  const exportAs = (accept, extension, invoice) =>
+    void exporting.run(() => download(`/invoices/${invoiceId}`, accept, `${invoice.number ?? invoice.invoiceId}.${extension}`));
   return html`<${Loading} state=${state}>${({ invoice, explanation, payments, creditNotes }) => {
     const money = (amount) => formatMoney(amount, invoice.currency);
     return html`<article class=${print ? 'print' : ''} data-testid="invoice">
       <h1>${t('invoice.title', { number: invoice.number ?? t('invoice.draft') })}</h1>
       ${print && html`<p>${me.account.name} · ${me.account.document.formatted}</p>`}
-      <p>${t('invoices.period')}: ${invoice.period} · ${t('invoices.status')}: <span class=${`status-${invoice.status}`}>${invoice.status}</span>
+      <p>${t('invoices.period')}: ${invoice.period} · ${t('invoices.status')}: <span class=${`status-${invoice.status}`}>${tv('invoiceStatus', invoice.status)}</span>
         · ${t('invoice.issueDate')}: ${formatDate(invoice.issueDate)} · ${t('invoices.dueDate')}: ${formatDate(invoice.dueDate)}</p>
       <div class="actions no-print">
         <a href="/portal/invoices">${t('invoice.back')}</a>
-        <button type="button" class="secondary" onClick=${() => downloadCsv(invoice)}>${t('invoice.csv')}</button>
+        <button type="button" class="secondary" data-testid="download-csv" onClick=${() => exportAs('text/csv', 'csv', invoice)}>${t('invoice.csv')}</button>
+        <button type="button" class="secondary" data-testid="download-pdf" onClick=${() => exportAs('application/pdf', 'pdf', invoice)}>${t('invoice.pdf')}</button>
         ${print ? html`<button type="button" onClick=${() => window.print()}>${t('invoice.printNow')}</button>` : html`<a href=${`/portal/invoices/${invoiceId}/print`}>${t('invoice.print')}</a>`}
       </div>
+      <${ErrorBox} error=${exporting.error} />
       <h2>${t('invoice.lines')}</h2>
       <${Table} caption=${t('invoice.lines')} head=${[t('invoice.kind'), { label: t('invoice.quantity'), num: true }, { label: t('invoice.amount'), num: true }]}
         rows=${invoice.lines.map((line, index) => html`<tr data-testid="invoice-line">
-          <td>${line.kind}<div class="explanation">${explanation.lines[index]?.explanation ?? line.explanation}</div></td>
+          <td>${tv('lineKind', line.kind)}<div class="explanation">${explanation.lines[index]?.explanation ?? line.explanation}</div></td>
           <td class="num">${formatNumber(line.quantity, 6)} ${line.unit}</td>
           <td class="num">${money(line.amount)}</td>
         </tr>`)} />
@@ -88,7 +73,7 @@ export function InvoicePage({ invoiceId, print, me }) {
       <div data-testid="explanation">${explanation.header.map((paragraph) => html`<p class="explanation">${paragraph}</p>`)}<p class="explanation">${explanation.totals}</p></div>
       <h2>${t('invoice.payments')}</h2>
       <${Table} caption=${t('invoice.payments')} head=${[t('invoice.receivedAt'), t('invoice.method'), t('invoice.reference'), { label: t('invoice.amount'), num: true }]}
-        rows=${payments.map((p) => html`<tr><td>${formatDate(p.receivedAt)}</td><td>${p.method}</td><td>${p.externalRef}</td><td class="num">${money(p.amount)}</td></tr>`)} />
+        rows=${payments.map((p) => html`<tr><td>${formatDate(p.receivedAt)}</td><td>${tv('paymentMethod', p.method)}</td><td>${p.externalRef}</td><td class="num">${money(p.amount)}</td></tr>`)} />
       <h2>${t('invoice.creditNotes')}</h2>
       <${Table} caption=${t('invoice.creditNotes')} head=${[t('invoice.issuedAt'), t('invoice.reason'), { label: t('invoice.amount'), num: true }]}
         rows=${creditNotes.map((c) => html`<tr><td>${formatDate(c.issuedAt)}</td><td>${c.reason}</td><td class="num">${money(c.amount)}</td></tr>`)} />

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { accountPath, allPages, api } from '../api.js';
 import { ErrorBox, html, Loading, Table, useCommand, useLoad } from '../components.js';
-import { formatDate, t } from '../i18n.js';
+import { formatDate, t, tv } from '../i18n.js';
 import { can } from '../permissions.js';
 
 export function QuotaPage({ me }) {
@@ -28,6 +28,6 @@ export function QuotaPage({ me }) {
       </form>`}
       <h2>${t('quota.requests')}</h2>
       <${Table} caption=${t('quota.requests')} head=${[t('invoice.issuedAt'), { label: t('quota.requested'), num: true }, t('quota.reason'), t('quota.status'), t('quota.note')]}
-        rows=${requests.map((r) => html`<tr><td>${formatDate(r.requestedAt)}</td><td class="num">${r.requestedGiB}</td><td>${r.reason}</td><td>${r.status}</td><td>${r.note ?? '—'}</td></tr>`)} />
+        rows=${requests.map((r) => html`<tr><td>${formatDate(r.requestedAt)}</td><td class="num">${r.requestedGiB}</td><td>${r.reason}</td><td>${tv('quotaStatus', r.status)}</td><td>${r.note ?? '—'}</td></tr>`)} />
     `}<//>`;
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, saveSession } from '../api.js';
 import { ErrorBox, html, SecretOnce, useCommand } from '../components.js';
-import { t } from '../i18n.js';
+import { t, tv } from '../i18n.js';
 
 export function SignInPage({ onSignedIn }) {
   const [accountId, setAccountId] = useState('');
@@ -49,7 +49,7 @@ export function AcceptInvitationPage({ onSignedIn }) {
   if (accepted) {
     return html`<section class="sign-in">
       <h1>${t('accept.title')}</h1>
-      <p>${t('accept.done', { role: accepted.role })}</p>
+      <p>${t('accept.done', { role: tv('role', accepted.role) })}</p>
       <p>${t('signIn.accountId')}: <code>${accepted.accountId}</code></p>
       <${SecretOnce} label=${t('signIn.token')} secret=${accepted.token} />
       <button type="button" onClick=${() => onSignedIn({ accountId: accepted.accountId, token: accepted.token })}>${t('accept.continue')}</button>

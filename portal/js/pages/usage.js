@@ -2,7 +2,7 @@ import uPlot from 'uplot';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { accountPath, allPages, api } from '../api.js';
 import { html, Loading, Table, useLoad } from '../components.js';
-import { formatDate, formatMoney, formatNumber, t } from '../i18n.js';
+import { formatDate, formatMoney, formatNumber, t, tv } from '../i18n.js';
 
 /** The period of an instant in a zone, YYYY-MM, and the 12 before it. */
 function periodsUpTo(current) {
@@ -73,7 +73,7 @@ export function UsagePage() {
         <div class="card"><div class="label">${t('usage.estimate')}</div><div class="value" data-testid="estimate">${usage.estimatedInvoice ? formatMoney(usage.estimatedInvoice.total, usage.estimatedInvoice.currency) : t('usage.noPlan')}</div></div>
       </div>
       ${usage.estimatedInvoice && html`<h2>${t('usage.estimate')}</h2><${Table} caption=${t('usage.estimate')} head=${[t('usage.line'), { label: t('usage.quantity'), num: true }, { label: t('usage.amount'), num: true }]}
-        rows=${usage.estimatedInvoice.lines.map((line) => html`<tr><td>${line.kind}</td><td class="num">${formatNumber(line.quantity, 3)}</td><td class="num">${formatMoney(line.amount, usage.estimatedInvoice.currency)}</td></tr>`)} />`}
+        rows=${usage.estimatedInvoice.lines.map((line) => html`<tr><td>${tv('lineKind', line.kind)}</td><td class="num">${formatNumber(line.quantity, 3)}</td><td class="num">${formatMoney(line.amount, usage.estimatedInvoice.currency)}</td></tr>`)} />`}
     `}<//>
     <${Loading} state=${daily}>${(days) => {
       const series = bucketId === 'total' ? days.total : (days.buckets.find((b) => b.bucketId === bucketId) ?? days.total);
