@@ -5,7 +5,7 @@ import { ACCESS_KEY_PERMISSIONS } from '../../src/domain/access-key/access-key-r
 import { ROLES } from '../../src/domain/access/permissions.ts';
 import { VERSIONING_STATES } from '../../src/domain/bucket/bucket-rules.ts';
 import { PAYMENT_METHODS } from '../../src/domain/invoice/invoice-events.ts';
-import { METERS } from '../../src/domain/rating/plan.ts';
+import { METER_UNITS, METERS } from '../../src/domain/rating/plan.ts';
 import { WEBHOOK_KINDS } from '../../src/domain/webhook/webhook-kinds.ts';
 import { AccessKeyStatusView } from '../../src/api/schemas/access-key-schemas.ts';
 import { BUCKET_STATUSES } from '../../src/api/schemas/bucket-schemas.ts';
@@ -30,6 +30,8 @@ const enumOf = (schema: { options: readonly string[] }) => [...schema.options];
 const API_VALUES: Record<string, readonly string[]> = {
   invoiceStatus: INVOICE_STATUSES,
   lineKind: ['monthly_fee', ...METERS, 'minimum_true_up', 'adjustment'],
+  // the meters' units, and the monthly fee's and the minimum true-up's (src/domain/rating/rate-invoice.ts)
+  unit: [...new Set(Object.values(METER_UNITS)), 'month', 'minimum'],
   bucketStatus: BUCKET_STATUSES,
   versioning: ['disabled', ...VERSIONING_STATES],
   keyStatus: enumOf(AccessKeyStatusView),

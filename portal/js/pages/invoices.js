@@ -58,7 +58,7 @@ export function InvoicePage({ invoiceId, print, me }) {
       <${Table} caption=${t('invoice.lines')} head=${[t('invoice.kind'), { label: t('invoice.quantity'), num: true }, { label: t('invoice.amount'), num: true }]}
         rows=${invoice.lines.map((line, index) => html`<tr data-testid="invoice-line">
           <td>${tv('lineKind', line.kind)}<div class="explanation">${explanation.lines[index]?.explanation ?? line.explanation}</div></td>
-          <td class="num">${formatNumber(line.quantity, 6)} ${line.unit}</td>
+          <td class="num">${formatNumber(line.quantity, 6)} ${tv('unit', line.unit)}</td>
           <td class="num">${money(line.amount)}</td>
         </tr>`)} />
       <table class="totals">
