@@ -12,7 +12,7 @@ export interface QuotaThresholdDeps extends ReadModelGuardDeps {
   eventStore: EventStore;
   /** each account's approved quota, from the quotas read model (absent: never changed) */
   approvedQuotasGiB(): Promise<Map<string, number | null>>;
-  /** bytes stored now per account, from the usage-totals and buckets read models */
+  /** bytes stored now per account, from the usage-totals and buckets read models (a withdrawn latest sample: from its period's stream) */
   storedBytesByAccount(): Promise<Map<string, bigint>>;
   /** the quota of accounts whose increase was never approved */
   defaultQuotaGiB: number;

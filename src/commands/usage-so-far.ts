@@ -45,7 +45,8 @@ function foldFromRows(rows: readonly UsageTotalsRow[]): PeriodFold | null {
   const buckets = new Map<string, BucketSoFar>();
   let revision: bigint | null = null;
   for (const row of rows) {
-    if (row.storage_unordered) return null;
+    // (a withdrawal marks its rows unordered; one whose latest sample it took has no latest to fold from)
+    if (row.storage_unordered || row.storage_latest_withdrawn_at !== null) return null;
     const lastAt = row.storage_at == null ? null : new Date(row.storage_at).toISOString();
     buckets.set(row.bucket_id, {
       fold: {

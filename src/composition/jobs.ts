@@ -9,6 +9,7 @@ import type { PaymentDeps } from '../commands/payment-commands.ts';
 import type { PaymentCorrectionDeps } from '../commands/payment-corrections.ts';
 import type { UsageCorrectionDeps } from '../commands/usage-corrections.ts';
 import type { QuotaThresholdDeps } from '../commands/quota-thresholds.ts';
+import { storedBytesByAccount } from '../commands/latest-storage.ts';
 import type { UsageIngestion } from '../commands/usage-ingestion.ts';
 import type { Config } from '../config.ts';
 import { DEFAULT_DUNNING_CONFIG } from '../domain/invoice/dunning-rules.ts';
@@ -21,7 +22,7 @@ import { accountCurrency, locatePayment } from '../projections/payments/credit-m
 import { approvedQuotasGiB } from '../projections/quotas/quota-queries.ts';
 import type { LedgerDatabase } from './database.ts';
 import { saveCollectorRun } from '../projections/usage/collector-run-queries.ts';
-import { storedBytesByAccount } from '../projections/usage/usage-queries.ts';
+import { latestStorageRows } from '../projections/usage/usage-queries.ts';
 import { queriesOn } from './read-models.ts';
 
 /**
@@ -86,7 +87,13 @@ export function usageCorrectionDeps({ eventStore, readModels }: Stores): UsageCo
 
 export function quotaThresholdDeps({ eventStore, readModels }: Stores, defaultQuotaGiB: number): QuotaThresholdDeps {
   const on = queriesOn(readModels);
-  return { eventStore, defaultQuotaGiB, projectionCheckpoint: on(projectionCheckpoint), approvedQuotasGiB: on(approvedQuotasGiB), storedBytesByAccount: on(storedBytesByAccount) };
+  return {
+    eventStore,
+    defaultQuotaGiB,
+    projectionCheckpoint: on(projectionCheckpoint),
+    approvedQuotasGiB: on(approvedQuotasGiB),
+    storedBytesByAccount: () => storedBytesByAccount({ eventStore, latestStorageRows: on(latestStorageRows) }),
+  };
 }
 
 export function accessKeyExpiryDeps({ eventStore, readModels }: Stores): AccessKeyExpiryDeps {

@@ -32,20 +32,41 @@ export function earlierUsageRevisions(db: Kysely<ReadModelDatabase>, accountId: 
     .execute();
 }
 
+/** A bucket's latest storage as usage_totals holds it: a sample, or a period whose latest was withdrawn. */
+export type LatestStorageRow =
+  | { kind: 'sample'; accountId: string; bucketId: string; period: string; bytes: bigint; atMs: number }
+  | { kind: 'withdrawn'; accountId: string; bucketId: string; period: string; withdrawnAtMs: number };
+
 /**
- * Bytes stored now, per account: each bucket's latest storage sample (from usage_totals, over
- * every period), for buckets not deleted. A bucket with no sample yet stores nothing we know of.
+ * Each bucket's latest storage over every period, for buckets not deleted: the latest sample
+ * the rows know (latest `storage_at`; at one instant the larger), and every row whose latest
+ * was withdrawn at or after it: one of those may hold a later sample still counted, which
+ * only its period's stream can tell (`storedBytesByAccount` in commands/latest-storage.ts).
  */
-export async function storedBytesByAccount(db: Kysely<ReadModelDatabase>): Promise<Map<string, bigint>> {
-  const { rows } = await sql<{ account_id: string; stored: string }>`
-    select latest.account_id, sum(latest.storage_bytes)::text as stored
-    from (
-      select distinct on (u.bucket_id) u.account_id, u.bucket_id, u.storage_bytes
+export async function latestStorageRows(db: Kysely<ReadModelDatabase>): Promise<LatestStorageRow[]> {
+  const { rows } = await sql<{ account_id: string; bucket_id: string; period: string; bytes: string | null; at: Date | string | null; withdrawn_at: Date | string | null }>`
+    with live as (
+      select u.account_id, u.bucket_id, u.period, u.storage_bytes, u.storage_at, u.storage_latest_withdrawn_at
       from usage_totals u
       join buckets b on b.bucket_id = u.bucket_id
-      where u.storage_bytes is not null and b.status <> 'deleted'
-      order by u.bucket_id, u.storage_at desc nulls last
-    ) latest
-    group by latest.account_id`.execute(db);
-  return new Map(rows.map((row) => [row.account_id, BigInt(row.stored.split('.')[0]!)]));
+      where b.status <> 'deleted' and (u.storage_bytes is not null or u.storage_latest_withdrawn_at is not null)
+    ), known as (
+      select distinct on (bucket_id) account_id, bucket_id, period, storage_bytes, storage_at
+      from live
+      where storage_bytes is not null
+      order by bucket_id, storage_at desc, storage_bytes desc
+    )
+    select account_id, bucket_id, period, storage_bytes::text as bytes, storage_at as at, null::timestamptz as withdrawn_at
+    from known
+    union all
+    select l.account_id, l.bucket_id, l.period, null, null, l.storage_latest_withdrawn_at
+    from live l
+    left join known k on k.bucket_id = l.bucket_id
+    where l.storage_latest_withdrawn_at is not null and (k.storage_at is null or l.storage_latest_withdrawn_at >= k.storage_at)`.execute(db);
+  return rows.map((row) => {
+    const at = { accountId: row.account_id, bucketId: row.bucket_id, period: row.period };
+    return row.withdrawn_at !== null
+      ? { kind: 'withdrawn', ...at, withdrawnAtMs: new Date(row.withdrawn_at).getTime() }
+      : { kind: 'sample', ...at, bytes: BigInt(row.bytes!.split('.')[0]!), atMs: new Date(row.at!).getTime() };
+  });
 }

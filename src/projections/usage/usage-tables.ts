@@ -14,9 +14,18 @@ export interface UsageTotalsTable {
   requests_a: Generated<string>;
   requests_b: Generated<string>;
   traffic_windows: Generated<number>;
-  /** the storage sample with the latest `at` (not the last to arrive); null before one */
+  /**
+   * the storage sample with the latest `at` (not the last to arrive), among those not withdrawn;
+   * null before one, and while `storage_latest_withdrawn_at` says the latest is unknown
+   */
   storage_bytes: string | null;
   storage_at: Date | string | null;
+  /**
+   * set when a withdrawn sample was the latest: the row's latest is unknown (the fold cannot
+   * take a sample back), and no sample still counted is later than this instant. Readers fold
+   * the period's stream for it (`latestStorageOf`); a sample later than it is the latest again.
+   */
+  storage_latest_withdrawn_at: Date | string | null;
   /** usage events applied */
   samples: Generated<number>;
   /** the instant (ms) of the bucket's first storage sample of the period; null before one */

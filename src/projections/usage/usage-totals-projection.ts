@@ -109,6 +109,11 @@ async function applyDeltas(trx: Transaction<ReadModelDatabase>, deltas: readonly
   const values = deltas.map((d) => {
     const row = rows.get(`${d.account_id} ${d.period} ${d.bucket_id}`);
     const lastAt = row?.storage_at == null ? null : new Date(row.storage_at).toISOString();
+    // The latest was withdrawn: every sample still counted is at or before that instant, so only
+    // a later one is known to be the latest; earlier ones leave it unknown. (Such a row is
+    // unordered already: its byte-milliseconds are not read.)
+    const withdrawnAt = row?.storage_latest_withdrawn_at == null ? null : new Date(row.storage_latest_withdrawn_at).toISOString();
+    const withdrawnMs = withdrawnAt === null ? null : Date.parse(withdrawnAt);
     const fold = foldStorage(
       {
         firstMs: numberOrNull(row?.storage_first_ms ?? null),
@@ -118,8 +123,9 @@ async function applyDeltas(trx: Transaction<ReadModelDatabase>, deltas: readonly
         byteMillis: BigInt(row?.storage_byte_millis ?? 0),
         unordered: row?.storage_unordered ?? false,
       },
-      d.storage,
+      withdrawnMs === null ? d.storage : d.storage.filter((sample) => sample.atMs > withdrawnMs),
     );
+    const latestUnknown = withdrawnAt !== null && fold.lastAt === null;
     const lastWindow = [numberOrNull(row?.traffic_last_window_ms ?? null), d.lastWindowMs].filter((ms): ms is number => ms !== null);
     const revision = row?.stream_revision == null ? d.streamRevision : BigInt(row.stream_revision) > d.streamRevision ? BigInt(row.stream_revision) : d.streamRevision;
     return {
@@ -133,10 +139,11 @@ async function applyDeltas(trx: Transaction<ReadModelDatabase>, deltas: readonly
       traffic_windows: (row?.traffic_windows ?? 0) + d.trafficWindows,
       storage_bytes: fold.lastBytes === null ? null : fold.lastBytes.toString(),
       storage_at: fold.lastAt,
+      storage_latest_withdrawn_at: latestUnknown ? withdrawnAt : null,
       samples: (row?.samples ?? 0) + d.samples,
-      storage_first_ms: fold.firstMs === null ? null : String(fold.firstMs),
+      storage_first_ms: withdrawnMs !== null ? (row?.storage_first_ms ?? null) : fold.firstMs === null ? null : String(fold.firstMs),
       storage_byte_millis: fold.byteMillis.toString(),
-      storage_unordered: fold.unordered,
+      storage_unordered: fold.unordered || withdrawnMs !== null,
       traffic_last_window_ms: lastWindow.length === 0 ? null : String(Math.max(...lastWindow)),
       stream_revision: revision < 0n ? null : revision.toString(),
     };
@@ -153,6 +160,7 @@ async function applyDeltas(trx: Transaction<ReadModelDatabase>, deltas: readonly
         traffic_windows: eb.ref('excluded.traffic_windows'),
         storage_bytes: eb.ref('excluded.storage_bytes'),
         storage_at: eb.ref('excluded.storage_at'),
+        storage_latest_withdrawn_at: eb.ref('excluded.storage_latest_withdrawn_at'),
         samples: eb.ref('excluded.samples'),
         storage_first_ms: eb.ref('excluded.storage_first_ms'),
         storage_byte_millis: eb.ref('excluded.storage_byte_millis'),
@@ -167,12 +175,15 @@ async function applyDeltas(trx: Transaction<ReadModelDatabase>, deltas: readonly
 /**
  * Sums of transfer and requests, and the latest storage sample, per account, period and
  * bucket. Sums are order-independent; the storage sample kept is the one with the latest
- * `at` (ties: the larger, as the rating engine orders them), whatever order they arrived in.
+ * `at` (ties: the larger, as the rating engine orders them), whatever order they arrived in,
+ * or none with the instant of the withdrawn sample that was the latest (see applyWithdrawal).
  * A batch is folded in memory first and written as one statement: usage events come by the
  * million, and one round trip each would cap the projection at a few thousand per second.
  */
 export const usageTotalsProjection: Projection = {
   name: 'usage-totals',
+  // 2: a withdrawn latest storage sample leaves the row's latest unknown (storage_latest_withdrawn_at)
+  version: 2,
   eventTypes: new Set([...usageEvents.types, ...usageCorrectionEvents.types]),
   tables: ['usage_totals'],
 
@@ -196,14 +207,19 @@ async function applyInOrder(trx: Transaction<ReadModelDatabase>, events: readonl
 }
 
 /**
- * Withdrawn samples come out of the sums; the storage fold cannot take a sample back, so the
- * rows of the buckets concerned are marked unordered and the estimate replays their period
- * (where the withdrawal is left out, as billing leaves it out).
+ * Withdrawn samples come out of the sums. The storage fold cannot take a sample back: the rows
+ * of the buckets concerned are marked unordered, so the estimate replays their period (where
+ * the withdrawal is left out, as billing leaves it out), and a row whose latest storage sample
+ * is the one withdrawn forgets it and records its instant (`storage_latest_withdrawn_at`):
+ * which sample holds now only the period's stream can tell (`latestStorageOf`). A withdrawn
+ * sample equal in instant and bytes to the latest is taken for it: another sample like it may
+ * still hold, and the stream says so exactly.
  */
 async function applyWithdrawal(trx: Transaction<ReadModelDatabase>, event: RecordedEvent & SamplesWithdrawn): Promise<void> {
   const period = periodOfStream(event.streamName);
   for (const sample of event.data.samples) {
     const traffic = sample.kind === 'traffic' ? sample : null;
+    const wasLatest = sample.kind === 'storage' ? sql<boolean>`(storage_at = ${sample.at}::timestamptz and storage_bytes = ${sample.bytes}::numeric)` : sql<boolean>`false`;
     await trx
       .updateTable('usage_totals')
       .set((eb) => ({
@@ -212,6 +228,10 @@ async function applyWithdrawal(trx: Transaction<ReadModelDatabase>, event: Recor
         requests_a: eb('requests_a', '-', traffic?.requestsA ?? '0'),
         requests_b: eb('requests_b', '-', traffic?.requestsB ?? '0'),
         traffic_windows: eb('traffic_windows', '-', traffic ? 1 : 0),
+        // every right-hand side reads the row as it was before this update
+        storage_bytes: sql<string | null>`case when ${wasLatest} then null else storage_bytes end`,
+        storage_at: sql<string | null>`case when ${wasLatest} then null else storage_at end`,
+        storage_latest_withdrawn_at: sql<string | null>`case when ${wasLatest} then storage_at else storage_latest_withdrawn_at end`,
         storage_unordered: true,
         stream_revision: sql<string>`greatest(coalesce(stream_revision, -1), ${event.streamRevision.toString()}::bigint)`,
       }))
