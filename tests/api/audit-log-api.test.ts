@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
@@ -12,8 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
 });
-
-const bearer = (token: string, ip?: string) => ({ authorization: `Bearer ${token}`, ...(ip ? { 'x-forwarded-for': ip } : {}) });
 
 type Entry = { type: string; summary: string; resourceType: string; resourceId: string; actor: string; ip: string | null; occurredAt: string };
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 /**
  * A deleted bucket holds 0 from its deletion (`BucketDeleted`): in the period it is deleted
@@ -37,6 +37,8 @@ beforeAll(async () => {
   app = await startClockedApp('2026-05-20T12:00:00Z');
   operator = await app.tokenFor({ kind: 'operator' });
   metering = await app.tokenFor({ kind: 'metering' });
+  // A plan of its own, not the worked example's: with no minimum and no tax, each invoice's
+  // total is the storage and egress figures worked out above.
   const plan = await app.api.inject({
     method: 'POST',
     url: '/operator/plans',
@@ -53,14 +55,7 @@ beforeAll(async () => {
     },
   });
   expect(plan.statusCode, plan.body).toBe(201);
-  const opened = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: 'Deleted Buckets Ltda', slug: 'deleted-buckets', billingEmail: 'b@deleted-buckets.co', document: '529.982.247-25' },
-  });
-  expect(opened.statusCode, opened.body).toBe(201);
-  accountId = opened.json<{ accountId: string }>().accountId;
+  ({ accountId } = await openTestAccount(app, operator, 'deleted-buckets', { name: 'Deleted Buckets Ltda', billingEmail: 'b@deleted-buckets.co' }));
   owner = await app.tokenFor({ kind: 'account', accountId, role: 'owner' });
   const subscribed = await app.api.inject({
     method: 'PUT',

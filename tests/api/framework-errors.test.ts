@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * Errors the HTTP framework raises before a route runs, sent as raw bytes over a socket (as a
@@ -75,18 +76,18 @@ const json = { authorization: `Bearer placeholder`, 'content-type': 'application
 
 describe('every error is problem+json with a documented code', () => {
   it('a 5,000-character path id: 414 path_parameter_too_long', async () => {
-    const [response] = await rawExchange(request('GET', `/accounts/${'a'.repeat(5_000)}`, { authorization: `Bearer ${operator}` }));
+    const [response] = await rawExchange(request('GET', `/accounts/${'a'.repeat(5_000)}`, bearer(operator)));
     expectProblem(response, 414, 'path_parameter_too_long');
   });
 
   it('a malformed percent-encoding: 400 malformed_url', async () => {
-    const [response] = await rawExchange(request('GET', '/accounts/%E0%A4%A', { authorization: `Bearer ${operator}` }));
+    const [response] = await rawExchange(request('GET', '/accounts/%E0%A4%A', bearer(operator)));
     expectProblem(response, 400, 'malformed_url');
   });
 
   it('a content-length shorter than the body: each response is a problem, the rest of the bytes too', async () => {
     const body = '{"name":"Acme","slug":"acme-short"}';
-    const responses = await rawExchange(request('POST', '/accounts', { ...json, authorization: `Bearer ${operator}`, 'content-length': 5 }, body));
+    const responses = await rawExchange(request('POST', '/accounts', { ...json, ...bearer(operator), 'content-length': 5 }, body));
     // The bytes past the declared length are read as a request of their own, which is not HTTP;
     // whether the truncated JSON is answered too depends on which the server reads first.
     expect(responses.length).toBeGreaterThanOrEqual(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * The service as `npm start` runs it: every projection and reactor live at once, each
@@ -19,7 +20,7 @@ describe('the service with all its workers running', () => {
       const opened = await app.api.inject({
         method: 'POST',
         url: '/accounts',
-        headers: { authorization: `Bearer ${operator}` },
+        headers: bearer(operator),
         payload: { name: 'Live', slug: 'live-co', billingEmail: 'f@live.co', document: '11.222.333/0001-81' },
       });
       expect(opened.statusCode, opened.body).toBe(201);
@@ -27,7 +28,7 @@ describe('the service with all its workers running', () => {
       // the live accounts projection picks the account up on its own
       let status = 0;
       for (let i = 0; i < 100 && status !== 200; i++) {
-        status = (await app.api.inject({ method: 'GET', url: `/accounts/${accountId}`, headers: { authorization: `Bearer ${operator}` } })).statusCode;
+        status = (await app.api.inject({ method: 'GET', url: `/accounts/${accountId}`, headers: bearer(operator) })).statusCode;
         if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(status).toBe(200);

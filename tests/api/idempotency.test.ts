@@ -8,6 +8,7 @@ import { createTestDatabase } from '../support/database.ts';
 import { testContext } from '../support/app.ts';
 import { interceptAppends } from '../support/event-store-faults.ts';
 import { bearer, openTestAccount } from '../support/api-requests.ts';
+import { until } from '../support/until.ts';
 
 /**
  * Idempotency-Key: a replay answers as the first answer did (status, body and the headers
@@ -89,8 +90,8 @@ describe('Idempotency-Key left in progress by a request that died', () => {
       const send = () =>
         app.api.inject({ method: 'POST', url: `/accounts/${accountId}/buckets`, headers: { ...bearer(operator), 'idempotency-key': 'died' }, payload: { name: 'died-holding-data' } });
       void send();
-      await waitUntil(async () => (await app.infrastructure.readModels.selectFrom('idempotency_keys').select('idempotency_key').where('idempotency_key', '=', 'died').executeTakeFirst()) !== undefined);
-      await waitUntil(async () => !hang);
+      await until(async () => (await app.infrastructure.readModels.selectFrom('idempotency_keys').select('idempotency_key').where('idempotency_key', '=', 'died').executeTakeFirst()) !== undefined, 'the key to be claimed', 3_000);
+      await until(() => !hang, 'the hung request to be let go', 3_000);
 
       const during = await send();
       expect(during.statusCode).toBe(409);
@@ -141,11 +142,3 @@ describe('Idempotency-Key left in progress by a request that died', () => {
     expect(await keys.claim(principal, 'k', 'fp-1')).toEqual({ kind: 'replay', status: 201, body: { id: 1 }, headers: { location: '/things/1', 'event-position': '7' } });
   });
 });
-
-async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('condition not reached');
-}

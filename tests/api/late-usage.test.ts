@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditInvoice } from '../../src/commands/invoice-audit.ts';
 import { startTestApp } from '../support/app.ts';
 import { accountWithWorkedExampleUsage, GIB, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * Late usage through real billing runs: June (the worked example, 57.59) is issued; then 10 GiB
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 async function bill(period: string) {
-  const response = await app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: { authorization: `Bearer ${operator}` }, payload: { period } });
+  const response = await app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: bearer(operator), payload: { period } });
   expect(response.statusCode, response.body).toBe(200);
   const outcome = response.json<{ outcomes: { accountId: string; outcome: string; invoiceId?: string; number?: string; total?: string; error?: string }[] }>().outcomes.find((o) => o.accountId === accountId)!;
   if (outcome.invoiceId && outcome.number) ids[period] = { invoiceId: outcome.invoiceId, number: outcome.number };
@@ -36,7 +37,7 @@ async function bill(period: string) {
   return outcome;
 }
 const lines = async (period: string, invoiceId = ids[period]!.invoiceId) => {
-  const detail = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}/invoices/${invoiceId}`, headers: { authorization: `Bearer ${operator}` } });
+  const detail = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}/invoices/${invoiceId}`, headers: bearer(operator) });
   expect(detail.statusCode, detail.body).toBe(200);
   const body = detail.json<{ lines: { kind: string; quantity: string; amount: string; adjusts?: { period: string; kind: string } }[]; subtotal: string; tax: string; total: string }>();
   return { ...body, summary: body.lines.map((l) => [l.kind, l.adjusts?.period ?? null, l.adjusts?.kind ?? null, l.quantity, l.amount]) };
@@ -86,7 +87,7 @@ describe('late usage through billing runs', () => {
   });
 
   it('a void of June and its replacement: the replacement bills June whole and takes off the 4.00 July billed', async () => {
-    const voided = await app.api.inject({ method: 'POST', url: `/invoices/${ids['2026-06']!.invoiceId}/void`, headers: { authorization: `Bearer ${operator}` }, payload: { reason: 'late egress' } });
+    const voided = await app.api.inject({ method: 'POST', url: `/invoices/${ids['2026-06']!.invoiceId}/void`, headers: bearer(operator), payload: { reason: 'late egress' } });
     expect(voided.statusCode, voided.body).toBe(200);
     const voidedJune = ids['2026-06']!;
     // 22.50 + 24.00 + 12.35 − 4.00 = 54.85; tax 2.74; total 57.59: the late 10 GiB once, on July
@@ -105,7 +106,7 @@ describe('late usage through billing runs', () => {
     const old = await auditInvoice(app.infrastructure.eventStore, accountId, '2026-06', voidedJune.invoiceId);
     expect(old).toMatchObject({ identical: true, voided: true, number: voidedJune.number, invoiceId: voidedJune.invoiceId });
     expect(old.replayed.lines.map((l) => l.amount)).toEqual(['22.50', '20.00', '12.35']);
-    const viaApi = await app.api.inject({ method: 'GET', url: `/invoices/${voidedJune.invoiceId}/audit`, headers: { authorization: `Bearer ${operator}` } });
+    const viaApi = await app.api.inject({ method: 'GET', url: `/invoices/${voidedJune.invoiceId}/audit`, headers: bearer(operator) });
     expect(viaApi.json()).toMatchObject({ identical: true, voided: true, invoiceId: voidedJune.invoiceId, number: voidedJune.number });
 
     // September: June is billed exactly once over the invoices in force; nothing more for it.

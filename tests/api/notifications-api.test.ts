@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noticeExpiringAccessKeys } from '../../src/commands/access-key-expiry.ts';
 import { checkQuotaThresholds } from '../../src/commands/quota-thresholds.ts';
 import type { NotificationsRead } from '../../src/domain/notification/notifications.ts';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 import { startTestApp, testContext } from '../support/app.ts';
 import { accessKeyExpiryDeps, quotaThresholdDeps } from '../../src/composition/jobs.ts';
 
@@ -32,14 +32,7 @@ interface Notification {
 type Page = { items: Notification[]; nextCursor: string | null };
 
 async function openAccount(slug: string, locale: 'pt-BR' | 'en') {
-  const response = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: slug, slug, billingEmail: `billing@${slug}.com.br`, document: '529.982.247-25', locale },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json<{ accountId: string }>().accountId;
+  return (await openTestAccount(app, operator, slug, { name: slug, locale })).accountId;
 }
 
 const list = async (token: string, query = '', account = accountId) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
-import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
+import { WORKED_EXAMPLE_TERMS, accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
 import { interceptAppends } from '../support/event-store-faults.ts';
 import { bearer, openTestAccount } from '../support/api-requests.ts';
 
@@ -131,16 +131,7 @@ describe('a create retried after a 5xx, with the same Idempotency-Key, creates o
   });
 
   it('plan', async () => {
-    const payload = {
-      planId: 'retry-plan',
-      name: 'Retry plan',
-      effectiveFrom: '2030-01',
-      currency: 'BRL',
-      monthlyFee: '10.00',
-      monthlyMinimum: '0',
-      taxRate: '0.05',
-      meters: { storage_gib_month: { model: 'per_unit', unitPrice: '0.15' } },
-    };
+    const payload = { planId: 'retry-plan', name: 'Retry plan', effectiveFrom: '2030-01', ...WORKED_EXAMPLE_TERMS };
     const { retried } = await failThenRetry({ method: 'POST', url: '/operator/plans', payload }, (s) => s === 'pricebook-retry-plan');
     expect(await eventsOf('PlanVersionPublished', (d) => d.planId === 'retry-plan')).toHaveLength(1);
     expect(retried.json()).toMatchObject({ planId: 'retry-plan' });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/access/permissions.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * Every route, every role. Written out by hand, independently of the permission table in
@@ -134,7 +135,7 @@ beforeAll(async () => {
       await app.api.inject({
         method: 'POST',
         url: '/accounts',
-        headers: { authorization: `Bearer ${operator}` },
+        headers: bearer(operator),
         payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document: '529.982.247-25' },
       })
     ).json<{ accountId: string }>().accountId;
@@ -181,12 +182,12 @@ describe('role matrix', () => {
       const row = MATRIX[`${route.method} ${route.path}`];
       if (!row || 'public' in row) continue;
       for (const role of ALL) {
-        const response = await call(route, { authorization: `Bearer ${tokens[role]}` });
+        const response = await call(route, bearer(tokens[role]));
         const allowed = 'roles' in row && row.roles.includes(role);
         const ok = allowed ? passedAuthorization(response) : response.statusCode === 403;
         if (!ok) mismatches.push(`${route.method} ${route.path} as ${role}: ${response.statusCode} ${response.body.slice(0, 120)}`);
       }
-      const asOperator = await call(route, { authorization: `Bearer ${operator}` });
+      const asOperator = await call(route, bearer(operator));
       if (!passedAuthorization(asOperator)) mismatches.push(`${route.method} ${route.path} as operator: ${asOperator.statusCode}`);
     }
     expect(mismatches).toEqual([]);
@@ -200,7 +201,7 @@ describe('role matrix', () => {
       const anonymous = await call(route, {});
       if (anonymous.statusCode !== 401) mismatches.push(`${route.method} ${route.path} without a token: ${anonymous.statusCode}`);
       if (!route.path.includes('{accountId}')) continue;
-      const stranger = await call(route, { authorization: `Bearer ${otherToken}` });
+      const stranger = await call(route, bearer(otherToken));
       if (stranger.statusCode !== 404 || stranger.json<{ code: string }>().code !== 'account_not_found') {
         mismatches.push(`${route.method} ${route.path} with another account's token: ${stranger.statusCode}`);
       }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * Every route of the OpenAPI document, fed text holding control characters and unpaired
@@ -107,7 +108,7 @@ describe('fuzzing every route of the OpenAPI document with bad text', () => {
       const opened = await app.api.inject({
         method: 'POST',
         url: '/accounts',
-        headers: { authorization: `Bearer ${operator}` },
+        headers: bearer(operator),
         payload: { name: 'Fuzz Co', slug: `fuzz-${++slug}`, billingEmail: 'billing@fuzz.co', document: '529.982.247-25' },
       });
       const accountId = opened.json<{ accountId: string }>().accountId;
@@ -132,7 +133,7 @@ describe('fuzzing every route of the OpenAPI document with bad text', () => {
           const response = await app.api.inject({
             method: method.toUpperCase() as 'GET',
             url,
-            headers: { authorization: `Bearer ${operator}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+            headers: { ...bearer(operator), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
             ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
           });
           const where = `${method.toUpperCase()} ${url} ${JSON.stringify(payload)} -> ${response.statusCode} ${response.body}`;

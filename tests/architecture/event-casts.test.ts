@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../support/source-files.ts';
 
 /**
  * Projections, reactors and presentation (audit describers, email texts) read events through
@@ -10,13 +11,6 @@ import { describe, expect, it } from 'vitest';
  */
 const root = path.resolve(import.meta.dirname, '../..');
 const CHECKED = ['src/projections', 'src/reactors', 'src/presentation'];
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? sourceFiles(full) : full.endsWith('.ts') ? [full] : [];
-  });
-}
 
 /** Every event type name and event type alias the domain declares (`BucketRequested`, `BucketEvent`, …). */
 function domainEventNames(): Set<string> {

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../support/source-files.ts';
 
 /**
  * Read models are what reactors and the API build on, never the other way round: each module
@@ -9,13 +10,6 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const projections = path.join(root, 'src', 'projections');
 const FORBIDDEN = ['reactors', 'api'].map((dir) => path.join(root, 'src', dir));
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? sourceFiles(full) : full.endsWith('.ts') ? [full] : [];
-  });
-}
 
 function relativeImportsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');

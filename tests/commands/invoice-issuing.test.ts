@@ -10,6 +10,7 @@ import { periodBounds, type PlanVersion } from '../../src/domain/rating/index.ts
 import type { EventStore, EventToAppend } from '../../src/ports/event-store.ts';
 import { GIB } from '../support/billing-fixtures.ts';
 import { startTestApp } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * Issuing under overlapping billing runs and crashes, against the real PostgreSQL event
@@ -64,7 +65,7 @@ async function accountWithEgress(slug: string, period: string): Promise<string> 
   const opened = await app.api.inject({
     method: 'POST',
     url: '/accounts',
-    headers: { authorization: `Bearer ${operator}` },
+    headers: bearer(operator),
     payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document: '529.982.247-25' },
   });
   expect(opened.statusCode, opened.body).toBe(201);

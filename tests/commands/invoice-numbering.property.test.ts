@@ -16,6 +16,7 @@ import { ENGINE_VERSION, periodBounds, rateInvoice, type PlanVersion } from '../
 import type { EventStore } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * Invoice numbers are gapless and increasing per year, under concurrent billing runs.
@@ -319,7 +320,7 @@ describe('billing runs that overlap (runBilling itself, one deterministic interl
       const response = await app.api.inject({
         method: 'POST',
         url: '/accounts',
-        headers: { authorization: `Bearer ${operator}` },
+        headers: bearer(operator),
         payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document: '529.982.247-25' },
       });
       expect(response.statusCode, response.body).toBe(201);

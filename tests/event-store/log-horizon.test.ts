@@ -9,6 +9,7 @@ import { issueApiToken } from '../../src/commands/api-token-commands.ts';
 import { reportLogHorizon, type LogHorizonReport } from '../../src/projections/log-horizon.ts';
 import { testContext } from '../support/app.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { bearer } from '../support/api-requests.ts';
 
 const STALL_SECONDS = '1';
 
@@ -74,7 +75,7 @@ describe('a transaction held open in another database of the cluster', () => {
       const opened = await app.api.inject({
         method: 'POST',
         url: '/accounts',
-        headers: { authorization: `Bearer ${token}` },
+        headers: bearer(token),
         payload: { name: 'Held Back', slug: 'held-back', billingEmail: 'f@held.example', document: '11.222.333/0001-81' },
       });
       expect(opened.statusCode, opened.body).toBe(201);
@@ -85,7 +86,7 @@ describe('a transaction held open in another database of the cluster', () => {
       const [accounts] = (await app.runner.status()).filter((s) => s.projection === 'accounts');
       expect(accounts!.heldBack).toBeGreaterThanOrEqual(1n);
       expect(accounts!.lag).toBeGreaterThanOrEqual(accounts!.heldBack);
-      const read = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}`, headers: { authorization: `Bearer ${token}` } });
+      const read = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}`, headers: bearer(token) });
       expect(read.statusCode).toBe(404);
 
       // Once held back past LOG_STALL_SECONDS, the holder is named (other tests' short
@@ -121,7 +122,7 @@ describe('a transaction held open in another database of the cluster', () => {
 
       // Everything catches up: the account is read, lag and held-back go to 0, health is ok.
       await app.runner.catchUp();
-      const afterwards = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}`, headers: { authorization: `Bearer ${token}` } });
+      const afterwards = await app.api.inject({ method: 'GET', url: `/accounts/${accountId}`, headers: bearer(token) });
       expect(afterwards.statusCode).toBe(200);
       const caughtUp = await until(
         async () => (await app.runner.status()).find((s) => s.projection === 'accounts')!,

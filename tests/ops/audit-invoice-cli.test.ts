@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -10,25 +7,18 @@ import { issueApiToken } from '../../src/commands/api-token-commands.ts';
 import { accountWithWorkedExampleUsage, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { testContext } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
+import { runOps } from '../support/ops-cli.ts';
 
 // Each test starts the ops CLI as several processes (tsx compiles on every start): on a
 // busy two-core machine one such test can take over a minute.
 vi.setConfig({ testTimeout: 180_000 });
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 const platformKey = randomBytes(32).toString('base64');
 let databaseUrl: string;
 let app: Application;
 
-const ops = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'ops/cli.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey },
-  }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const ops = (...args: string[]) => runOps({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey }, ...args);
 
 let accountId: string;
 
@@ -38,7 +28,7 @@ beforeAll(async () => {
   const { token } = await issueApiToken(app.infrastructure.eventStore, { name: 'ops', scope: { kind: 'operator' } }, testContext());
   await publishWorkedExamplePlan(app);
   accountId = await accountWithWorkedExampleUsage(app, token, 'audited-cli');
-  const billed = await app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: { authorization: `Bearer ${token}` }, payload: { period: '2026-06' } });
+  const billed = await app.api.inject({ method: 'POST', url: '/operator/billing-runs', headers: bearer(token), payload: { period: '2026-06' } });
   expect(billed.json()).toMatchObject({ issued: 1 });
 });
 afterAll(async () => {

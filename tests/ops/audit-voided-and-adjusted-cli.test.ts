@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueApiToken } from '../../src/commands/api-token-commands.ts';
@@ -10,6 +7,8 @@ import { compose, type Application } from '../../src/main.ts';
 import { testContext } from '../support/app.ts';
 import { accountWithWorkedExampleUsage, GIB, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { bearer } from '../support/api-requests.ts';
+import { runOps } from '../support/ops-cli.ts';
 
 // Each test starts the ops CLI as several processes (tsx compiles on every start): on a
 // busy two-core machine one such test can take over a minute.
@@ -20,23 +19,14 @@ vi.setConfig({ testTimeout: 180_000 });
  * draft and inputs from the stream's history, not the replacement's), and on an invoice
  * carrying a late-usage adjustment (replayed exactly; a changed late sample is named).
  */
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 const platformKey = randomBytes(32).toString('base64');
 let databaseUrl: string;
 let app: Application;
 let token: string;
 
-const ops = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'ops/cli.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey },
-  }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const ops = (...args: string[]) => runOps({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey }, ...args);
 
-const call = (method: 'POST', url: string, payload: unknown) => app.api.inject({ method, url, headers: { authorization: `Bearer ${token}` }, payload: payload as Record<string, unknown> });
+const call = (method: 'POST', url: string, payload: unknown) => app.api.inject({ method, url, headers: bearer(token), payload: payload as Record<string, unknown> });
 async function bill(period: string, accountId: string) {
   const response = await call('POST', '/operator/billing-runs', { period });
   expect(response.statusCode, response.body).toBe(200);

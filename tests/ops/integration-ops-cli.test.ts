@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { compose, type Application } from '../../src/main.ts';
 import { startS3rver } from '../adapters/minio/support/s3rver.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { unusedPort } from '../support/smtp-test-server.ts';
+import { bearer } from '../support/api-requests.ts';
+import { runOps } from '../support/ops-cli.ts';
 
 // Each test starts the ops CLI as several processes (tsx compiles on every start): on a
 // busy two-core machine one such test can take over a minute.
@@ -18,19 +17,13 @@ vi.setConfig({ testTimeout: 180_000 });
  * the service's configuration. The S3 server configured here does not answer at first, so a
  * bucket's creation fails; once it is up, `ops retry` puts the job back and it succeeds.
  */
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 const platformKey = randomBytes(32).toString('base64');
 let databaseUrl: string;
 let env: Record<string, string>;
 let app: Application;
 let s3: Awaited<ReturnType<typeof startS3rver>> | null = null;
 
-const ops = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'ops/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env } }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const ops = (...args: string[]) => runOps({ ...process.env, ...env }, ...args);
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase('opsint');
@@ -57,7 +50,7 @@ describe('ops for the integrations', () => {
     const { issueApiToken } = await import('../../src/commands/api-token-commands.ts');
     const ctx = { actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: new Date().toISOString() };
     const { token } = await issueApiToken(app.infrastructure.eventStore, { name: 'op', scope: { kind: 'operator' } }, ctx);
-    const auth = { authorization: `Bearer ${token}` };
+    const auth = bearer(token);
     const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: auth, payload: { name: 'Ops', slug: 'ops-co', billingEmail: 'f@ops.co', document: '11.222.333/0001-81' } });
     const { accountId } = opened.json<{ accountId: string }>();
     await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/buckets`, headers: auth, payload: { name: 'ops-co-data' } });

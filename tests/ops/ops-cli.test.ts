@@ -1,27 +1,16 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from '../support/database.ts';
+import { bearer } from '../support/api-requests.ts';
+import { runOps } from '../support/ops-cli.ts';
 
 // Each test starts the ops CLI as several processes (tsx compiles on every start): on a
 // busy two-core machine one such test can take over a minute.
 vi.setConfig({ testTimeout: 180_000 });
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
-
 let databaseUrl: string;
 const platformKey = randomBytes(32).toString('base64');
-const ops = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'ops/cli.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey },
-  }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const ops = (...args: string[]) => runOps({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey }, ...args);
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase('ops');
@@ -36,7 +25,7 @@ describe('ops CLI', () => {
     const { compose } = await import('../../src/main.ts');
     const app = await compose(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey }), { httpLogs: false });
     try {
-      const refused = await app.api.inject({ method: 'POST', url: '/accounts', headers: { authorization: `Bearer ${token}` }, payload: {} });
+      const refused = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(token), payload: {} });
       expect(refused.statusCode).toBe(400); // authenticated as an operator, then refused for the empty body
       const all = await app.infrastructure.eventStore.readAll({ maxCount: 1000 });
       const secret = token.slice('cpl_'.length + 32 + 1);
@@ -66,4 +55,3 @@ describe('ops CLI', () => {
     expect(nothing.stdout).toContain('usage: npm run ops');
   });
 });
-

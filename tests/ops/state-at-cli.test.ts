@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueApiToken } from '../../src/commands/api-token-commands.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -9,12 +6,11 @@ import { compose, type Application } from '../../src/main.ts';
 import { bearer } from '../support/api-requests.ts';
 import { testContext } from '../support/app.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { runOps } from '../support/ops-cli.ts';
 
 // Each call starts the ops CLI as a process (tsx compiles on every start): slow on a busy machine.
 vi.setConfig({ testTimeout: 180_000 });
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 const platformKey = randomBytes(32).toString('base64');
 let databaseUrl: string;
 let app: Application;
@@ -27,14 +23,7 @@ const anchor = Math.floor(Date.now() / HOUR) * HOUR - 10 * 24 * HOUR;
 const at = (hours: number) => new Date(anchor + hours * HOUR).toISOString();
 let now = at(0);
 
-const ops = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'ops/cli.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey },
-  }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const ops = (...args: string[]) => runOps({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: platformKey }, ...args);
 
 async function call(method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) {
   const response = await app.api.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });

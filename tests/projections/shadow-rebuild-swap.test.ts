@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsProjection } from '../../src/projections/accounts/accounts-projection.ts';
 import type { Projection } from '../../src/projections/projection.ts';
 import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 import { startTestApp } from '../support/app.ts';
+import { until } from '../support/until.ts';
 
 /**
  * The swap of a rebuild: it gives way to readers holding the live tables rather than queue
@@ -16,18 +17,8 @@ type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
 let operator: string;
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, deadlineMs = 60_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 async function openAccount(slug: string): Promise<string> {
-  const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `${slug}@example.com`, document: '11.222.333/0001-81' } });
-  expect(opened.statusCode, opened.body).toBe(201);
-  return opened.json<{ accountId: string }>().accountId;
+  return (await openTestAccount(app, operator, slug)).accountId;
 }
 
 function runnerWith(projections: readonly Projection[], lines: string[]) {
@@ -57,9 +48,9 @@ describe('the swap of a rebuild', () => {
       readerHolds = true;
       await readerEnded;
     });
-    await until(() => readerHolds, 'the reader to hold the table');
+    await until(() => readerHolds, 'the reader to hold the table', 60_000);
     const rebuilt = runner.rebuild('accounts');
-    await until(() => lines.some((line) => line.includes('the swap gave way to readers')), 'the swap to give way');
+    await until(() => lines.some((line) => line.includes('the swap gave way to readers')), 'the swap to give way', 60_000);
     // meanwhile the live table still answers new readers
     expect((await app.infrastructure.readModels.selectFrom('accounts').select('account_id').execute()).length).toBe(4);
     endReader();
@@ -103,14 +94,14 @@ describe('the swap of a rebuild', () => {
     const runner = runnerWith([fragile], lines);
     runner.start();
     try {
-      await until(async () => (await runner.status())[0]!.status === 'failed', 'the projection to fail');
+      await until(async () => (await runner.status())[0]!.status === 'failed', 'the projection to fail', 60_000);
       // the code is fixed, and the read model rebuilt beside the live one
       broken = false;
       await runner.rebuild('fragile-accounts');
       expect((await db.selectFrom('fragile_accounts').select('account_id').execute()).length).toBe(4);
       // the live loop goes on: an account opened now reaches the read model with no restart
       const later = await openAccount('swap-later');
-      await until(async () => (await db.selectFrom('fragile_accounts').select('account_id').where('account_id', '=', later).execute()).length === 1, 'the live loop to apply a later event');
+      await until(async () => (await db.selectFrom('fragile_accounts').select('account_id').where('account_id', '=', later).execute()).length === 1, 'the live loop to apply a later event', 60_000);
       expect(lines).toContainEqual(expect.stringContaining('projection "fragile-accounts" runs again'));
     } finally {
       await runner.stop();

@@ -6,7 +6,7 @@ import { ReactorRunner } from '../../src/reactors/reactor-runner.ts';
 import { bucketProvisioningReactor } from '../../src/reactors/bucket-provisioning-reactor.ts';
 import { startS3rver } from '../adapters/minio/support/s3rver.ts';
 import { startTestApp } from '../support/app.ts';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 /**
  * The bucket reactor against a real S3 server in-process. The S3 adapter is the real one,
@@ -48,13 +48,7 @@ afterAll(async () => {
 });
 
 async function openAccount(slug: string): Promise<string> {
-  const opened = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name: slug, slug, billingEmail: `${slug}@example.com`, document: '11.222.333/0001-81' },
-  });
-  return opened.json<{ accountId: string }>().accountId;
+  return (await openTestAccount(app, operator, slug)).accountId;
 }
 
 async function requestBucket(accountId: string, name: string): Promise<string> {

@@ -10,6 +10,7 @@ import type { LedgerDatabase } from '../../src/composition/database.ts';
 import { ReactorWaiting, type Reactor, type ReactorContext, type ReactorJob } from '../../src/reactors/reactor.ts';
 import { ReactorRunner } from '../../src/reactors/reactor-runner.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { until } from '../support/until.ts';
 
 let db: Kysely<LedgerDatabase>;
 let store: PostgresEventStore;
@@ -477,7 +478,7 @@ describe('reactor runner', () => {
     const first = new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 });
     await first.catchUp();
     void first.drain();
-    await waitUntil(async () => (await jobs(name))[0]?.accepted_outcome != null);
+    await until(async () => (await jobs(name))[0]?.accepted_outcome != null, 'the outcome to be accepted', 2_000);
     dying = false;
     clock.advance(61_000);
     await new ReactorRunner({ db, eventStore: store, reactors: [reactor], clock: clock.now, leaseMs: 60_000 }).drain();
@@ -512,12 +513,4 @@ describe('reactor runner', () => {
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!condition()) throw new Error('condition not reached');
-}
-
-async function waitUntil(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('condition not reached');
 }

@@ -11,6 +11,7 @@ import { compose, type Application } from '../../src/main.ts';
 import { startS3rver } from '../adapters/minio/support/s3rver.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { testContext } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * Three real service processes (src/main.ts run by tsx, as `npm start` runs its build) on one
@@ -116,7 +117,7 @@ async function startService(name: string): Promise<Service> {
 const call = async (service: Service, method: string, url: string, token: string, body?: unknown) => {
   const response = await fetch(`http://127.0.0.1:${service.port}${url}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...bearer(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

@@ -11,6 +11,7 @@ import { SecretShreddedError, type SealedSecret } from '../../src/ports/secret-s
 import { issueApiToken } from '../../src/commands/api-token-commands.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { testContext } from '../support/app.ts';
+import { bearer } from '../support/api-requests.ts';
 
 /**
  * The issue's promise, checked end to end: after keys and SFTP passwords are issued through
@@ -46,7 +47,7 @@ const json = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (ty
 describe('secrets', () => {
   it('appear in no event, no table and no log line, and cannot be opened once provisioned', async () => {
     const operator = (await issueApiToken(app.infrastructure.eventStore, { name: 'ops', scope: { kind: 'operator' } }, testContext())).token;
-    const headers = { authorization: `Bearer ${operator}` };
+    const headers = bearer(operator);
     const opened = await app.api.inject({
       method: 'POST',
       url: '/accounts',
@@ -149,7 +150,7 @@ describe('secrets', () => {
 
   it('invitation tokens and SMTP passwords appear in no event, no table and no log line; their sealed copies open to them until destroyed', async () => {
     const operator = (await issueApiToken(app.infrastructure.eventStore, { name: 'ops', scope: { kind: 'operator' } }, testContext())).token;
-    const headers = { authorization: `Bearer ${operator}` };
+    const headers = bearer(operator);
     const opened = await app.api.inject({
       method: 'POST',
       url: '/accounts',

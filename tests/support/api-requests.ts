@@ -1,8 +1,11 @@
 import { expect } from 'vitest';
 import type { Application } from '../../src/main.ts';
 
-/** The headers of a request made with an API token. */
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+/**
+ * The headers of a request made with an API token; with an IP, as if it came through the proxy
+ * from that address (X-Forwarded-For).
+ */
+export const bearer = (token: string, ip?: string) => ({ authorization: `Bearer ${token}`, ...(ip ? { 'x-forwarded-for': ip } : {}) });
 
 /**
  * Opens an account through POST /accounts as the operator and expects it opened. The payload

@@ -2,15 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdvisoryLeases } from '../../../src/adapters/postgres/advisory-leases.ts';
 import { createTestDatabase } from '../../support/database.ts';
-
-/** Waits, with a deadline, until `condition` holds; never asserts on how long it took. */
-async function until(condition: () => boolean | Promise<boolean>, what: string, deadlineMs = 20_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { until } from '../../support/until.ts';
 
 /** Work that says when it runs and when it stops. */
 function trackedWork() {

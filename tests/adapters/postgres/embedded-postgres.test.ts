@@ -1,18 +1,16 @@
-import { execFile } from 'node:child_process';
 import { chmod, cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type RunningPostgres } from '../../../src/adapters/postgres/embedded-postgres.ts';
 import { unusedPort } from '../../support/smtp-test-server.ts';
+import { runOps } from '../../support/ops-cli.ts';
 
 /**
  * The embedded PostgreSQL found where it runs (postmaster.pid) by a second process started with
  * another port, and started from a clone no other user may enter (as root).
  */
-const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../../..');
 const cleanup: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -45,10 +43,7 @@ async function selectOne(url: string) {
 /** Runs `npm run ops -- …` as the service's operator would, with only the given configuration. */
 const ops = (env: Record<string, string>, ...args: string[]) => {
   const { DATABASE_URL: _url, EMBEDDED_POSTGRES_PORT: _port, DATA_DIR: _dir, ...inherited } = process.env;
-  return run(process.execPath, ['--import', 'tsx', 'ops/cli.ts', ...args], { cwd: root, env: { ...inherited, LOG_LEVEL: 'silent', ...env } }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+  return runOps({ ...inherited, LOG_LEVEL: 'silent', ...env }, ...args);
 };
 
 describe('ops beside a running service started with another EMBEDDED_POSTGRES_PORT', () => {

@@ -1,22 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bearer } from '../../support/api-requests.ts';
 import { OpenApiDocument, startSftpgoSpecServer, type SftpgoSpecServer } from '../../support/sftpgo-spec-server.ts';
 
 /** The stand-in must catch what real SFTPGo would not accept, or the adapter's tests prove nothing. */
 describe('the SFTPGo spec server', () => {
   let server: SftpgoSpecServer;
-  let bearer: string;
+  let adminAuthorization: string;
 
   beforeEach(async () => {
     server = await startSftpgoSpecServer({ adminUser: 'admin', adminPassword: 'secret-admin-pw' });
     const token = await fetch(`${server.url}/api/v2/token`, { headers: { authorization: `Basic ${Buffer.from('admin:secret-admin-pw').toString('base64')}` } });
-    bearer = `Bearer ${((await token.json()) as { access_token: string }).access_token}`;
+    adminAuthorization = bearer(((await token.json()) as { access_token: string }).access_token).authorization;
   });
   afterEach(async () => {
     await server.close();
     expect(server.responseViolations).toEqual([]);
   });
 
-  const send = (method: string, path: string, body?: unknown, authorization = bearer) =>
+  const send = (method: string, path: string, body?: unknown, authorization = adminAuthorization) =>
     fetch(`${server.url}${path}`, {
       method,
       headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
