@@ -6,7 +6,7 @@ import { periodStorage, readPeriodUsage, toPeriodUsage } from '../../src/command
 import { gib, meterSegments, parseUsage, periodBounds, rateInvoice } from '../../src/domain/rating/index.ts';
 import type { EventStore, EventToAppend } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 /**
  * GET …/usage keeps the account, its plan and the storage carried in between requests
@@ -51,8 +51,7 @@ afterAll(async () => {
 });
 
 async function accountWithUsage(slug: string) {
-  const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document: '529.982.247-25' } });
-  const { accountId } = opened.json<{ accountId: string }>();
+  const { accountId } = await openTestAccount(app, operator, slug, { name: slug, billingEmail: `b@${slug}.co` });
   const subscribed = await app.api.inject({ method: 'PUT', url: `/accounts/${accountId}/subscription`, headers: bearer(operator), payload: { planId: 'kept', effectiveAt: '2026-04-01T00:00:00-03:00' } });
   expect(subscribed.statusCode, subscribed.body).toBeLessThan(300);
   const buckets: string[] = [];

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectionRunner } from '../../src/projections/projection-runner.ts';
 import { shadowSchemaOf } from '../../src/projections/shadow-rebuild.ts';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 import { startTestApp } from '../support/app.ts';
 
 /**
@@ -21,9 +21,7 @@ beforeAll(async () => {
   operator = await app.tokenFor({ kind: 'operator' });
   for (let a = 0; a < 12; a++) {
     const slug = `shadow-${a}`;
-    const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `${slug}@example.com`, document: '11.222.333/0001-81' } });
-    expect(opened.statusCode, opened.body).toBe(201);
-    const { accountId } = opened.json<{ accountId: string }>();
+    const { accountId } = await openTestAccount(app, operator, slug, { name: slug, billingEmail: `${slug}@example.com`, document: '11.222.333/0001-81' });
     for (let b = 0; b < 2; b++) {
       const bucket = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/buckets`, headers: bearer(operator), payload: { name: `${slug}-b${b}` } });
       expect(bucket.statusCode, bucket.body).toBe(201);

@@ -10,7 +10,7 @@ import { accessKeyProvisioningReactor } from '../../src/reactors/access-key-prov
 import { ReactorRunner } from '../../src/reactors/reactor-runner.ts';
 import { startMinioAdminStandIn } from '../adapters/minio/support/minio-admin-stand-in.ts';
 import { startTestApp, testContext } from '../support/app.ts';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 /**
  * The access-key reactor through the real MinIO admin adapter, against the stand-in of
@@ -65,8 +65,7 @@ async function settle() {
 }
 
 async function accountWithBucket(slug: string) {
-  const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `${slug}@example.com`, document: '11.222.333/0001-81' } });
-  const { accountId } = opened.json<{ accountId: string }>();
+  const { accountId } = await openTestAccount(app, operator, slug, { name: slug, billingEmail: `${slug}@example.com`, document: '11.222.333/0001-81' });
   const requested = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/buckets`, headers: bearer(operator), payload: { name: `${slug}-data` } });
   const { bucketId } = requested.json<{ bucketId: string }>();
   // as the bucket reactor records it once MinIO has the bucket

@@ -11,7 +11,7 @@ import { sftpProvisioningReactor, sftpStorageUser } from '../../src/reactors/sft
 import { startMinioAdminStandIn } from '../adapters/minio/support/minio-admin-stand-in.ts';
 import { startTestApp, testContext } from '../support/app.ts';
 import { startSftpgoSpecServer, type SftpgoSpecServer } from '../support/sftpgo-spec-server.ts';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 
 /**
  * The SFTP reactor through the real SFTPGo and MinIO admin adapters, against SFTPGo's
@@ -91,8 +91,7 @@ async function storageCredentialEvents(accountId: string) {
 }
 
 async function openAccountWithProvisionedBucket(slug: string) {
-  const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: `${slug} Co`, slug, billingEmail: `f@${slug}.co`, document: '11.222.333/0001-81' } });
-  const { accountId } = opened.json<{ accountId: string }>();
+  const { accountId } = await openTestAccount(app, operator, slug, { name: `${slug} Co`, billingEmail: `f@${slug}.co`, document: '11.222.333/0001-81' });
   const requested = await app.api.inject({ method: 'POST', url: `/accounts/${accountId}/buckets`, headers: bearer(operator), payload: { name: `${slug}-data` } });
   const bucketId = requested.json<{ bucketId: string }>().bucketId;
   await createBucketCommands(app.infrastructure.eventStore).recordProvisioned({ accountId, bucketId }, testContext());
