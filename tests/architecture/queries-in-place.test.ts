@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../support/source-files.ts';
 
 /**
  * Tables are read and written by named query functions (src/projections/<module>/…-queries.ts)
@@ -21,13 +22,6 @@ const ALLOWED: Record<string, string> = {
 
 const DRIVERS = ['kysely', 'pg'];
 const TABLE_CALLS = /\.\s*(selectFrom|insertInto|updateTable|deleteFrom)\s*\(/g;
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? sourceFiles(full) : full.endsWith('.ts') ? [full] : [];
-  });
-}
 
 /** The code without its comments: a comment that names `selectFrom(` is no query. */
 const withoutComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
