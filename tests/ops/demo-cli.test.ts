@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDemo } from '../../ops/demo-command.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -9,12 +6,10 @@ import { compose } from '../../src/main.ts';
 import { bearer } from '../support/api-requests.ts';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { runOps } from '../support/ops-cli.ts';
 
 // The CLI case starts the ops CLI as a process (tsx compiles on every start): slow on a busy machine.
 vi.setConfig({ testTimeout: 180_000 });
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 
 describe('ops demo on a clock set to 2026-07-05 15:00 UTC', () => {
   let app: ClockedApp;
@@ -86,7 +81,7 @@ describe('npm run ops -- demo', () => {
   it('prints an account id and a token that signs in to it, whatever the date', async () => {
     const databaseUrl = await createTestDatabase('demo');
     const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64') };
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'ops/cli.ts', 'demo'], { cwd: root, env: { ...process.env, ...env } });
+    const { stdout } = await runOps({ ...process.env, ...env }, 'demo');
     const accountId = /account ID: (\S+)/.exec(stdout)?.[1];
     const token = /API token:\s+(cpl_\S+)/.exec(stdout)?.[1];
     expect(stdout).toMatch(/Sign in at http:\/\/\S+\/portal\/sign-in with/);
