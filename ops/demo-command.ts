@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { issueApiToken, revokeApiToken } from '../src/commands/api-token-commands.ts';
 import { portalUrlOf } from '../src/config.ts';
 import type { Application } from '../src/main.ts';
 
@@ -72,7 +71,7 @@ export async function createDemo(app: Application, options: { slug?: string } = 
     return { actor: `ops:${os.userInfo().username}`, correlationId: id, causationId: id, occurredAt: app.clock().toISOString() };
   };
   // an operator's token for the demo's requests only, revoked when they are done
-  const operator = await issueApiToken(app.infrastructure.eventStore, { name: 'ops demo', scope: { kind: 'operator' } }, context());
+  const operator = await app.ops.issueApiToken({ name: 'ops demo', scope: { kind: 'operator' } }, context());
   const call = async <T>(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, allow: (code: string | undefined) => boolean = () => false): Promise<T | null> => {
     const response = await app.api.inject({
       method,
@@ -148,7 +147,7 @@ export async function createDemo(app: Application, options: { slug?: string } = 
     await app.runner.catchUp();
     return { accountId, slug: suffix, ownerEmail, token, buckets, samples: samples.length, billedPeriod: billed, invoice, portalUrl: portalUrlOf(app.config) };
   } finally {
-    await revokeApiToken(app.infrastructure.eventStore, operator.tokenId, context());
+    await app.ops.revokeApiToken(operator.tokenId, context());
   }
 }
 
