@@ -154,6 +154,13 @@ export interface EventStore {
   appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** Whether appendMany writes all of its streams or none (false: a failure may leave earlier streams written). */
   readonly atomicAppendMany: boolean;
+  /**
+   * Whether an event id is unique in the whole log (true: an id stored in one stream, appended
+   * to another, is dropped there like any stored id), or only within its stream (false: the
+   * other stream gets a second event with that id). Code that must not record one thing in two
+   * streams cannot rest on event ids where this is false.
+   */
+  readonly eventIdsUniqueAcrossStreams: boolean;
   /** The stream's events in revision order (descending when read backwards); an empty array for a stream that does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**

@@ -133,6 +133,7 @@ class InterferingStore implements EventStore {
     return this.inner.append(streamName, events, options);
   }
   readonly atomicAppendMany = true;
+  readonly eventIdsUniqueAcrossStreams = true;
   appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     return this.inner.appendMany(appends);
   }

@@ -152,6 +152,31 @@ export function eventStoreContract(name: string, getStore: () => EventStore) {
         expect(stored.map((e) => e.type)).toEqual(['Old', 'Fresh']);
         expect(stored.map((e) => e.streamRevision)).toEqual([0n, 1n]);
       });
+
+      it('an id stored in one stream, appended to another: dropped where ids are unique in the log, a second event where they are unique per stream', async () => {
+        const store = getStore();
+        const first = streamOf('id-home');
+        const other = streamOf('id-elsewhere');
+        const shared = event('Shared', { n: 1 });
+        await store.append(first, [shared], { expectedRevision: 'no_stream' });
+        const again = await store.append(other, [{ ...shared, data: { n: 2 } }, event('Own')], { expectedRevision: 'no_stream' });
+        const inOther = await store.readStream(other);
+        if (store.eventIdsUniqueAcrossStreams) {
+          expect(again.appended).toBe(1);
+          expect(inOther.map((e) => e.type)).toEqual(['Own']);
+          expect(await readAllOf(other)).toHaveLength(1);
+        } else {
+          // what the store says it lacks, it lacks: code must not lean on the id here
+          expect(again.appended).toBe(2);
+          expect(inOther.map((e) => [e.type, e.eventId.toLowerCase()])).toEqual([
+            ['Shared', shared.eventId.toLowerCase()],
+            ['Own', expect.any(String)],
+          ]);
+        }
+        expect((await store.readStream(first)).map((e) => e.data)).toEqual([{ n: 1 }]);
+        // re-appending in its own stream stays a no-op with either store
+        expect((await store.append(first, [shared], { expectedRevision: 'any' })).appended).toBe(0);
+      });
     });
 
     describe('event ids under concurrency', () => {

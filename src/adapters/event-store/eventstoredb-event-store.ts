@@ -9,7 +9,7 @@ import {
   EventStoreDBClient,
   StreamNotFoundError,
   WrongExpectedVersionError,
-  excludeSystemEvents,
+  eventTypeFilter,
   jsonEvent,
   type AllStreamResolvedEvent,
   type AppendExpectedRevision,
@@ -39,7 +39,10 @@ import {
 
 const DEFAULT_READ_COUNT = 1000;
 const DEFAULT_MAX_BATCH = 500;
-const COUNT_PAGE_SIZE = 4096;
+/** Events the server looks at per filtered page; a checkpoint comes after each such page. */
+const SEARCH_WINDOW = 1000;
+/** A filtered read that hears nothing at all (no event, no checkpoint) for this long has stalled. */
+const FILTERED_READ_IDLE_MS = 30_000;
 /** Driver reads carry no deadline at all, so ping needs its own. */
 const PING_TIMEOUT_MS = 5000;
 /** Any ordinary stream works: found or not, the server has answered. */
@@ -101,6 +104,21 @@ function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): Reco
 function isSystemEvent(event: RecordedEvent): boolean {
   return event.type.startsWith('$') || event.streamName.startsWith('$');
 }
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\#\s]/g, '\\$&');
+
+/**
+ * The server-side event-type filter for the port's filter: an anchored regular expression, so
+ * it matches exactly the listed types, and never a system event (types starting with `$`).
+ */
+export function eventTypeRegex(filter: EventTypeFilter | undefined): string {
+  if (!filter) return '^[^$]';
+  if ('only' in filter) return `^(?:${filter.only.map(escapeRegex).join('|')})$`;
+  if (filter.except.length === 0) return '^[^$]';
+  return `^(?!(?:${filter.except.map(escapeRegex).join('|')})$)[^$]`;
+}
+
+const nothingMatches = (filter: EventTypeFilter | undefined) => filter !== undefined && 'only' in filter && filter.only.length === 0;
 
 async function drain<T>(read: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
@@ -165,6 +183,14 @@ export class EventStoreDbEventStore implements EventStore {
    */
   readonly atomicAppendMany = false;
 
+  /**
+   * EventStoreDB de-duplicates ids per stream only (and by itself only best-effort; append
+   * enforces it in the stream). The same id appended to another stream is a second event there.
+   * A global check would read the whole log on every append, so none is made: see
+   * docs/event-store.md.
+   */
+  readonly eventIdsUniqueAcrossStreams = false;
+
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     checkAppends(appends);
     const results: AppendResult[] = [];
@@ -200,13 +226,7 @@ export class EventStoreDbEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = options.maxCount ?? DEFAULT_READ_COUNT;
     const events: RecordedEvent[] = [];
-    if (maxCount <= 0) return events;
-    // One extra per page because the driver's start is inclusive and the first event may be dropped.
-    for await (const event of this.eventsAfter(options.fromPosition ?? null, maxCount + 1)) {
-      if (!matchesEventType(options.filter, event.type)) continue;
-      events.push(event);
-      if (events.length >= maxCount) break;
-    }
+    await this.matchingAfter(options.fromPosition ?? null, options.filter, (event) => events.push(event) < maxCount);
     return events;
   }
 
@@ -215,9 +235,14 @@ export class EventStoreDbEventStore implements EventStore {
     const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     if (signal.aborted) return;
     let last = options.fromPosition ?? null;
+    if (nothingMatches(options.filter)) {
+      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+      return;
+    }
     const subscription = this.client.subscribeToAll({
       fromPosition: last === null ? START : decodeEsdbPosition(last),
-      filter: excludeSystemEvents(),
+      // on the server: only events of the filter's types cross the wire
+      filter: eventTypeFilter({ regex: eventTypeRegex(options.filter), maxSearchWindow: SEARCH_WINDOW }),
       resolveLinkTos: false,
     });
 
@@ -245,8 +270,7 @@ export class EventStoreDbEventStore implements EventStore {
       // The server's start is exclusive already; this also guards against a replayed event.
       if (!event || isSystemEvent(event) || (last !== null && event.position <= last)) return;
       last = event.position;
-      // Filtered here rather than by the server: its filters match prefixes and regular
-      // expressions, and an exact list is what the port promises.
+      // The server filtered already; checked again so the port's exact list holds whatever the regex engine.
       if (!matchesEventType(options.filter, event.type)) return;
       buffer.push(event);
       // Let gRPC flow control hold the server back while the consumer is behind.
@@ -286,9 +310,17 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /**
+   * EventStoreDB keeps no count of events by type after a position, so this is the filtered
+   * read of matchingAfter, counted: the server reads the log from `fromPosition` and sends only
+   * the events of the filter's types; nothing else crosses the wire or is paged through here.
+   */
   async countAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<bigint> {
     let count = 0n;
-    for await (const event of this.eventsAfter(fromPosition, COUNT_PAGE_SIZE)) if (matchesEventType(filter, event.type)) count++;
+    await this.matchingAfter(fromPosition, filter, () => {
+      count++;
+      return true;
+    });
     return count;
   }
 
@@ -338,32 +370,97 @@ export class EventStoreDbEventStore implements EventStore {
     return { ids, lastRevision };
   }
 
+  /** The position of the log's last record (any stream, system ones too); null for an empty log. */
+  private async lastPosition(): Promise<Position | null> {
+    const [last] = await drain(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1, resolveLinkTos: false }));
+    const raw = last?.event ?? last?.link;
+    return raw?.position ? encodeEsdbPosition(raw.position) : null;
+  }
+
   /**
-   * Our events strictly after `after`, in log order. System events are filtered here, not by
-   * the server (the driver's readAll takes no filter), so pages are read until the log ends.
+   * Hands `take` our events of the filter's types strictly after `after`, in log order, up to
+   * the end of the log as it stood when the call began, until `take` answers false.
+   *
+   * The driver's readAll takes no filter (6.2.1 sends NoFilter on every read of $all), so this
+   * is a catch-up subscription to $all with the filter on the server: the server reads the log
+   * and sends only matching events, and a checkpoint after every SEARCH_WINDOW events it looked
+   * at. It ends at an event or checkpoint at or past the log's last position read first, or at
+   * the server's CaughtUp (servers 23.10 and later). Events reach `take` from the stream's
+   * buffer, and a checkpoint or CaughtUp is only acted on once what came before it is taken.
    */
-  private async *eventsAfter(after: Position | null, pageSize: number): AsyncGenerator<RecordedEvent> {
-    // A page of one would only ever return the inclusive start again.
-    const count = Math.max(pageSize, 2);
-    let cursor = after;
-    for (;;) {
-      const from = cursor;
-      const page = await drain(
-        this.client.readAll({
-          fromPosition: from === null ? START : decodeEsdbPosition(from),
-          maxCount: count,
-          resolveLinkTos: false,
-        }),
+  private async matchingAfter(after: Position | null, filter: EventTypeFilter | undefined, take: (event: RecordedEvent) => boolean): Promise<void> {
+    if (nothingMatches(filter)) return;
+    const head = await this.lastPosition();
+    if (head === null || (after !== null && after >= head)) return;
+    const subscription = this.client.subscribeToAll({
+      fromPosition: after === null ? START : decodeEsdbPosition(after),
+      resolveLinkTos: false,
+      filter: eventTypeFilter({
+        regex: eventTypeRegex(filter),
+        maxSearchWindow: SEARCH_WINDOW,
+        checkpointInterval: 1,
+        checkpointReached: (_subscription, position) => {
+          if (encodeEsdbPosition(position) >= head) reachedEnd();
+          else heard();
+        },
+      }),
+    });
+    let settled = false;
+    let ended = false;
+    let idle: NodeJS.Timeout | undefined;
+    let finish: (error?: unknown) => void = () => undefined;
+    const heard = () => {
+      clearTimeout(idle);
+      idle = setTimeout(
+        () => finish(new Error(`EventStoreDB sent nothing for ${FILTERED_READ_IDLE_MS} ms while reading $all with a filter (no event, checkpoint or CaughtUp)`)),
+        FILTERED_READ_IDLE_MS,
       );
-      for (const resolved of page) {
-        const raw = resolved.event ?? resolved.link;
-        if (raw) cursor = encodeEsdbPosition(raw.position);
+    };
+    const takeBuffered = () => {
+      for (let resolved = subscription.read() as AllStreamResolvedEvent | null; !settled && resolved !== null; resolved = subscription.read() as AllStreamResolvedEvent | null) {
+        heard();
         const event = toRecordedEvent(resolved);
-        if (!event || isSystemEvent(event)) continue;
-        if (from !== null && event.position <= from) continue;
-        yield event;
+        if (!event || isSystemEvent(event) || (after !== null && event.position <= after)) continue;
+        if (event.position > head) return finish();
+        if (matchesEventType(filter, event.type) && !take(event)) return finish();
+        if (event.position === head) return finish();
       }
-      if (page.length < count || cursor === from) return;
+      if (ended) finish();
+    };
+    const drainBuffer = () => {
+      try {
+        takeBuffered();
+      } catch (error) {
+        finish(error);
+      }
+    };
+    // what the stream had buffered before the end was announced is read first
+    const reachedEnd = () => {
+      ended = true;
+      setImmediate(drainBuffer);
+    };
+    try {
+      await new Promise<void>((resolve, reject) => {
+        finish = (error?: unknown) => {
+          if (settled) return;
+          settled = true;
+          if (error === undefined) resolve();
+          else reject(error);
+        };
+        subscription.on('readable', drainBuffer);
+        subscription.on('caughtUp', reachedEnd);
+        // kept attached after we stop: a late error with no listener would crash the process
+        subscription.on('error', (error: Error) => finish(error));
+        subscription.on('end', () => {
+          drainBuffer();
+          finish(new Error('EventStoreDB ended a filtered read of $all before it reached the end of the log'));
+        });
+        heard();
+      });
+    } finally {
+      clearTimeout(idle);
+      subscription.off('readable', drainBuffer);
+      await subscription.unsubscribe().catch(() => undefined);
     }
   }
 }

@@ -81,6 +81,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   readonly atomicAppendMany = true;
+  /** es_events_event_id_unique: one id, one event, in the whole log */
+  readonly eventIdsUniqueAcrossStreams = true;
 
   async append(
     streamName: string,

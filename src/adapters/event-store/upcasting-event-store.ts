@@ -28,6 +28,7 @@ import type {
 export class UpcastingEventStore implements EventStore {
   readonly kind: EventStore['kind'];
   readonly atomicAppendMany: boolean;
+  readonly eventIdsUniqueAcrossStreams: boolean;
 
   constructor(
     private readonly store: EventStore,
@@ -35,6 +36,7 @@ export class UpcastingEventStore implements EventStore {
   ) {
     this.kind = store.kind;
     this.atomicAppendMany = store.atomicAppendMany;
+    this.eventIdsUniqueAcrossStreams = store.eventIdsUniqueAcrossStreams;
   }
 
   append(streamName: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
