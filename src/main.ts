@@ -113,7 +113,10 @@ export async function compose(
     return plan.segments.length > 0 ? plan : null;
   };
   // One per process, shared by POST /usage and the collectors: it keeps hot streams' ledgers in memory.
-  const ingestion = createUsageIngestion(eventStore, { maxClockSkewMs: config.usageMaxClockSkewMs });
+  const ingestion = createUsageIngestion(eventStore, {
+    maxClockSkewMs: config.usageMaxClockSkewMs,
+    ...(infrastructure.sampleKeyClaims ? { sampleKeyClaims: infrastructure.sampleKeyClaims } : {}),
+  });
   const api = buildApi({
     routes: routesOf({
       config,

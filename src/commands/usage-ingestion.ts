@@ -1,7 +1,8 @@
 import { ValidationError } from '../domain/errors.ts';
-import { SampleConflictError } from '../domain/usage/usage-ledger.ts';
+import { SampleConflictError, type LedgerCandidate } from '../domain/usage/usage-ledger.ts';
 import { parseUsageBatch } from '../domain/usage/usage-samples.ts';
 import { ConcurrencyError, type EventStore } from '../ports/event-store.ts';
+import type { SampleKeyClaims } from '../ports/sample-key-claims.ts';
 import { metadataOf, type CommandContext, type RetryPolicy } from './command-handler.ts';
 import { StreamLocks } from './stream-locks.ts';
 import { appendPlan, planStreams, reconcile, type Tally } from './usage-ingestion/batch-append.ts';
@@ -54,6 +55,12 @@ export interface UsageIngestionOptions {
   concurrency?: number;
   /** how far past the command's instant a sample may be dated; default 5 minutes (USAGE_MAX_CLOCK_SKEW) */
   maxClockSkewMs?: number;
+  /**
+   * Needed where the store's event ids are unique only per stream (EventStoreDB): each key is
+   * claimed for its stream before the append, so a key re-sent for another period or bucket is
+   * refused as it is by the PostgreSQL store's unique ids.
+   */
+  sampleKeyClaims?: SampleKeyClaims;
 }
 
 export type UsageIngestion = ReturnType<typeof createUsageIngestion>;
@@ -61,6 +68,9 @@ export type UsageIngestion = ReturnType<typeof createUsageIngestion>;
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 10 };
 
 export function createUsageIngestion(eventStore: EventStore, options: UsageIngestionOptions = {}) {
+  if (!eventStore.eventIdsUniqueAcrossStreams && !options.sampleKeyClaims) {
+    throw new Error('this event store keeps event ids unique per stream only: usage ingestion needs sample key claims');
+  }
   const retry = options.retry ?? DEFAULT_RETRY;
   const concurrency = options.concurrency ?? 8;
   const ledgers = createLedgerCache(eventStore, { maxKeys: options.maxHotKeys ?? 5_000_000, concurrency });
@@ -94,6 +104,8 @@ export function createUsageIngestion(eventStore: EventStore, options: UsageInges
       let plan: BatchPlan | null = null;
       try {
         plan = await planBatch(items, { ledgers, metadata, usedElsewhere: tally.usedElsewhere, rederiveLastWindow: !eventStore.atomicAppendMany, concurrency });
+        // Keys held for another stream are refused as the store's unique ids refuse them: decided again.
+        if (options.sampleKeyClaims && (await claimedElsewhere(options.sampleKeyClaims, plan, tally))) continue;
         if (await appendPlan(eventStore, ledgers, plan, context.causationId, tally)) {
           return { accepted: tally.own.size, duplicates: items.length - tally.own.size, recorded: tally.recorded.size };
         }
@@ -129,3 +141,21 @@ export function createUsageIngestion(eventStore: EventStore, options: UsageInges
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Claims the plan's keys for their streams; true when some were held for another (marked in the tally). */
+async function claimedElsewhere(claims: SampleKeyClaims, plan: BatchPlan, tally: Tally): Promise<boolean> {
+  const indexOf = new Map<string, number>();
+  const wanted = planStreams(plan).flatMap((planned) => {
+    const candidates: LedgerCandidate[] = planned.candidates;
+    // traffic derived from a counter reading follows the reading, whose key is claimed for the counter's stream
+    return candidates
+      .filter((candidate) => !('derived' in candidate && candidate.derived === true))
+      .map((candidate) => {
+        indexOf.set(candidate.sampleKey, candidate.index);
+        return { sampleKey: candidate.sampleKey, streamName: planned.stream };
+      });
+  });
+  const elsewhere = await claims.claim(wanted);
+  for (const { sampleKey } of elsewhere) tally.usedElsewhere.set(sampleKey, { index: indexOf.get(sampleKey)!, sampleKey });
+  return elsewhere.length > 0;
+}

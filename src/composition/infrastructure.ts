@@ -9,6 +9,8 @@ import type { EventStore } from '../ports/event-store.ts';
 import type { Leases } from '../ports/leases.ts';
 import { AdvisoryLeases } from '../adapters/postgres/advisory-leases.ts';
 import type { SecretSealer } from '../ports/secret-sealer.ts';
+import type { SampleKeyClaims } from '../ports/sample-key-claims.ts';
+import { PostgresSampleKeyClaims } from '../adapters/postgres/sample-key-claims.ts';
 import { PostgresSecretSealer } from '../adapters/secrets/postgres-secret-sealer.ts';
 import { UpcastingEventStore } from '../adapters/event-store/upcasting-event-store.ts';
 import { EVENT_SCHEMAS } from '../domain/event-schemas.ts';
@@ -29,6 +31,8 @@ export interface Infrastructure {
    * `?after=` checks the checkpoints here too, so a read that follows a write waits for this database.
    */
   reads: Kysely<LedgerDatabase>;
+  /** where event ids are unique per stream only (EventStoreDB): usage sample keys claimed in PostgreSQL; null otherwise */
+  sampleKeyClaims: SampleKeyClaims | null;
   /** which process runs each projection, reactor and schedule (advisory locks on a connection of their own) */
   leases: Leases;
   /** what start-up reports: where the data lives */
@@ -95,6 +99,7 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
       // every reader gets events at the shape its code knows (domain/event-schemas.ts)
       eventStore: new UpcastingEventStore(eventStore, EVENT_SCHEMAS),
       secrets: new PostgresSecretSealer(readModels, platformKey),
+      sampleKeyClaims: eventStore.eventIdsUniqueAcrossStreams ? null : new PostgresSampleKeyClaims(readModels),
       readModels,
       reads,
       leases,

@@ -30,6 +30,7 @@ import * as creditCorrections from './0120-credit-corrections.ts';
 import * as invoiceParties from './0130-invoice-parties.ts';
 import * as invoiceReplacements from './0131-invoice-replacements.ts';
 import * as scheduleRuns from './0140-schedule-runs.ts';
+import * as usageSampleKeys from './0150-usage-sample-keys.ts';
 import * as usageLatestWithdrawn from './0190-usage-latest-withdrawn.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
@@ -66,6 +67,7 @@ export const readModelMigrations: MigrationProvider = {
     '0130-invoice-parties': invoiceParties,
     '0131-invoice-replacements': invoiceReplacements,
     '0140-schedule-runs': scheduleRuns,
+    '0150-usage-sample-keys': usageSampleKeys,
     '0190-usage-latest-withdrawn': usageLatestWithdrawn,
   }),
 };
