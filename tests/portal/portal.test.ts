@@ -445,6 +445,41 @@ if (!chromium) {
       await page.close();
     });
 
+    it('an owner gives the SFTP user access to a bucket and takes it away', async () => {
+      const page = await signIn(ownerToken);
+      await open(page, '/sftp-user', 'main h1');
+      await page.waitForFunction(() => document.body.innerText.includes('Create SFTP user'));
+      await page.$$eval('main button', (buttons) => (buttons.find((b) => b.textContent === 'Create SFTP user') as unknown as { click(): void }).click());
+      await page.waitForSelector('[data-testid=secret-value]');
+      const backups = (await call('GET', `/accounts/${accountId}/buckets?name=portal-backups`, ownerToken)).items[0].bucketId;
+      await page.waitForSelector('[data-testid=grant-sftp-bucket] select');
+      await page.select('[data-testid=grant-sftp-bucket] select', backups);
+      await page.click('[data-testid=grant-sftp-bucket] button[type=submit]');
+      await page.waitForSelector('[data-testid=sftp-buckets]');
+      expect(await page.$eval('[data-testid=sftp-buckets]', (el) => el.textContent)).toContain('portal-backups');
+      expect((await call('GET', `/accounts/${accountId}/sftp-user`, ownerToken)).bucketIds).toEqual([backups]);
+      await screenshot(page, '20-sftp-bucket-access');
+      await page.click('button[aria-label="Take access away portal-backups"]');
+      await page.waitForFunction(() => document.body.innerText.includes('No bucket is reachable over SFTP yet.'));
+      expect((await call('GET', `/accounts/${accountId}/sftp-user`, ownerToken)).bucketIds).toEqual([]);
+      await page.close();
+    });
+
+    it('the owner makes another member owner', async () => {
+      const page = await signIn(ownerToken);
+      page.on('dialog', (dialog) => void dialog.accept());
+      await open(page, '/members', 'main table');
+      await page.click('button[aria-label="Make owner: new.member@portal-co.com.br"]');
+      const owners = async () => (await call('GET', `/accounts/${accountId}/members?role=owner`, ownerToken)).items.map((m: { email: string }) => m.email);
+      for (let i = 0; i < 50 && (await owners())[0] !== 'new.member@portal-co.com.br'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await owners()).toEqual(['new.member@portal-co.com.br']);
+      // the page was read again: the new owner has no button to be made owner
+      await page.waitForSelector('main table');
+      await page.waitForFunction(() => !document.body.innerText.includes('Loading'));
+      expect(await page.$('button[aria-label="Make owner: new.member@portal-co.com.br"]')).toBeNull();
+      await page.close();
+    });
+
     it('leaves its screenshots where the README says', () => {
       expect(SCREENSHOTS.replaceAll('\\', '/')).toMatch(/test-output\/portal-screenshots$/);
     });
