@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Position } from '../ports/event-store.ts';
-import type { ReadModelDatabase } from './read-model-database.ts';
+import type { ProjectionCheckpointTables } from './read-model-database.ts';
 
 export interface ProjectionCheckpoint {
   position: Position | null;
@@ -9,6 +9,6 @@ export interface ProjectionCheckpoint {
 }
 
 /** Where a projection's runner has got to in the log, and whether it failed; undefined before its first run. */
-export async function projectionCheckpoint(db: Kysely<ReadModelDatabase>, projection: string): Promise<ProjectionCheckpoint | undefined> {
+export async function projectionCheckpoint(db: Kysely<ProjectionCheckpointTables>, projection: string): Promise<ProjectionCheckpoint | undefined> {
   return db.selectFrom('projection_checkpoints').select(['position', 'status', 'error']).where('projection', '=', projection).executeTakeFirst();
 }

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { AccountsTable } from './accounts/accounts-table.ts';
+import type { AccountTables } from './accounts/accounts-table.ts';
 import type { AccessKeyTables } from './access-keys/access-key-tables.ts';
 import type { AuditLogTables } from './audit-log/audit-log-tables.ts';
 import type { BucketTables } from './buckets/bucket-tables.ts';
@@ -49,6 +49,5 @@ export interface ReadModelDatabase
     PaymentTables,
     NotificationTables,
     WebhookTables,
-    ProjectionCheckpointTables {
-  accounts: AccountsTable;
-}
+    ProjectionCheckpointTables,
+    AccountTables {}

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import type { AccessKeysTable, AccessKeyTables } from './access-key-tables.ts';
 
 export interface AccessKeysPage {
@@ -12,7 +11,7 @@ export interface AccessKeysPage {
 }
 
 /** A page of the account's access keys, newest first. */
-export function accessKeysPage(db: Kysely<ReadModelDatabase>, accountId: string, page: AccessKeysPage): Promise<AccessKeysTable[]> {
+export function accessKeysPage(db: Kysely<AccessKeyTables>, accountId: string, page: AccessKeysPage): Promise<AccessKeysTable[]> {
   const { now, after } = page;
   let q = db.selectFrom('access_keys').selectAll().where('account_id', '=', accountId);
   if (page.status === 'revoked') q = q.where('status', '=', 'revoked');
@@ -29,12 +28,12 @@ export async function accountKeyIds(db: Kysely<AccessKeyTables>, accountId: stri
 }
 
 /** The key only if it is this account's. */
-export function findAccessKey(db: Kysely<ReadModelDatabase>, accountId: string, keyId: string): Promise<AccessKeysTable | undefined> {
+export function findAccessKey(db: Kysely<AccessKeyTables>, accountId: string, keyId: string): Promise<AccessKeysTable | undefined> {
   return db.selectFrom('access_keys').selectAll().where('key_id', '=', keyId).where('account_id', '=', accountId).executeTakeFirst();
 }
 
 /** The active keys expiring in (from, until]: what the key-expiry job notices, soonest first. */
-export async function activeKeysExpiringBetween(db: Kysely<ReadModelDatabase>, from: string, until: string): Promise<string[]> {
+export async function activeKeysExpiringBetween(db: Kysely<AccessKeyTables>, from: string, until: string): Promise<string[]> {
   const rows = await db.selectFrom('access_keys').select('key_id').where('status', '=', 'active').where('expires_at', '>', from).where('expires_at', '<=', until).orderBy('expires_at').execute();
   return rows.map((row) => row.key_id);
 }

@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AccountStatus } from '../../domain/account/account-search.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { AccountRow } from './accounts-table.ts';
+import type { AccountRow, AccountTables } from './accounts-table.ts';
 
 export interface AccountSearch {
   slug?: string;
@@ -26,7 +25,7 @@ const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (character) => `\\
  * `lower(name)` and `lower(billing_email)` carry trigram indexes where pg_trgm is installed
  * (migration 0110), and `document_number` a text_pattern_ops index for the prefix.
  */
-export function searchAccountsPage(db: Kysely<ReadModelDatabase>, search: AccountSearch): Promise<AccountRow[]> {
+export function searchAccountsPage(db: Kysely<AccountTables>, search: AccountSearch): Promise<AccountRow[]> {
   let q = db.selectFrom('accounts').selectAll();
   if (search.slug !== undefined) q = q.where('slug', '=', search.slug.toLowerCase());
   if (search.name !== undefined) q = q.where(sql<boolean>`lower(name) like lower(${`%${likeLiteral(search.name)}%`})`);

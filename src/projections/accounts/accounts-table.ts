@@ -37,3 +37,8 @@ export interface AccountsTable {
 
 /** A row as read back. */
 export type AccountRow = Selectable<AccountsTable>;
+
+/** Row shapes of the accounts read model, merged into ReadModelDatabase. */
+export interface AccountTables {
+  accounts: AccountsTable;
+}

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { AuditLogTable } from './audit-log-tables.ts';
+import type { AuditLogTable, AuditLogTables } from './audit-log-tables.ts';
 
 export interface AuditLogPage {
   resourceType?: string;
@@ -17,7 +16,7 @@ export interface AuditLogPage {
 }
 
 /** A page of the account's audit entries, newest first. */
-export function auditLogPage(db: Kysely<ReadModelDatabase>, accountId: string, page: AuditLogPage): Promise<AuditLogTable[]> {
+export function auditLogPage(db: Kysely<AuditLogTables>, accountId: string, page: AuditLogPage): Promise<AuditLogTable[]> {
   let q = db.selectFrom('audit_log').selectAll().where('account_id', '=', accountId);
   if (page.resourceType) q = q.where('resource_type', '=', page.resourceType);
   if (page.resourceId) q = q.where('resource_id', '=', page.resourceId);

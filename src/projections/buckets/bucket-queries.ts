@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import type { BucketsTable, BucketTables } from './bucket-tables.ts';
+import type { AccountTables } from '../accounts/accounts-table.ts';
 
 /** The bucket only if it is this account's: another account's bucket is not found. */
-export function findBucket(db: Kysely<ReadModelDatabase>, accountId: string, bucketId: string): Promise<BucketsTable | undefined> {
+export function findBucket(db: Kysely<BucketTables>, accountId: string, bucketId: string): Promise<BucketsTable | undefined> {
   return db.selectFrom('buckets').selectAll().where('bucket_id', '=', bucketId).where('account_id', '=', accountId).executeTakeFirst();
 }
 
@@ -21,7 +21,7 @@ export interface AccountBucketsPage {
  * account: both in one statement (the account's row, joined with the page), as a read under
  * load should not pay a round trip to learn the account exists.
  */
-export async function accountBucketsPage(db: Kysely<ReadModelDatabase>, accountId: string, page: AccountBucketsPage): Promise<BucketsTable[] | null> {
+export async function accountBucketsPage(db: Kysely<BucketTables & AccountTables>, accountId: string, page: AccountBucketsPage): Promise<BucketsTable[] | null> {
   const rows = await db
     .selectFrom('accounts')
     .leftJoinLateral(
@@ -44,7 +44,7 @@ export async function accountBucketsPage(db: Kysely<ReadModelDatabase>, accountI
 }
 
 /** The S3 names of the buckets storage holds for us now (provisioned, or being deleted), by name. */
-export async function meteredBucketNames(db: Kysely<ReadModelDatabase>): Promise<string[]> {
+export async function meteredBucketNames(db: Kysely<BucketTables>): Promise<string[]> {
   const rows = await db.selectFrom('buckets').select('name').where('status', 'in', ['provisioned', 'deleting']).orderBy('name').execute();
   return rows.map((r) => r.name);
 }
@@ -56,7 +56,7 @@ export async function accountStoredBucketNames(db: Kysely<BucketTables>, account
 }
 
 /** Every bucket of the account, deleted ones too, by id: how explanations name them. */
-export async function accountBucketNames(db: Kysely<ReadModelDatabase>, accountId: string): Promise<Map<string, string>> {
+export async function accountBucketNames(db: Kysely<BucketTables>, accountId: string): Promise<Map<string, string>> {
   const rows = await db.selectFrom('buckets').select(['bucket_id', 'name']).where('account_id', '=', accountId).execute();
   return new Map(rows.map((row) => [row.bucket_id, row.name]));
 }

@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { INVOICE_SUMMARY_COLUMNS, type InvoiceSummaryRow } from './invoice-queries.ts';
-import type { InvoicesTable, InvoiceStatus } from './invoice-tables.ts';
+import type { InvoicesTable, InvoiceStatus, InvoiceTables } from './invoice-tables.ts';
 
 /** Where a draft (no due date yet) sorts: after every real due date. */
 export const NO_DUE_DATE = '9999-12-31';
@@ -33,7 +32,7 @@ const due = sql<string>`(coalesce(due_date, ${sql.lit(NO_DUE_DATE)}))`;
  * within each, by due date (oldest first; drafts, which have none yet, last), then by invoice
  * id, which is unique, so every invoice has one place and a page boundary never splits a tie.
  */
-export function findInvoicesPage(db: Kysely<ReadModelDatabase>, finder: InvoiceFinder): Promise<InvoiceFinderRow[]> {
+export function findInvoicesPage(db: Kysely<InvoiceTables>, finder: InvoiceFinder): Promise<InvoiceFinderRow[]> {
   let q = db.selectFrom('invoices').select([...INVOICE_SUMMARY_COLUMNS, 'account_id', 'amount_paid', 'amount_credited']);
   if (finder.accountId !== undefined) q = q.where('account_id', '=', finder.accountId);
   if (finder.number !== undefined) q = q.where('number', '=', finder.number);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Locale } from '../../domain/account/account-locale.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { InvoicesTable, InvoiceStatus } from './invoice-tables.ts';
+import type { InvoicesTable, InvoiceStatus, InvoiceTables } from './invoice-tables.ts';
+import type { AccountTables } from '../accounts/accounts-table.ts';
 
 /** The columns a summary shows: a list has no use for each invoice's lines. */
 export const INVOICE_SUMMARY_COLUMNS = [
@@ -30,7 +30,7 @@ export interface AccountInvoicesPage {
 }
 
 /** A page of the account's invoices (summaries, without lines), newest period first. */
-export function accountInvoicesPage(db: Kysely<ReadModelDatabase>, accountId: string, page: AccountInvoicesPage): Promise<InvoiceSummaryRow[]> {
+export function accountInvoicesPage(db: Kysely<InvoiceTables>, accountId: string, page: AccountInvoicesPage): Promise<InvoiceSummaryRow[]> {
   let q = db.selectFrom('invoices').select(INVOICE_SUMMARY_COLUMNS).where('account_id', '=', accountId);
   if (page.status) q = q.where('status', '=', page.status);
   if (page.beforePeriod) q = q.where('period', '<', page.beforePeriod);
@@ -38,32 +38,32 @@ export function accountInvoicesPage(db: Kysely<ReadModelDatabase>, accountId: st
 }
 
 /** The invoice only if it is this account's: another account's is as absent as one that never existed. */
-export function findAccountInvoice(db: Kysely<ReadModelDatabase>, accountId: string, invoiceId: string): Promise<InvoicesTable | undefined> {
+export function findAccountInvoice(db: Kysely<InvoiceTables>, accountId: string, invoiceId: string): Promise<InvoicesTable | undefined> {
   return db.selectFrom('invoices').selectAll().where('invoice_id', '=', invoiceId).where('account_id', '=', accountId).executeTakeFirst();
 }
 
 /** Where an invoice lives, whoever's it is: its account and period name its stream. */
 export function locateInvoice(
-  db: Kysely<ReadModelDatabase>,
+  db: Kysely<InvoiceTables>,
   invoiceId: string,
 ): Promise<Pick<InvoicesTable, 'invoice_id' | 'account_id' | 'period' | 'status' | 'currency' | 'number'> | undefined> {
   return db.selectFrom('invoices').select(['invoice_id', 'account_id', 'period', 'status', 'currency', 'number']).where('invoice_id', '=', invoiceId).executeTakeFirst();
 }
 
 /** Where the invoice issued with this number lives (a voided one too: numbers are never reused). */
-export function locateInvoiceByNumber(db: Kysely<ReadModelDatabase>, number: string): Promise<Pick<InvoicesTable, 'invoice_id' | 'account_id' | 'period'> | undefined> {
+export function locateInvoiceByNumber(db: Kysely<InvoiceTables>, number: string): Promise<Pick<InvoicesTable, 'invoice_id' | 'account_id' | 'period'> | undefined> {
   return db.selectFrom('invoices').select(['account_id', 'period', 'invoice_id']).where('number', '=', number).executeTakeFirst();
 }
 
 /** How a void invoice was voided, as the read model has it. */
-export function voidedInvoice(db: Kysely<ReadModelDatabase>, invoiceId: string): Promise<Pick<InvoicesTable, 'number' | 'void_reason' | 'voided_at' | 'credit_applied'> | undefined> {
+export function voidedInvoice(db: Kysely<InvoiceTables>, invoiceId: string): Promise<Pick<InvoicesTable, 'number' | 'void_reason' | 'voided_at' | 'credit_applied'> | undefined> {
   return db.selectFrom('invoices').select(['number', 'void_reason', 'voided_at', 'credit_applied']).where('invoice_id', '=', invoiceId).executeTakeFirst();
 }
 
 export type OpenInvoiceRow = Pick<InvoicesTable, 'invoice_id' | 'account_id' | 'period' | 'number' | 'due_date' | 'total' | 'amount_paid' | 'amount_credited' | 'overdue_at' | 'last_reminder_day'>;
 
 /** Every issued invoice not yet paid or void (issued or overdue), of every account: what dunning looks at. */
-export function openInvoices(db: Kysely<ReadModelDatabase>): Promise<OpenInvoiceRow[]> {
+export function openInvoices(db: Kysely<InvoiceTables>): Promise<OpenInvoiceRow[]> {
   return db
     .selectFrom('invoices')
     .select(['invoice_id', 'account_id', 'period', 'number', 'due_date', 'total', 'amount_paid', 'amount_credited', 'overdue_at', 'last_reminder_day'])
@@ -78,7 +78,7 @@ export interface InvoiceLinks {
 }
 
 /** The account's invoice (as `findAccountInvoice`), with the invoices it replaces and is replaced by. */
-export async function findAccountInvoiceWithLinks(db: Kysely<ReadModelDatabase>, accountId: string, invoiceId: string): Promise<(InvoicesTable & InvoiceLinks) | undefined> {
+export async function findAccountInvoiceWithLinks(db: Kysely<InvoiceTables>, accountId: string, invoiceId: string): Promise<(InvoicesTable & InvoiceLinks) | undefined> {
   const row = await findAccountInvoice(db, accountId, invoiceId);
   if (!row) return undefined;
   const linked = [row.replaces_invoice_id, row.replaced_by_invoice_id].filter((id): id is string => typeof id === 'string');
@@ -94,7 +94,7 @@ export async function findAccountInvoiceWithLinks(db: Kysely<ReadModelDatabase>,
 
 /** Any account's invoice by id, with its links and its account's language and zone: what exporting it needs. */
 export async function findInvoiceForExport(
-  db: Kysely<ReadModelDatabase>,
+  db: Kysely<InvoiceTables & AccountTables>,
   invoiceId: string,
 ): Promise<{ invoice: InvoicesTable & InvoiceLinks; locale: Locale; timeZone: string } | undefined> {
   const owner = await db.selectFrom('invoices').innerJoin('accounts', 'accounts.account_id', 'invoices.account_id').select(['accounts.account_id', 'accounts.locale', 'accounts.time_zone']).where('invoices.invoice_id', '=', invoiceId).executeTakeFirst();

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AccountRow } from '../accounts/accounts-table.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { InvoicesTable } from './invoice-tables.ts';
+import type { InvoicesTable, InvoiceTables } from './invoice-tables.ts';
+import type { AccountTables } from '../accounts/accounts-table.ts';
 
 export type OverdueInvoiceRow = Pick<
   InvoicesTable,
@@ -16,7 +16,7 @@ export type OverdueInvoiceRow = Pick<
 };
 
 /** The time zones accounts bill in: whose today an overdue list needs. */
-export async function accountTimeZones(db: Kysely<ReadModelDatabase>): Promise<string[]> {
+export async function accountTimeZones(db: Kysely<InvoiceTables & AccountTables>): Promise<string[]> {
   const rows = await db.selectFrom('accounts').select('time_zone').distinct().execute();
   return rows.map((row) => row.time_zone);
 }
@@ -34,7 +34,7 @@ export interface OverdueInvoicesPage {
  * (whether or not dunning has marked them yet), oldest due date first, then by invoice id.
  * Today is the caller's, per zone: the service's clock, never the database's.
  */
-export function overdueInvoicesPage(db: Kysely<ReadModelDatabase>, page: OverdueInvoicesPage): Promise<OverdueInvoiceRow[]> {
+export function overdueInvoicesPage(db: Kysely<InvoiceTables & AccountTables>, page: OverdueInvoicesPage): Promise<OverdueInvoiceRow[]> {
   const zones = [...page.todayByZone.keys()];
   const todays = zones.map((zone) => page.todayByZone.get(zone)!);
   let q = db

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Role } from '../../domain/access/permissions.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { ApiTokensTable, InvitationsTable, MembersTable } from './member-tables.ts';
+import type { ApiTokensTable, InvitationsTable, MembersTable, MemberTables } from './member-tables.ts';
 
 /** A page of the account's members by email (then member id), ascending. */
 export function accountMembersPage(
-  db: Kysely<ReadModelDatabase>,
+  db: Kysely<MemberTables>,
   accountId: string,
   page: { role?: Role; after?: readonly [string, string]; limit: number },
 ): Promise<MembersTable[]> {
@@ -18,7 +17,7 @@ export function accountMembersPage(
 
 /** A page of the account's invitations, newest first; pending and expired are told apart at `now`. */
 export function accountInvitationsPage(
-  db: Kysely<ReadModelDatabase>,
+  db: Kysely<MemberTables>,
   accountId: string,
   page: { status?: 'pending' | 'accepted' | 'expired'; now: string; after?: readonly [string, string]; limit: number },
 ): Promise<InvitationsTable[]> {
@@ -33,7 +32,7 @@ export function accountInvitationsPage(
 
 /** A page of the account's API tokens, newest first. */
 export function accountApiTokensPage(
-  db: Kysely<ReadModelDatabase>,
+  db: Kysely<MemberTables>,
   accountId: string,
   page: { status?: 'active' | 'revoked'; memberId?: string; after?: readonly [string, string]; limit: number },
 ): Promise<ApiTokensTable[]> {

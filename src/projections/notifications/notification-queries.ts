@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { NotificationsTable } from './notification-tables.ts';
+import type { NotificationsTable, NotificationTables } from './notification-tables.ts';
 
 /** A page of the account's notifications, newest first. */
 export function accountNotificationsPage(
-  db: Kysely<ReadModelDatabase>,
+  db: Kysely<NotificationTables>,
   accountId: string,
   page: { unreadOnly?: boolean; after?: readonly [Date, string]; limit: number },
 ): Promise<NotificationsTable[]> {
@@ -15,7 +14,7 @@ export function accountNotificationsPage(
   return q.orderBy('created_at', 'desc').orderBy('notification_id', 'desc').limit(page.limit).execute();
 }
 
-export async function unreadNotificationCount(db: Kysely<ReadModelDatabase>, accountId: string): Promise<number> {
+export async function unreadNotificationCount(db: Kysely<NotificationTables>, accountId: string): Promise<number> {
   const row = await db
     .selectFrom('notifications')
     .select((eb) => eb.fn.countAll<string>().as('unread'))
@@ -25,12 +24,12 @@ export async function unreadNotificationCount(db: Kysely<ReadModelDatabase>, acc
   return Number(row.unread);
 }
 
-export async function hasUnreadNotifications(db: Kysely<ReadModelDatabase>, accountId: string): Promise<boolean> {
+export async function hasUnreadNotifications(db: Kysely<NotificationTables>, accountId: string): Promise<boolean> {
   const any = await db.selectFrom('notifications').select('notification_id').where('account_id', '=', accountId).where('read_at', 'is', null).limit(1).execute();
   return any.length > 0;
 }
 
 /** Those of the ids that are the account's notifications, with when each was read. */
-export function notificationsAmong(db: Kysely<ReadModelDatabase>, accountId: string, notificationIds: readonly string[]): Promise<Pick<NotificationsTable, 'notification_id' | 'read_at'>[]> {
+export function notificationsAmong(db: Kysely<NotificationTables>, accountId: string, notificationIds: readonly string[]): Promise<Pick<NotificationsTable, 'notification_id' | 'read_at'>[]> {
   return db.selectFrom('notifications').select(['notification_id', 'read_at']).where('account_id', '=', accountId).where('notification_id', 'in', [...notificationIds]).execute();
 }

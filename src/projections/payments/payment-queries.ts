@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../domain/errors.ts';
 import { ZERO, exact } from '../../domain/rating/exact-decimal.ts';
 import { formatMoney, isCurrency, type Currency } from '../../domain/rating/money.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import type { CreditNotesTable, PaymentsTable, PaymentTables } from './payment-tables.ts';
+import type { AccountTables } from '../accounts/accounts-table.ts';
+import type { InvoiceTables } from '../invoices/invoice-tables.ts';
 
 export interface AccountBalance {
   accountId: string;
@@ -27,7 +28,7 @@ export interface AccountBalance {
 }
 
 /** What the account owes now and what credit it has, from the invoices and account-balances read models. */
-export async function accountBalance(readModels: Kysely<ReadModelDatabase>, accountId: string): Promise<AccountBalance> {
+export async function accountBalance(readModels: Kysely<PaymentTables & AccountTables & InvoiceTables>, accountId: string): Promise<AccountBalance> {
   const db = readModels;
   const account = await db.selectFrom('accounts').select(['currency']).where('account_id', '=', accountId).executeTakeFirst();
   if (!account) throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);
@@ -81,7 +82,7 @@ export interface PaymentsPage {
 }
 
 /** A page of an account's payments, newest recorded first: keyset on (recorded_at, payment_id), the payments_account_idx order. */
-export function accountPaymentsPage(readModels: Kysely<ReadModelDatabase>, accountId: string, page: PaymentsPage): Promise<PaymentsTable[]> {
+export function accountPaymentsPage(readModels: Kysely<PaymentTables>, accountId: string, page: PaymentsPage): Promise<PaymentsTable[]> {
   const db = readModels;
   const { after } = page;
   let q = db.selectFrom('payments').selectAll().where('account_id', '=', accountId);
@@ -106,7 +107,7 @@ export interface CreditNotesPage {
 }
 
 /** A page of an account's credit notes, newest first: keyset on (issued_at, credit_note_id), the credit_notes_account_idx order. */
-export function accountCreditNotesPage(readModels: Kysely<ReadModelDatabase>, accountId: string, page: CreditNotesPage): Promise<CreditNotesTable[]> {
+export function accountCreditNotesPage(readModels: Kysely<PaymentTables>, accountId: string, page: CreditNotesPage): Promise<CreditNotesTable[]> {
   const db = readModels;
   const { after } = page;
   let q = db.selectFrom('credit_notes').selectAll().where('account_id', '=', accountId);

@@ -3,7 +3,9 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { statementOf, type Statement, type StatementEntry } from '../../domain/invoice/account-statement.ts';
 import { exact } from '../../domain/rating/exact-decimal.ts';
 import { isCurrency, MINOR_UNITS } from '../../domain/rating/money.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
+import type { PaymentTables } from './payment-tables.ts';
+import type { AccountTables } from '../accounts/accounts-table.ts';
+import type { InvoiceTables } from '../invoices/invoice-tables.ts';
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 const negated = (amount: string) => exact(amount).negated().toFixed();
@@ -13,7 +15,7 @@ const negated = (amount: string) => exact(amount).negated().toFixed();
  * payments, credit notes and credit movements. Every entry of the account is read: the opening
  * balances are the sum of everything before `from`, so they hold whatever order things arrived in.
  */
-export async function accountStatement(readModels: Kysely<ReadModelDatabase>, accountId: string, from: string, to: string): Promise<Statement & { accountId: string; currency: string }> {
+export async function accountStatement(readModels: Kysely<PaymentTables & AccountTables & InvoiceTables>, accountId: string, from: string, to: string): Promise<Statement & { accountId: string; currency: string }> {
   const db = readModels;
   const account = await db.selectFrom('accounts').select('currency').where('account_id', '=', accountId).executeTakeFirst();
   if (!account) throw new NotFoundError('account_not_found', `account ${accountId} does not exist`);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AccountRow } from '../accounts/accounts-table.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { QuotaRequestsTable } from './quota-tables.ts';
+import type { QuotaRequestsTable, QuotaTables } from './quota-tables.ts';
+import type { AccountTables } from '../accounts/accounts-table.ts';
 
 export type PendingQuotaRequestRow = QuotaRequestsTable & { account_slug: AccountRow['slug']; account_name: AccountRow['name'] };
 
@@ -10,7 +10,7 @@ export type PendingQuotaRequestRow = QuotaRequestsTable & { account_slug: Accoun
  * waiting longest comes first), then by request id.
  */
 export function pendingQuotaRequestsPage(
-  db: Kysely<ReadModelDatabase>,
+  db: Kysely<QuotaTables & AccountTables>,
   page: { after?: readonly [Date, string]; limit: number },
 ): Promise<PendingQuotaRequestRow[]> {
   const { after } = page;

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { SubscriptionChangesTable } from './subscription-tables.ts';
+import type { SubscriptionChangesTable, SubscriptionTables } from './subscription-tables.ts';
 
 /** An account's plan changes in the order recorded (empty: never subscribed). */
-export function listSubscriptionChanges(db: Kysely<ReadModelDatabase>, accountId: string): Promise<SubscriptionChangesTable[]> {
+export function listSubscriptionChanges(db: Kysely<SubscriptionTables>, accountId: string): Promise<SubscriptionChangesTable[]> {
   return db
     .selectFrom('subscription_changes')
     .selectAll()

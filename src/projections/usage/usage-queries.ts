@@ -1,11 +1,11 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { UsageTotalsTable } from './usage-tables.ts';
+import type { UsageTotalsTable, UsageTables } from './usage-tables.ts';
+import type { BucketTables } from '../buckets/bucket-tables.ts';
 
 export type UsageTotalsRow = Selectable<UsageTotalsTable>;
 
 /** An account's usage totals for one period, one row per bucket (bucket id order). */
-export function usageTotals(db: Kysely<ReadModelDatabase>, accountId: string, period: string): Promise<UsageTotalsRow[]> {
+export function usageTotals(db: Kysely<UsageTables>, accountId: string, period: string): Promise<UsageTotalsRow[]> {
   return db
     .selectFrom('usage_totals')
     .selectAll()
@@ -21,7 +21,7 @@ export type UsageRevisionRow = Pick<UsageTotalsTable, 'period' | 'bucket_id' | '
  * How far the read model has applied each of the account's usage streams before `period`: per
  * earlier period and bucket, the stream revision (period, then bucket id order).
  */
-export function earlierUsageRevisions(db: Kysely<ReadModelDatabase>, accountId: string, period: string): Promise<UsageRevisionRow[]> {
+export function earlierUsageRevisions(db: Kysely<UsageTables>, accountId: string, period: string): Promise<UsageRevisionRow[]> {
   return db
     .selectFrom('usage_totals')
     .select(['period', 'bucket_id', 'stream_revision'])
@@ -43,7 +43,7 @@ export type LatestStorageRow =
  * was withdrawn at or after it: one of those may hold a later sample still counted, which
  * only its period's stream can tell (`storedBytesByAccount` in commands/latest-storage.ts).
  */
-export async function latestStorageRows(db: Kysely<ReadModelDatabase>): Promise<LatestStorageRow[]> {
+export async function latestStorageRows(db: Kysely<UsageTables & BucketTables>): Promise<LatestStorageRow[]> {
   const { rows } = await sql<{ account_id: string; bucket_id: string; period: string; bytes: string | null; at: Date | string | null; withdrawn_at: Date | string | null }>`
     with live as (
       select u.account_id, u.bucket_id, u.period, u.storage_bytes, u.storage_at, u.storage_latest_withdrawn_at

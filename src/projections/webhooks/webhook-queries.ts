@@ -1,22 +1,21 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ReadModelDatabase } from '../read-model-database.ts';
-import type { WebhookDeliveriesTable, WebhooksTable } from './webhook-tables.ts';
+import type { WebhookDeliveriesTable, WebhooksTable, WebhookTables } from './webhook-tables.ts';
 
 export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 
 /** The account's webhooks, removed ones too, oldest first (an account has a handful). */
-export function accountWebhooks(db: Kysely<ReadModelDatabase>, accountId: string): Promise<WebhookRow[]> {
+export function accountWebhooks(db: Kysely<WebhookTables>, accountId: string): Promise<WebhookRow[]> {
   return db.selectFrom('webhooks').selectAll().where('account_id', '=', accountId).orderBy('registered_at').orderBy('webhook_id').execute();
 }
 
-export function findWebhook(db: Kysely<ReadModelDatabase>, accountId: string, webhookId: string): Promise<WebhookRow | undefined> {
+export function findWebhook(db: Kysely<WebhookTables>, accountId: string, webhookId: string): Promise<WebhookRow | undefined> {
   return db.selectFrom('webhooks').selectAll().where('account_id', '=', accountId).where('webhook_id', '=', webhookId).executeTakeFirst();
 }
 
 /** A page of one webhook's deliveries, newest first. */
 export function webhookDeliveriesPage(
-  db: Kysely<ReadModelDatabase>,
+  db: Kysely<WebhookTables>,
   accountId: string,
   webhookId: string,
   page: { after?: readonly [Date, string]; limit: number },
