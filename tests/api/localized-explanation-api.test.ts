@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventToAppend } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
 import { bearer, openTestAccount } from '../support/api-requests.ts';
 import { GIB, publishWorkedExamplePlan } from '../support/billing-fixtures.ts';
+import { eventToAppend } from '../support/events.ts';
 
 /**
  * The explanation in the account's language and zone, buckets by name, quantities to three
@@ -16,8 +15,7 @@ type App = Awaited<ReturnType<typeof startTestApp>>;
 let app: App;
 let operator: string;
 
-const meta = { actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: '2026-07-01T12:00:00.000Z' };
-const event = (type: string, data: unknown): EventToAppend => ({ eventId: randomUUID(), type, data, metadata: meta });
+const event = (type: string, data: unknown) => eventToAppend(type, data);
 
 async function billedAccount(slug: string, locale: 'pt-BR' | 'en') {
   const { accountId } = await openTestAccount(app, operator, slug, { locale });

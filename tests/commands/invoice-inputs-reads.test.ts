@@ -6,6 +6,7 @@ import { creditDecider } from '../../src/domain/credit/credit-decider.ts';
 import { invoiceDecider } from '../../src/domain/invoice/invoice-decider.ts';
 import type { EventStore, EventToAppend } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
+import { eventToAppend } from '../support/events.ts';
 
 /**
  * An invoice's inputs come from dozens of small streams (24 earlier usage periods, each
@@ -22,8 +23,7 @@ afterAll(async () => {
 });
 
 const ZONE = 'UTC';
-const meta = { actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: '2026-08-01T12:00:00.000Z' };
-const event = (type: string, data: unknown): EventToAppend => ({ eventId: randomUUID(), type, data, metadata: meta });
+const event = (type: string, data: unknown) => eventToAppend(type, data, '2026-08-01T12:00:00.000Z');
 
 /** The store, counting the calls that reach it. */
 function counted(inner: EventStore) {

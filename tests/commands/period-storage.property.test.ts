@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodStorage, readPeriodUsage, toPeriodUsage } from '../../src/commands/invoice-inputs.ts';
 import type { FieldIssue } from '../../src/domain/errors.ts';
 import { meterSegments, nextPeriod, parseUsage, periodBounds, periodOf } from '../../src/domain/rating/index.ts';
-import type { EventToAppend } from '../../src/ports/event-store.ts';
 import { startTestApp } from '../support/app.ts';
+import { eventToAppend } from '../support/events.ts';
 
 /**
  * A deleted bucket holds 0 from its deletion, across periods: one storage sample at s and a
@@ -28,8 +28,7 @@ const FIRST = '2026-03';
 const LAST = '2026-07';
 const fromMs = Date.parse(periodBounds(FIRST, ZONE).start);
 const toMs = Date.parse(periodBounds(LAST, ZONE).end);
-const meta = { actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: '2026-08-01T12:00:00.000Z' };
-const event = (type: string, data: unknown): EventToAppend => ({ eventId: randomUUID(), type, data, metadata: meta });
+const event = (type: string, data: unknown) => eventToAppend(type, data, '2026-08-01T12:00:00.000Z');
 
 describe('periodStorage: a deleted bucket holds 0 from its deletion, in every period after it', () => {
   it('byte-milliseconds over the periods are bytes × (deletion − sample), whatever the instants', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EventToAppend } from '../../src/ports/event-store.ts';
 import type { Application } from '../../src/main.ts';
+import { openTestAccount } from './api-requests.ts';
+import { eventToAppend } from './events.ts';
 
 type App = Pick<Application, 'api' | 'infrastructure' | 'runner'>;
 
@@ -11,8 +12,7 @@ type App = Pick<Application, 'api' | 'infrastructure' | 'runner'>;
  * from the 1st, 200 GiB from the 16th, 50 GiB egress, 1,234,567 class A requests.
  */
 export const GIB = 2n ** 30n;
-const meta = { actor: 'test', correlationId: 'c', causationId: 'c', occurredAt: '2026-07-01T12:00:00.000Z' };
-const event = (type: string, data: unknown): EventToAppend => ({ eventId: randomUUID(), type, data, metadata: meta });
+const event = (type: string, data: unknown) => eventToAppend(type, data);
 
 /** The worked example's terms, for any plan id: what a test publishes as the example plan. */
 export const WORKED_EXAMPLE_TERMS = {
@@ -39,13 +39,7 @@ export async function publishWorkedExamplePlan(app: App) {
 }
 
 export async function accountWithWorkedExampleUsage(app: App, operatorToken: string, slug: string, document = '529.982.247-25'): Promise<string> {
-  const opened = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: { authorization: `Bearer ${operatorToken}` },
-    payload: { name: slug, slug, billingEmail: `b@${slug}.co`, document },
-  });
-  const { accountId } = opened.json<{ accountId: string }>();
+  const { accountId } = await openTestAccount(app, operatorToken, slug, { name: slug, billingEmail: `b@${slug}.co`, document });
   const store = app.infrastructure.eventStore;
   await store.append(
     `subscription-${accountId}`,
