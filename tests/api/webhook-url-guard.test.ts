@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
 
 /**
@@ -34,9 +34,7 @@ afterAll(async () => {
 });
 
 async function openAccount(slug: string): Promise<string> {
-  const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `${slug}@example.com`, document: '11.222.333/0001-81' } });
-  expect(opened.statusCode, opened.body).toBe(201);
-  return opened.json<{ accountId: string }>().accountId;
+  return (await openTestAccount(app, operator, slug)).accountId;
 }
 
 const register = (accountId: string, url: string) =>

@@ -5,7 +5,7 @@ import { collectMinioMetrics } from '../../src/commands/metering-collectors.ts';
 import type { TrafficMeasured, StorageMeasured } from '../../src/domain/usage/usage-events.ts';
 import { startMinioAdminStandIn } from '../adapters/minio/support/minio-admin-stand-in.ts';
 import { startTestApp, testContext } from '../support/app.ts';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 import { unusedPort } from '../support/smtp-test-server.ts';
 import { collectorDeps } from '../../src/composition/jobs.ts';
 
@@ -65,13 +65,7 @@ function clusterMetrics(bucket: string, stored: bigint, nodes: Record<string, No
 
 async function openAccountWithBucket(name: string, slug: string, bucket: string): Promise<string> {
   const operator = await app.tokenFor({ kind: 'operator' });
-  const opened = await app.api.inject({
-    method: 'POST',
-    url: '/accounts',
-    headers: bearer(operator),
-    payload: { name, slug, billingEmail: `f@${slug}.co`, document: '11.222.333/0001-81', timeZone: 'UTC' },
-  });
-  const id = opened.json<{ accountId: string }>().accountId;
+  const { accountId: id } = await openTestAccount(app, operator, slug, { name, billingEmail: `f@${slug}.co`, document: '11.222.333/0001-81', timeZone: 'UTC' });
   const requested = await app.api.inject({ method: 'POST', url: `/accounts/${id}/buckets`, headers: bearer(operator), payload: { name: bucket } });
   await createBucketCommands(app.infrastructure.eventStore).recordProvisioned({ accountId: id, bucketId: requested.json<{ bucketId: string }>().bucketId }, testContext());
   await app.runner.catchUp();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBucketCommands } from '../../src/commands/bucket-commands.ts';
 import { retryDelayMs } from '../../src/reactors/reactor-runner.ts';
 import { WEBHOOK_RETRY } from '../../src/reactors/webhook-reactor.ts';
-import { bearer } from '../support/api-requests.ts';
+import { bearer, openTestAccount } from '../support/api-requests.ts';
 import { startClockedApp, type ClockedApp } from '../support/clocked-app.ts';
 import { verifiedMessage, WebhookReceiver } from '../support/webhook-receiver.ts';
 
@@ -38,9 +38,7 @@ async function startedReceiver(): Promise<WebhookReceiver> {
 }
 
 async function openAccount(slug: string): Promise<string> {
-  const opened = await app.api.inject({ method: 'POST', url: '/accounts', headers: bearer(operator), payload: { name: slug, slug, billingEmail: `${slug}@example.com`, document: '11.222.333/0001-81' } });
-  expect(opened.statusCode, opened.body).toBe(201);
-  return opened.json<{ accountId: string }>().accountId;
+  return (await openTestAccount(app, operator, slug)).accountId;
 }
 
 async function register(accountId: string, kinds: string[], url: string) {
