@@ -1,18 +1,15 @@
 import { sql, type Transaction, type UpdateObject } from 'kysely';
-import type { ReadModelDatabase } from './read-model-database.ts';
-
-type Table = keyof ReadModelDatabase & string;
 
 /**
  * Updates the row of `table` whose columns equal `key` (e.g. `{ bucket_id: bucketId }`). For an
  * event about a row an earlier event created: if no row is found the log and the read model
  * disagree, so it stops loudly, naming `what`.
  */
-export async function updateOneRow<T extends Table>(
-  trx: Transaction<ReadModelDatabase>,
+export async function updateOneRow<DB, T extends keyof DB & string>(
+  trx: Transaction<DB>,
   table: T,
-  key: Partial<Record<keyof ReadModelDatabase[T] & string, string>>,
-  values: UpdateObject<ReadModelDatabase, T>,
+  key: Partial<Record<keyof DB[T] & string, string>>,
+  values: UpdateObject<DB, T>,
   what: string,
 ): Promise<void> {
   // Checked by the signature; written as SQL because kysely's builder cannot follow a table

@@ -107,4 +107,14 @@ describe('queries live in query modules', () => {
     const offences = opsFiles.flatMap((file) => [...storeOffences(readFileSync(file, 'utf8')), ...wiringOffences(readFileSync(file, 'utf8'))].map((offence) => `${rel(file)} ${offence}`));
     expect(offences).toEqual([]);
   });
+
+  it("each read-model module's queries and projections name only their own tables' types, never the whole schema", () => {
+    // the modules' folders; the runner and the schema type beside them see every table
+    const moduleFiles = sourceFiles(path.join(root, 'src/projections')).filter((file) => rel(file).split('/').length > 3);
+    expect(moduleFiles.length).toBeGreaterThan(30);
+    const offences = moduleFiles.flatMap((file) =>
+      [...withoutComments(readFileSync(file, 'utf8')).matchAll(/\b(Kysely|Transaction|UpdateObject)<(ReadModelDatabase|LedgerDatabase)\b/g)].map(([use]) => `${rel(file)} takes ${use}>`),
+    );
+    expect(offences).toEqual([]);
+  });
 });

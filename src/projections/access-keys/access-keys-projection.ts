@@ -3,10 +3,10 @@ import { accessKeyEvents } from '../../domain/access-key/access-key-events.ts';
 import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
+import type { AccessKeyTables } from './access-key-tables.ts';
 
-type Trx = Transaction<ReadModelDatabase>;
+type Trx = Transaction<AccessKeyTables>;
 
 /** One row per access key; the sealed secret in the events is deliberately left behind. */
 export const accessKeysProjection: Projection = {
@@ -18,7 +18,7 @@ export const accessKeysProjection: Projection = {
     const event = accessKeyEvents.narrow(recorded);
     const revision = recorded.streamRevision.toString();
     const { keyId } = event.data;
-    const update = (values: UpdateObject<ReadModelDatabase, 'access_keys'>) => updateOneRow(trx, 'access_keys', { key_id: keyId }, values, `access key ${keyId}`);
+    const update = (values: UpdateObject<AccessKeyTables, 'access_keys'>) => updateOneRow(trx, 'access_keys', { key_id: keyId }, values, `access key ${keyId}`);
     switch (event.type) {
       case 'AccessKeyIssued': {
         const d = event.data;

@@ -3,8 +3,8 @@ import { accountLifecycleEvents } from '../../domain/account/account-events.ts';
 import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
+import type { AccountTables } from './accounts-table.ts';
 
 const NO_SMTP = {
   smtp_host: null,
@@ -22,11 +22,11 @@ export const accountsProjection: Projection = {
   eventTypes: new Set(accountLifecycleEvents.types),
   tables: ['accounts'],
 
-  async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
+  async apply(trx: Transaction<AccountTables>, recorded: RecordedEvent) {
     const event = accountLifecycleEvents.narrow(recorded);
     const revision = recorded.streamRevision.toString();
     const { accountId } = event.data;
-    const update = (values: UpdateObject<ReadModelDatabase, 'accounts'>) => updateOneRow(trx, 'accounts', { account_id: accountId }, values, `account ${accountId}`);
+    const update = (values: UpdateObject<AccountTables, 'accounts'>) => updateOneRow(trx, 'accounts', { account_id: accountId }, values, `account ${accountId}`);
     switch (event.type) {
       case 'AccountOpened': {
         const d = event.data;

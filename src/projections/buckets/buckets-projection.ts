@@ -3,8 +3,8 @@ import { bucketEvents } from '../../domain/bucket/bucket-events.ts';
 import { assertNever } from '../../domain/decider.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
+import type { BucketTables } from './bucket-tables.ts';
 
 /** One row per bucket, with its status and settings, as the portal lists and shows them. */
 export const bucketsProjection: Projection = {
@@ -12,11 +12,11 @@ export const bucketsProjection: Projection = {
   eventTypes: new Set(bucketEvents.types),
   tables: ['buckets'],
 
-  async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
+  async apply(trx: Transaction<BucketTables>, recorded: RecordedEvent) {
     const event = bucketEvents.narrow(recorded);
     const revision = recorded.streamRevision.toString();
     const { bucketId } = event.data;
-    const update = (values: UpdateObject<ReadModelDatabase, 'buckets'>) => updateOneRow(trx, 'buckets', { bucket_id: bucketId }, values, `bucket ${bucketId}`);
+    const update = (values: UpdateObject<BucketTables, 'buckets'>) => updateOneRow(trx, 'buckets', { bucket_id: bucketId }, values, `bucket ${bucketId}`);
     switch (event.type) {
       case 'BucketRequested': {
         const d = event.data;

@@ -2,8 +2,9 @@ import { invoiceStreamEvents } from '../../domain/invoice/invoice-events.ts';
 import { assertNever } from '../../domain/decider.ts';
 import { exact } from '../../domain/rating/exact-decimal.ts';
 import type { RatedInvoice } from '../../domain/rating/index.ts';
-import { sql } from 'kysely';
-import type { CreditAppliedLine, InvoiceLine, InvoiceStatus } from './invoice-tables.ts';
+import { sql, type Transaction } from 'kysely';
+import type { RecordedEvent } from '../../ports/event-store.ts';
+import type { CreditAppliedLine, InvoiceLine, InvoiceStatus, InvoiceTables } from './invoice-tables.ts';
 import type { Projection } from '../projection.ts';
 import { updateOneRow } from '../update-one-row.ts';
 
@@ -33,7 +34,7 @@ const invoicesProjection: Projection = {
   tables: ['invoices'],
   // 2: replacements and the invoices they replace name each other
   version: 2,
-  async apply(trx, recorded) {
+  async apply(trx: Transaction<InvoiceTables>, recorded: RecordedEvent) {
     const event = invoiceStreamEvents.narrow(recorded);
     const invoice = (invoiceId: string) => ({ invoice_id: invoiceId });
     switch (event.type) {

@@ -5,10 +5,10 @@ import { assertNever } from '../../domain/decider.ts';
 import { eventUnion } from '../../domain/shared/event-union.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
+import type { MemberTables } from './member-tables.ts';
 
-type Trx = Transaction<ReadModelDatabase>;
+type Trx = Transaction<MemberTables>;
 
 const membersProjection: Projection = {
   name: 'members',

@@ -11,10 +11,10 @@ import { assertNever } from '../../domain/decider.ts';
 import { eventUnion } from '../../domain/shared/event-union.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { notificationText, type NotificationFacts } from '../../presentation/notifications/notification-texts.ts';
+import type { NotificationTables } from './notification-tables.ts';
 
-type Trx = Transaction<ReadModelDatabase>;
+type Trx = Transaction<NotificationTables>;
 
 type Handled =
   | AccountOpened

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { RecordedEvent } from '../../ports/event-store.ts';
 import { creditEvents } from '../../domain/credit/credit-events.ts';
 import { assertNever } from '../../domain/decider.ts';
 import { creditMovementOf } from '../../domain/credit/credit-movements.ts';
@@ -6,6 +7,7 @@ import type { CreditNoteIssued, PaymentRecorded, PaymentReversed } from '../../d
 import { eventUnion } from '../../domain/shared/event-union.ts';
 import type { Projection } from '../projection.ts';
 import { updateOneRow } from '../update-one-row.ts';
+import type { PaymentTables } from './payment-tables.ts';
 
 /** Money in against invoices, and corrections of them. */
 const paymentEvents = eventUnion<PaymentRecorded | CreditNoteIssued | PaymentReversed>({ PaymentRecorded: true, CreditNoteIssued: true, PaymentReversed: true });
@@ -14,7 +16,7 @@ const paymentsProjection: Projection = {
   name: 'payments',
   eventTypes: new Set(paymentEvents.types),
   tables: ['payments', 'credit_notes'],
-  async apply(trx, recorded) {
+  async apply(trx: Transaction<PaymentTables>, recorded: RecordedEvent) {
     const event = paymentEvents.narrow(recorded);
     switch (event.type) {
       case 'PaymentRecorded': {
@@ -72,7 +74,7 @@ const accountBalancesProjection: Projection = {
   name: 'account-balances',
   eventTypes: new Set(creditEvents.types),
   tables: ['account_balances'],
-  async apply(trx, recorded) {
+  async apply(trx: Transaction<PaymentTables>, recorded: RecordedEvent) {
     const event = creditEvents.narrow(recorded);
     const { accountId, amount, currency } = event.data;
     // Every event moves the row by its own amount (a re-applied period is released first).
@@ -109,7 +111,7 @@ const creditMovementsProjection: Projection = {
   name: 'credit-movements',
   eventTypes: new Set(creditEvents.types),
   tables: ['credit_movements'],
-  async apply(trx, recorded) {
+  async apply(trx: Transaction<PaymentTables>, recorded: RecordedEvent) {
     const event = creditEvents.narrow(recorded);
     const movement = creditMovementOf(event);
     const { accountId } = event.data;

@@ -2,8 +2,8 @@ import type { Transaction } from 'kysely';
 import { pricebookEvents } from '../../domain/pricebook/pricebook-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
+import type { PricebookTables } from './pricebook-tables.ts';
 
 /** Plans and every version of each, as operators list and read them. */
 export const pricebookProjection: Projection = {
@@ -11,7 +11,7 @@ export const pricebookProjection: Projection = {
   eventTypes: new Set(pricebookEvents.types),
   tables: ['plans', 'plan_versions'],
 
-  async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
+  async apply(trx: Transaction<PricebookTables>, recorded: RecordedEvent) {
     const event = pricebookEvents.narrow(recorded);
     const d = event.data;
     const revision = recorded.streamRevision.toString();

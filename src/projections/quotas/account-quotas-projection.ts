@@ -3,8 +3,8 @@ import { assertNever } from '../../domain/decider.ts';
 import { quotaEvents } from '../../domain/quota/quota-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
+import type { QuotaTables } from './quota-tables.ts';
 
 /**
  * Each account's quota and the request waiting on it. An account without a row, or with a
@@ -15,11 +15,11 @@ export const accountQuotasProjection: Projection = {
   eventTypes: new Set(quotaEvents.types),
   tables: ['account_quotas'],
 
-  async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
+  async apply(trx: Transaction<QuotaTables>, recorded: RecordedEvent) {
     const event = quotaEvents.narrow(recorded);
     const revision = recorded.streamRevision.toString();
     const { accountId } = event.data;
-    const update = (values: UpdateObject<ReadModelDatabase, 'account_quotas'>) =>
+    const update = (values: UpdateObject<QuotaTables, 'account_quotas'>) =>
       updateOneRow(trx, 'account_quotas', { account_id: accountId }, values, `the quota row of account ${accountId}`);
     switch (event.type) {
       case 'QuotaIncreaseRequested': {

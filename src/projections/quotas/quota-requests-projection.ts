@@ -3,8 +3,8 @@ import { assertNever } from '../../domain/decider.ts';
 import { quotaEvents } from '../../domain/quota/quota-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
+import type { QuotaTables } from './quota-tables.ts';
 
 /** Every quota increase request, with who asked and who decided (the events' actors). */
 export const quotaRequestsProjection: Projection = {
@@ -12,11 +12,11 @@ export const quotaRequestsProjection: Projection = {
   eventTypes: new Set(quotaEvents.types),
   tables: ['quota_requests'],
 
-  async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
+  async apply(trx: Transaction<QuotaTables>, recorded: RecordedEvent) {
     const event = quotaEvents.narrow(recorded);
     const actor = recorded.metadata.actor;
     const { requestId } = event.data;
-    const decide = (values: UpdateObject<ReadModelDatabase, 'quota_requests'>) =>
+    const decide = (values: UpdateObject<QuotaTables, 'quota_requests'>) =>
       updateOneRow(trx, 'quota_requests', { request_id: requestId }, values, `quota request ${requestId}`);
     switch (event.type) {
       case 'QuotaIncreaseRequested': {

@@ -3,10 +3,10 @@ import { assertNever } from '../../domain/decider.ts';
 import { sftpUserEvents } from '../../domain/sftp-user/sftp-user-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
+import type { SftpUserTables } from './sftp-user-tables.ts';
 
-type Trx = Transaction<ReadModelDatabase>;
+type Trx = Transaction<SftpUserTables>;
 
 /** One row per account's SFTP user; the sealed passwords and storage secret in the events are deliberately left behind. */
 export const sftpUsersProjection: Projection = {
@@ -18,7 +18,7 @@ export const sftpUsersProjection: Projection = {
     const event = sftpUserEvents.narrow(recorded);
     const revision = recorded.streamRevision.toString();
     const { accountId } = event.data;
-    const update = (values: UpdateObject<ReadModelDatabase, 'sftp_users'>) =>
+    const update = (values: UpdateObject<SftpUserTables, 'sftp_users'>) =>
       updateOneRow(trx, 'sftp_users', { account_id: accountId }, values, `the SFTP user of account ${accountId}`);
     switch (event.type) {
       case 'SftpUserCreated': {

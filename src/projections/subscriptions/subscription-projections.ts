@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { subscriptionEvents } from '../../domain/subscription/subscription-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
+import type { SubscriptionTables } from './subscription-tables.ts';
 
 /** Each account's latest plan change, and the history of its changes. */
 export const subscriptionsProjection: Projection = {
@@ -10,7 +10,7 @@ export const subscriptionsProjection: Projection = {
   eventTypes: new Set(subscriptionEvents.types),
   tables: ['subscriptions', 'subscription_changes'],
 
-  async apply(trx: Transaction<ReadModelDatabase>, recorded: RecordedEvent) {
+  async apply(trx: Transaction<SubscriptionTables>, recorded: RecordedEvent) {
     const event = subscriptionEvents.narrow(recorded);
     const d = event.data;
     const revision = recorded.streamRevision.toString();

@@ -3,7 +3,7 @@ import { assertNever } from '../../domain/decider.ts';
 import { usageCorrectionEvents, usageEvents, type SamplesWithdrawn } from '../../domain/usage/usage-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
+import type { UsageTables } from './usage-tables.ts';
 
 /** `usage-<accountId>:<YYYY-MM>` → its period. */
 function periodOfStream(streamName: string): string {
@@ -96,7 +96,7 @@ export function foldStorage(fold: StorageFold, samples: readonly { bytes: bigint
 
 const numberOrNull = (value: string | null) => (value === null ? null : Number(value));
 
-async function applyDeltas(trx: Transaction<ReadModelDatabase>, deltas: readonly TotalsDelta[]): Promise<void> {
+async function applyDeltas(trx: Transaction<UsageTables>, deltas: readonly TotalsDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   // The rows this batch touches, read once and locked: the fold continues from what they hold.
   const existing = await trx
@@ -192,7 +192,7 @@ export const usageTotalsProjection: Projection = {
 };
 
 /** Measurements fold in runs; a withdrawal is applied between them, in log order. */
-async function applyInOrder(trx: Transaction<ReadModelDatabase>, events: readonly RecordedEvent[]): Promise<void> {
+async function applyInOrder(trx: Transaction<UsageTables>, events: readonly RecordedEvent[]): Promise<void> {
   let run: RecordedEvent[] = [];
   for (const recorded of events) {
     if (!usageCorrectionEvents.is(recorded)) {
@@ -215,7 +215,7 @@ async function applyInOrder(trx: Transaction<ReadModelDatabase>, events: readonl
  * sample equal in instant and bytes to the latest is taken for it: another sample like it may
  * still hold, and the stream says so exactly.
  */
-async function applyWithdrawal(trx: Transaction<ReadModelDatabase>, event: RecordedEvent & SamplesWithdrawn): Promise<void> {
+async function applyWithdrawal(trx: Transaction<UsageTables>, event: RecordedEvent & SamplesWithdrawn): Promise<void> {
   const period = periodOfStream(event.streamName);
   for (const sample of event.data.samples) {
     const traffic = sample.kind === 'traffic' ? sample : null;

@@ -1,15 +1,14 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Transaction, type UpdateObject } from 'kysely';
 import { assertNever } from '../../domain/decider.ts';
 import { webhookDeliveryEvents, webhookEvents } from '../../domain/webhook/webhook-events.ts';
 import type { RecordedEvent } from '../../ports/event-store.ts';
 import type { Projection } from '../projection.ts';
-import type { ReadModelDatabase } from '../read-model-database.ts';
 import { updateOneRow } from '../update-one-row.ts';
-import type { WebhookAttemptRow, WebhookDeliveriesTable } from './webhook-tables.ts';
+import type { WebhookAttemptRow, WebhookDeliveriesTable, WebhookTables } from './webhook-tables.ts';
 
 type DeliveryStatus = WebhookDeliveriesTable['status'];
 
-type Trx = Transaction<ReadModelDatabase>;
+type Trx = Transaction<WebhookTables>;
 
 /** Webhooks and their deliveries, each try listed; the signing secrets stay in the events, sealed. */
 export const webhooksProjection: Projection = {
@@ -38,7 +37,7 @@ export const webhooksProjection: Projection = {
     }
     const event = webhookDeliveryEvents.narrow(recorded);
     const d = event.data;
-    const update = (values: Parameters<typeof updateOneRow<'webhook_deliveries'>>[3]) =>
+    const update = (values: UpdateObject<WebhookTables, 'webhook_deliveries'>) =>
       updateOneRow(trx, 'webhook_deliveries', { delivery_id: d.deliveryId }, values, `webhook delivery ${d.deliveryId}`);
     switch (event.type) {
       case 'WebhookDeliveryScheduled': {
