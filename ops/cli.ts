@@ -59,12 +59,17 @@ const commands: Record<string, (app: Application, args: string[]) => Promise<num
       const percent = read.total === 0n ? 100 : Number((BigInt(read.applied) * 100n) / read.total);
       process.stderr.write(`\r${name}: ${read.applied} of ${read.total} events read (${percent}%)   `);
     };
-    await app.runner.rebuild(name, (applied, total) => {
-      read = { applied, total };
-      if (Date.now() - last < 500 && BigInt(applied) < total) return;
-      last = Date.now();
-      report();
-    });
+    await app.runner.rebuild(
+      name,
+      (applied, total) => {
+        read = { applied, total };
+        if (Date.now() - last < 500 && BigInt(applied) < total) return;
+        last = Date.now();
+        report();
+      },
+      // on a line of its own, after the progress line it interrupts
+      (line) => process.stderr.write(`\n${line}\n`),
+    );
     // Said once more at the end: a read model with no events of its types gets no progress call.
     report();
     const seconds = (Date.now() - started) / 1000;

@@ -206,7 +206,10 @@ export function startRoles(app: Application, say: (line: string) => void): { sto
     app.runner.start();
     // A read model built by another version of its projection is rebuilt beside the live one.
     void app.runner
-      .upgrade((name, from, to) => say(`read model ${name} rebuilt for projection version ${to} (was ${from})`))
+      .upgrade(
+        (name, from, to) => say(`read model ${name} rebuilt for projection version ${to} (was ${from})`),
+        (line) => say(line),
+      )
       .catch((error: unknown) => say(`could not rebuild an outdated read model: ${error instanceof Error ? error.message : String(error)}`));
   }
   if (roles.includes('reactors')) {

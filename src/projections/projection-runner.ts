@@ -38,6 +38,8 @@ export interface ProjectionRunnerOptions<DB extends ProjectionCheckpointTables =
   clock?: () => Date;
   /** one live runner per projection across processes (`projection:<name>`); default: this process alone */
   leases?: Leases;
+  /** how often a rebuild is tried when PostgreSQL fails it in passing, and the first wait (doubled each time); default 5 tries, 1 s */
+  rebuildRetry?: { attempts: number; baseDelayMs: number };
 }
 
 /** The lease a projection's live loop runs under. */
@@ -77,6 +79,7 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
   private readonly logger: RunnerLogger;
   private readonly clock: () => Date;
   private readonly leases: Leases;
+  private readonly rebuildRetry: { attempts: number; baseDelayMs: number };
   private held: LeaseHandle[] = [];
   /** each projection's event types as the store takes them, built once */
   private readonly filters = new Map<string, EventTypeFilter>();
@@ -90,6 +93,7 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
     this.logger = options.logger ?? { info: () => undefined, error: () => undefined };
     this.clock = options.clock ?? (() => new Date());
     this.leases = options.leases ?? soleLeases();
+    this.rebuildRetry = options.rebuildRetry ?? { attempts: 5, baseDelayMs: 1_000 };
   }
 
   private filterOf(projection: Projection<DB>): EventTypeFilter {
@@ -162,11 +166,35 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
    * Builds the read model again beside the live one and swaps it in when it has caught up
    * (see shadow-rebuild.ts): readers never see it empty or partial, and a rebuild that dies
    * half-way leaves the live one as it was.
+   *
+   * A rebuild that PostgreSQL fails in passing (a connection reset or a terminated backend, a
+   * serialization failure, a lock timeout: isTransientDatabaseError) is started again, clean,
+   * after a wait that doubles each time, up to `rebuildRetry.attempts` tries; each retry is
+   * told to `onRetry` (and the logger) as one line. The last failure is thrown, the live read
+   * model untouched: the swap is one transaction, so a failure anywhere leaves it as it was.
    */
-  async rebuild(name: string, onProgress?: (applied: number, total: bigint) => void): Promise<void> {
+  async rebuild(name: string, onProgress?: (applied: number, total: bigint) => unknown, onRetry?: (line: string) => void): Promise<void> {
     const projection = this.projection(name);
     const filter = this.filterOf(projection);
-    const total = await this.eventStore.countAfter(null, filter);
+    const { attempts, baseDelayMs } = this.rebuildRetry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const total = await this.eventStore.countAfter(null, filter);
+        await this.rebuildOnce(projection, filter, (applied) => onProgress?.(applied, total));
+        return;
+      } catch (error) {
+        if (!isTransientDatabaseError(error) || attempt >= attempts) throw error;
+        const delayMs = Math.min(baseDelayMs * 2 ** (attempt - 1), RETRY_MAX_MS);
+        const line = `rebuild of ${name} failed in passing (${error instanceof Error ? error.message : String(error)}); the live read model is untouched; starting it again in ${delayMs} ms (try ${attempt + 1} of ${attempts})`;
+        this.logger.error(line);
+        onRetry?.(line);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
+  private async rebuildOnce(projection: Projection<DB>, filter: EventTypeFilter, onProgress: (applied: number) => unknown): Promise<void> {
+    const { name } = projection;
     await rebuildInShadow({
       db: this.db,
       eventStore: this.eventStore,
@@ -181,7 +209,7 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
           .where('projection', '=', checkpoint)
           .execute();
       },
-      onProgress: (applied) => onProgress?.(applied, total),
+      onProgress,
       onSwapDeferred: (attempt) => this.logger.info(`rebuild of ${name}: the swap gave way to readers holding the live tables (try ${attempt}); trying again`),
     });
   }
@@ -191,7 +219,7 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
    * another version of their projection than the code's; returns their names. Called at
    * start; the live runner keeps serving the old rows until each swap.
    */
-  async upgrade(onRebuilt?: (name: string, from: number, to: number) => void): Promise<string[]> {
+  async upgrade(onRebuilt?: (name: string, from: number, to: number) => void, onRetry?: (line: string) => void): Promise<string[]> {
     const rows = await this.checkpoints.selectFrom('projection_checkpoints').select(['projection', 'version']).execute();
     const rebuilt: string[] = [];
     for (const projection of this.projections) {
@@ -202,7 +230,7 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
       const from = row.version ?? 1;
       if (from === to) continue;
       try {
-        await this.rebuild(projection.name);
+        await this.rebuild(projection.name, undefined, onRetry);
       } catch (error) {
         // Another process started with this version too and rebuilds it: one is enough.
         if (error instanceof ConflictError && error.code === 'rebuild_running') continue;

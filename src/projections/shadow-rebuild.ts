@@ -14,7 +14,8 @@ export interface ShadowRebuildDeps<DB> {
   lockCheckpoint(trx: Transaction<DB>, name: string): Promise<Position | null>;
   /** sets the live checkpoint to where the swapped-in read model stands */
   moveCheckpoint(trx: Transaction<DB>, name: string, position: Position | null, applied: number): Promise<void>;
-  onProgress?: (applied: number) => void;
+  /** awaited: a rebuild goes on once it has returned */
+  onProgress?: (applied: number) => unknown;
   /** the swap gave way to readers holding the live tables (lock_timeout) and will try again */
   onSwapDeferred?: (attempt: number) => void;
 }
@@ -61,7 +62,8 @@ export async function rebuildInShadow<DB>(deps: ShadowRebuildDeps<DB>): Promise<
     try {
       return await rebuildOn(connection, deps);
     } finally {
-      await sql`SELECT pg_advisory_unlock(hashtext(${lockKey}))`.execute(connection);
+      // a session that died (the error being thrown) took its lock with it
+      await sql`SELECT pg_advisory_unlock(hashtext(${lockKey}))`.execute(connection).catch(() => undefined);
     }
   });
 }
@@ -88,7 +90,7 @@ async function rebuildOn<DB>(db: Kysely<DB>, deps: ShadowRebuildDeps<DB>): Promi
     applied += batch.length;
     return batch.length;
   };
-  while ((await db.transaction().execute(replay)) > 0) deps.onProgress?.(applied);
+  while ((await db.transaction().execute(replay)) > 0) await deps.onProgress?.(applied);
   for (const statement of laterIndexes) await sql.raw(statement).execute(db);
   for (const table of projection.tables) await sql`ANALYZE ${sql.id(shadow, table)}`.execute(db);
 
@@ -100,7 +102,7 @@ async function rebuildOn<DB>(db: Kysely<DB>, deps: ShadowRebuildDeps<DB>): Promi
       await db.transaction().execute(async (trx) => {
         await sql`SET LOCAL lock_timeout = ${sql.lit(`${SWAP_LOCK_TIMEOUT_MS}ms`)}`.execute(trx);
         await deps.lockCheckpoint(trx, projection.name);
-        while ((await replay(trx)) > 0) deps.onProgress?.(applied);
+        while ((await replay(trx)) > 0) await deps.onProgress?.(applied);
         await sql`SET LOCAL search_path TO ${sql.id(live)}`.execute(trx);
         await sql`CREATE SCHEMA ${sql.id(retired)}`.execute(trx);
         for (const table of projection.tables) {
