@@ -74,6 +74,17 @@ describe('links in the documentation', () => {
     expect(documents.flatMap((document) => linkTargets(readFileSync(path.join(root, document), 'utf8')).filter(isRelative)).length).toBeGreaterThan(20);
   });
 
+  it('each document in docs/ opens with a table of contents of its headings', () => {
+    const withoutContents = documents
+      .filter((document) => document.startsWith('docs/'))
+      .filter((document) => {
+        const text = readFileSync(path.join(root, document), 'utf8');
+        const contents = /^# .+\n\n<!-- toc -->\n((?:\s*- \[.+\]\(#[^)]+\)\n)+)<!-- tocstop -->\n/.exec(text);
+        return !contents;
+      });
+    expect(withoutContents).toEqual([]);
+  });
+
   it('every relative link reaches a file, and a heading of it when it names one', () => {
     expect(documents.flatMap(brokenLinks)).toEqual([]);
   });
