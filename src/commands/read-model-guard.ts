@@ -58,7 +58,8 @@ async function checkpointOf(deps: ReadModelGuardDeps, projection: Projection): P
 /** The position of the last event of the projection's types after `from` (null: none, it is current). */
 async function lastPositionAfter(eventStore: EventStore, projection: Projection, from: { position: Position | null }): Promise<Position | null> {
   const filter = eventTypeFilterOf(projection);
-  const lag = await eventStore.countAfter(from.position, filter);
+  // counted no further than the bound: a read model far behind is refused at the same cost as one just past it
+  const lag = await eventStore.countAfter(from.position, filter, MAX_WAITED_LAG + 1n);
   if (lag === 0n) return null;
   if (lag > MAX_WAITED_LAG) {
     throw new IllegalStateError(

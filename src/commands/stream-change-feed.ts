@@ -50,11 +50,11 @@ export function createStreamChangeFeed(eventStore: EventStore, filter: EventType
         try {
           const subscription = eventStore.subscribeToAll({ fromPosition: null, filter, signal, maxBatch: 500 });
           // A log without any of these events has nothing to catch up on.
-          if ((await eventStore.countAfter(null, filter)) === 0n) live = true;
+          if ((await eventStore.countAfter(null, filter, 1n)) === 0n) live = true;
           for await (const batch of subscription) {
             for (const event of batch) changed(event.streamName);
             // live once nothing of ours is left to read; checked per batch until then
-            if (!live && (await eventStore.countAfter(batch[batch.length - 1]!.position, filter)) === 0n) live = true;
+            if (!live && (await eventStore.countAfter(batch[batch.length - 1]!.position, filter, 1n)) === 0n) live = true;
           }
         } catch {
           // the caches stop answering (below) until a new subscription has caught up

@@ -174,8 +174,12 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up from `fromPosition`, then live; ends when the signal aborts. Batches are never empty. */
   subscribeToAll(options: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
-  /** Number of committed events after `fromPosition` that the filter lets through: what readAll would return. */
-  countAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<bigint>;
+  /**
+   * Number of committed events after `fromPosition` that the filter lets through: what readAll
+   * would return. With `atMost`, counting stops there (the answer is at most that): a caller
+   * asking "any?" or "more than N?" should not pay for counting a long log.
+   */
+  countAfter(fromPosition: Position | null, filter?: EventTypeFilter, atMost?: bigint): Promise<bigint>;
   /**
    * The events after `fromPosition` a reader still owes, in one look: those it can read now,
    * and those committed but held back from every reader (see `horizon`). Lag is their sum.

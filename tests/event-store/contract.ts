@@ -438,6 +438,10 @@ export function eventStoreContract(name: string, getStore: () => EventStore) {
         // counted from our first event, which is not a wanted one
         expect(first[0]!.type).not.toBe(wanted);
         expect(await store.countAfter(first[0]!.position, { only: [wanted] })).toBe(BigInt(expected.length));
+        // counting stops at atMost, and a bound above the count changes nothing
+        expect(expected.length).toBeGreaterThan(1);
+        expect(await store.countAfter(first[0]!.position, { only: [wanted] }, 1n)).toBe(1n);
+        expect(await store.countAfter(first[0]!.position, { only: [wanted] }, BigInt(expected.length + 5))).toBe(BigInt(expected.length));
       });
 
       it('only, several types: pages merge them in log order, as one type would be', async () => {

@@ -315,12 +315,11 @@ export class EventStoreDbEventStore implements EventStore {
    * read of matchingAfter, counted: the server reads the log from `fromPosition` and sends only
    * the events of the filter's types; nothing else crosses the wire or is paged through here.
    */
-  async countAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<bigint> {
+  async countAfter(fromPosition: Position | null, filter?: EventTypeFilter, atMost?: bigint): Promise<bigint> {
     let count = 0n;
-    await this.matchingAfter(fromPosition, filter, () => {
-      count++;
-      return true;
-    });
+    if (atMost !== undefined && atMost <= 0n) return count;
+    // with atMost, the read stops at that many: "any?" costs one event, not the whole tail
+    await this.matchingAfter(fromPosition, filter, () => ++count !== atMost);
     return count;
   }
 

@@ -234,15 +234,17 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async countAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<bigint> {
+  async countAfter(fromPosition: Position | null, filter?: EventTypeFilter, atMost?: bigint): Promise<bigint> {
     const after = fromPosition ? decodePgPosition(fromPosition) : { transactionId: '0', globalPosition: '0' };
-    const typeFilter = typeFilterSql(filter, 3);
+    const typeFilter = typeFilterSql(filter, 4);
     const { rows } = await this.pool.query<{ count: string }>(
-      `SELECT count(*)::text AS count FROM es_events e
-        WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-          AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          ${typeFilter.condition}`,
-      [after.transactionId, after.globalPosition, ...typeFilter.parameters],
+      `SELECT count(*)::text AS count FROM (
+         SELECT 1 FROM es_events e
+          WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+            AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            ${typeFilter.condition}
+          LIMIT $3::bigint) counted`,
+      [after.transactionId, after.globalPosition, atMost === undefined ? null : atMost.toString(), ...typeFilter.parameters],
     );
     return BigInt(rows[0]!.count);
   }

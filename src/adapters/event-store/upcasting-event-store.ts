@@ -67,8 +67,8 @@ export class UpcastingEventStore implements EventStore {
     for await (const batch of this.store.subscribeToAll(options)) yield this.current(batch);
   }
 
-  countAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<bigint> {
-    return this.store.countAfter(fromPosition, filter);
+  countAfter(fromPosition: Position | null, filter?: EventTypeFilter, atMost?: bigint): Promise<bigint> {
+    return this.store.countAfter(fromPosition, filter, atMost);
   }
 
   backlogAfter(fromPosition: Position | null, filter?: EventTypeFilter): Promise<Backlog> {
