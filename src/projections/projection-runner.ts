@@ -47,6 +47,9 @@ export const projectionLeaseOf = (projection: string) => `projection:${projectio
 
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
+/** catchUp's wait for committed events an older transaction holds back: 20 ms polls, 10 s at most */
+const HELD_BACK_POLL_MS = 20;
+const HELD_BACK_WAIT_POLLS = 500;
 /** how often a projection stopped by a failure looks whether a rebuild has put it right */
 const FAILED_RECHECK_MS = 2_000;
 
@@ -136,17 +139,29 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
    * need the read model to reflect what they just wrote. Transient database errors are
    * retried with the live loop's backoff (a rebuild of millions of events should not die
    * of one deadlock); the projection's own error, or any other, is thrown.
+   *
+   * Events already committed can be invisible to every reader for a while: an older
+   * transaction still runs somewhere in the cluster (the store's horizon; in another
+   * database too). "Everything committed" includes them, so an empty read with events held
+   * back waits for the horizon to pass them, up to HELD_BACK_WAIT_POLLS polls; past that
+   * (a stalled log, which `ops status` names) it returns with what it could read.
    */
   async catchUp(names?: readonly string[], onProgress?: (projection: string, applied: number) => void): Promise<void> {
     const selected = names ? names.map((n) => this.projection(n)) : this.projections;
     for (const projection of selected) {
       let applied = 0;
       let retryDelayMs = RETRY_MIN_MS;
+      let heldBackPolls = 0;
       for (;;) {
         try {
           const checkpoint = await this.readCheckpoint(projection.name);
           const batch = await this.eventStore.readAll({ fromPosition: checkpoint, maxCount: this.batchSize, filter: this.filterOf(projection) });
-          if (batch.length === 0) break;
+          if (batch.length === 0) {
+            const { heldBack } = await this.eventStore.backlogAfter(checkpoint, this.filterOf(projection));
+            if (heldBack === 0n || ++heldBackPolls > HELD_BACK_WAIT_POLLS) break;
+            await new Promise((resolve) => setTimeout(resolve, HELD_BACK_POLL_MS));
+            continue;
+          }
           await this.applyBatch(projection, checkpoint, batch);
           applied += batch.length;
           onProgress?.(projection.name, applied);

@@ -291,3 +291,33 @@ describe('projection runner', () => {
     expect(rows).toHaveLength(1);
   });
 });
+
+describe('projection runner: catchUp and the horizon', () => {
+  it('waits for an event committed behind an older transaction still running, instead of returning without it', async () => {
+    await sql`CREATE TABLE tally_held (event_id uuid PRIMARY KEY, times integer NOT NULL)`.execute(db);
+    const projection = tallyProjection('tally-held', 'tally_held');
+    const runner = new ProjectionRunner({ db, eventStore: store, projections: [projection] });
+
+    // An older transaction with an id of its own holds the horizon: the event committed after
+    // it began is in the log, but invisible to every reader until the older one ends.
+    const older = await pool.connect();
+    try {
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()');
+      const held = tick(1);
+      await store.append(`ticks-${randomUUID()}`, [held], { expectedRevision: 'no_stream' });
+      expect((await store.backlogAfter(null, { only: ['Ticked'] })).heldBack).toBeGreaterThan(0n);
+
+      let returned = false;
+      const catchingUp = runner.catchUp().then(() => (returned = true));
+      // a bound on how long the test lets catchUp run before the older transaction ends, not a timing
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(returned).toBe(false);
+      await older.query('COMMIT');
+      await catchingUp;
+      expect((await tallies('tally_held')).map((row) => row.event_id)).toContain(held.eventId);
+    } finally {
+      older.release();
+    }
+  });
+});

@@ -255,7 +255,8 @@ describe('reactor runner', () => {
     const name = `unblock-${randomUUID().slice(0, 8)}`;
     const remote = new ThingRemote();
     remote.failures.push(new RemoteError('things', 'Forbidden', false));
-    const clock = manualClock();
+    // a fixed start: 'later' must still lie ahead of the clock whatever day the suite runs
+    const clock = manualClock('2027-12-03T09:00:00.000Z');
     const { reactor } = thingReactor(name, remote, { notBefore: (thing) => (thing === 'later' ? '2027-12-03T10:00:00.000Z' : undefined) });
     await store.append(
       `thing-${randomUUID()}`,
