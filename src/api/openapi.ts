@@ -9,6 +9,13 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
   return rest;
 };
 
+const EVENT_POSITION_HEADER = {
+  description:
+    'the log position of the last event this command appended: pass it as `?after=` to a read to see its effect. Absent when the command appended nothing (a retry of one already recorded); an Idempotency-Key replay answers the first answer\'s',
+  required: false,
+  schema: { type: 'string', pattern: AFTER_POSITION.source },
+};
+
 const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -73,6 +80,12 @@ export function buildOpenApiDocument(registry: RouteRegistry, info: { title: str
       const ok = responses['200'] as { description: string; content?: Record<string, unknown> };
       const alternatives = Object.entries(route.produces).map(([type, description]) => [type, { schema: { type: 'string', ...(type.startsWith('text/') ? {} : { format: 'binary' }), description } }]);
       responses['200'] = { ...ok, content: { ...(ok.content ?? {}), ...Object.fromEntries(alternatives) } };
+    }
+    if (route.method !== 'GET') {
+      // what a read passes as `?after=` to see this command's effect (route.ts sets it for every command)
+      for (const [status, response] of Object.entries(responses)) {
+        if (Number(status) < 300) responses[status] = { ...(response as object), headers: { 'event-position': EVENT_POSITION_HEADER } };
+      }
     }
     Object.assign(responses, errorResponses(route.access, Boolean(route.params || route.query || route.body), Boolean(route.body)));
     paths[path] ??= {};

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { CommandContext } from '../commands/command-handler.ts';
+import { AppendedPositions, type CommandContext } from '../commands/command-handler.ts';
 import type { Principal } from '../commands/api-token-commands.ts';
 import type { ReadAfter } from '../commands/read-after.ts';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../domain/errors.ts';
@@ -133,6 +133,7 @@ export class RouteRegistry {
           if (after !== null) await deps.readAfter(after, route.readModels);
           const key = request.headers['idempotency-key'];
           const idempotent = route.method !== 'GET' && typeof key === 'string';
+          const appended = new AppendedPositions();
           const run = () =>
             route
               .handler({
@@ -140,10 +141,11 @@ export class RouteRegistry {
                 query: parsedQuery,
                 body: parsedBody,
                 principal,
-                context: commandContext(request, principal, deps.now()),
+                context: { ...commandContext(request, principal, deps.now()), appended },
                 newId: commandIds(ownerOf(principal), idempotent ? key : null),
                 request,
               } as RouteInput<never, never, never>)
+              .then((reply) => (route.method === 'GET' ? reply : withEventPosition(reply, appended)))
               .catch((error: unknown) => {
                 // The domain names a field alone; the answer names it as the request has it.
                 if (!(error instanceof ValidationError)) throw error;
@@ -161,6 +163,20 @@ export class RouteRegistry {
       });
     }
   }
+}
+
+/**
+ * Every command answers `event-position`: the log position of the last event it appended,
+ * whichever streams its appends went to (a billing run's last invoice, a payment's credit),
+ * so a read with `?after=` of it sees the whole command. A command that appended nothing (a
+ * retry of one already recorded) answers without it, unless its handler named the position of
+ * what first recorded it; a retry with the same Idempotency-Key replays the first answer's.
+ */
+function withEventPosition(reply: RouteReply, appended: AppendedPositions): RouteReply {
+  const named = reply.headers?.['event-position'];
+  const last = appended.last;
+  if (last === null || (named !== undefined && named >= last)) return reply;
+  return { ...reply, headers: { ...reply.headers, 'event-position': last } };
 }
 
 /** `?after=` of a read, checked; null when absent. */

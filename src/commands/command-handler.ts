@@ -13,6 +13,26 @@ export interface CommandContext {
   /** ISO-8601; the same instant the command carries */
   occurredAt: string;
   ip?: string;
+  /** where a request's appends note their positions: its route answers the last as `event-position` */
+  appended?: AppendedPositions;
+}
+
+/**
+ * The log positions one request's appends reached, over every stream it wrote. A billing run
+ * or a payment appends to several streams; the last position is the one a read that follows
+ * the request (`?after=`) has to wait for.
+ */
+export class AppendedPositions {
+  #last: Position | null = null;
+
+  /** Positions compare as text (src/ports/event-store.ts); null (nothing written) changes nothing. */
+  note(position: Position | null): void {
+    if (position !== null && (this.#last === null || position > this.#last)) this.#last = position;
+  }
+
+  get last(): Position | null {
+    return this.#last;
+  }
 }
 
 /** The metadata every event a command records carries. */
@@ -82,6 +102,7 @@ export async function handleCommand<Command, Event extends DomainEvent, State>(
         events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata })),
         { expectedRevision: revision ?? 'no_stream' },
       );
+      context.appended?.note(appended.position);
       return { events, state: events.reduce(decider.evolve, state), decidedOn: state, revision: appended.nextRevision, position: appended.position };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= retry.maxAttempts) throw error;

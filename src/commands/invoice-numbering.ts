@@ -144,11 +144,13 @@ async function takeNumbers(
     });
     if (events.length === 0) return { numbers, folded: { state: decided, complete } };
     try {
-      await eventStore.append(
+      const appended = await eventStore.append(
         stream,
         events.map((event, i) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata: metadata[i]! })),
         { expectedRevision: state.lastSequence === 0 ? 'no_stream' : BigInt(state.lastSequence - 1) },
       );
+      // One append numbers several requests' invoices: each answers the batch's last position.
+      for (const waiting of batch) waiting.context.appended?.note(appended.position);
       return { numbers, folded: { state: decided, complete } };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
@@ -187,7 +189,8 @@ async function requestNumber(
   };
   const [requested] = invoiceNumberRequestDecider.decide({ type: 'RequestInvoiceNumber', data }, invoiceNumberRequestDecider.initialState());
   try {
-    await eventStore.append(requestStream, [{ eventId: randomUUID(), type: requested!.type, data: requested!.data, metadata: metadataOf(context) }], { expectedRevision: 'no_stream' });
+    const appended = await eventStore.append(requestStream, [{ eventId: randomUUID(), type: requested!.type, data: requested!.data, metadata: metadataOf(context) }], { expectedRevision: 'no_stream' });
+    context.appended?.note(appended.position);
     return { request: data, tail: lastSeen !== undefined ? null : lastOfYear ? [lastOfYear] : [] };
   } catch (error) {
     if (!(error instanceof ConcurrencyError)) throw error;

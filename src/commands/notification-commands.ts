@@ -17,6 +17,7 @@ export async function markNotificationsRead(
   const [event] = notificationsDecider.decide({ type: 'MarkNotificationsRead', data: { ...input, readAt: context.occurredAt } }, notificationsDecider.initialState());
   const metadata = metadataOf(context);
   const appended = await eventStore.append(notificationStream(input.accountId), [{ eventId: randomUUID(), type: event!.type, data: event!.data, metadata }], { expectedRevision: 'any' });
+  context.appended?.note(appended.position);
   return { event: event!, position: appended.position };
 }
 

@@ -73,7 +73,8 @@ export async function withdrawSamples(deps: UsageCorrectionDeps, input: UsageCor
     const last = recorded[recorded.length - 1]!;
     try {
       const metadata = metadataOf(context);
-      await deps.eventStore.append(stream, events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata })), { expectedRevision: last.streamRevision });
+      const appended = await deps.eventStore.append(stream, events.map((event) => ({ eventId: randomUUID(), type: event.type, data: event.data, metadata })), { expectedRevision: last.streamRevision });
+      context.appended?.note(appended.position);
       return { created: true, withdrawal: view };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= ATTEMPTS) throw error;

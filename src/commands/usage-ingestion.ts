@@ -106,7 +106,7 @@ export function createUsageIngestion(eventStore: EventStore, options: UsageInges
         plan = await planBatch(items, { ledgers, metadata, usedElsewhere: tally.usedElsewhere, rederiveLastWindow: !eventStore.atomicAppendMany, concurrency });
         // Keys held for another stream are refused as the store's unique ids refuse them: decided again.
         if (options.sampleKeyClaims && (await claimedElsewhere(options.sampleKeyClaims, plan, tally))) continue;
-        if (await appendPlan(eventStore, ledgers, plan, context.causationId, tally)) {
+        if (await appendPlan(eventStore, ledgers, plan, context, tally)) {
           return { accepted: tally.own.size, duplicates: items.length - tally.own.size, recorded: tally.recorded.size };
         }
       } catch (error) {

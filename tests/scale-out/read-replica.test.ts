@@ -102,7 +102,7 @@ describe('read routes on a lagging streaming replica (DATABASE_READ_URL)', () =>
     });
     expect(paid.statusCode, paid.body).toBe(201);
     await app.runner.catchUp();
-    // the payment's route answers no event-position: the log's last position is past the payment
+    // the log's last position is past the payment (its event-position is too)
     const position = (await app.infrastructure.eventStore.readAll({ fromPosition: null })).at(-1)!.position;
     const url = `/accounts/${payer}/invoices/${invoiceId}/payments`;
     // the replica has not got the invoice yet, let alone the payment

@@ -1,6 +1,7 @@
 import type { CounterRead } from '../../domain/usage/usage-events.ts';
 import { evolveCounterLedger, recordInLedger, type LedgerCandidate, type SampleConflict, type SampleLedger } from '../../domain/usage/usage-ledger.ts';
 import type { EventStore, RecordedEvent } from '../../ports/event-store.ts';
+import type { CommandContext } from '../command-handler.ts';
 import type { BatchPlan, ReadingCandidate, StreamPlan, UsageCandidate } from './batch-plan.ts';
 import type { LedgerCache } from './ledger-cache.ts';
 
@@ -30,10 +31,13 @@ export function planStreams(plan: BatchPlan): AnyStreamPlan[] {
  * concerned are caught up, what this request wrote is tallied, keys found nowhere in their
  * stream are marked as used elsewhere, and false is returned: the batch is decided again.
  */
-export async function appendPlan(eventStore: EventStore, ledgers: LedgerCache, plan: BatchPlan, causationId: string, tally: Tally): Promise<boolean> {
+export async function appendPlan(eventStore: EventStore, ledgers: LedgerCache, plan: BatchPlan, context: CommandContext, tally: Tally): Promise<boolean> {
+  const { causationId } = context;
   const streams = planStreams(plan);
   if (streams.length === 0) return true;
   const results = await eventStore.appendMany(streams.map((s) => ({ streamName: s.stream, events: s.events, expectedRevision: s.expectedRevision ?? 'no_stream' })));
+  // Only events this request wrote have a position here (ids already stored are not written again).
+  for (const result of results) context.appended?.note(result.position);
   let complete = true;
   for (const [i, planned] of streams.entries()) {
     const result = results[i]!;
