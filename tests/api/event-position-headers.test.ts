@@ -117,10 +117,13 @@ describe('every command answers event-position', () => {
     app.setClock('2026-08-20T12:00:00Z');
     const dunning = await command({ method: 'POST', url: '/operator/dunning-runs', payload: {} }, 200, null);
     expect(dunning.json.markedOverdue).toBe(1);
-    // May: the subscription's first month, no usage: the 10.00 minimum (+5 % tax), nothing paid, so it can be voided
+    // May, the subscription's first month: an invoice with nothing paid, so it can be voided; it took
+    // the account's 8.00 credit left, and the void gives it back in the credit stream, appended last
     const may = await command({ method: 'POST', url: '/operator/billing-runs', payload: { period: '2026-05' } }, 200, `invoice-${accountId}:2026-05`);
     const mayInvoice = (may.json.outcomes as { accountId: string; outcome: string; invoiceId: string }[]).find((o) => o.accountId === accountId)!;
     expect(mayInvoice.outcome).toBe('issued');
+    const credit = (await app.infrastructure.eventStore.readStream(`credit-${accountId}`)).at(-1)!;
+    expect(credit.type).toBe('CreditApplied');
     await command({ method: 'POST', url: `/invoices/${mayInvoice.invoiceId}/void`, payload: { reason: 'billed before the account went live' } }, 200, `credit-${accountId}`);
   });
 });
