@@ -8,7 +8,7 @@ import { compose, type Application } from '../../src/main.ts';
 import { issueApiToken } from '../../src/commands/api-token-commands.ts';
 import { reportLogHorizon, type LogHorizonReport } from '../../src/projections/log-horizon.ts';
 import { testContext } from '../support/app.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { startIsolatedPostgres, type IsolatedPostgres } from '../support/isolated-postgres.ts';
 import { bearer } from '../support/api-requests.ts';
 
 const STALL_SECONDS = '1';
@@ -45,18 +45,24 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, wh
   }
 }
 
+// This file holds the cluster's horizon on purpose, for seconds: in a cluster of its own, so
+// other test files' readers are not held with it.
+let cluster: IsolatedPostgres;
+
 beforeAll(async () => {
-  databaseUrl = await createTestDatabase('horizon');
-  otherDatabaseUrl = await createTestDatabase('elsewhere');
+  cluster = await startIsolatedPostgres();
+  databaseUrl = await cluster.createDatabase('horizon');
+  otherDatabaseUrl = await cluster.createDatabase('elsewhere');
   app = await compose(loadConfig(env()), { httpLogs: false });
 });
 afterAll(async () => {
   await app?.close();
+  await cluster?.stop();
 });
 
 describe('a transaction held open in another database of the cluster', () => {
-  // Every reader in the cluster (other test files' too) waits while the transaction is held:
-  // it is held only as long as the checks need, a little over LOG_STALL_SECONDS.
+  // Every reader in the cluster waits while the transaction is held (hence a cluster of this
+  // file's own): it is held only as long as the checks need.
   it("is named by ops status and /health, counted in the projections' lag, and once it ends everything catches up", async () => {
     const { token } = await issueApiToken(app.infrastructure.eventStore, { name: 'ops', scope: { kind: 'operator' } }, testContext());
     await app.runner.catchUp();
