@@ -46,6 +46,20 @@ export function metadataOf(context: CommandContext): EventMetadata {
   };
 }
 
+/**
+ * A command retried after it was recorded appends nothing, yet a read that follows the retry
+ * needs a position at or past what the first try recorded: the last event of each stream the
+ * command writes (already in the log, so such a read waits for nothing that is not there).
+ * One backwards read of one event per stream; nothing when no route asked for positions.
+ */
+export async function noteAlreadyRecorded(eventStore: EventStore, context: CommandContext, streamNames: readonly string[]): Promise<void> {
+  if (!context.appended) return;
+  for (const streamName of streamNames) {
+    const [last] = await eventStore.readStream(streamName, { direction: 'backwards', maxCount: 1 });
+    context.appended.note(last?.position ?? null);
+  }
+}
+
 export interface CommandResult<Event, State> {
   /** the events this command recorded (empty when it changed nothing) */
   events: Event[];

@@ -21,7 +21,7 @@ import { REASON_TEXT } from '../domain/shared/reason-text.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { invoiceProjections } from '../projections/invoices/invoice-projections.ts';
 import type { InvoicesTable } from '../projections/invoices/invoice-tables.ts';
-import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+import { handleCommand, loadAggregate, noteAlreadyRecorded, type CommandContext } from './command-handler.ts';
 import { awaitReadModels, type ReadModelGuardDeps } from './read-model-guard.ts';
 
 export interface PaymentDeps {
@@ -176,7 +176,9 @@ export async function recordPayment(deps: PaymentDeps, invoiceId: string, input:
     const source: CreditSource = { kind: 'overpayment', invoiceId, paymentId, externalRef: payment.externalRef };
     await creditAccount(deps.eventStore, invoice.account_id, `payment:${paymentId}`, payment.excessAmount, payment.currency, source, payment.recordedAt, context);
   }
-  return { created: recorded.events.length > 0, payment: paymentView(payment) };
+  const created = recorded.events.length > 0;
+  if (!created) await noteAlreadyRecorded(deps.eventStore, context, exact(payment.excessAmount).gt(0) ? [invoice.stream, creditStream(invoice.account_id)] : [invoice.stream]);
+  return { created, payment: paymentView(payment) };
 }
 
 /**
@@ -217,6 +219,7 @@ export async function issueCreditNote(
   if (exact(issued.excessAmount).gt(0)) {
     await creditAccount(deps.eventStore, invoice.account_id, `creditnote:${creditNoteId}`, issued.excessAmount, issued.currency, { kind: 'credit_note', invoiceId, creditNoteId }, issued.issuedAt, context);
   }
+  if (result.events.length === 0) await noteAlreadyRecorded(deps.eventStore, context, exact(issued.excessAmount).gt(0) ? [invoice.stream, creditStream(invoice.account_id)] : [invoice.stream]);
   return {
     creditNoteId,
     invoiceId,
@@ -254,6 +257,7 @@ export async function voidInvoice(deps: PaymentDeps, invoiceId: string, input: {
     { type: 'ReleaseCredit', data: { accountId: invoice.account_id, period: invoice.period, invoiceId, releasedAt: context.occurredAt } },
     context,
   );
+  if (!result || result.events.length === 0) await noteAlreadyRecorded(deps.eventStore, context, [invoice.stream, creditStream(invoice.account_id)]);
   if (result) {
     if (result.state.status !== 'void') throw new Error(`invoice ${invoiceId} was not voided`);
     const { voided } = result.state;

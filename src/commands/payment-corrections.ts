@@ -11,7 +11,7 @@ import { fitsText } from '../domain/shared/field-rule.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import type { PaymentsTable } from '../projections/payments/payment-tables.ts';
 import { paymentProjections } from '../projections/payments/payment-projections.ts';
-import { handleCommand, loadAggregate, type CommandContext } from './command-handler.ts';
+import { handleCommand, loadAggregate, noteAlreadyRecorded, type CommandContext } from './command-handler.ts';
 import { awaitReadModels, type ReadModelGuardDeps } from './read-model-guard.ts';
 
 export interface PaymentCorrectionDeps {
@@ -154,5 +154,7 @@ export async function refundCredit(
   );
   const refund: CreditRefunded['data'] | undefined = result.state.refunds?.[input.externalRef];
   if (!refund) throw new IllegalStateError('refund_not_recorded', `refund ${input.externalRef} was not recorded`);
-  return { created: result.events.length > 0, refund: { ...refund } };
+  const created = result.events.length > 0;
+  if (!created) await noteAlreadyRecorded(deps.eventStore, context, [creditStream(accountId)]);
+  return { created, refund: { ...refund } };
 }

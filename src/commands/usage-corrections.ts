@@ -69,7 +69,11 @@ export async function withdrawSamples(deps: UsageCorrectionDeps, input: UsageCor
       alreadyWithdrawn: [...new Set(input.sampleKeys)].filter((key) => ledger.withdrawn.has(key)),
       reason: command.data.reason,
     };
-    if (events.length === 0) return { created: false, withdrawal: view };
+    if (events.length === 0) {
+      // withdrawn before: the stream's last event is at or past that withdrawal (read just now)
+      context.appended?.note(recorded.at(-1)?.position ?? null);
+      return { created: false, withdrawal: view };
+    }
     const last = recorded[recorded.length - 1]!;
     try {
       const metadata = metadataOf(context);

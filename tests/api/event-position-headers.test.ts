@@ -94,10 +94,15 @@ describe('every command answers event-position', () => {
     await command({ method: 'POST', url: `/payments/${reversed.paymentId}/reversal`, payload: { reason: 'chargeback MED 2026-0042' } }, 201, `invoice-${accountId}:2026-06`);
   });
 
-  it('a payment already recorded (its externalRef again) appended nothing and answers without it', async () => {
+  it('a command already recorded appends nothing: its retry answers a position at or past what first recorded it', async () => {
+    // the 36.59 paid on June and credited 10.00: the invoice's and the credit's streams have grown since (reversal, refund)
     const again = await call({ method: 'POST', url: `/invoices/${juneInvoiceId}/payments`, payload: { externalRef: 'pix-position-2', amount: '36.59', method: 'pix', receivedAt: '2026-07-06T10:00:00-03:00' } });
     expect(again.statusCode, again.body).toBe(200);
-    expect(again.headers['event-position']).toBeUndefined();
+    const streams = [await lastOf(`invoice-${accountId}:2026-06`), await lastOf(`credit-${accountId}`)].sort();
+    expect(again.headers['event-position']).toBe(streams[1]);
+    const refundAgain = await call({ method: 'POST', url: `/accounts/${accountId}/credit/refunds`, payload: { amount: '2.00', externalRef: 'payout-position-1', reason: 'customer asked for part of the credit' } });
+    expect(refundAgain.statusCode, refundAgain.body).toBe(200);
+    expect(refundAgain.headers['event-position']).toBe(await lastOf(`credit-${accountId}`));
   });
 
   it('usage and its corrections', async () => {
@@ -109,7 +114,12 @@ describe('every command answers event-position', () => {
     const usage = await command({ method: 'POST', url: '/usage', payload: { samples: [{ kind: 'storage', sampleKey, bucket: 'position-data', bytes: '1024', at }] } }, 200, `usage-${accountId}:${at.slice(0, 7)}`, metering);
     expect(usage.json).toMatchObject({ accepted: 1 });
     const period = at.slice(0, 7);
-    await command({ method: 'POST', url: '/usage/corrections', payload: { accountId, period, sampleKeys: [sampleKey], reason: 'sent by a collector under test' } }, 201, `usage-${accountId}:${period}`, metering);
+    const withdrawal = { method: 'POST' as const, url: '/usage/corrections', payload: { accountId, period, sampleKeys: [sampleKey], reason: 'sent by a collector under test' } };
+    const withdrawn = await command(withdrawal, 201, `usage-${accountId}:${period}`, metering);
+    // withdrawn again: nothing recorded, the position of the withdrawal
+    const again = await call(withdrawal, metering);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.headers['event-position']).toBe(withdrawn.position);
   });
 
   it('dunning runs, and voids', async () => {
@@ -124,6 +134,11 @@ describe('every command answers event-position', () => {
     expect(mayInvoice.outcome).toBe('issued');
     const credit = (await app.infrastructure.eventStore.readStream(`credit-${accountId}`)).at(-1)!;
     expect(credit.type).toBe('CreditApplied');
-    await command({ method: 'POST', url: `/invoices/${mayInvoice.invoiceId}/void`, payload: { reason: 'billed before the account went live' } }, 200, `credit-${accountId}`);
+    const voiding = { method: 'POST' as const, url: `/invoices/${mayInvoice.invoiceId}/void`, payload: { reason: 'billed before the account went live' } };
+    const voided = await command(voiding, 200, `credit-${accountId}`);
+    // voided again: nothing recorded, the same position
+    const again = await call(voiding);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.headers['event-position']).toBe(voided.position);
   });
 });
