@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../src/adapters/postgres/embedded-postgres.ts';
-import { freePort } from './free-port.ts';
+import { startIsolatedPostgres } from './isolated-postgres.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,14 +25,7 @@ function keepVitestExitCode() {
 /** One throwaway PostgreSQL cluster per test run; each test file makes its own database in it. */
 export default async function setup(project: TestProject) {
   keepVitestExitCode();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cloudpro-test-pg-'));
-  // The unprivileged postgres user needs to reach the cluster directory.
-  await import('node:fs/promises').then((fs) => fs.chmod(dataDir, 0o755));
-  const port = await freePort();
-  const postgres = await startEmbeddedPostgres({ dataDir, port, database: 'postgres', persistent: false });
-  project.provide('postgresAdminUrl', postgres.connectionString);
-  return async () => {
-    await postgres.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  };
+  const cluster = await startIsolatedPostgres();
+  project.provide('postgresAdminUrl', cluster.adminUrl);
+  return cluster.stop;
 }
