@@ -25,7 +25,8 @@
  * in Chrome's DevTools, or sum its self time per function).
  *
  * Env: DATABASE_URL (else a throwaway embedded PostgreSQL), BENCH_ACCOUNTS, READ_RATE, READ_SECONDS,
- * READ_WARMUP_SECONDS, READ_TRACE (1: what PostgreSQL waited on while the load ran; see support/pg-trace.ts).
+ * READ_WARMUP_SECONDS, READ_TRACE (1: what PostgreSQL waited on while the load ran; see support/pg-trace.ts),
+ * DATABASE_POOL_SIZE (the service's, as `npm start` takes it).
  */
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -209,7 +210,7 @@ async function inParallel<T>(items: readonly T[], workers: number, work: (item: 
 
 async function serve() {
   const database = await benchDatabase('readapi');
-  const app = await compose(loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64') }), { httpLogs: false });
+  const app = await compose(loadConfig({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE, LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64') }), { httpLogs: false });
   const { eventStore } = app.infrastructure;
   const ctx = { actor: 'bench', correlationId: 'bench', causationId: 'bench', occurredAt: new Date().toISOString() };
   const operator = (await issueApiToken(eventStore, { name: 'bench', scope: { kind: 'operator' } }, ctx)).token;

@@ -132,6 +132,12 @@ const ConfigSchema = z.object({
    * used connection, so under a steady load the others idle out and are opened again at the
    * next burst: a new backend's first queries are slow, which showed as periodic stalls.
    */
+  /**
+   * connections each pool (the primary's, and the replica's) opens at most (2 .. 200). More
+   * queries at once than PostgreSQL has cores to run them only queue inside it, where nothing
+   * orders them: under a burst the service's own CPU is then shared with every backend.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   DATABASE_POOL_IDLE_MS: z.coerce.number().int().refine((ms) => ms === 0 || (ms >= 1000 && ms <= 3_600_000), '0 (never close) or 1000 to 3600000').default(0),
   /** events written but invisible to readers for longer than this make ops status and /health name the transaction holding them (1 .. 3600 s) */
   LOG_STALL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
@@ -216,6 +222,7 @@ export type Config = Readonly<{
   idempotencyLeaseMs: number;
   databaseStatementTimeoutMs: number;
   databaseIdleInTransactionTimeoutMs: number;
+  databasePoolSize: number;
   databasePoolIdleMs: number;
   logStallSeconds: number;
   usageMaxClockSkewMs: number;
@@ -328,6 +335,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyLeaseMs: c.IDEMPOTENCY_LEASE_SECONDS * 1000,
     databaseStatementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS,
     databaseIdleInTransactionTimeoutMs: c.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
     databasePoolIdleMs: c.DATABASE_POOL_IDLE_MS,
     logStallSeconds: c.LOG_STALL_SECONDS,
     usageMaxClockSkewMs: c.USAGE_MAX_CLOCK_SKEW,

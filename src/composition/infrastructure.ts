@@ -68,13 +68,13 @@ export async function openInfrastructure(config: Config, log: (line: string) => 
       idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeoutMs,
       poolIdleMs: config.databasePoolIdleMs,
     };
-    const pool = createPool(connectionString, 20, (error) => log(`PostgreSQL connection lost: ${error.message}`), limits);
+    const pool = createPool(connectionString, config.databasePoolSize, (error) => log(`PostgreSQL connection lost: ${error.message}`), limits);
     const readModels = createKysely<LedgerDatabase>(pool);
     closers.push(() => readModels.destroy());
     await migrateReadModels(readModels);
     // The replica is read-only and follows the primary's schema: nothing is migrated there.
     const replicaPool = config.databaseReadUrl
-      ? createPool(config.databaseReadUrl, 20, (error) => log(`PostgreSQL read replica connection lost: ${error.message}`), limits)
+      ? createPool(config.databaseReadUrl, config.databasePoolSize, (error) => log(`PostgreSQL read replica connection lost: ${error.message}`), limits)
       : null;
     const reads = replicaPool ? createKysely<LedgerDatabase>(replicaPool) : readModels;
     if (replicaPool) closers.push(() => reads.destroy());

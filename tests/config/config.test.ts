@@ -58,6 +58,17 @@ describe('USAGE_MAX_CLOCK_SKEW', () => {
   });
 });
 
+describe('DATABASE_POOL_SIZE', () => {
+  it('is 10 by default, takes 2 to 200, and names the variable when out of range', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '2' }).databasePoolSize).toBe(2);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '200' }).databasePoolSize).toBe(200);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '1' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '201' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: 'ten' })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+});
+
 describe('DATABASE_POOL_IDLE_MS', () => {
   it('keeps pooled connections by default, takes 1 s to 1 h, and refuses what lies between', () => {
     expect(loadConfig({}).databasePoolIdleMs).toBe(0);
