@@ -24,7 +24,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -87,6 +87,8 @@ interface LoadReport {
   events: number;
   seconds: number;
   failures: string[];
+  /** the generator's own CPU while sending, in µs: it shares the machine with the service and PostgreSQL */
+  cpuMicros: number;
 }
 
 /** The child: sends every batch, `concurrency` at a time, and reports what the service recorded. */
@@ -111,6 +113,7 @@ async function generateLoad(order: LoadOrder): Promise<LoadReport> {
   const source = batches(order.accounts, order.hours, order.startMs);
   const failures: string[] = [];
   let events = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: order.concurrency }, async () => {
@@ -125,8 +128,9 @@ async function generateLoad(order: LoadOrder): Promise<LoadReport> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   agent.destroy();
-  return { events, seconds, failures };
+  return { events, seconds, failures, cpuMicros: cpu.user + cpu.system };
 }
 
 const BARE_TABLE = `CREATE TABLE bench_bare_usage (id bigserial PRIMARY KEY, event_id uuid NOT NULL, stream_name text NOT NULL,
@@ -143,6 +147,28 @@ interface BareRow {
   metadata: string;
   tx: string;
   position: string;
+}
+
+/**
+ * CPU time (µs) of every process named postgres on this machine, from /proc (Linux); null elsewhere.
+ * Read before and after the load: the pooled backends stay open between the two readings.
+ */
+async function postgresCpuMicros(): Promise<number | null> {
+  try {
+    const ticksPerSecond = 100; // USER_HZ, 100 on every Linux the bench runs on
+    let ticks = 0;
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    }
+    return (ticks / ticksPerSecond) * 1e6;
+  } catch {
+    return null;
+  }
 }
 
 /** Bare batched INSERT of the rows ingestion stored: events/s over the timed INSERTs only. */
@@ -249,6 +275,7 @@ async function main() {
   let maxRss = process.memoryUsage.rss();
   // the service's own CPU (this process, the load generator being another): what a sample costs it, whatever else the machine runs
   const cpuBefore = process.cpuUsage();
+  const postgresBefore = await postgresCpuMicros();
   const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage.rss())), 100);
   const child = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), stdio: 'inherit' });
   const report = await new Promise<LoadReport>((resolve, reject) => {
@@ -258,6 +285,7 @@ async function main() {
     child.send(order);
   });
   clearInterval(sampler);
+  const postgresAfter = await postgresCpuMicros();
   maxRss = Math.max(maxRss, process.memoryUsage.rss());
   const cpu = process.cpuUsage(cpuBefore);
   const cpuPerEvent = (cpu.user + cpu.system) / Math.max(1, report.events);
@@ -292,9 +320,14 @@ async function main() {
   console.log(`ingestion / bare INSERT:                        ${((ingestion / baseline) * 100).toFixed(0)}%`);
   console.log(`service RSS while ingesting (max):              ${Math.round(maxRss / 2 ** 20)} MB`);
   console.log(`service CPU per usage event:                    ${cpuPerEvent.toFixed(1)} µs (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s in all)`);
+  console.log(`load generator CPU per usage event:             ${(report.cpuMicros / report.events).toFixed(1)} µs (another process on the same machine)`);
+  const postgresPerEvent = postgresBefore === null || postgresAfter === null ? null : (postgresAfter - postgresBefore) / report.events;
+  if (postgresPerEvent !== null) console.log(`PostgreSQL CPU per usage event:                 ${postgresPerEvent.toFixed(1)} µs (every postgres process, from /proc)`);
   console.log(`RESULT ${JSON.stringify({ name: 'ingest.http', value: ingestion, unit: 'events/s', baseline, ratio: Number((ingestion / baseline).toFixed(3)) })}`);
   console.log(`RESULT ${JSON.stringify({ name: 'ingest.rss', value: Math.round(maxRss / 2 ** 20), unit: 'MB' })}`);
   console.log(`RESULT ${JSON.stringify({ name: 'ingest.cpu', value: Number(cpuPerEvent.toFixed(1)), unit: 'µs/event' })}`);
+  console.log(`RESULT ${JSON.stringify({ name: 'ingest.cpu.generator', value: Number((report.cpuMicros / report.events).toFixed(1)), unit: 'µs/event' })}`);
+  if (postgresPerEvent !== null) console.log(`RESULT ${JSON.stringify({ name: 'ingest.cpu.postgres', value: Number(postgresPerEvent.toFixed(1)), unit: 'µs/event' })}`);
   await app.close();
   await cleanup();
 }

@@ -99,7 +99,7 @@ export class PostgresEventStore implements EventStore {
     const eventStream: number[] = [];
     const ids: string[] = [];
     const types: string[] = [];
-    const documents: string[] = [];
+    const documents: unknown[] = [];
     // A command's events share one metadata object: sent and parsed once, not once per event.
     const metadataNumber = new Map<EventMetadata, number>();
     const metadata: string[] = [];
@@ -109,7 +109,7 @@ export class PostgresEventStore implements EventStore {
         eventStream.push(index + 1);
         ids.push(e.eventId);
         types.push(e.type);
-        documents.push(JSON.stringify(e.data));
+        documents.push(e.data);
         let number = metadataNumber.get(e.metadata);
         if (number === undefined) {
           metadata.push(JSON.stringify(e.metadata));
@@ -126,8 +126,9 @@ export class PostgresEventStore implements EventStore {
       `{${eventStream.join(',')}}`,
       arrayLiteral(ids),
       arrayLiteral(types),
-      // one JSON text, not an array literal: nothing to escape per document
-      `[${documents.join(',')}]`,
+      // one JSON text, not an array literal: nothing to escape per document, and one
+      // stringify of the whole array rather than a text per document joined afterwards
+      JSON.stringify(documents),
       metadata,
       `{${eventMetadata.join(',')}}`,
     ];

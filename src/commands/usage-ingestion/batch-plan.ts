@@ -117,16 +117,40 @@ export async function planBatch(items: readonly Item[], options: PlanOptions): P
   const counterGroups = new Map<string, ReadingCandidate[]>();
   for (const item of items) {
     const { sample, target } = item;
-    const base = { accountId: target.accountId, bucketId: target.bucketId, sampleKey: sample.sampleKey, contentDigest: item.contentDigest };
+    // Each event's data written out field by field: a spread of shared fields followed by
+    // more fields built every object property by property, and was most of this loop's time.
     switch (sample.kind) {
       case 'storage':
-        measured(item, { type: 'StorageMeasured', data: { ...base, bytes: sample.bytes, at: sample.at } }, item.instantMs);
+        measured(
+          item,
+          {
+            type: 'StorageMeasured',
+            data: { accountId: target.accountId, bucketId: target.bucketId, sampleKey: sample.sampleKey, contentDigest: item.contentDigest, bytes: sample.bytes, at: sample.at },
+          },
+          item.instantMs,
+        );
         break;
-      case 'traffic': {
-        const { windowStart, windowEnd, egressBytes, ingressBytes, requestsA, requestsB } = sample;
-        measured(item, { type: 'TrafficMeasured', data: { ...base, windowStart, windowEnd, egressBytes, ingressBytes, requestsA, requestsB } }, item.instantMs);
+      case 'traffic':
+        measured(
+          item,
+          {
+            type: 'TrafficMeasured',
+            data: {
+              accountId: target.accountId,
+              bucketId: target.bucketId,
+              sampleKey: sample.sampleKey,
+              contentDigest: item.contentDigest,
+              windowStart: sample.windowStart,
+              windowEnd: sample.windowEnd,
+              egressBytes: sample.egressBytes,
+              ingressBytes: sample.ingressBytes,
+              requestsA: sample.requestsA,
+              requestsB: sample.requestsB,
+            },
+          },
+          item.instantMs,
+        );
         break;
-      }
       case 'counters': {
         const stream = counterStream(sample.source, target.bucketId);
         let list = counterGroups.get(stream);
