@@ -61,17 +61,34 @@ export function createBucketTargets(eventStore: EventStore, options: { concurren
   const accountZones = new LRUCache<string, string>({ max: 100_000 });
   const { concurrency } = options;
 
+  // Loops, not find/some with closures: this runs for every distinct bucket of every batch.
   const known = (history: NameHistory | undefined, ms: number, nowMs: number): string | null => {
     if (!history) return null;
     const settled = history.readAtMs - NAME_HISTORY_MARGIN_MS;
-    const during = history.holdings.find((h) => h.fromMs <= ms && (h.toMs === null ? ms < settled : ms < h.toMs));
-    if (during) return during.bucketId;
-    const outside = ms < settled && !history.holdings.some((h) => h.fromMs <= ms && (h.toMs === null || ms < h.toMs));
+    let inAnyHolding = false;
+    for (const h of history.holdings) {
+      if (h.fromMs > ms) continue;
+      if (h.toMs === null ? ms < settled : ms < h.toMs) return h.bucketId;
+      if (h.toMs === null || ms < h.toMs) inAnyHolding = true;
+    }
+    const outside = ms < settled && !inAnyHolding;
     return outside && nowMs - history.readAtMs <= FALLBACK_FRESH_MS ? fallbackHolder(history.holdings) : null;
   };
 
   async function resolve(references: readonly BucketReference[], nowMs: number, issues: FieldIssue[]): Promise<Map<number, Target>> {
-    const stale = [...new Set(references.filter((r) => known(names.get(r.bucket), r.instantMs, nowMs) === null).map((r) => r.bucket))];
+    // A batch names each bucket many times (a storage sample and a traffic window an hour):
+    // every cache is asked once per name, and each bucket's target is one shared object.
+    const byName = new Map<string, BucketReference[]>();
+    for (const ref of references) {
+      const refs = byName.get(ref.bucket);
+      if (refs) refs.push(ref);
+      else byName.set(ref.bucket, [ref]);
+    }
+    const stale: string[] = [];
+    for (const [name, refs] of byName) {
+      const history = names.get(name);
+      if (refs.some((r) => known(history, r.instantMs, nowMs) === null)) stale.push(name);
+    }
     await pMap(
       stale,
       async (name) => {
@@ -81,12 +98,15 @@ export function createBucketTargets(eventStore: EventStore, options: { concurren
       { concurrency },
     );
     const bucketOf = new Map<number, string>();
-    for (const ref of references) {
-      const history = names.get(ref.bucket)!;
-      const bucketId = known(history, ref.instantMs, nowMs) ?? fallbackHolder(history.holdings);
-      if (bucketId) bucketOf.set(ref.index, bucketId);
+    for (const [name, refs] of byName) {
+      const history = names.get(name)!;
+      for (const ref of refs) {
+        const bucketId = known(history, ref.instantMs, nowMs) ?? fallbackHolder(history.holdings);
+        if (bucketId) bucketOf.set(ref.index, bucketId);
+      }
     }
-    const bucketIds = [...new Set(bucketOf.values())].filter((id) => !bucketAccounts.has(id));
+    const distinctBuckets = new Set(bucketOf.values());
+    const bucketIds = [...distinctBuckets].filter((id) => !bucketAccounts.has(id));
     await pMap(
       bucketIds,
       async (bucketId) => {
@@ -95,7 +115,7 @@ export function createBucketTargets(eventStore: EventStore, options: { concurren
       },
       { concurrency },
     );
-    const accountIds = [...new Set([...bucketOf.values()].map((id) => bucketAccounts.get(id)).filter((id) => id !== undefined))].filter((id) => !accountZones.has(id));
+    const accountIds = [...new Set([...distinctBuckets].map((id) => bucketAccounts.get(id)).filter((id) => id !== undefined))].filter((id) => !accountZones.has(id));
     await pMap(
       accountIds,
       async (accountId) => {
@@ -104,16 +124,18 @@ export function createBucketTargets(eventStore: EventStore, options: { concurren
       },
       { concurrency },
     );
+    const targetOf = new Map<string, Target | null>();
+    for (const bucketId of distinctBuckets) {
+      const accountId = bucketAccounts.get(bucketId);
+      const timeZone = accountId === undefined ? undefined : accountZones.get(accountId);
+      targetOf.set(bucketId, accountId === undefined || timeZone === undefined ? null : { bucketId, accountId, timeZone });
+    }
     const targets = new Map<number, Target>();
     for (const ref of references) {
       const bucketId = bucketOf.get(ref.index);
-      const accountId = bucketId === undefined ? undefined : bucketAccounts.get(bucketId);
-      const timeZone = accountId === undefined ? undefined : accountZones.get(accountId);
-      if (bucketId === undefined || accountId === undefined || timeZone === undefined) {
-        issues.push({ path: `samples[${ref.index}].bucket`, message: 'no such bucket' });
-      } else {
-        targets.set(ref.index, { bucketId, accountId, timeZone });
-      }
+      const target = bucketId === undefined ? null : targetOf.get(bucketId)!;
+      if (target === null) issues.push({ path: `samples[${ref.index}].bucket`, message: 'no such bucket' });
+      else targets.set(ref.index, target);
     }
     return targets;
   }
