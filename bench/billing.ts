@@ -78,7 +78,7 @@ async function inParallel<T>(items: readonly T[], workers: number, work: (item: 
 async function main() {
   const database = await benchDatabase('billing');
   const app = await compose(
-    loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64'), BILLING_CONCURRENCY: process.env.BILLING_CONCURRENCY ?? '4' }),
+    loadConfig({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE, LOG_LEVEL: 'silent', PLATFORM_KEY: randomBytes(32).toString('base64'), BILLING_CONCURRENCY: process.env.BILLING_CONCURRENCY ?? '4' }),
     { httpLogs: false },
   );
   const { eventStore } = app.infrastructure;

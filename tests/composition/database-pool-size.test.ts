@@ -27,7 +27,7 @@ describe('DATABASE_POOL_SIZE', () => {
     expect(await backendsServing('3', 12)).toBe(3);
   });
 
-  it('opens at most 10 by default, fewer than the 20 that made bursts queue inside PostgreSQL', async () => {
+  it('opens at most 10 by default', async () => {
     expect(await backendsServing(undefined, 25)).toBe(10);
   });
 });
