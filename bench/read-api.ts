@@ -4,7 +4,8 @@
  *
  * BENCH_ACCOUNTS accounts (1,000; `--quick`: 200), each with two buckets, three days of
  * hourly storage and traffic samples in 2026-06, an issued invoice for it, and a read-only
- * account token of its own. The service runs in this process (compose() as `npm start` does,
+ * account token of its own; the database is then vacuumed and analyzed, as autovacuum would
+ * have left it. The service runs in this process (compose() as `npm start` does,
  * on an ephemeral port); the load comes from this same file started as a child (`--load`):
  * READ_RATE requests/s (500) for READ_SECONDS (30; `--quick`: 10), after each account's four
  * reads once and READ_WARMUP_SECONDS (5) of the same load, neither counted (a warm-up: a
@@ -40,7 +41,7 @@ import { issueApiToken } from '../src/commands/api-token-commands.ts';
 import { loadConfig } from '../src/config.ts';
 import { compose } from '../src/main.ts';
 import type { EventToAppend } from '../src/ports/event-store.ts';
-import { benchDatabase, printResult, QUICK } from './support/bench-database.ts';
+import { benchDatabase, printResult, QUICK, settleDatabase } from './support/bench-database.ts';
 import { startPgTrace } from './support/pg-trace.ts';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? (QUICK ? 200 : 1000));
@@ -250,6 +251,8 @@ async function serve() {
   const invoiceOf = new Map(invoices.map((row) => [row.account_id, row.invoice_id]));
   const targets: Target[] = accounts.map((a) => ({ ...a, invoiceId: invoiceOf.get(a.accountId)! })).filter((t) => t.invoiceId);
   if (targets.length !== ACCOUNTS) throw new Error(`${targets.length} of ${ACCOUNTS} accounts have an invoice (billing run: ${JSON.stringify(run).slice(0, 200)})`);
+  process.stderr.write('VACUUM (ANALYZE) of the loaded database…\n');
+  await settleDatabase(database.url);
 
   // Unloaded, one at a time: what each route costs by itself (in-process, no network), the
   // first time for each of 20 accounts, then again (what the service keeps between requests).

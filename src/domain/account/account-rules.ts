@@ -1,6 +1,7 @@
 import type { FieldIssue } from '../errors.ts';
 import { fitsText, fitsWholeNumber, type TextRule, type WholeNumberRule } from '../shared/field-rule.ts';
 import { parseTaxDocument, type TaxDocument } from './tax-document.ts';
+import { dateTimeFormat } from '../shared/intl-formats.ts';
 
 /** Currencies we can invoice in, with their minor unit (digits after the point). */
 export const SUPPORTED_CURRENCIES = { BRL: 2, USD: 2, EUR: 2 } as const;
@@ -75,13 +76,13 @@ export function checkDocument(document: string, path: string, issues: FieldIssue
 
 /** `america/sao_paulo` is accepted as typed but recorded as `America/Sao_Paulo`. */
 export function canonicalTimeZone(timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+  return dateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
 }
 
 function isIanaTimeZone(timeZone: string): boolean {
   try {
     // Intl's zone database is data, not I/O: the answer depends only on the runtime.
-    new Intl.DateTimeFormat('en-US', { timeZone });
+    dateTimeFormat('en-US', { timeZone });
     return timeZone.includes('/') || timeZone === 'UTC';
   } catch {
     return false;

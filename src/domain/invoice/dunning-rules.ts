@@ -2,6 +2,7 @@ import { IllegalStateError } from '../errors.ts';
 import { exact } from '../rating/exact-decimal.ts';
 import type { InvoiceSettlementEvent } from './invoice-events.ts';
 import type { IssuedView } from './payment-settlement.ts';
+import { dateTimeFormat } from '../shared/intl-formats.ts';
 
 /**
  * Dunning, day by day. Days are calendar days in the account's time zone: an invoice due
@@ -57,13 +58,9 @@ export type DunningAction =
   | { type: 'suspend'; accountId: string; daysOverdue: number; invoiceNumbers: string[] }
   | { type: 'reactivate'; accountId: string };
 
-/** One formatter per zone: building one costs far more than formatting (a billing run asks per account). */
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** `YYYY-MM-DD` of an instant in an IANA time zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  let formatter = dayFormatters.get(timeZone);
-  if (!formatter) dayFormatters.set(timeZone, (formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const formatter = dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   const parts = formatter.formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;

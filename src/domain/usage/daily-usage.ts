@@ -1,6 +1,7 @@
 import { assertNever } from '../decider.ts';
 import { gib } from '../rating/index.ts';
 import type { UsageEvent } from './usage-events.ts';
+import { dateTimeFormat } from '../shared/intl-formats.ts';
 
 /**
  * A period's usage day by day, in the account's time zone, for the portal's charts: per bucket
@@ -24,12 +25,9 @@ export interface DailySeries {
   egressGib: string[];
 }
 
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** YYYY-MM-DD of an instant in a zone (en-CA writes dates that way). */
 export function localDay(ms: number, timeZone: string): string {
-  let formatter = dayFormatters.get(timeZone);
-  if (!formatter) dayFormatters.set(timeZone, (formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  const formatter = dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   return formatter.format(ms);
 }
 

@@ -1,5 +1,6 @@
 import { BYTES_PER_GIB, exact } from '../../domain/rating/exact-decimal.ts';
 import type { EmailLocale } from './email-kinds.ts';
+import { dateTimeFormat, numberFormat } from '../../domain/shared/intl-formats.ts';
 
 /**
  * Figures and dates as each language writes them. Amounts stay decimal strings all the way:
@@ -21,7 +22,7 @@ function checkDecimalString(value: string, what: string): void {
  */
 export function formatMoney(amount: string, currency: string, locale: EmailLocale): string {
   checkDecimalString(amount, 'an amount');
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: locale === 'en' ? 'code' : 'symbol' });
+  const format = numberFormat(locale, { style: 'currency', currency, currencyDisplay: locale === 'en' ? 'code' : 'symbol' });
   const fraction = amount.split('.')[1] ?? '';
   // Rounding for display would show a different sum than the one billed: refuse instead.
   if (fraction.length > format.resolvedOptions().maximumFractionDigits!) {
@@ -33,14 +34,14 @@ export function formatMoney(amount: string, currency: string, locale: EmailLocal
 /** A quantity shown, not billed: at most three decimals. */
 export function formatQuantity(quantity: string, locale: EmailLocale): string {
   checkDecimalString(quantity, 'a quantity');
-  return plainSpaces(new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }).format(quantity as `${number}`));
+  return plainSpaces(numberFormat(locale, { maximumFractionDigits: 3 }).format(quantity as `${number}`));
 }
 
 /** Bytes as GiB with two decimals, computed exactly (a quota's usage can pass 2^53 bytes). */
 export function formatGiB(bytes: string, locale: EmailLocale): string {
   if (!/^\d+$/.test(bytes)) throw new TypeError(`bytes must be an integer string, got ${JSON.stringify(bytes)}`);
   const gib = exact(bytes).div(BYTES_PER_GIB.toString()).toFixed(2);
-  return plainSpaces(new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(gib as `${number}`));
+  return plainSpaces(numberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(gib as `${number}`));
 }
 
 const YMD = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -51,14 +52,14 @@ export function formatDate(ymd: string, locale: EmailLocale): string {
   if (!m) throw new TypeError(`a date must be YYYY-MM-DD, got ${JSON.stringify(ymd)}`);
   // Noon UTC, formatted in UTC: the calendar day as given, whatever zone the host runs in.
   const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
-  return plainSpaces(new Intl.DateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeZone: 'UTC' }).format(day));
+  return plainSpaces(dateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeZone: 'UTC' }).format(day));
 }
 
 /** An instant in the account's time zone, naming the zone: `12/07/2026, 14:30 (America/Sao_Paulo)`. */
 export function formatInstant(iso: string, timeZone: string, locale: EmailLocale): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new TypeError(`an instant must be ISO 8601, got ${JSON.stringify(iso)}`);
-  const text = new Intl.DateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeStyle: 'short', timeZone }).format(new Date(ms));
+  const text = dateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeStyle: 'short', timeZone }).format(new Date(ms));
   return `${plainSpaces(text)} (${timeZone})`;
 }
 
@@ -67,7 +68,7 @@ export function formatPeriod(period: string, locale: EmailLocale): string {
   const m = /^(\d{4})-(\d{2})$/.exec(period);
   if (!m) throw new TypeError(`a period must be YYYY-MM, got ${JSON.stringify(period)}`);
   const month = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 15));
-  return plainSpaces(new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(month));
+  return plainSpaces(dateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(month));
 }
 
 /** True for `"0"`, `"0.00"`, `"-0.00"`: a comparison on the string, not through a number. */

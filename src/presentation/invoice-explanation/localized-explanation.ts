@@ -4,6 +4,7 @@ import { exact, maxOf, ZERO } from '../../domain/rating/exact-decimal.ts';
 import type { LinePricing, RatedLine } from '../../domain/rating/rated-lines.ts';
 import { lineDescription } from '../email/invoice-lines.ts';
 import { formatMoney, formatPeriod, formatQuantity } from '../email/locale-format.ts';
+import { dateTimeFormat, numberFormat } from '../../domain/shared/intl-formats.ts';
 
 /** What a storage line held, per bucket: the bucket's name, its GiB-month, and the stretches it held bytes. */
 export interface BucketHolding {
@@ -97,17 +98,17 @@ const WORDS = {
 export function localTime(iso: string, timeZone: string, locale: Locale): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  return plainSpaces(new Intl.DateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeStyle: 'short', timeZone }).format(at)).replace(', ', locale === 'en' ? ', ' : ' ');
+  return plainSpaces(dateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeStyle: 'short', timeZone }).format(at)).replace(', ', locale === 'en' ? ', ' : ' ');
 }
 
 /** A price per unit may have up to 10 decimals: shown with at least the currency's two. */
 function price(amount: string, currency: string, locale: Locale): string {
   return plainSpaces(
-    new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: locale === 'en' ? 'code' : 'symbol', minimumFractionDigits: 2, maximumFractionDigits: 10 }).format(amount as `${number}`),
+    numberFormat(locale, { style: 'currency', currency, currencyDisplay: locale === 'en' ? 'code' : 'symbol', minimumFractionDigits: 2, maximumFractionDigits: 10 }).format(amount as `${number}`),
   );
 }
 
-const percent = (share: string, locale: Locale) => plainSpaces(new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(share as `${number}`));
+const percent = (share: string, locale: Locale) => plainSpaces(numberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(share as `${number}`));
 
 /**
  * The invoice explained to its customer, in the account's language: local times in its zone,

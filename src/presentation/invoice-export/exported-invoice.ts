@@ -1,6 +1,7 @@
 import type { Locale } from '../../domain/account/account-locale.ts';
 import type { InvoiceLinks } from '../../projections/invoices/invoice-queries.ts';
 import type { InvoicesTable } from '../../projections/invoices/invoice-tables.ts';
+import { dateTimeFormat } from '../../domain/shared/intl-formats.ts';
 
 /** An invoice as the read model has it, with what exporting it needs from its account: the language and the zone. */
 export interface ExportedInvoice {
@@ -20,7 +21,7 @@ export function localIsoTime(instant: string, timeZone: string): string {
   const at = new Date(instant);
   if (Number.isNaN(at.getTime())) return instant;
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );

@@ -4,6 +4,7 @@
  */
 import type { Locale } from '../../domain/account/account-locale.ts';
 import { formatDate, formatGiB, formatMoney, formatPeriod, oneLine } from '../email/locale-format.ts';
+import { dateTimeFormat } from '../../domain/shared/intl-formats.ts';
 
 export type NotificationFacts =
   | { kind: 'invoice_issued'; number: string; period: string; total: string; currency: string; dueDate: string }
@@ -42,7 +43,7 @@ const gib = (bytes: string, locale: Locale) => orRaw(bytes, () => formatGiB(byte
 function instant(iso: string, timeZone: string, locale: Locale): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeStyle: 'short', timeZone })
+  return dateTimeFormat(locale, { dateStyle: locale === 'en' ? 'medium' : 'short', timeStyle: 'short', timeZone })
     .format(at)
     .replace(/[\u00a0\u202f]/g, ' ')
     .replace(' às ', ' ');
