@@ -337,6 +337,122 @@ describe('PostgreSQL event store: a retry racing its own first attempt', () => {
   });
 });
 
+describe('PostgreSQL event store: appendMany onto streams that exist (ids not looked up first)', () => {
+  /** Two streams holding one event each, so every later call finds both. */
+  async function twoStreams() {
+    const prefix = `guess-${randomUUID()}`;
+    const first = { a: event({ n: 'a0' }), b: event({ n: 'b0' }) };
+    await store.appendMany([
+      { streamName: `${prefix}-a`, events: [first.a], expectedRevision: 'no_stream' },
+      { streamName: `${prefix}-b`, events: [first.b], expectedRevision: 'no_stream' },
+    ]);
+    return { prefix, first };
+  }
+  const contents = async (stream: string) => (await store.readStream(stream)).map((e) => [e.streamRevision, (e.data as { n: string }).n]);
+
+  it('all new: each stream continues from its revision, in call order', async () => {
+    const { prefix } = await twoStreams();
+    const results = await store.appendMany([
+      { streamName: `${prefix}-a`, events: [event({ n: 'a1' }), event({ n: 'a2' })], expectedRevision: 0n },
+      { streamName: `${prefix}-b`, events: [event({ n: 'b1' })], expectedRevision: 0n },
+    ]);
+    expect(results.map((r) => [r.nextRevision, r.appended])).toEqual([
+      [2n, 2],
+      [1n, 1],
+    ]);
+    expect(await contents(`${prefix}-a`)).toEqual([[0n, 'a0'], [1n, 'a1'], [2n, 'a2']]);
+    expect(await contents(`${prefix}-b`)).toEqual([[0n, 'b0'], [1n, 'b1']]);
+  });
+
+  it('a stored id among new ones: the stored one dropped, the new ones numbered without a gap', async () => {
+    const { prefix, first } = await twoStreams();
+    const results = await store.appendMany([
+      { streamName: `${prefix}-a`, events: [event({ n: 'a1' }), first.a, event({ n: 'a2' })], expectedRevision: 'any' },
+      // an id stored in the other stream is stored already in this log
+      { streamName: `${prefix}-b`, events: [first.a, event({ n: 'b1' })], expectedRevision: 'any' },
+    ]);
+    expect(results.map((r) => [r.nextRevision, r.appended])).toEqual([
+      [2n, 2],
+      [1n, 1],
+    ]);
+    expect(await contents(`${prefix}-a`)).toEqual([[0n, 'a0'], [1n, 'a1'], [2n, 'a2']]);
+    expect(await contents(`${prefix}-b`)).toEqual([[0n, 'b0'], [1n, 'b1']]);
+  });
+
+  it('an id twice in one call: stored once, where it first appears', async () => {
+    const { prefix } = await twoStreams();
+    const twice = event({ n: 'twice' });
+    const results = await store.appendMany([
+      { streamName: `${prefix}-a`, events: [twice, event({ n: 'a1' }), twice], expectedRevision: 0n },
+      { streamName: `${prefix}-b`, events: [twice], expectedRevision: 0n },
+    ]);
+    expect(results.map((r) => [r.nextRevision, r.appended])).toEqual([
+      [2n, 2],
+      [0n, 0],
+    ]);
+    expect(await contents(`${prefix}-a`)).toEqual([[0n, 'a0'], [1n, 'twice'], [2n, 'a1']]);
+  });
+
+  it('a retry of a call that landed, its expectations now stale: nothing written, no conflict', async () => {
+    const { prefix } = await twoStreams();
+    const call = [
+      { streamName: `${prefix}-a`, events: [event({ n: 'a1' })], expectedRevision: 0n },
+      { streamName: `${prefix}-b`, events: [event({ n: 'b1' }), event({ n: 'b2' })], expectedRevision: 0n },
+    ];
+    await store.appendMany(call);
+    const again = await store.appendMany(call);
+    expect(again.map((r) => [r.nextRevision, r.appended, r.position])).toEqual([
+      [1n, 0, null],
+      [2n, 0, null],
+    ]);
+    expect(await contents(`${prefix}-b`)).toEqual([[0n, 'b0'], [1n, 'b1'], [2n, 'b2']]);
+  });
+
+  it('a stale expectation with new events is a conflict naming the stream and its revision, and writes nothing', async () => {
+    const { prefix } = await twoStreams();
+    await store.append(`${prefix}-b`, [event({ n: 'b1' })], { expectedRevision: 0n });
+    await expect(
+      store.appendMany([
+        { streamName: `${prefix}-a`, events: [event({ n: 'a1' })], expectedRevision: 0n },
+        { streamName: `${prefix}-b`, events: [event({ n: 'late' })], expectedRevision: 0n },
+      ]),
+    ).rejects.toMatchObject({ name: 'ConcurrencyError', streamName: `${prefix}-b`, actualRevision: 1n });
+    expect(await contents(`${prefix}-a`)).toEqual([[0n, 'a0']]);
+    expect(await contents(`${prefix}-b`)).toEqual([[0n, 'b0'], [1n, 'b1']]);
+  });
+
+  it('the same mix of stored, repeated and new ids lands the same whether the streams existed or not', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(5), fc.boolean()), { minLength: 1, maxLength: 12 }), async (picks) => {
+        // ids 0-5 (fresh ones for each run); a pick marked true was stored before the call (in a stream of its own)
+        const run = async (existing: boolean) => {
+          const ids = Array.from({ length: 6 }, () => randomUUID());
+          const prefix = `guess-prop-${randomUUID()}`;
+          const before = new Set(picks.filter(([, stored]) => stored).map(([i]) => i));
+          for (const i of before) await store.append(`${prefix}-stored-${i}`, [{ ...event({ n: `id${i}` }), eventId: ids[i]! }], { expectedRevision: 'no_stream' });
+          if (existing) await store.append(`${prefix}-x`, [event({ n: 'x0' })], { expectedRevision: 'no_stream' });
+          const [result] = await store.appendMany([
+            { streamName: `${prefix}-x`, events: picks.map(([i]) => ({ ...event({ n: `id${i}` }), eventId: ids[i]! })), expectedRevision: 'any' },
+          ]);
+          const stored = (await store.readStream(`${prefix}-x`)).filter((e) => (e.data as { n: string }).n !== 'x0');
+          return { appended: result!.appended, names: stored.map((e) => (e.data as { n: string }).n), offsets: stored.map((e, k) => e.streamRevision - BigInt(k)) };
+        };
+        const fresh = await run(false);
+        const onto = await run(true);
+        // exactly the first appearance of each id not stored before, in call order
+        const storedBefore = new Set(picks.filter(([, s]) => s).map(([i]) => i));
+        const expected = [...new Set(picks.map(([i]) => i))].filter((i) => !storedBefore.has(i)).map((i) => `id${i}`);
+        expect(fresh.names).toEqual(expected);
+        expect(onto.names).toEqual(expected);
+        expect(onto.appended).toBe(expected.length);
+        // contiguous revisions: after x0 at 0, the k-th new event is at k + 1
+        expect(onto.offsets.every((o) => o === 1n)).toBe(true);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
+
 describe('PostgreSQL event store: appendMany', () => {
   it("answers each stream's position: its last event's, as readAll gives it", async () => {
     const prefix = `many-pos-${randomUUID()}`;

@@ -78,6 +78,8 @@ DECLARE
   v_unstored  integer[];
   v_positions bigint[] := array_fill(NULL::bigint, ARRAY[v_streams]);
   v_tx        text;
+  v_guess     boolean;
+  v_unmet     integer;
 BEGIN
   -- The common case, every stream already there: all of them locked by one statement, in
   -- name order. Taking them one by one was a statement per stream, a third of the cost of
@@ -131,59 +133,90 @@ BEGIN
 
   -- Every stream is ours now. Events already stored, or repeated earlier in this call, are
   -- dropped: re-appending the same event id is a no-op, never a duplicate.
-  SELECT coalesce(array_agg(b.ord ORDER BY b.ord), '{}')
-    INTO v_ords
-    FROM (
-      SELECT min(k.ord)::integer AS ord
-        FROM unnest(p_ids) WITH ORDINALITY AS k(id, ord)
-        LEFT JOIN LATERAL (SELECT true AS stored FROM es_events e WHERE e.event_id = k.id LIMIT 1) f ON true
-       WHERE f.stored IS NULL
-       GROUP BY k.id
-    ) b;
-  FOR v_done IN 1 .. cardinality(v_ords) LOOP
-    v_index := p_event_stream[v_ords[v_done]];
-    v_new[v_index] := v_new[v_index] + 1;
-  END LOOP;
-
-  FOR v_index IN 1 .. v_streams LOOP
-    CONTINUE WHEN v_new[v_index] = 0;
-    v_expected := p_expected[v_index];
-    v_rev := v_current[v_index];
-    IF (v_expected = 'no_stream' AND v_rev IS NOT NULL)
-       OR (v_expected = 'stream_exists' AND v_rev IS NULL)
-       OR (v_expected NOT IN ('any', 'no_stream', 'stream_exists') AND v_rev IS DISTINCT FROM v_expected::bigint) THEN
-      RAISE EXCEPTION 'wrong expected revision on %', p_streams[v_index]
-        USING ERRCODE = 'ES409', DETAIL = coalesce(v_rev::text, ''), HINT = v_index::text;
+  --
+  -- Tried first (v_guess): every event new and distinct, without looking up one id. The
+  -- unique index on event_id checks that anyway as the rows go in, and the lookup was a second
+  -- probe of it per event. A stored or repeated id fails the insert, which the block undoes
+  -- (it is a subtransaction), and the ids are then looked up; so does an expectation the guess
+  -- does not meet, since a retry of an append that landed meets its expectation only once its
+  -- stored events are left out. Not tried when the ids were already looked up above.
+  v_guess := v_unstored IS NULL;
+  LOOP
+    v_new := array_fill(0, ARRAY[v_streams]);
+    IF v_guess THEN
+      v_ords := ARRAY(SELECT generate_series(1, cardinality(p_ids)));
+    ELSE
+      SELECT coalesce(array_agg(b.ord ORDER BY b.ord), '{}')
+        INTO v_ords
+        FROM (
+          SELECT min(k.ord)::integer AS ord
+            FROM unnest(p_ids) WITH ORDINALITY AS k(id, ord)
+            LEFT JOIN LATERAL (SELECT true AS stored FROM es_events e WHERE e.event_id = k.id LIMIT 1) f ON true
+           WHERE f.stored IS NULL
+           GROUP BY k.id
+        ) b;
     END IF;
+    FOR v_done IN 1 .. cardinality(v_ords) LOOP
+      v_index := p_event_stream[v_ords[v_done]];
+      v_new[v_index] := v_new[v_index] + 1;
+    END LOOP;
+
+    v_unmet := NULL;
+    FOR v_index IN 1 .. v_streams LOOP
+      CONTINUE WHEN v_new[v_index] = 0;
+      v_expected := p_expected[v_index];
+      v_rev := v_current[v_index];
+      IF (v_expected = 'no_stream' AND v_rev IS NOT NULL)
+         OR (v_expected = 'stream_exists' AND v_rev IS NULL)
+         OR (v_expected NOT IN ('any', 'no_stream', 'stream_exists') AND v_rev IS DISTINCT FROM v_expected::bigint) THEN
+        v_unmet := v_index;
+        EXIT;
+      END IF;
+    END LOOP;
+    IF v_unmet IS NOT NULL THEN
+      IF v_guess THEN
+        v_guess := false;
+        CONTINUE;
+      END IF;
+      RAISE EXCEPTION 'wrong expected revision on %', p_streams[v_unmet]
+        USING ERRCODE = 'ES409', DETAIL = coalesce(v_current[v_unmet]::text, ''), HINT = v_unmet::text;
+    END IF;
+    EXIT WHEN cardinality(v_ords) = 0;
+
+    BEGIN
+      UPDATE es_streams s
+         SET revision = coalesce(c.rev, -1) + c.n
+        FROM unnest(p_streams, v_current, v_new) AS c(name, rev, n)
+       WHERE s.stream_name = c.name AND c.n > 0;
+
+      WITH written AS (
+        INSERT INTO es_events (event_id, stream_name, stream_revision, event_type, data, metadata)
+        SELECT p_ids[o.ord], p_streams[p_event_stream[o.ord]],
+               coalesce(v_current[p_event_stream[o.ord]], -1)
+                 + row_number() OVER (PARTITION BY p_event_stream[o.ord] ORDER BY o.ord),
+               p_types[o.ord], d.doc::jsonb, p_metadata[p_event_metadata[o.ord]]
+          FROM unnest(v_ords) AS o(ord)
+          JOIN json_array_elements(p_data) WITH ORDINALITY AS d(doc, ord) ON d.ord = o.ord
+         ORDER BY o.ord
+        RETURNING es_events.stream_name, es_events.global_position
+      )
+      SELECT array_agg(w.last ORDER BY w.i) INTO v_positions
+        FROM (
+          SELECT c.i, max(written.global_position) AS last
+            FROM unnest(p_streams) WITH ORDINALITY AS c(name, i)
+            LEFT JOIN written ON written.stream_name = c.name
+           GROUP BY c.i
+        ) w;
+      v_tx := lpad(pg_current_xact_id()::text, 20, '0');
+      PERFORM pg_notify('es_events', '');
+      EXIT;
+    EXCEPTION WHEN unique_violation THEN
+      IF NOT v_guess THEN
+        RAISE;
+      END IF;
+      v_guess := false;
+    END;
   END LOOP;
-
-  IF cardinality(v_ords) > 0 THEN
-    UPDATE es_streams s
-       SET revision = coalesce(c.rev, -1) + c.n
-      FROM unnest(p_streams, v_current, v_new) AS c(name, rev, n)
-     WHERE s.stream_name = c.name AND c.n > 0;
-
-    WITH written AS (
-      INSERT INTO es_events (event_id, stream_name, stream_revision, event_type, data, metadata)
-      SELECT p_ids[o.ord], p_streams[p_event_stream[o.ord]],
-             coalesce(v_current[p_event_stream[o.ord]], -1)
-               + row_number() OVER (PARTITION BY p_event_stream[o.ord] ORDER BY o.ord),
-             p_types[o.ord], d.doc::jsonb, p_metadata[p_event_metadata[o.ord]]
-        FROM unnest(v_ords) AS o(ord)
-        JOIN json_array_elements(p_data) WITH ORDINALITY AS d(doc, ord) ON d.ord = o.ord
-       ORDER BY o.ord
-      RETURNING es_events.stream_name, es_events.global_position
-    )
-    SELECT array_agg(w.last ORDER BY w.i) INTO v_positions
-      FROM (
-        SELECT c.i, max(written.global_position) AS last
-          FROM unnest(p_streams) WITH ORDINALITY AS c(name, i)
-          LEFT JOIN written ON written.stream_name = c.name
-         GROUP BY c.i
-      ) w;
-    v_tx := lpad(pg_current_xact_id()::text, 20, '0');
-    PERFORM pg_notify('es_events', '');
-  END IF;
 
   -- A stream created for events that turned out stored (an id seen in another stream of
   -- this call) must not be left behind empty.
