@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dateTimeFormat, numberFormat } from '../../src/domain/shared/intl-formats.ts';
+import { dateTimeFormat, dateTimeFormatPerZone, numberFormat } from '../../src/domain/shared/intl-formats.ts';
 import { formatInstant, formatMoney } from '../../src/presentation/email/locale-format.ts';
 
 const zone = fc.constantFrom('UTC', 'America/Sao_Paulo', 'Europe/Lisbon', 'Asia/Kolkata', 'Pacific/Chatham', 'America/St_Johns');
@@ -24,6 +24,16 @@ describe('shared Intl formatters', () => {
         expect(dateTimeFormat(lang, options).format(ms)).toBe(new Intl.DateTimeFormat(lang, options).format(ms));
       }),
     );
+  });
+
+  it('per zone: one formatter for each zone of a fixed option set, formatting as one built for the call', () => {
+    const dayIn = dateTimeFormatPerZone('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
+    expect(dayIn('Asia/Tokyo')).toBe(dayIn('Asia/Tokyo'));
+    expect(dayIn('Asia/Tokyo')).not.toBe(dayIn('America/Sao_Paulo'));
+    // 2026-07-01 02:00 UTC: already the 1st in Tokyo (UTC+9), still June 30th in São Paulo (UTC-3)
+    expect(dayIn('Asia/Tokyo').format(Date.UTC(2026, 6, 1, 2))).toBe('2026-07-01');
+    expect(dayIn('America/Sao_Paulo').format(Date.UTC(2026, 6, 1, 2))).toBe('2026-06-30');
+    expect(() => dayIn('Mars/Olympus_Mons')).toThrow(RangeError);
   });
 
   it('refuses an unknown zone every time, keeping nothing for it', () => {

@@ -349,6 +349,15 @@ describe('PostgreSQL event store: appendMany onto streams that exist (ids not lo
     return { prefix, first };
   }
   const contents = async (stream: string) => (await store.readStream(stream)).map((e) => [e.streamRevision, (e.data as { n: string }).n]);
+  /** a1 and a2 after a0, b1 after b0: what both calls below must leave, whatever else they carried */
+  const expectContinued = async (prefix: string, results: readonly { nextRevision: bigint; appended: number }[]) => {
+    expect(results.map((r) => [r.nextRevision, r.appended])).toEqual([
+      [2n, 2],
+      [1n, 1],
+    ]);
+    expect(await contents(`${prefix}-a`)).toEqual([[0n, 'a0'], [1n, 'a1'], [2n, 'a2']]);
+    expect(await contents(`${prefix}-b`)).toEqual([[0n, 'b0'], [1n, 'b1']]);
+  };
 
   it('all new: each stream continues from its revision, in call order', async () => {
     const { prefix } = await twoStreams();
@@ -356,12 +365,7 @@ describe('PostgreSQL event store: appendMany onto streams that exist (ids not lo
       { streamName: `${prefix}-a`, events: [event({ n: 'a1' }), event({ n: 'a2' })], expectedRevision: 0n },
       { streamName: `${prefix}-b`, events: [event({ n: 'b1' })], expectedRevision: 0n },
     ]);
-    expect(results.map((r) => [r.nextRevision, r.appended])).toEqual([
-      [2n, 2],
-      [1n, 1],
-    ]);
-    expect(await contents(`${prefix}-a`)).toEqual([[0n, 'a0'], [1n, 'a1'], [2n, 'a2']]);
-    expect(await contents(`${prefix}-b`)).toEqual([[0n, 'b0'], [1n, 'b1']]);
+    await expectContinued(prefix, results);
   });
 
   it('a stored id among new ones: the stored one dropped, the new ones numbered without a gap', async () => {
@@ -371,12 +375,7 @@ describe('PostgreSQL event store: appendMany onto streams that exist (ids not lo
       // an id stored in the other stream is stored already in this log
       { streamName: `${prefix}-b`, events: [first.a, event({ n: 'b1' })], expectedRevision: 'any' },
     ]);
-    expect(results.map((r) => [r.nextRevision, r.appended])).toEqual([
-      [2n, 2],
-      [1n, 1],
-    ]);
-    expect(await contents(`${prefix}-a`)).toEqual([[0n, 'a0'], [1n, 'a1'], [2n, 'a2']]);
-    expect(await contents(`${prefix}-b`)).toEqual([[0n, 'b0'], [1n, 'b1']]);
+    await expectContinued(prefix, results);
   });
 
   it('an id twice in one call: stored once, where it first appears', async () => {

@@ -2,7 +2,7 @@ import { IllegalStateError } from '../errors.ts';
 import { exact } from '../rating/exact-decimal.ts';
 import type { InvoiceSettlementEvent } from './invoice-events.ts';
 import type { IssuedView } from './payment-settlement.ts';
-import { dateTimeFormat } from '../shared/intl-formats.ts';
+import { dateTimeFormatPerZone } from '../shared/intl-formats.ts';
 
 /**
  * Dunning, day by day. Days are calendar days in the account's time zone: an invoice due
@@ -58,9 +58,12 @@ export type DunningAction =
   | { type: 'suspend'; accountId: string; daysOverdue: number; invoiceNumbers: string[] }
   | { type: 'reactivate'; accountId: string };
 
+/** en-CA writes a date as YYYY-MM-DD. */
+const dayFormat = dateTimeFormatPerZone('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** `YYYY-MM-DD` of an instant in an IANA time zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  const formatter = dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const formatter = dayFormat(timeZone);
   const parts = formatter.formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;

@@ -33,3 +33,13 @@ export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptio
 export function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   return remembered(numberFormats, `${locale}\u0000${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
 }
+
+/**
+ * One formatter per zone for a fixed locale and option set, keyed by the zone alone: for
+ * callers on a hot path (a chart's day per usage sample), where building the full key on every
+ * call cost more than the formatting.
+ */
+export function dateTimeFormatPerZone(locale: string, options: Omit<Intl.DateTimeFormatOptions, 'timeZone'>): (timeZone: string) => Intl.DateTimeFormat {
+  const byZone = new Map<string, Intl.DateTimeFormat>();
+  return (timeZone) => remembered(byZone, timeZone, () => new Intl.DateTimeFormat(locale, { ...options, timeZone }));
+}

@@ -1,7 +1,7 @@
 import { assertNever } from '../decider.ts';
 import { gib } from '../rating/index.ts';
 import type { UsageEvent } from './usage-events.ts';
-import { dateTimeFormat } from '../shared/intl-formats.ts';
+import { dateTimeFormatPerZone } from '../shared/intl-formats.ts';
 
 /**
  * A period's usage day by day, in the account's time zone, for the portal's charts: per bucket
@@ -25,9 +25,12 @@ export interface DailySeries {
   egressGib: string[];
 }
 
+/** en-CA writes a date as YYYY-MM-DD. */
+const dayFormat = dateTimeFormatPerZone('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** YYYY-MM-DD of an instant in a zone (en-CA writes dates that way). */
 export function localDay(ms: number, timeZone: string): string {
-  const formatter = dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const formatter = dayFormat(timeZone);
   return formatter.format(ms);
 }
 
