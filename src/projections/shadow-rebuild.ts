@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import pMap from 'p-map';
 import { ConflictError } from '../domain/errors.ts';
-import { matchesEventType, type EventStore, type EventTypeFilter, type Position } from '../ports/event-store.ts';
+import { matchesEventType, type EventStore, type EventTypeFilter, type Position, type RecordedEvent } from '../ports/event-store.ts';
 import { applyEvents } from './apply-events.ts';
 import type { Projection } from './projection.ts';
 
@@ -85,32 +85,41 @@ async function rebuildOn<DB>(db: Kysely<DB>, deps: ShadowRebuildDeps<DB>): Promi
 
   let position: Position | null = null;
   let applied = 0;
-  const read = (from: Position | null) => {
-    const page = deps.eventStore.readAll({ fromPosition: from, maxCount: deps.batchSize, filter: deps.filter });
-    page.catch(() => undefined); // awaited below; a page read ahead of a failed batch is never waited for
-    return page;
-  };
-  // The next page is read while this one is written: the store and the read models are other
-  // connections, so PostgreSQL reads and writes on both cores instead of taking turns.
-  let nextPage = read(position);
-  const replay = async (trx: Transaction<DB>) => {
-    // Nothing reads the shadow tables before the swap, and a rebuild that dies starts over from
-    // an empty shadow: its batches need not wait for their WAL to reach the disk (the swap's
-    // own commit, synchronous, flushes everything before it). A flush per batch of 500 was
-    // most of what an audit-log rebuild waited for.
-    await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+  const readPage = (from: Position | null) => deps.eventStore.readAll({ fromPosition: from, maxCount: deps.batchSize, filter: deps.filter });
+  /** Writes a page into the shadow tables in `trx`; the page's length. */
+  const applyPage = async (trx: Transaction<DB>, batch: readonly RecordedEvent[]) => {
     await sql`SET LOCAL search_path TO ${sql.id(shadow)}, ${sql.id(live)}`.execute(trx);
-    const batch = await nextPage;
-    if (batch.length > 0) nextPage = read(batch[batch.length - 1]!.position);
     // The store filtered already; an adapter that could not is caught here, as in the live runner.
     await applyEvents(projection, trx, batch.filter((event) => matchesEventType(deps.filter, event.type)));
-    if (batch.length > 0) position = batch[batch.length - 1]!.position;
+    const last = batch.at(-1);
+    if (last) position = last.position;
     applied += batch.length;
     return batch.length;
   };
-  while ((await db.transaction().execute(replay)) > 0) await deps.onProgress?.(applied);
+  // The next page is read while this one is written: the store and the read models are other
+  // connections, so PostgreSQL reads and writes on both cores instead of taking turns.
+  const readAhead = (from: Position | null) => {
+    const page = readPage(from);
+    page.catch(() => undefined); // awaited below; a page read ahead of a failed batch is never waited for
+    return page;
+  };
+  let nextPage = readAhead(position);
+  const replayBatch = async (trx: Transaction<DB>) => {
+    // Nothing reads the shadow tables before the swap, and a rebuild that dies starts over from
+    // an empty shadow: these batches need not wait for their WAL to reach the disk (the swap's
+    // own commit, synchronous, flushes everything before it). A flush per batch of 500 was
+    // most of what an audit-log rebuild waited for.
+    await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+    const batch = await nextPage;
+    const last = batch.at(-1);
+    if (last) nextPage = readAhead(last.position);
+    return applyPage(trx, batch);
+  };
+  while ((await db.transaction().execute(replayBatch)) > 0) await deps.onProgress?.(applied);
   // PostgreSQL builds each index on one core: two at a time, on connections of the pool (the
-  // shadow tables are committed), instead of the audit log's five one after the other.
+  // shadow tables are committed), instead of the audit log's five one after the other. With a
+  // pool of two (the least DATABASE_POOL_SIZE allows) they take turns on the one this rebuild
+  // does not hold.
   await pMap(laterIndexes, (statement) => sql.raw(statement).execute(deps.db), { concurrency: INDEX_BUILDS_AT_ONCE });
   for (const table of projection.tables) await sql`ANALYZE ${sql.id(shadow, table)}`.execute(db);
 
@@ -122,7 +131,8 @@ async function rebuildOn<DB>(db: Kysely<DB>, deps: ShadowRebuildDeps<DB>): Promi
       await db.transaction().execute(async (trx) => {
         await sql`SET LOCAL lock_timeout = ${sql.lit(`${SWAP_LOCK_TIMEOUT_MS}ms`)}`.execute(trx);
         await deps.lockCheckpoint(trx, projection.name);
-        while ((await replay(trx)) > 0) await deps.onProgress?.(applied);
+        // read afresh under the checkpoint's lock: what the log gained since the last page
+        while ((await applyPage(trx, await readPage(position))) > 0) await deps.onProgress?.(applied);
         await sql`SET LOCAL search_path TO ${sql.id(live)}`.execute(trx);
         await sql`CREATE SCHEMA ${sql.id(retired)}`.execute(trx);
         for (const table of projection.tables) {
