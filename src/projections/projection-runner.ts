@@ -157,7 +157,9 @@ export class ProjectionRunner<DB extends ProjectionCheckpointTables = ReadModelD
           const checkpoint = await this.readCheckpoint(projection.name);
           const batch = await this.eventStore.readAll({ fromPosition: checkpoint, maxCount: this.batchSize, filter: this.filterOf(projection) });
           if (batch.length === 0) {
-            const { heldBack } = await this.eventStore.backlogAfter(checkpoint, this.filterOf(projection));
+            const { readable, heldBack } = await this.eventStore.backlogAfter(checkpoint, this.filterOf(projection));
+            // The horizon passed them between the read and this count: they are readable now.
+            if (readable > 0n) continue;
             if (heldBack === 0n || ++heldBackPolls > HELD_BACK_WAIT_POLLS) break;
             await new Promise((resolve) => setTimeout(resolve, HELD_BACK_POLL_MS));
             continue;
