@@ -28,10 +28,10 @@ export interface ShadowRebuildDeps<DB> {
  */
 export const SWAP_LOCK_TIMEOUT_MS = 1_000;
 const SWAP_PAUSE_MS = 1_000;
+const SWAP_ATTEMPTS = 60;
 
 /** How many of a rebuilt table's non-unique indexes are built at once, after the replay. */
 const INDEX_BUILDS_AT_ONCE = 2;
-const SWAP_ATTEMPTS = 60;
 
 /** lock_not_available: a lock_timeout ran out */
 const isLockTimeout = (error: unknown) => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '55P03';
