@@ -32,6 +32,7 @@ import * as invoiceReplacements from './0131-invoice-replacements.ts';
 import * as scheduleRuns from './0140-schedule-runs.ts';
 import * as usageSampleKeys from './0150-usage-sample-keys.ts';
 import * as usageLatestWithdrawn from './0190-usage-latest-withdrawn.ts';
+import * as invoiceAccountList from './0200-invoice-account-list.ts';
 
 /** Listed by hand rather than read from the folder: works the same under tsx, vitest and a bundle. */
 export const readModelMigrations: MigrationProvider = {
@@ -69,5 +70,6 @@ export const readModelMigrations: MigrationProvider = {
     '0140-schedule-runs': scheduleRuns,
     '0150-usage-sample-keys': usageSampleKeys,
     '0190-usage-latest-withdrawn': usageLatestWithdrawn,
+    '0200-invoice-account-list': invoiceAccountList,
   }),
 };
