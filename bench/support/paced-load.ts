@@ -29,6 +29,8 @@ export interface PacedLoadOutcome {
 }
 
 const TIMEOUT_MS = 10_000;
+/** as node:http's agent had it: beyond this, requests wait for a connection (timed from when they were due all the same) */
+const MAX_CONNECTIONS = 256;
 const HEADER_END = Buffer.from('\r\n\r\n');
 
 /** One request in flight on a connection: when it was due, and what to do with its answer. */
@@ -51,7 +53,12 @@ class Connection {
   private exchange: Exchange | null = null;
   private broken = false;
 
-  constructor(host: string, port: number, private readonly idle: (connection: Connection) => void) {
+  constructor(
+    host: string,
+    port: number,
+    private readonly idle: (connection: Connection) => void,
+    private readonly lost: (connection: Connection) => void,
+  ) {
     this.socket = net.connect({ host, port, noDelay: true });
     this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     const fail = () => this.fail();
@@ -77,6 +84,8 @@ class Connection {
   }
 
   private receive(chunk: Buffer): void {
+    // Bytes nobody asked for: drop the connection, or it would be handed out twice.
+    if (this.exchange === null) return this.fail();
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const headerEnd = this.pending.indexOf(HEADER_END);
     if (headerEnd < 0) return;
@@ -90,20 +99,21 @@ class Connection {
     this.pending = Buffer.alloc(0);
     const exchange = this.exchange;
     this.exchange = null;
-    if (/\r\nconnection: *close/i.test(head)) this.broken = true;
-    exchange?.done(status);
-    if (!this.broken) this.idle(this);
+    exchange.done(status);
+    if (/\r\nconnection: *close/i.test(head)) this.fail();
+    else this.idle(this);
   }
 
   /** An error, a close, a timeout or an answer that cannot be framed: the exchange failed and the connection is dropped. */
   fail(): void {
-    if (!this.broken) {
-      this.broken = true;
-      this.socket.destroy();
-    }
     const exchange = this.exchange;
     this.exchange = null;
     exchange?.done(null);
+    if (!this.broken) {
+      this.broken = true;
+      this.socket.destroy();
+      this.lost(this);
+    }
   }
 }
 
@@ -132,21 +142,37 @@ export async function pacedLoad(baseUrl: string, options: PacedLoadOptions): Pro
 
   const idle: Connection[] = [];
   const open = new Set<Connection>();
-  const release = (connection: Connection) => idle.push(connection);
-  const connection = () => {
-    for (let candidate = idle.pop(); candidate; candidate = idle.pop()) if (candidate.usable) return candidate;
-    const opened = new Connection(host, port, release);
-    open.add(opened);
-    return opened;
+  /** requests due while every connection was busy and MAX_CONNECTIONS were open, oldest first */
+  const waiting: { request: string; exchange: Exchange }[] = [];
+  const release = (connection: Connection) => {
+    const next = waiting.shift();
+    if (next) connection.send(next.request, next.exchange);
+    else idle.push(connection);
   };
-  // Timeouts are swept once a second rather than armed per request (a timer each is the cost this generator avoids).
+  const opened = () => {
+    const connection = new Connection(host, port, release, (gone) => {
+      open.delete(gone);
+      // the oldest waiting request takes the place this connection leaves
+      const next = waiting.shift();
+      if (next) dispatch(next.request, next.exchange);
+    });
+    open.add(connection);
+    return connection;
+  };
+  const dispatch = (request: string, exchange: Exchange) => {
+    for (let candidate = idle.pop(); candidate; candidate = idle.pop()) if (candidate.usable) return candidate.send(request, exchange);
+    if (open.size < MAX_CONNECTIONS) return opened().send(request, exchange);
+    waiting.push({ request, exchange });
+  };
+  // Timeouts are swept once a second rather than armed per request (a timer each is the cost
+  // this generator avoids); like the latency, a timeout counts from when the request was due.
   const sweep = setInterval(() => {
     const now = performance.now();
     for (const candidate of open) {
       const due = candidate.dueOfExchange;
       if (due !== null && now - due > TIMEOUT_MS) candidate.fail();
-      if (!candidate.usable && candidate.dueOfExchange === null) open.delete(candidate);
     }
+    while (waiting.length > 0 && now - waiting[0]!.exchange.due > TIMEOUT_MS) waiting.shift()!.exchange.done(null);
   }, 1000);
 
   const send = (index: number, due: number) => {
@@ -154,13 +180,14 @@ export async function pacedLoad(baseUrl: string, options: PacedLoadOptions): Pro
     let request = `GET ${path} HTTP/1.1\r\nhost: ${target.host}\r\n`;
     for (const [name, value] of Object.entries(headers)) request += `${name}: ${value}\r\n`;
     inFlight++;
-    connection().send(`${request}\r\n`, {
+    dispatch(`${request}\r\n`, {
       due,
       done: (status) => {
         const latency = performance.now() - due;
+        if (status !== null && (status < 200 || status >= 300)) non2xx++;
+        // as node:http's client had it: a failed request is an error, not a latency
         if (status === null) errors++;
-        else if (status < 200 || status >= 300) non2xx++;
-        if (index >= warmupCount) {
+        else if (index >= warmupCount) {
           latencies.push(latency);
           const second = Math.floor((index - warmupCount) / options.rate);
           worstBySecond[second] = Math.max(worstBySecond[second] ?? 0, Number(latency.toFixed(1)));
