@@ -105,8 +105,10 @@ export async function compose(
     streamChanges.streamChanged(streamName);
   });
   const followingTokens = new AbortController();
-  void tokens.follow(followingTokens.signal);
-  void streamChanges.follow(followingTokens.signal);
+  // Awaited by close() before the pool ends: a feed gives its LISTEN connection back on its way
+  // out, and an ending pool neither serves a query still waiting for a connection nor ends
+  // before every connection is back (a read bench once hung there, the LISTEN still checked out).
+  const feedsFollowing = Promise.all([tokens.follow(followingTokens.signal), streamChanges.follow(followingTokens.signal)]);
   const { eventStore, readModels, reads } = infrastructure;
   const ratingPlans: RatingPlanLoader = async (accountId, period, timeZone) => {
     const plan = await loadRatingPlan(eventStore, accountId, period, timeZone);
@@ -177,6 +179,7 @@ export async function compose(
     async close() {
       followingTokens.abort();
       await api.close();
+      await feedsFollowing;
       await reactors.stop();
       await runner.stop();
       await integrations.close();
