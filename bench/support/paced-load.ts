@@ -41,7 +41,7 @@ interface Exchange {
 
 /**
  * A keep-alive HTTP/1.1 connection that sends prepared requests and reads answers framed by
- * Content-Length, one at a time. Why not node:http's client: it cost 0.33-0.35 ms of CPU a
+ * Content-Length, one at a time. Why not node:http's client: it cost 0.33-0.37 ms of CPU a
  * request, a fifth of a core at 500 requests/s on a 2-core machine shared with the service and
  * PostgreSQL, and its allocations gave the generator scavenges that stalled its sending and
  * its reading of answers, both charged to the service. The service answers every read with a
